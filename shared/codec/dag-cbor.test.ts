@@ -4,7 +4,10 @@ import { cidOf, cidOfBytes, decode, encode, RAW } from './dag-cbor.ts'
 import { utf8 } from '../util/bytes.ts'
 
 test('raw CID of hello world matches IPFS', () => {
-  assert.equal(cidOfBytes(utf8('hello world'), RAW).toString(), 'bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e')
+  assert.equal(
+    cidOfBytes(utf8('hello world'), RAW).toString(),
+    'bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e',
+  )
 })
 
 test('encoding is deterministic regardless of key order', () => {
