@@ -1,0 +1,158 @@
+// One day's distribution, computed identically by every node from the ledger alone: the
+// day's phase-1 emission plus the fee pool is split in proportion to each active account's
+// weight, with floor division; what rounding leaves stays in the fee pool for the next day.
+import { fail } from '../util/errors.ts'
+import type { DayInputs } from './day-inputs.ts'
+import { dayEmission } from './emission.ts'
+import { validateMiningParams, type MiningParams } from './params.ts'
+import { buildTrustGraph, createAccountIndex, intern } from './trust-graph.ts'
+import { computeTrustScores } from './trust-score.ts'
+import { nodeWeightOf, type WeightParts, weightOf } from './weights.ts'
+
+export interface RewardEntry {
+  readonly account: string
+  /** Trust-graph score and the trust it gives, ppm. */
+  readonly score: number
+  readonly trust: number
+  readonly circleActive: number
+  readonly referralsActive: number
+  /** Weight in units of PPM = one fully trusted account with no bonus. */
+  readonly weight: number
+  /** total = base + circle + referral + node + fee, base units. */
+  readonly total: bigint
+  readonly base: bigint
+  readonly circle: bigint
+  readonly referral: bigint
+  readonly node: bigint
+  readonly fee: bigint
+}
+
+export interface DayDistribution {
+  readonly day: number
+  /** Taken from the phase-1 pool (0 when nobody had weight: the slice waits for a later day). */
+  readonly emission: bigint
+  readonly feePool: bigint
+  readonly distributed: bigint
+  /** emission + feePool - distributed: becomes the next fee pool. */
+  readonly remainder: bigint
+  readonly phase1RemainingAfter: bigint
+  readonly totalWeight: bigint
+  readonly steps: number
+  /** Accounts with weight > 0: those that checked in, then validators that did not, in input order. */
+  readonly rewards: readonly RewardEntry[]
+}
+
+/** Splits an account's emission share over its weight parts by cumulative floors (exact sum). */
+const splitParts = (amount: bigint, w: WeightParts) => {
+  const total = BigInt(w.total)
+  let prev = 0n
+  let cum = 0
+  const next = (part: number): bigint => {
+    cum += part
+    const upTo = (amount * BigInt(cum)) / total
+    const out = upTo - prev
+    prev = upTo
+    return out
+  }
+  return { base: next(w.base), circle: next(w.circle), referral: next(w.referral), node: next(w.node) }
+}
+
+export const computeDayDistribution = (inputs: DayInputs, params: MiningParams): DayDistribution => {
+  const checked = validateMiningParams(params)
+  if (!checked.ok) fail(checked.error.code, checked.error)
+  if (inputs.feePool < 0n || inputs.phase1Remaining < 0n) fail('mining/bad-day-inputs', { field: 'pools' })
+  const index = createAccountIndex()
+  for (const a of inputs.checkedIn) intern(index, a)
+  for (const v of inputs.validators) intern(index, v.account)
+  const seeds = inputs.seeds.map((s) => intern(index, s))
+  for (const c of inputs.circles) {
+    intern(index, c.account)
+    for (const m of c.members) intern(index, m)
+  }
+  for (const i of inputs.invites) {
+    intern(index, i.account)
+    intern(index, i.ambassador)
+  }
+  const graph = buildTrustGraph(index, inputs.circles, params.circleMax)
+  const scores = computeTrustScores(graph, seeds, params)
+  const n = graph.n
+  const checkedIn = new Uint8Array(n)
+  for (const a of inputs.checkedIn) checkedIn[index.ids.get(a)!] = 1
+  const countsActive = (v: number) => checkedIn[v] === 1 && scores.score[v]! >= params.scoreThresholdPpm
+
+  const circleActive = new Uint32Array(n)
+  for (let u = 0; u < n; u++)
+    for (let e = graph.outStart[u]!; e < graph.outStart[u + 1]!; e++)
+      if (countsActive(graph.outTo[e]!)) circleActive[u]!++
+  const referralsActive = new Uint32Array(n)
+  const invited = new Uint8Array(n)
+  for (const i of inputs.invites) {
+    const a = index.ids.get(i.account)!
+    const amb = index.ids.get(i.ambassador)!
+    if (invited[a] || a === amb) continue
+    invited[a] = 1
+    if (countsActive(a)) referralsActive[amb]!++
+  }
+  const nodeWeight = new Float64Array(n)
+  const nodeSeen = new Uint8Array(n)
+  for (const v of inputs.validators) {
+    const a = index.ids.get(v.account)!
+    if (nodeSeen[a]) continue
+    nodeSeen[a] = 1
+    nodeWeight[a] = nodeWeightOf(v.signed, inputs.ledgersInDay, params)
+  }
+
+  const weighted: { id: number; w: WeightParts }[] = []
+  let totalWeight = 0n
+  for (let v = 0; v < n; v++) {
+    if (!checkedIn[v] && nodeWeight[v] === 0) continue
+    const w = weightOf(
+      {
+        checkedIn: checkedIn[v] === 1,
+        score: scores.score[v]!,
+        circleActive: circleActive[v]!,
+        referralsActive: referralsActive[v]!,
+      },
+      nodeWeight[v]!,
+      params,
+    )
+    if (w.total === 0) continue
+    weighted.push({ id: v, w })
+    totalWeight += BigInt(w.total)
+  }
+
+  const emission = totalWeight > 0n ? dayEmission(inputs.day, inputs.phase1Remaining, params) : 0n
+  const feePool = inputs.feePool
+  let distributed = 0n
+  const rewards: RewardEntry[] = []
+  for (const { id, w } of weighted) {
+    const wt = BigInt(w.total)
+    const fromEmission = (emission * wt) / totalWeight
+    const fee = (feePool * wt) / totalWeight
+    const parts = splitParts(fromEmission, w)
+    const total = fromEmission + fee
+    distributed += total
+    rewards.push({
+      account: index.names[id]!,
+      score: scores.score[id]!,
+      trust: w.trust,
+      circleActive: circleActive[id]!,
+      referralsActive: referralsActive[id]!,
+      weight: w.total,
+      total,
+      ...parts,
+      fee,
+    })
+  }
+  return {
+    day: inputs.day,
+    emission,
+    feePool,
+    distributed,
+    remainder: emission + feePool - distributed,
+    phase1RemainingAfter: inputs.phase1Remaining - emission,
+    totalWeight,
+    steps: scores.steps,
+    rewards,
+  }
+}

@@ -1,0 +1,68 @@
+// The worked example of docs/mining.md, checked number by number.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { DayInputs } from './day-inputs.ts'
+import { computeDayDistribution } from './distribution.ts'
+import { defaultMiningParams, type MiningParams } from './params.ts'
+import { buildTrustGraph, createAccountIndex, intern } from './trust-graph.ts'
+import { computeTrustScores } from './trust-score.ts'
+
+const params: MiningParams = { ...defaultMiningParams, phase1Pool: 10_000n, phase1Days: 3 }
+
+export const exampleDay: DayInputs = {
+  day: 0,
+  checkedIn: ['V', 'A', 'B', 'C', 'D'],
+  circles: [
+    { account: 'V', members: ['A', 'B', 'C'] },
+    { account: 'A', members: ['B', 'C', 'V'] },
+    { account: 'B', members: ['A', 'C', 'V'] },
+    { account: 'C', members: ['A', 'B', 'V'] },
+    { account: 'E', members: ['A', 'B', 'C'] },
+  ],
+  invites: [
+    { account: 'B', ambassador: 'A' },
+    { account: 'D', ambassador: 'A' },
+  ],
+  validators: [{ account: 'V', signed: 8 }],
+  ledgersInDay: 10,
+  seeds: ['V'],
+  feePool: 500n,
+  phase1Remaining: 10_000n,
+}
+
+test('trust walk of the example: 3 steps from V, exact masses', () => {
+  const index = createAccountIndex()
+  for (const a of ['V', 'A', 'B', 'C', 'D', 'E']) intern(index, a)
+  const g = buildTrustGraph(index, exampleDay.circles, 5)
+  const s = computeTrustScores(g, [0], params)
+  assert.equal(s.steps, 3)
+  assert.deepEqual([...s.mass], [954437176, 1113510040, 1113510040, 1113510040, 0, 0])
+  assert.equal(s.reference, 139188755)
+  assert.deepEqual([...s.score], [1e6, 1e6, 1e6, 1e6, 0, 0])
+})
+
+test('distribution of the example, to the unit', () => {
+  const d = computeDayDistribution(exampleDay, params)
+  assert.equal(d.emission, 3333n)
+  assert.equal(d.totalWeight, 8_650_000n)
+  assert.equal(d.distributed, 3828n)
+  assert.equal(d.remainder, 5n)
+  assert.equal(d.phase1RemainingAfter, 6667n)
+  const row = (a: string) => {
+    const r = d.rewards.find((x) => x.account === a)!
+    return [r.weight, r.base, r.circle, r.referral, r.node, r.fee, r.total]
+  }
+  assert.deepEqual(row('V'), [3_200_000, 385n, 231n, 0n, 617n, 184n, 1417n])
+  assert.deepEqual(row('A'), [2_000_000, 385n, 231n, 154n, 0n, 115n, 885n])
+  assert.deepEqual(row('B'), [1_600_000, 385n, 231n, 0n, 0n, 92n, 708n])
+  assert.deepEqual(row('C'), [1_600_000, 385n, 231n, 0n, 0n, 92n, 708n])
+  assert.deepEqual(row('D'), [250_000, 96n, 0n, 0n, 0n, 14n, 110n])
+  assert.equal(
+    d.rewards.find((x) => x.account === 'E'),
+    undefined,
+  )
+  assert.deepEqual(
+    d.rewards.map((r) => r.account),
+    ['V', 'A', 'B', 'C', 'D'],
+  )
+})
