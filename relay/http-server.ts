@@ -1,0 +1,136 @@
+// The relay's HTTP face: a few JSON endpoints and the static PWA, behind strict input limits.
+// Only GET and HEAD exist; anything malformed gets a 4xx and one log line, never a crash.
+import { createReadStream } from 'node:fs'
+import http from 'node:http'
+import type { Duplex } from 'node:stream'
+import { cacheControlFor, lookupStatic, mimeTypeOf } from './static-files.ts'
+
+/** A JSON endpoint: computes its body on each request. */
+export type JsonRoute = () => { status: number; body: string }
+
+export interface HttpConfig {
+  /** Exact paths ('/health') to JSON producers; these get CORS `*`. */
+  json: Record<string, JsonRoute>
+  /** Real path of the static root, if the relay serves a PWA. */
+  staticRoot: string | undefined
+  log: (line: string) => void
+}
+
+export const HTTP_LIMITS = {
+  maxHeaderBytes: 16 * 1024,
+  maxUrlBytes: 4 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxSockets: 1024,
+} as const
+
+export const errorBody = (code: string, message: string): string => JSON.stringify({ code, message })
+
+const sendJson = (req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string) => {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'access-control-allow-origin': '*',
+    'x-content-type-options': 'nosniff',
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+const serveStatic = async (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  root: string,
+  urlPath: string,
+  log: (line: string) => void,
+) => {
+  const found = await lookupStatic(root, urlPath)
+  if (found.kind === 'bad-path') {
+    log(`relay http bad-path path=${JSON.stringify(urlPath)} reason=${found.reason}`)
+    return sendJson(req, res, 400, errorBody('relay/bad-path', found.reason))
+  }
+  if (found.kind === 'not-found') return sendJson(req, res, 404, errorBody('relay/not-found', 'no such file'))
+  const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`
+  const headers = {
+    'content-type': mimeTypeOf(found.file),
+    'cache-control': cacheControlFor(urlPath),
+    etag,
+    'last-modified': new Date(found.mtimeMs).toUTCString(),
+    'x-content-type-options': 'nosniff',
+  }
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers)
+    return res.end()
+  }
+  res.writeHead(200, { ...headers, 'content-length': found.size })
+  if (req.method === 'HEAD') return res.end()
+  const stream = createReadStream(found.file)
+  stream.on('error', (e) => {
+    log(`relay http read-error file=${JSON.stringify(found.file)} error=${JSON.stringify(e.message)}`)
+    res.destroy()
+  })
+  stream.pipe(res)
+}
+
+const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.ServerResponse) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD')
+    return sendJson(req, res, 405, errorBody('relay/method-not-allowed', 'only GET and HEAD'))
+  }
+  const url = req.url ?? ''
+  if (!url.startsWith('/') || url.startsWith('//') || url.length > HTTP_LIMITS.maxUrlBytes) {
+    config.log(`relay http bad-request url=${JSON.stringify(url.slice(0, 200))}`)
+    return sendJson(req, res, 400, errorBody('relay/bad-request', 'bad request target'))
+  }
+  const urlPath = url.split('?', 1)[0] ?? '/'
+  const route = config.json[urlPath]
+  if (route) {
+    const { status, body } = route()
+    return sendJson(req, res, status, body)
+  }
+  if (config.staticRoot === undefined)
+    return sendJson(req, res, 404, errorBody('relay/not-found', 'no route'))
+  return serveStatic(req, res, config.staticRoot, urlPath, config.log)
+}
+
+/** Answers a request the parser could not read (garbage, oversized headers, timeouts), then hangs up. */
+const onClientError = (log: (line: string) => void) => (e: NodeJS.ErrnoException, socket: Duplex) => {
+  const code = e.code ?? 'unknown'
+  log(`relay http client-error code=${code}`)
+  if (code !== 'ECONNRESET' && socket.writable) {
+    const status =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request'
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+  }
+  socket.destroy()
+}
+
+export const createHttpServer = (config: HttpConfig): http.Server => {
+  const server = http.createServer(
+    {
+      maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+      keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+    },
+    (req, res) => {
+      req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
+      res.on('error', (e) => config.log(`relay http response-error error=${JSON.stringify(e.message)}`))
+      handle(config, req, res).catch((e: unknown) => {
+        config.log(
+          `relay http internal-error url=${JSON.stringify(req.url)} error=${JSON.stringify(String(e))}`,
+        )
+        if (!res.headersSent) sendJson(req, res, 500, errorBody('relay/internal', 'internal error'))
+        else res.destroy()
+      })
+    },
+  )
+  server.maxConnections = HTTP_LIMITS.maxSockets
+  server.on('clientError', onClientError(config.log))
+  return server
+}

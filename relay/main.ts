@@ -1,0 +1,73 @@
+// The relay as a program: parse flags and env, start, print where it listens, and shut down
+// cleanly on SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 failed to start, 2 bad usage.
+import { readFileSync } from 'node:fs'
+import { toWattError } from '../shared/util/errors.ts'
+import { parseCli, USAGE } from './cli-args.ts'
+import { startRelay } from './server.ts'
+
+const SHUTDOWN_GRACE_MS = 5_000
+
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+}
+
+const die = (code: number, message: string): never => {
+  process.stderr.write(`relay: ${message}\n`)
+  process.exit(code)
+}
+
+const readJson = (flag: string, file: string | undefined): unknown => {
+  if (file === undefined) return undefined
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    return die(1, `${flag} ${file}: ${(e as Error).message}`)
+  }
+}
+
+const main = async (): Promise<void> => {
+  const parsed = parseCli(process.argv.slice(2), process.env)
+  if (!parsed.ok) return die(2, `${parsed.error.message}\n${USAGE}`)
+  const cfg = parsed.value
+  if (cfg.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  // the relay holds no state worth dying for: a stray library error is logged, not fatal
+  process.on('uncaughtException', (e) => log(`relay uncaught error=${JSON.stringify(String(e))}`))
+  process.on('unhandledRejection', (e) => log(`relay unhandled-rejection error=${JSON.stringify(String(e))}`))
+
+  const relay = await startRelay({
+    host: cfg.host,
+    port: cfg.port,
+    wsPort: cfg.wsPort,
+    network: cfg.network,
+    staticDir: cfg.staticDir,
+    genesis: readJson('--genesis', cfg.genesisFile),
+    recommendedQuorumSet: readJson('--quorum-set', cfg.quorumSetFile),
+    maxConnections: cfg.maxConnections,
+    log,
+  }).catch((e: unknown) => {
+    const w = toWattError(e)
+    return die(1, `cannot start (${w.code}): ${w.message ?? ''}`)
+  })
+  const network = cfg.network ?? 'devnet'
+  process.stdout.write(`WATT relay listening on ${relay.httpUrl} (network ${network})\n`)
+  for (const ma of relay.multiaddrs) process.stdout.write(`  ${ma}\n`)
+
+  let shuttingDown = false
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    log(`relay stopping signal=${signal}`)
+    setTimeout(() => die(1, 'shutdown took too long'), SHUTDOWN_GRACE_MS).unref()
+    relay.stop().then(
+      () => process.exit(0),
+      (e: unknown) => die(1, `stop failed: ${String(e)}`),
+    )
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+await main()

@@ -1,0 +1,122 @@
+// Relay options: the public shape callers pass to startRelay, and their validation into one
+// fully resolved record, so that every later module can trust what it is given.
+import { isIPv4 } from 'node:net'
+import { isValidNetworkName } from '../shared/net/topics.ts'
+import { WattFailure, wattError } from '../shared/util/errors.ts'
+
+export interface RelayOptions {
+  /** IPv4 address to listen on (HTTP and WebSockets); 'localhost' means 127.0.0.1. Default 127.0.0.1. */
+  host?: string
+  /** HTTP port; 0 picks a free one. Default 8080. */
+  port?: number
+  /** libp2p WebSockets port; 0 picks a free one. Default port + 1 (0 when port is 0). */
+  wsPort?: number
+  /** Network name, part of every pubsub topic. Default 'devnet'. */
+  network?: string
+  /** Folder of the built PWA to serve; nothing static is served without it. */
+  staticDir?: string
+  /** JSON object served at GET /genesis. */
+  genesis?: unknown
+  /** Quorum set recommended to newcomers in /bootstrap as `quorumSet`. */
+  recommendedQuorumSet?: unknown
+  /** libp2p connection limit. Default 256. */
+  maxConnections?: number
+  /** One line per event or error. Default: standard error. */
+  log?: (line: string) => void
+}
+
+export interface RelayHandle {
+  httpUrl: string
+  peerId: string
+  /** WebSockets multiaddrs to dial, each ending in /p2p/<peerId>. */
+  multiaddrs: string[]
+  /** Live libp2p connections. */
+  connections(): number
+  /** Pubsub messages rejected so far (oversized for their topic), per topic string. */
+  rejectedMessages(): Record<string, number>
+  stop(): Promise<void>
+}
+
+export interface ResolvedOptions {
+  host: string
+  port: number
+  wsPort: number
+  network: string
+  staticDir: string | undefined
+  /** The genesis already serialized, so a bad value fails at start, not on the first request. */
+  genesisJson: string | undefined
+  quorumSetJson: string | undefined
+  maxConnections: number
+  log: (line: string) => void
+}
+
+export const DEFAULT_PORT = 8080
+export const DEFAULT_NETWORK = 'devnet'
+export const DEFAULT_MAX_CONNECTIONS = 256
+/** Hard ceiling on maxConnections: every connection holds sockets, buffers and a gossipsub peer. */
+export const MAX_CONNECTIONS_CEILING = 10_000
+
+const badOption = (option: string, value: unknown, reason: string): never => {
+  throw new WattFailure(wattError('relay/bad-option', { option, value: String(value), message: reason }))
+}
+
+const checkPort = (option: string, value: number): number => {
+  if (!Number.isInteger(value) || value < 0 || value > 65535) badOption(option, value, 'a port is 0..65535')
+  return value
+}
+
+/** Serializes a JSON option once; bigint, cycles and non-objects are refused. */
+const jsonObject = (option: string, value: unknown): string | undefined => {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return badOption(option, value, 'must be a JSON object')
+  }
+  try {
+    return JSON.stringify(value)
+  } catch (e) {
+    return badOption(option, '[object]', `is not serializable as JSON: ${(e as Error).message}`)
+  }
+}
+
+/** A genesis naming another network is a misconfiguration that would split the network: refuse it. */
+const checkGenesisNetwork = (genesis: unknown, network: string): void => {
+  if (typeof genesis !== 'object' || genesis === null) return
+  const g = genesis as Record<string, unknown>
+  for (const field of ['network', 'networkId']) {
+    const named = g[field]
+    if (typeof named === 'string' && named !== network) {
+      badOption('genesis', named, `genesis ${field} "${named}" differs from the relay network "${network}"`)
+    }
+  }
+}
+
+const stderrLine = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
+
+export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
+  const rawHost = opts.host ?? '127.0.0.1'
+  const host = rawHost === 'localhost' ? '127.0.0.1' : rawHost
+  if (!isIPv4(host)) badOption('host', rawHost, 'must be an IPv4 address (or localhost)')
+  const port = checkPort('port', opts.port ?? DEFAULT_PORT)
+  const wsPort = checkPort('wsPort', opts.wsPort ?? (port === 0 ? 0 : port + 1))
+  if (port !== 0 && port === wsPort) badOption('wsPort', wsPort, 'must differ from the HTTP port')
+  const network = opts.network ?? DEFAULT_NETWORK
+  if (!isValidNetworkName(network)) badOption('network', network, 'must match ^[a-z0-9][a-z0-9-]{0,31}$')
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+  if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > MAX_CONNECTIONS_CEILING) {
+    badOption('maxConnections', maxConnections, `must be an integer 1..${MAX_CONNECTIONS_CEILING}`)
+  }
+  checkGenesisNetwork(opts.genesis, network)
+  return {
+    host,
+    port,
+    wsPort,
+    network,
+    staticDir: opts.staticDir,
+    genesisJson: jsonObject('genesis', opts.genesis),
+    quorumSetJson: jsonObject('recommendedQuorumSet', opts.recommendedQuorumSet),
+    maxConnections,
+    log: opts.log ?? stderrLine,
+  }
+}
