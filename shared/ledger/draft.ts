@@ -1,0 +1,93 @@
+// A ledger draft: the mutable view operations and close steps write to while a ledger is applied.
+// Writes go to an overlay over the persistent trie; a transaction's operations run in a savepoint
+// that is committed or rolled back as a whole. At the end the overlay becomes the list of changes.
+import type { Address } from '../crypto/address.ts'
+import type { GenesisConfig } from './config.ts'
+import {
+  type AccountEntry,
+  accountKey,
+  dataKey,
+  lookup,
+  type Pools,
+  POOLS_KEY,
+  readAccount,
+  readPools,
+} from './state.ts'
+import type { TrieNode } from './trie.ts'
+
+export interface LedgerDraft {
+  readonly seq: number
+  readonly closeTimeMs: number
+  readonly dayIndex: number
+  readonly config: GenesisConfig
+  getAccount(a: Address): AccountEntry | undefined
+  putAccount(a: Address, e: AccountEntry): void
+  /** Module data; values must be DAG-CBOR encodable (no undefined inside). */
+  getData(module: string, key: string): unknown
+  /** Stores module data, or deletes it when value is undefined. */
+  putData(module: string, key: string, value: unknown): void
+  getPools(): Pools
+  putPools(p: Pools): void
+}
+
+export interface EntryChange {
+  readonly key: string
+  /** undefined: the entry was deleted. */
+  readonly value: unknown
+}
+
+export interface DraftControl {
+  readonly draft: LedgerDraft
+  begin(): void
+  commit(): void
+  rollback(): void
+  /** Every changed entry, sorted by key. */
+  changes(): EntryChange[]
+}
+
+const DELETED = Symbol('deleted')
+
+export const openDraft = (
+  tree: TrieNode | null,
+  info: { seq: number; closeTimeMs: number; dayIndex: number; config: GenesisConfig },
+): DraftControl => {
+  const ledger = new Map<string, unknown>()
+  let tx: Map<string, unknown> | undefined
+  const read = (key: string): unknown => {
+    const v = tx?.has(key) ? tx.get(key) : ledger.has(key) ? ledger.get(key) : lookup(tree, key)
+    return v === DELETED ? undefined : v
+  }
+  const write = (key: string, value: unknown) =>
+    (tx ?? ledger).set(key, value === undefined ? DELETED : value)
+  const draft: LedgerDraft = {
+    ...info,
+    getAccount: (a) => {
+      const v = read(accountKey(a))
+      return v === undefined ? undefined : readAccount(v)
+    },
+    putAccount: (a, e) => write(accountKey(a), { balance: e.balance, seq: e.seq }),
+    getData: (m, k) => read(dataKey(m, k)),
+    putData: (m, k, v) => write(dataKey(m, k), v),
+    getPools: () => readPools(read(POOLS_KEY)),
+    putPools: (p) => write(POOLS_KEY, { feePool: p.feePool, unissued: { ...p.unissued } }),
+  }
+  return {
+    draft,
+    begin: () => {
+      if (tx) throw new Error('savepoint already open')
+      tx = new Map()
+    },
+    commit: () => {
+      for (const [k, v] of tx ?? []) ledger.set(k, v)
+      tx = undefined
+    },
+    rollback: () => {
+      tx = undefined
+    },
+    changes: () =>
+      [...ledger.keys()].sort().map((key) => {
+        const v = ledger.get(key)
+        return { key, value: v === DELETED ? undefined : v }
+      }),
+  }
+}

@@ -1,0 +1,52 @@
+// The genesis ledger (seq 1): the reserve account (5% of the cap, less the devnet faucet's share),
+// the unissued pools and an empty fee pool. Supply is conserved from here on:
+// balances + fee pool + unissued pools = supply cap.
+import { cidOf } from '../codec/dag-cbor.ts'
+import type { Amount } from './amount.ts'
+import type { GenesisConfig } from './config.ts'
+import { applyChanges } from './apply.ts'
+import type { EntryChange } from './draft.ts'
+import { headerCid, type LedgerHeader } from './header.ts'
+import { accountKey, type LedgerState, POOLS_KEY } from './state.ts'
+import { nodeHash } from './trie.ts'
+
+/** The all-zero CID the genesis tx set chains to (there is no previous header). */
+export const GENESIS_PREV = cidOf(null)
+
+export interface Genesis {
+  readonly state: LedgerState
+  readonly changes: readonly EntryChange[]
+}
+
+export const genesisChanges = (config: GenesisConfig): EntryChange[] => {
+  const faucet = config.faucet
+  const changes: EntryChange[] = [
+    {
+      key: accountKey(config.reserve.address),
+      value: { balance: config.reserve.amount - (faucet?.amount ?? 0n), seq: 0n },
+    },
+    { key: POOLS_KEY, value: { feePool: 0n, unissued: { ...config.unissued } } },
+  ]
+  if (faucet) changes.push({ key: accountKey(faucet.address), value: { balance: faucet.amount, seq: 0n } })
+  return changes.sort((a, b) => (a.key < b.key ? -1 : 1))
+}
+
+export const genesisState = (config: GenesisConfig): Genesis => {
+  const changes = genesisChanges(config)
+  const tree = applyChanges(null, changes)
+  const emptySet = { prevHeader: GENESIS_PREV, txs: [] }
+  const header: LedgerHeader = {
+    protocolVersion: config.protocolVersion,
+    networkId: config.networkId,
+    seq: 1,
+    prevHeader: null,
+    txSet: cidOf(emptySet),
+    results: cidOf([]),
+    stateRoot: nodeHash(tree),
+    closeTimeMs: config.genesisTimeMs,
+    dayIndex: 0,
+    totalCoins: config.reserve.amount,
+    feePool: 0n as Amount,
+  }
+  return { state: { tree, header, headerCid: headerCid(header) }, changes }
+}

@@ -1,0 +1,47 @@
+// Balance moves every operation and close step uses, with their rejection codes. Keeping them in
+// one place keeps the supply-conservation argument in one place: each helper moves, never mints.
+import type { Address } from '../crypto/address.ts'
+import { wattError, type WattError } from '../util/errors.ts'
+import { type Amount, MAX_AMOUNT } from './amount.ts'
+import type { LedgerDraft } from './draft.ts'
+
+export const debit = (d: LedgerDraft, a: Address, amt: Amount): WattError | undefined => {
+  const acct = d.getAccount(a)
+  if (!acct) return wattError('no_account', { account: a })
+  if (acct.balance < amt) return wattError('insufficient_balance', { account: a })
+  d.putAccount(a, { ...acct, balance: (acct.balance - amt) as Amount })
+  return undefined
+}
+
+export const credit = (d: LedgerDraft, a: Address, amt: Amount): WattError | undefined => {
+  const acct = d.getAccount(a)
+  if (!acct) return wattError('no_destination', { account: a })
+  if (acct.balance + amt > MAX_AMOUNT) return wattError('balance_overflow', { account: a })
+  d.putAccount(a, { ...acct, balance: (acct.balance + amt) as Amount })
+  return undefined
+}
+
+export const transfer = (d: LedgerDraft, from: Address, to: Address, amt: Amount): WattError | undefined =>
+  debit(d, from, amt) ?? credit(d, to, amt)
+
+/** Issues new coins from an unissued pool to an existing account (mining rewards). */
+export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): WattError | undefined => {
+  const p = d.getPools()
+  const left = p.unissued[pool]
+  if (left === undefined) return wattError('unknown_pool', { pool })
+  if (left < amt) return wattError('pool_exhausted', { pool })
+  const e = credit(d, to, amt)
+  if (e) return e
+  d.putPools({ ...p, unissued: { ...p.unissued, [pool]: (left - amt) as Amount } })
+  return undefined
+}
+
+/** Pays out of the fee pool (only close steps may: no transaction reaches this). */
+export const payFromFeePool = (d: LedgerDraft, to: Address, amt: Amount): WattError | undefined => {
+  const p = d.getPools()
+  if (p.feePool < amt) return wattError('insufficient_balance', { account: 'feePool' })
+  const e = credit(d, to, amt)
+  if (e) return e
+  d.putPools({ ...p, feePool: (p.feePool - amt) as Amount })
+  return undefined
+}

@@ -1,0 +1,88 @@
+// Test fixtures: deterministic keys, a devnet genesis, and helpers to sign and close ledgers.
+import { addressOf, type Address } from '../../crypto/address.ts'
+import { nobleSigner, nobleVerifier } from '../../crypto/noble.ts'
+import type { PublicKey, Signer } from '../../crypto/signer.ts'
+import { createRng } from '../../util/prng.ts'
+import { type Amount, watt } from '../amount.ts'
+import { applyLedger, type ClosedLedger } from '../apply.ts'
+import { type GenesisConfig, makeGenesisConfig } from '../config.ts'
+import { genesisState } from '../genesis.ts'
+import { coreProtocol } from '../operations/core.ts'
+import type { Operation } from '../operations/registry.ts'
+import type { LedgerState } from '../state.ts'
+import { encodeTx, signTx, type TxBody } from '../tx.ts'
+import { checkTxs, makeTxSet } from '../tx-set.ts'
+
+export interface TestKey {
+  readonly signer: Signer
+  readonly pk: PublicKey
+  readonly address: Address
+}
+
+export const testKey = (label: number): TestKey => {
+  const signer = nobleSigner(createRng(0x5eed + label).bytes(32))
+  return { signer, pk: signer.publicKey, address: addressOf(signer.publicKey) }
+}
+
+export const RESERVE = testKey(0)
+export const FAUCET = testKey(1)
+export const VALIDATOR = testKey(2)
+export const GENESIS_TIME = 1_800_000_000_000
+
+export const testConfig = (over: Partial<GenesisConfig> = {}): GenesisConfig => ({
+  ...makeGenesisConfig({
+    networkId: 'watt-test',
+    genesisTimeMs: GENESIS_TIME,
+    reserveAddress: RESERVE.address,
+    validators: [VALIDATOR.address],
+    closeIntervalMs: 1000,
+    dayLengthMs: 10_000,
+    ledgerCapacityOps: 50,
+    faucet: { address: FAUCET.address, amount: watt(1_000_000) },
+  }),
+  ...over,
+})
+
+export const env = (config = testConfig()) => ({ config, protocol: coreProtocol })
+
+export const body = (from: TestKey, seq: bigint, ops: Operation[], over: Partial<TxBody> = {}): TxBody => ({
+  network: 'watt-test',
+  source: from.pk,
+  seq,
+  fee: (100n * BigInt(ops.length)) as Amount,
+  minTimeMs: 0,
+  maxTimeMs: 0,
+  memo: new Uint8Array(0),
+  ops,
+  ...over,
+})
+
+export const pay = (to: TestKey, amount: bigint): Operation =>
+  ({ type: 'payment', dest: to.pk, amount }) as Operation
+export const create = (to: TestKey, amount: bigint): Operation =>
+  ({ type: 'createAccount', dest: to.pk, amount }) as Operation
+
+export const signed = async (from: TestKey, b: TxBody): Promise<Uint8Array> =>
+  encodeTx(await signTx(b, [from.signer]))
+
+/** Checks and applies encoded txs as one ledger; throws on a bad set. */
+export const close = async (
+  state: LedgerState,
+  txs: Uint8Array[],
+  closeTimeMs: number,
+  e = env(),
+): Promise<ClosedLedger> => {
+  const checked = await checkTxs(txs, e.protocol, nobleVerifier)
+  const set = makeTxSet(
+    state.headerCid,
+    checked.map((c) => {
+      if (!c.ok) throw new Error(`tx did not decode: ${c.error.code}`)
+      return c.value
+    }),
+  )
+  const r = applyLedger(state, set, { closeTimeMs }, e)
+  if (!r.ok) throw new Error(`applyLedger: ${r.error.code}`)
+  return r.value
+}
+
+export const genesis = (config = testConfig()) => genesisState(config).state

@@ -1,0 +1,144 @@
+// The state commitment: a persistent (path-copying) binary Merkle trie keyed by sha256(key).
+// A subtree holding one entry is that entry's leaf, wherever it sits, so the root depends only on
+// the set of entries, never on insertion order. Depth is about log2(n) (~20 for 10^6 entries), so
+// a ledger's updates rehash only their paths, old versions stay valid, and a proof is the list of
+// sibling hashes on the path. Hashes are computed lazily and cached in the (otherwise immutable) nodes.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { encode } from '../codec/dag-cbor.ts'
+import { utf8 } from '../util/bytes.ts'
+
+export interface TrieLeaf {
+  readonly key: string
+  readonly keyHash: Uint8Array
+  readonly value: unknown
+  readonly valueHash: Uint8Array
+  hash?: Uint8Array
+}
+export interface TrieBranch {
+  readonly left: TrieNode | null
+  readonly right: TrieNode | null
+  hash?: Uint8Array
+}
+export type TrieNode = TrieLeaf | TrieBranch
+
+export const ZERO_HASH = new Uint8Array(32)
+const LEAF_TAG = 0
+const BRANCH_TAG = 1
+
+const isLeaf = (n: TrieNode): n is TrieLeaf => 'key' in n
+export const keyHashOf = (key: string): Uint8Array => sha256(utf8(key))
+/** Bit i (0 = most significant bit of byte 0) of a 32-byte key hash. */
+export const bitAt = (h: Uint8Array, i: number): number => (h[i >>> 3]! >>> (7 - (i & 7))) & 1
+
+export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array => {
+  const buf = new Uint8Array(65)
+  buf[0] = LEAF_TAG
+  buf.set(keyHash, 1)
+  buf.set(valueHash, 33)
+  return sha256(buf)
+}
+
+export const branchHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
+  const buf = new Uint8Array(65)
+  buf[0] = BRANCH_TAG
+  buf.set(left, 1)
+  buf.set(right, 33)
+  return sha256(buf)
+}
+
+export const valueHashOf = (value: unknown): Uint8Array => sha256(encode(value))
+
+export const makeLeaf = (key: string, value: unknown): TrieLeaf => ({
+  key,
+  keyHash: keyHashOf(key),
+  value,
+  valueHash: valueHashOf(value),
+})
+
+export const nodeHash = (n: TrieNode | null): Uint8Array => {
+  if (n === null) return ZERO_HASH
+  if (n.hash === undefined) {
+    n.hash = isLeaf(n) ? leafHash(n.keyHash, n.valueHash) : branchHash(nodeHash(n.left), nodeHash(n.right))
+  }
+  return n.hash
+}
+
+const split = (a: TrieLeaf, b: TrieLeaf, depth: number): TrieBranch => {
+  if (depth >= 256) throw new Error('sha256 collision in state trie')
+  const ba = bitAt(a.keyHash, depth)
+  if (ba !== bitAt(b.keyHash, depth)) return ba === 0 ? { left: a, right: b } : { left: b, right: a }
+  const below = split(a, b, depth + 1)
+  return ba === 0 ? { left: below, right: null } : { left: null, right: below }
+}
+
+const sameKey = (a: Uint8Array, b: Uint8Array): boolean => {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Returns a new trie with `leaf` inserted or replacing the entry of the same key. */
+export const trieInsert = (n: TrieNode | null, leaf: TrieLeaf, depth = 0): TrieNode => {
+  if (n === null) return leaf
+  if (isLeaf(n)) return sameKey(n.keyHash, leaf.keyHash) ? leaf : split(n, leaf, depth)
+  return bitAt(leaf.keyHash, depth) === 0
+    ? { left: trieInsert(n.left, leaf, depth + 1), right: n.right }
+    : { left: n.left, right: trieInsert(n.right, leaf, depth + 1) }
+}
+
+/** Returns a new trie without the entry at keyHash (the same trie if absent). */
+export const trieDelete = (n: TrieNode | null, keyHash: Uint8Array, depth = 0): TrieNode | null => {
+  if (n === null) return null
+  if (isLeaf(n)) return sameKey(n.keyHash, keyHash) ? null : n
+  const goLeft = bitAt(keyHash, depth) === 0
+  const child = goLeft ? n.left : n.right
+  const next = trieDelete(child, keyHash, depth + 1)
+  if (next === child) return n
+  const left = goLeft ? next : n.left
+  const right = goLeft ? n.right : next
+  // Keep the canonical shape: a subtree with a single leaf collapses to that leaf.
+  if (left === null && (right === null || isLeaf(right))) return right
+  if (right === null && isLeaf(left!)) return left
+  return { left, right }
+}
+
+export const trieGet = (n: TrieNode | null, keyHash: Uint8Array): TrieLeaf | undefined => {
+  let depth = 0
+  while (n !== null) {
+    if (isLeaf(n)) return sameKey(n.keyHash, keyHash) ? n : undefined
+    n = bitAt(keyHash, depth++) === 0 ? n.left : n.right
+  }
+  return undefined
+}
+
+/** Sibling hashes from the root down to the leaf of keyHash, or undefined if absent. */
+export const triePath = (n: TrieNode | null, keyHash: Uint8Array): Uint8Array[] | undefined => {
+  const siblings: Uint8Array[] = []
+  let depth = 0
+  while (n !== null) {
+    if (isLeaf(n)) return sameKey(n.keyHash, keyHash) ? siblings : undefined
+    const left = bitAt(keyHash, depth++) === 0
+    siblings.push(nodeHash(left ? n.right : n.left))
+    n = left ? n.left : n.right
+  }
+  return undefined
+}
+
+/** Recomputes the root from a leaf hash and its siblings (root first), as a verifier does. */
+export const rootFromPath = (leaf: Uint8Array, keyHash: Uint8Array, siblings: readonly Uint8Array[]) => {
+  let h = leaf
+  for (let d = siblings.length - 1; d >= 0; d--) {
+    h = bitAt(keyHash, d) === 0 ? branchHash(h, siblings[d]!) : branchHash(siblings[d]!, h)
+  }
+  return h
+}
+
+/** Every leaf, in key-hash order. */
+export function* trieLeaves(n: TrieNode | null): Generator<TrieLeaf> {
+  if (n === null) return
+  if (isLeaf(n)) {
+    yield n
+    return
+  }
+  yield* trieLeaves(n.left)
+  yield* trieLeaves(n.right)
+}
