@@ -1,0 +1,26 @@
+// E2E helpers: each WATT node is its own browser context (own SharedWorker, IndexedDB, keys).
+import { type Browser, type BrowserContext, expect, type Page } from '@playwright/test'
+
+export interface TestNode {
+  context: BrowserContext
+  page: Page
+  peerId: string
+}
+
+export const openNode = async (browser: Browser, path = '/'): Promise<TestNode> => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  await page.goto(path)
+  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 60_000 })
+  const peerId = (await page.getByTestId('node-peer-id').textContent()) ?? ''
+  expect(peerId).toMatch(/^12D3KooW/)
+  return { context, page, peerId }
+}
+
+export const peerItem = (page: Page, peerId: string) =>
+  page.locator(`[data-testid="peer-item"][data-peer-id="${peerId}"]`)
+
+export const closeAll = async (nodes: TestNode[]) => {
+  for (const n of nodes) await n.context.close().catch(() => {})
+}

@@ -1,0 +1,45 @@
+// The app shell: a header with the node's status and a bottom tab bar, phone-first.
+import { useState } from 'preact/hooks'
+import type { CoreConnection } from './core-client.ts'
+import { NodeScreen } from './screens/node-screen.tsx'
+import { useSnapshot } from './use-snapshot.ts'
+
+interface Props {
+  core: CoreConnection
+  hostState: { hosting: boolean }
+}
+
+const SCREENS = [{ id: 'node', label: 'Node', icon: '◉' }] as const
+type ScreenId = (typeof SCREENS)[number]['id']
+
+export const App = ({ core, hostState }: Props) => {
+  const snap = useSnapshot(core.rpc)
+  const [screen, setScreen] = useState<ScreenId>('node')
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <div class="brand">
+          <span class="logo">⚡</span> WATT
+        </div>
+        <span class={`pill pill-${snap?.status ?? 'starting'}`}>{snap?.status ?? 'starting'}</span>
+      </header>
+      <main class="content">
+        {screen === 'node' && <NodeScreen snap={snap} core={core} hostState={hostState} />}
+      </main>
+      <nav class="tabbar">
+        {SCREENS.map((s) => (
+          <button
+            type="button"
+            key={s.id}
+            class={screen === s.id ? 'tab active' : 'tab'}
+            data-testid={`tab-${s.id}`}
+            onClick={() => setScreen(s.id)}
+          >
+            <span class="tab-icon">{s.icon}</span>
+            {s.label}
+          </button>
+        ))}
+      </nav>
+    </div>
+  )
+}

@@ -1,0 +1,17 @@
+// The PWA's entry: connect to the node core, take part in the host election, render.
+import { render } from 'preact'
+import { App } from './app.tsx'
+import { connectCore } from './core-client.ts'
+import { startHosting } from './host.ts'
+import { registerServiceWorker } from './service-worker-client.ts'
+import './style.css'
+
+const core = await connectCore()
+const hostState = { hosting: false }
+startHosting(core, (host) => {
+  hostState.hosting = true
+  ;(globalThis as { wattHost?: unknown }).wattHost = host
+})
+addEventListener('pagehide', () => core.rpc.bye())
+registerServiceWorker()
+render(<App core={core} hostState={hostState} />, document.getElementById('app')!)

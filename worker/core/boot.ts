@@ -1,0 +1,37 @@
+// Wires the node core with its browser components. The same function runs in a SharedWorker
+// (the normal case) and in a dedicated worker (where SharedWorker does not exist).
+import { createRpcServer } from '../rpc/server.ts'
+import { createWebCryptoVerifier, hasWebCryptoEd25519 } from '../crypto/webcrypto-verifier.ts'
+import { fetchBootstrap } from './bootstrap.ts'
+import { createHostBridge } from './host-bridge.ts'
+import { loadOrCreateIdentity } from './identity.ts'
+import { createNodeCore } from './node-core.ts'
+
+export const VERSION = '0.1.0'
+
+export const bootCore = async (origin: string) => {
+  const rpc = createRpcServer((line) => console.warn(line))
+  const now = () => Date.now()
+  const host = createHostBridge({ now })
+  const core = createNodeCore(
+    { version: VERSION },
+    {
+      rpc,
+      host,
+      verifier: await createWebCryptoVerifier(),
+      identity: loadOrCreateIdentity,
+      bootstrap: async () => {
+        const r = await fetchBootstrap(new URL('/bootstrap', origin).href)
+        if (!r.ok) console.warn('bootstrap:', r.error.code)
+        return r.ok ? r.value : undefined
+      },
+      now,
+      capabilities: { ed25519: await hasWebCryptoEd25519() },
+    },
+  )
+  rpc.onAttach((a) => {
+    if (a.role === 'host') core.attachHost(a.port)
+  })
+  void core.start().catch((e) => console.error('core start failed', e))
+  return { rpc, core }
+}

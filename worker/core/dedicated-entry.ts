@@ -1,0 +1,13 @@
+// Dedicated-worker entry, for browsers without SharedWorker: the owner tab hands in one
+// MessagePort per tab; behind them runs the very same core as in the SharedWorker.
+import { bootCore } from './boot.ts'
+
+const pending: MessagePort[] = []
+let connect = (p: MessagePort) => pending.push(p)
+globalThis.addEventListener('message', (e: MessageEvent) => {
+  const port = e.ports[0]
+  if (e.data?.kind === 'connect' && port) connect(port)
+})
+const { rpc } = await bootCore(globalThis.location.origin)
+connect = (p) => rpc.connect(p)
+for (const p of pending.splice(0)) rpc.connect(p)

@@ -1,0 +1,63 @@
+// Messages between the node core and the tab that hosts its networking (libp2p) — the
+// concrete form of the core's abstract network port. Plain data, `type`-tagged, guarded.
+import type { Transport } from '../../shared/net/peer-table.ts'
+
+export type CoreToHost =
+  | { type: 'start'; privateKey: Uint8Array; relays: string[]; topics: string[]; network: string }
+  | { type: 'publish'; topic: string; data: Uint8Array }
+  | { type: 'dial'; peerId: string; addrs: string[] }
+
+export interface HostConnection {
+  peerId: string
+  transports: Transport[]
+}
+
+export type HostToCore =
+  | { type: 'alive' }
+  | { type: 'started'; peerId: string; listenAddrs: string[] }
+  | { type: 'addrs'; listenAddrs: string[] }
+  | { type: 'connections'; conns: HostConnection[]; relays: number }
+  | { type: 'message'; topic: string; from: string; data: Uint8Array }
+  | { type: 'dial-result'; peerId: string; ok: boolean; error?: string }
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+const isStrArr = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string')
+
+export const isHostToCore = (x: unknown): x is HostToCore => {
+  if (!isObj(x)) return false
+  switch (x.type) {
+    case 'alive':
+      return true
+    case 'started':
+      return typeof x.peerId === 'string' && isStrArr(x.listenAddrs)
+    case 'addrs':
+      return isStrArr(x.listenAddrs)
+    case 'connections':
+      return typeof x.relays === 'number' && Array.isArray(x.conns)
+    case 'message':
+      return typeof x.topic === 'string' && typeof x.from === 'string' && x.data instanceof Uint8Array
+    case 'dial-result':
+      return typeof x.peerId === 'string' && typeof x.ok === 'boolean'
+    default:
+      return false
+  }
+}
+
+export const isCoreToHost = (x: unknown): x is CoreToHost => {
+  if (!isObj(x)) return false
+  switch (x.type) {
+    case 'start':
+      return (
+        x.privateKey instanceof Uint8Array &&
+        isStrArr(x.relays) &&
+        isStrArr(x.topics) &&
+        typeof x.network === 'string'
+      )
+    case 'publish':
+      return typeof x.topic === 'string' && x.data instanceof Uint8Array
+    case 'dial':
+      return typeof x.peerId === 'string' && isStrArr(x.addrs)
+    default:
+      return false
+  }
+}
