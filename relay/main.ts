@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs'
 import { toWattError } from '../shared/util/errors.ts'
 import { parseCli, USAGE } from './cli-args.ts'
-import { startRelay } from './server.ts'
 
 const SHUTDOWN_GRACE_MS = 5_000
 
@@ -33,6 +32,8 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  // loaded only now: libp2p takes a while to import, and usage errors should be instant
+  const { startRelay } = await import('./server.ts')
   // the relay holds no state worth dying for: a stray library error is logged, not fatal
   process.on('uncaughtException', (e) => log(`relay uncaught error=${JSON.stringify(String(e))}`))
   process.on('unhandledRejection', (e) => log(`relay unhandled-rejection error=${JSON.stringify(String(e))}`))

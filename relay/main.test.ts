@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { test } from 'node:test'
+import { parseCli } from './cli-args.ts'
+import { getJson, waitFor } from './testing/helpers.ts'
+
+const MAIN = new URL('./main.ts', import.meta.url).pathname
+
+const spawnRelay = (args: string[], env: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, HOST: '', PORT: '', WS_PORT: '', WATT_NETWORK: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+  })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, out: () => stdout, err: () => stderr }
+}
+
+const kill = (child: ChildProcess) => {
+  if (child.exitCode === null) child.kill('SIGKILL')
+}
+
+test('the relay process prints where it listens, serves, and exits 0 on SIGTERM', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'watt-main-'))
+  const genesisFile = path.join(dir, 'genesis.json')
+  await writeFile(genesisFile, JSON.stringify({ network: 'clinet', closeInterval: 1 }))
+  // env names the network, the flag overrides env for the port
+  const r = spawnRelay(['--port', '0', '--ws-port=0', '--genesis', genesisFile], {
+    WATT_NETWORK: 'clinet',
+    PORT: '1',
+  })
+  try {
+    await waitFor('listening line', () => r.out().includes('WATT relay listening'), 15_000)
+    const m = /WATT relay listening on (http:\/\/127\.0\.0\.1:\d+) \(network clinet\)/.exec(r.out())
+    assert.ok(m?.[1], r.out())
+    assert.match(r.out(), /\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3/)
+    const url = m[1]
+    assert.equal(((await getJson(url, '/health')).json as { status: string }).status, 'ok')
+    assert.deepEqual((await getJson(url, '/genesis')).json, { network: 'clinet', closeInterval: 1 })
+    r.child.kill('SIGTERM')
+    assert.equal(await r.exited, 0, r.err())
+  } finally {
+    kill(r.child)
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('unknown flags exit 2 with a clear message', async () => {
+  const r = spawnRelay(['--bogus'])
+  try {
+    assert.equal(await r.exited, 2)
+    assert.match(r.err(), /unknown option "--bogus"/)
+  } finally {
+    kill(r.child)
+  }
+})
+
+test('parseCli: flags beat env, numbers are checked, values are required', () => {
+  const env = { HOST: '0.0.0.0', PORT: '9000', WS_PORT: '9001', WATT_NETWORK: 'envnet' }
+  const a = parseCli(['--port', '7000', '--network=flagnet', '--static', 'dist'], env)
+  assert.ok(a.ok)
+  assert.deepEqual(
+    { ...a.value },
+    {
+      host: '0.0.0.0',
+      port: 7000,
+      wsPort: 9001,
+      network: 'flagnet',
+      staticDir: 'dist',
+      genesisFile: undefined,
+      quorumSetFile: undefined,
+      maxConnections: undefined,
+      help: false,
+    },
+  )
+  const bad: [string[], Record<string, string>, RegExp][] = [
+    [['--port', 'eighty'], {}, /whole number/],
+    [['--port'], {}, /needs a value/],
+    [['--nope'], {}, /unknown option/],
+    [['stray'], {}, /unknown option/],
+    [[], { PORT: '-1' }, /env PORT/],
+  ]
+  for (const [argv, e, message] of bad) {
+    const r = parseCli(argv, e)
+    assert.equal(r.ok, false, argv.join(' '))
+    if (!r.ok) {
+      assert.equal(r.error.code, 'relay/usage')
+      assert.match(r.error.message ?? '', message)
+    }
+  }
+  const help = parseCli(['--help'], {})
+  assert.ok(help.ok && help.value.help)
+})
