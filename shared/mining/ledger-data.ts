@@ -1,0 +1,102 @@
+// Mining's module data in the ledger (module 'mining', committed in stateRoot). The ledger draft
+// has no key scans, so the day's check-ins, the circle owners and the invitees are kept as
+// append-only lists (a count under '<list>/#' and items under '<list>/#<i>'), O(1) per operation.
+import type { Address } from '../crypto/address.ts'
+import { asUnits } from '../ledger/amount.ts'
+import type { LedgerDraft } from '../ledger/draft.ts'
+
+export const MODULE = 'mining'
+/** Reward history entries kept per account (the oldest is dropped first). */
+export const HISTORY_DAYS = 30
+
+export const keys = {
+  checkedIn: (day: number, a: Address) => `ci/${day}/${a}`,
+  checkInList: (day: number) => `ci/${day}`,
+  circle: (a: Address) => `circle/${a}`,
+  circleOwners: 'circles',
+  ambassador: (a: Address) => `amb/${a}`,
+  invitees: 'invitees',
+  ledgers: (day: number) => `ledgers/${day}`,
+  signed: (day: number, a: Address) => `signed/${day}/${a}`,
+  signerList: (day: number) => `signed/${day}`,
+  dayTotals: (day: number) => `day/${day}`,
+  history: (a: Address) => `rewards/${a}`,
+}
+
+/** A circle as stored: `members` applies from day `from`; before that, `prev` did. */
+export interface StoredCircle {
+  readonly members: Address[]
+  readonly prev: Address[]
+  readonly from: number
+}
+
+export interface RewardHistoryEntry {
+  readonly day: number
+  readonly total: bigint
+  readonly base: bigint
+  readonly circle: bigint
+  readonly referral: bigint
+  readonly node: bigint
+  readonly fee: bigint
+}
+
+export interface DayTotals {
+  readonly day: number
+  readonly emission: bigint
+  readonly feePool: bigint
+  readonly distributed: bigint
+  readonly remainder: bigint
+  readonly accounts: number
+  readonly ledgers: number
+}
+
+export const getNumber = (d: LedgerDraft, key: string): number => {
+  const v = d.getData(MODULE, key)
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0
+}
+
+export const appendToList = (d: LedgerDraft, list: string, item: string): void => {
+  const n = getNumber(d, `${list}/#`)
+  d.putData(MODULE, `${list}/#${n}`, item)
+  d.putData(MODULE, `${list}/#`, n + 1)
+}
+
+export const readList = (d: LedgerDraft, list: string): Address[] => {
+  const n = getNumber(d, `${list}/#`)
+  const out: Address[] = []
+  for (let i = 0; i < n; i++) out.push(d.getData(MODULE, `${list}/#${i}`) as Address)
+  return out
+}
+
+export const deleteList = (d: LedgerDraft, list: string): void => {
+  const n = getNumber(d, `${list}/#`)
+  for (let i = 0; i < n; i++) d.putData(MODULE, `${list}/#${i}`, undefined)
+  d.putData(MODULE, `${list}/#`, undefined)
+}
+
+export const getCircle = (d: LedgerDraft, a: Address): StoredCircle | undefined =>
+  d.getData(MODULE, keys.circle(a)) as StoredCircle | undefined
+
+/** The circle in force on `day`. */
+export const circleOn = (c: StoredCircle, day: number): Address[] => (day >= c.from ? c.members : c.prev)
+
+const units = (x: unknown): bigint => asUnits(x) ?? 0n
+
+/** Reads an account's reward history (oldest first), normalizing DAG-CBOR integers. */
+export const getRewardHistory = (d: Pick<LedgerDraft, 'getData'>, a: Address): RewardHistoryEntry[] => {
+  const raw = (d.getData(MODULE, keys.history(a)) ?? []) as Record<string, unknown>[]
+  return raw.map((e) => ({
+    day: Number(e.day),
+    total: units(e.total),
+    base: units(e.base),
+    circle: units(e.circle),
+    referral: units(e.referral),
+    node: units(e.node),
+    fee: units(e.fee),
+  }))
+}
+
+export const pushRewardHistory = (d: LedgerDraft, a: Address, e: RewardHistoryEntry): void => {
+  const list = [...getRewardHistory(d, a), e].slice(-HISTORY_DAYS)
+  d.putData(MODULE, keys.history(a), list)
+}

@@ -1,0 +1,190 @@
+// Mining inside the ledger: the three operations and the day-boundary step, over real closes.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { watt } from '../ledger/amount.ts'
+import { coreOperations } from '../ledger/operations/core.ts'
+import { createProtocol, type Operation } from '../ledger/operations/registry.ts'
+import { getAccount, getData, getPools, type LedgerState, totalSupply } from '../ledger/state.ts'
+import {
+  body,
+  close,
+  create,
+  FAUCET,
+  GENESIS_TIME,
+  genesis,
+  signed,
+  type TestKey,
+  testConfig,
+  testKey,
+  VALIDATOR,
+} from '../ledger/test/fixtures.ts'
+import { dayInputsFromLedger, miningCloseStep } from './day-close.ts'
+import { computeDayDistribution } from './distribution.ts'
+import { getRewardHistory, keys, MODULE } from './ledger-data.ts'
+import { miningOperations } from './operations.ts'
+import { defaultMiningParams } from './params.ts'
+
+const config = testConfig()
+const params = { ...defaultMiningParams, phase1Pool: config.unissued.phase1! }
+const protocol = createProtocol({
+  operations: [...coreOperations, ...miningOperations(params)],
+  closeSteps: [miningCloseStep(params, { externalizeSigners: () => [VALIDATOR.address] })],
+})
+const env = { config, protocol }
+const [A, B, C, D, E] = [20, 21, 22, 23, 24].map(testKey) as [TestKey, TestKey, TestKey, TestKey, TestKey]
+const DAY = config.dayLengthMs
+
+const checkIn = { type: 'checkIn' } as Operation
+const circle = (...ks: TestKey[]) => ({ type: 'setCircle', members: ks.map((k) => k.pk) }) as Operation
+const invite = (k: TestKey) => ({ type: 'acceptInvite', ambassador: k.pk }) as Operation
+
+const seqs = new Map<string, bigint>()
+const tx = (k: TestKey, ops: Operation[]) => {
+  const seq = (seqs.get(k.address) ?? 0n) + 1n
+  seqs.set(k.address, seq)
+  return signed(k, body(k, seq, ops))
+}
+const balance = (s: LedgerState, k: TestKey) => getAccount(s, k.address)?.balance ?? 0n
+const ledger = async (s: LedgerState, txs: Promise<Uint8Array>[], t: number) =>
+  close(s, await Promise.all(txs), t, env)
+
+test('operation parsers check shapes and circle sizes', () => {
+  const [, set] = miningOperations(params)
+  assert.equal(set!.parse({ type: 'setCircle', members: [A.pk, B.pk] }).ok, false)
+  assert.equal(
+    set!.parse({ type: 'setCircle', members: [A.pk, B.pk, C.pk, D.pk, E.pk, FAUCET.pk] }).ok,
+    false,
+  )
+  assert.equal(set!.parse({ type: 'setCircle', members: [A.pk, B.pk, C.pk] }).ok, true)
+  assert.equal(set!.parse({ type: 'setCircle', members: [A.pk, B.pk, 'x'] }).ok, false)
+})
+
+test('check-ins, circles, invites and two day boundaries, to the unit', async () => {
+  seqs.clear()
+  let s = genesis(config)
+  const funded = [VALIDATOR, A, B, C, D, E]
+  s = (
+    await ledger(
+      s,
+      [
+        tx(
+          FAUCET,
+          funded.map((k) => create(k, watt(10))),
+        ),
+      ],
+      GENESIS_TIME + 1000,
+    )
+  ).state
+  const l3 = await ledger(
+    s,
+    [
+      tx(A, [checkIn, circle(B, C, D), invite(B)]),
+      tx(B, [checkIn, circle(A, C, VALIDATOR)]),
+      tx(C, [checkIn, circle(A, B, VALIDATOR, D)]),
+      tx(VALIDATOR, [circle(A, B, C)]),
+      tx(D, [invite(A)]),
+    ],
+    GENESIS_TIME + 2000,
+  )
+  assert.deepEqual(
+    l3.results.map((r) => r.ok),
+    [true, true, true, true, true],
+  )
+  s = l3.state
+  const rejected = await ledger(
+    s,
+    [
+      tx(A, [checkIn]),
+      tx(B, [circle(B, C, D)]),
+      tx(C, [circle(A, B, B)]),
+      tx(D, [invite(C)]),
+      tx(E, [invite(E)]),
+    ],
+    GENESIS_TIME + 3000,
+  )
+  assert.deepEqual(rejected.results.map((r) => r.code).sort(), [
+    'already_checked_in',
+    'bad_circle',
+    'bad_circle',
+    'bad_invite',
+    'bad_invite',
+  ])
+  s = rejected.state
+
+  // Day 0 as the ledger recorded it, computed independently before the boundary.
+  const before = s
+  const day0 = computeDayDistribution(
+    {
+      day: 0,
+      checkedIn: [A.address, B.address, C.address],
+      circles: [],
+      invites: [
+        { account: A.address, ambassador: B.address },
+        { account: D.address, ambassador: A.address },
+      ],
+      validators: [{ account: VALIDATOR.address, signed: 3 }],
+      ledgersInDay: 3,
+      seeds: [VALIDATOR.address],
+      feePool: getPools(before).feePool,
+      phase1Remaining: getPools(before).unissued.phase1!,
+    },
+    params,
+  )
+  const l4 = await ledger(s, [], GENESIS_TIME + DAY)
+  s = l4.state
+  assert.ok(day0.emission > 0n)
+  for (const k of [A, B, C, VALIDATOR]) {
+    const r = day0.rewards.find((x) => x.account === k.address)!
+    assert.equal(balance(s, k) - balance(before, k), r.total, `reward of ${k.address}`)
+  }
+  assert.equal(balance(s, D), balance(before, D), 'D did not check in and got nothing')
+  assert.equal(balance(s, E), balance(before, E))
+  assert.equal(getPools(s).feePool, day0.remainder, 'fee pool emptied into the distribution')
+  assert.equal(getPools(s).unissued.phase1, day0.phase1RemainingAfter)
+  assert.equal(totalSupply(s), config.supplyCap)
+  assert.equal(
+    l4.header.totalCoins,
+    config.supplyCap - getPools(s).unissued.phase1! - getPools(s).unissued.future!,
+  )
+  const hist = getRewardHistory({ getData: (m, k) => getData(s, m, k) }, A.address)
+  assert.equal(hist.length, 1)
+  assert.equal(hist[0]!.total, day0.rewards.find((x) => x.account === A.address)!.total)
+  assert.equal(getData(s, MODULE, keys.checkInList(0) + '/#'), undefined, 'day 0 lists dropped')
+
+  // Day 1: circles are in force now; the validator is a seed, so trust flows.
+  const l5 = await ledger(
+    s,
+    [tx(A, [checkIn]), tx(B, [checkIn]), tx(C, [checkIn])],
+    GENESIS_TIME + DAY + 1000,
+  )
+  s = l5.state
+  const mid = s
+  let day1: ReturnType<typeof computeDayDistribution> | undefined
+  const probe = createProtocol({
+    operations: [],
+    closeSteps: [
+      {
+        name: 'probe',
+        run: (d, ctx) => {
+          if (ctx.dayIndex > ctx.prevDayIndex)
+            day1 = computeDayDistribution(dayInputsFromLedger(d, 1, ctx.config.validators), params)
+        },
+      },
+      ...protocol.closeSteps,
+    ],
+  })
+  const l6 = await close(mid, [], GENESIS_TIME + 2 * DAY, { config, protocol: probe })
+  s = l6.state
+  assert.ok(day1)
+  const byAccount = new Map(day1.rewards.map((r) => [r.account, r]))
+  assert.equal(byAccount.get(A.address)!.circleActive, 2, 'A vouches for B and C, both active')
+  assert.equal(byAccount.get(B.address)!.referralsActive, 1, 'A accepted B as ambassador')
+  assert.equal(byAccount.get(A.address)!.score, 1_000_000)
+  for (const k of [A, B, C, VALIDATOR])
+    assert.equal(balance(s, k) - balance(mid, k), byAccount.get(k.address)!.total)
+  assert.equal(balance(s, D), balance(mid, D))
+  assert.equal(getPools(s).feePool, day1.remainder)
+  assert.equal(totalSupply(s), config.supplyCap)
+  const totals = getData(s, MODULE, keys.dayTotals(1)) as { distributed: unknown }
+  assert.equal(BigInt(totals.distributed as number), day1.distributed)
+})
