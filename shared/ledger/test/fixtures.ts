@@ -1,6 +1,5 @@
 // Test fixtures: deterministic keys, a devnet genesis, and helpers to sign and close ledgers.
 import { addressOf, type Address } from '../../crypto/address.ts'
-import { nobleSigner, nobleVerifier } from '../../crypto/noble.ts'
 import type { PublicKey, Signer } from '../../crypto/signer.ts'
 import { createRng } from '../../util/prng.ts'
 import { type Amount, watt } from '../amount.ts'
@@ -12,6 +11,7 @@ import type { Operation } from '../operations/registry.ts'
 import type { LedgerState } from '../state.ts'
 import { encodeTx, signTx, type TxBody } from '../tx.ts'
 import { checkTxs, makeTxSet } from '../tx-set.ts'
+import { nodeSigner, nodeVerifier } from './node-ed25519.ts'
 
 export interface TestKey {
   readonly signer: Signer
@@ -19,9 +19,16 @@ export interface TestKey {
   readonly address: Address
 }
 
+const keys = new Map<number, TestKey>()
+
+/** A deterministic key per label (cached: deriving keys is slow in pure JS). */
 export const testKey = (label: number): TestKey => {
-  const signer = nobleSigner(createRng(0x5eed + label).bytes(32))
-  return { signer, pk: signer.publicKey, address: addressOf(signer.publicKey) }
+  const known = keys.get(label)
+  if (known) return known
+  const signer = nodeSigner(createRng(0x5eed + label).bytes(32))
+  const k = { signer, pk: signer.publicKey, address: addressOf(signer.publicKey) }
+  keys.set(label, k)
+  return k
 }
 
 export const RESERVE = testKey(0)
@@ -72,7 +79,7 @@ export const close = async (
   closeTimeMs: number,
   e = env(),
 ): Promise<ClosedLedger> => {
-  const checked = await checkTxs(txs, e.protocol, nobleVerifier)
+  const checked = await checkTxs(txs, e.protocol, nodeVerifier)
   const set = makeTxSet(
     state.headerCid,
     checked.map((c) => {
