@@ -96,7 +96,7 @@ export const NodeScreen = ({ snap, core, hostState }: Props) => {
             )
           })}
           <li class="row muted">
-            core: {core.mode} · heartbeats sent {snap?.heartbeatsSent ?? 0} · dropped{' '}
+            core: <span data-testid="core-mode">{core.mode}</span> · heartbeats sent {snap?.heartbeatsSent ?? 0} · dropped{' '}
             {Object.values(snap?.drops ?? {}).reduce((a, b) => a + b, 0)}
           </li>
         </ul>

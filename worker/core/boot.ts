@@ -6,6 +6,8 @@ import { fetchBootstrap } from './bootstrap.ts'
 import { createHostBridge } from './host-bridge.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { createNodeCore } from './node-core.ts'
+import type { CoreService } from './service.ts'
+import { SERVICES } from './service-list.ts'
 
 export const VERSION = '0.1.0'
 
@@ -13,12 +15,13 @@ export const bootCore = async (origin: string) => {
   const rpc = createRpcServer((line) => console.warn(line))
   const now = () => Date.now()
   const host = createHostBridge({ now })
+  const verifier = await createWebCryptoVerifier()
   const core = createNodeCore(
     { version: VERSION },
     {
       rpc,
       host,
-      verifier: await createWebCryptoVerifier(),
+      verifier,
       identity: loadOrCreateIdentity,
       bootstrap: async () => {
         const r = await fetchBootstrap(new URL('/bootstrap', origin).href)
@@ -32,6 +35,16 @@ export const bootCore = async (origin: string) => {
   rpc.onAttach((a) => {
     if (a.role === 'host') core.attachHost(a.port)
   })
-  void core.start().catch((e) => console.error('core start failed', e))
+  const services = new Map<string, CoreService>()
+  const startServices = async () => {
+    await core.start()
+    const ready = core.ready()
+    for (const factory of SERVICES) {
+      const service = factory({ core, rpc, verifier, ...ready, origin, now, services })
+      await service.start()
+      services.set(service.name, service)
+    }
+  }
+  void startServices().catch((e) => console.error('core start failed', e))
   return { rpc, core }
 }

@@ -3,11 +3,15 @@
 import { bootCore } from './boot.ts'
 
 const pending: MessagePort[] = []
-let connect = (p: MessagePort) => pending.push(p)
+let connect = (p: MessagePort): void => {
+  pending.push(p)
+}
 globalThis.addEventListener('message', (e: MessageEvent) => {
   const port = e.ports[0]
   if (e.data?.kind === 'connect' && port) connect(port)
 })
 const { rpc } = await bootCore(globalThis.location.origin)
-connect = (p) => rpc.connect(p)
+connect = (p) => {
+  rpc.connect(p)
+}
 for (const p of pending.splice(0)) rpc.connect(p)

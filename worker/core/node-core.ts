@@ -213,6 +213,11 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
       if (identity && boot) startHosting(port)
       else void this.whenReady().then(() => startHosting(port))
     },
+    /** Identity and bootstrap, once `start` has resolved. */
+    ready() {
+      if (!identity || !boot) throw new Error('core not started')
+      return { identity, bootstrap: boot }
+    },
     async whenReady() {
       while (!identity || !boot) await new Promise((r) => setTimeout(r, 100))
     },
