@@ -10,18 +10,10 @@ import {
   nominate,
   prepare,
   type Scenario,
+  startOnX,
   xValue,
   yValue,
 } from './test-support/scenario.ts'
-
-/** v0 is round leader, nominates x; v1..v3 vote and accept x, so x becomes the composite. */
-const startOnX = async (s: Scenario) => {
-  s.priority = (n) => (n === 'v0' ? 100n : 1n)
-  assert.equal(s.scp.nominate(1, xValue, new Uint8Array()), true)
-  for (const v of s.ids.slice(1, 4)) await s.recv(nominate(s, v, [xValue]))
-  for (const v of s.ids.slice(1, 4)) await s.recv(nominate(s, v, [xValue], [xValue]))
-  assert.deepEqual(await s.last(), prepare(s, 'v0' as never, ballot(1, xValue)))
-}
 
 const quorumOthers = (s: Scenario) => s.ids.slice(1, 4)
 
@@ -98,7 +90,10 @@ test('5 nodes: timeout bumps the ballot but stays locked on the confirmed-prepar
   await s.fire('ballot')
   const b1 = ballot(1, xValue)
   assert.deepEqual(await s.last(), prepare(s, s.ids[0]!, ballot(2, xValue), { p: b1, nC: 1, nH: 1 }))
-  // A second timeout keeps bumping on x: the confirmed-prepared h locks the value.
+  assert.ok(!s.timers.has('ballot'), 'no timer until a quorum is heard at counter 2')
+  // A quorum at counter 2 proposing y: v0 re-arms and, on timeout, still bumps on x (h locks it).
+  for (const v of quorumOthers(s)) await s.recv(prepare(s, v, ballot(2, yValue)))
+  assert.equal(s.timers.get('ballot')?.ms, 2000)
   await s.fire('ballot')
   assert.deepEqual(s.scp.getState(1)?.ballot.b, ballot(3, xValue))
 })

@@ -1,6 +1,7 @@
 // Test harness in the style of stellar-core's SCPTests: one node under test (v0) whose
 // emitted envelopes, externalizations and timers are captured, fed hand-made signed envelopes
 // from the other nodes of its quorum.
+import assert from 'node:assert/strict'
 import { compareBytes, utf8 } from '../../util/bytes.ts'
 import {
   sha256Priority,
@@ -166,5 +167,14 @@ export const nominate = (s: Scenario, node: NodeId, votes: Value[], accepted: Va
     votes: [...votes].sort(compareBytes),
     accepted: [...accepted].sort(compareBytes),
   }) as const
+
+/** v0 is round leader, nominates x; v1..v3 vote and accept x, so x becomes the composite. */
+export const startOnX = async (s: Scenario) => {
+  s.priority = (n) => (n === 'v0' ? 100n : 1n)
+  assert.equal(s.scp.nominate(1, xValue, new Uint8Array()), true)
+  for (const v of s.ids.slice(1, 4)) await s.recv(nominate(s, v, [xValue]))
+  for (const v of s.ids.slice(1, 4)) await s.recv(nominate(s, v, [xValue], [xValue]))
+  assert.deepEqual(await s.last(), prepare(s, s.ids[0]!, ballot(1, xValue)))
+}
 
 export { ballot }
