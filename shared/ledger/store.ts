@@ -1,0 +1,86 @@
+// The ledger storage port: commits one closed ledger atomically (header, tx set, results and the
+// changed entries) and loads the last closed ledger back. Implementations: memory-store.ts (Node
+// tests, simulator) and worker/ledger/idb-store.ts (IndexedDB); store-acceptance.ts tests both.
+import { decode, encode } from '../codec/dag-cbor.ts'
+import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+import { applyChanges, type TxResult } from './apply.ts'
+import type { EntryChange } from './draft.ts'
+import { headerCid, type LedgerHeader, parseHeader } from './header.ts'
+import type { LedgerState } from './state.ts'
+import { nodeHash } from './trie.ts'
+import type { TxSet } from './tx-set.ts'
+import { bytesEqual } from '../util/bytes.ts'
+
+export interface LedgerRecord {
+  readonly header: LedgerHeader
+  readonly txSet: TxSet
+  readonly results: readonly TxResult[]
+  /** Entries changed by this ledger (all entries for genesis); undefined value = deleted. */
+  readonly changes: readonly EntryChange[]
+}
+
+export interface LoadedLedger {
+  readonly header: LedgerHeader
+  /** Every live entry of the state. */
+  readonly entries: readonly EntryChange[]
+}
+
+export interface LedgerStore {
+  /**
+   * Commits one ledger, all or nothing. Its seq must follow the last committed one (any seq on an
+   * empty store). Rejects with WattFailure `out_of_order`, or `store_failed` with nothing written.
+   */
+  commit(l: LedgerRecord): Promise<void>
+  loadLast(): Promise<LoadedLedger | undefined>
+  header(seq: number): Promise<LedgerHeader | undefined>
+  /** Up to `limit` most recent headers, newest first. */
+  recentHeaders(limit: number): Promise<LedgerHeader[]>
+  /** A retained ledger's tx set and results. */
+  ledger(seq: number): Promise<{ txSet: TxSet; results: TxResult[] } | undefined>
+  close(): Promise<void>
+}
+
+/** How many closed ledgers' headers, tx sets and results a store keeps (state is always whole). */
+export const DEFAULT_RETAIN_LEDGERS = 100_000
+
+/** Encoded forms, computed before a store writes anything, so a bad value fails before any write. */
+export interface EncodedRecord {
+  readonly seq: number
+  readonly header: Uint8Array
+  readonly ledger: Uint8Array
+  readonly entries: readonly { readonly key: string; readonly value: Uint8Array | undefined }[]
+}
+
+export const encodeRecord = (l: LedgerRecord): EncodedRecord => ({
+  seq: l.header.seq,
+  header: encode(l.header),
+  ledger: encode({ txSet: l.txSet, results: l.results }),
+  entries: l.changes.map((c) => ({ key: c.key, value: c.value === undefined ? undefined : encode(c.value) })),
+})
+
+export const decodeHeaderBytes = (b: Uint8Array): LedgerHeader => {
+  const d = decode(b)
+  const h = d.ok ? parseHeader(d.value) : d
+  if (!h.ok) throw new TypeError(`corrupt stored header: ${h.error.code}`)
+  return h.value
+}
+
+export const decodeLedgerBytes = (b: Uint8Array): { txSet: TxSet; results: TxResult[] } => {
+  const d = decode<{ txSet: TxSet; results: TxResult[] }>(b)
+  if (!d.ok) throw new TypeError('corrupt stored ledger')
+  return d.value
+}
+
+export const decodeEntryBytes = (key: string, b: Uint8Array): EntryChange => {
+  const d = decode(b)
+  if (!d.ok) throw new TypeError(`corrupt stored entry ${key}`)
+  return { key, value: d.value }
+}
+
+/** Rebuilds the state of a loaded ledger and checks it against the header's state root. */
+export const stateFromLoaded = (l: LoadedLedger): Result<LedgerState, WattError<'corrupt_store'>> => {
+  const tree = applyChanges(null, l.entries)
+  if (!bytesEqual(nodeHash(tree), l.header.stateRoot))
+    return err(wattError('corrupt_store', { seq: l.header.seq }))
+  return ok({ tree, header: l.header, headerCid: headerCid(l.header) })
+}
