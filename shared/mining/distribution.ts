@@ -5,7 +5,7 @@ import { fail } from '../util/errors.ts'
 import type { DayInputs } from './day-inputs.ts'
 import { dayEmission } from './emission.ts'
 import { validateMiningParams, type MiningParams } from './params.ts'
-import { buildTrustGraph, createAccountIndex, intern } from './trust-graph.ts'
+import { indexDay } from './trust-graph.ts'
 import { computeTrustScores } from './trust-score.ts'
 import { nodeWeightOf, type WeightParts, weightOf } from './weights.ts'
 
@@ -61,23 +61,12 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
   const checked = validateMiningParams(params)
   if (!checked.ok) fail(checked.error.code, checked.error)
   if (inputs.feePool < 0n || inputs.phase1Remaining < 0n) fail('mining/bad-day-inputs', { field: 'pools' })
-  const index = createAccountIndex()
-  for (const a of inputs.checkedIn) intern(index, a)
-  for (const v of inputs.validators) intern(index, v.account)
-  const seeds = inputs.seeds.map((s) => intern(index, s))
-  for (const c of inputs.circles) {
-    intern(index, c.account)
-    for (const m of c.members) intern(index, m)
-  }
-  for (const i of inputs.invites) {
-    intern(index, i.account)
-    intern(index, i.ambassador)
-  }
-  const graph = buildTrustGraph(index, inputs.circles, params.circleMax)
-  const scores = computeTrustScores(graph, seeds, params)
+  const day = indexDay(inputs, params.circleMax)
+  const { graph } = day
+  const scores = computeTrustScores(graph, day.seeds, params)
   const n = graph.n
   const checkedIn = new Uint8Array(n)
-  for (const a of inputs.checkedIn) checkedIn[index.ids.get(a)!] = 1
+  for (const a of day.checkedIn) checkedIn[a] = 1
   const countsActive = (v: number) => checkedIn[v] === 1 && scores.score[v]! >= params.scoreThresholdPpm
 
   const circleActive = new Uint32Array(n)
@@ -86,21 +75,21 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
       if (countsActive(graph.outTo[e]!)) circleActive[u]!++
   const referralsActive = new Uint32Array(n)
   const invited = new Uint8Array(n)
-  for (const i of inputs.invites) {
-    const a = index.ids.get(i.account)!
-    const amb = index.ids.get(i.ambassador)!
+  for (let i = 0; i < day.invites.length; i += 2) {
+    const a = day.invites[i]!
+    const amb = day.invites[i + 1]!
     if (invited[a] || a === amb) continue
     invited[a] = 1
     if (countsActive(a)) referralsActive[amb]!++
   }
   const nodeWeight = new Float64Array(n)
   const nodeSeen = new Uint8Array(n)
-  for (const v of inputs.validators) {
-    const a = index.ids.get(v.account)!
-    if (nodeSeen[a]) continue
+  inputs.validators.forEach((v, i) => {
+    const a = day.validators[i]!
+    if (nodeSeen[a]) return
     nodeSeen[a] = 1
     nodeWeight[a] = nodeWeightOf(v.signed, inputs.ledgersInDay, params)
-  }
+  })
 
   const weighted: { id: number; w: WeightParts }[] = []
   let totalWeight = 0n
@@ -133,7 +122,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
     const total = fromEmission + fee
     distributed += total
     rewards.push({
-      account: index.names[id]!,
+      account: day.names[id]!,
       score: scores.score[id]!,
       trust: w.trust,
       circleActive: circleActive[id]!,

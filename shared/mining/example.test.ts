@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import type { DayInputs } from './day-inputs.ts'
 import { computeDayDistribution } from './distribution.ts'
 import { defaultMiningParams, type MiningParams } from './params.ts'
-import { buildTrustGraph, createAccountIndex, intern } from './trust-graph.ts'
+import { indexDay } from './trust-graph.ts'
 import { computeTrustScores } from './trust-score.ts'
 
 const params: MiningParams = { ...defaultMiningParams, phase1Pool: 10_000n, phase1Days: 3 }
@@ -31,10 +31,9 @@ export const exampleDay: DayInputs = {
 }
 
 test('trust walk of the example: 3 steps from V, exact masses', () => {
-  const index = createAccountIndex()
-  for (const a of ['V', 'A', 'B', 'C', 'D', 'E']) intern(index, a)
-  const g = buildTrustGraph(index, exampleDay.circles, 5)
-  const s = computeTrustScores(g, [0], params)
+  const day = indexDay(exampleDay, 5)
+  assert.deepEqual(day.names, ['V', 'A', 'B', 'C', 'D', 'E'])
+  const s = computeTrustScores(day.graph, day.seeds, params)
   assert.equal(s.steps, 3)
   assert.deepEqual([...s.mass], [954437176, 1113510040, 1113510040, 1113510040, 0, 0])
   assert.equal(s.reference, 139188755)

@@ -1,26 +1,8 @@
-// The trust graph of one day in compact form: accounts interned to dense indices, and the
+// One day's inputs in compact form: every address interned once to a dense index, and the
 // circles as a directed CSR graph (edge u -> v when u put v in its circle, i.e. u vouches for
-// v). Typed arrays keep 10^6 accounts with 3-5 edges each within a few tens of MB.
-import type { CircleInput } from './day-inputs.ts'
-
-export interface AccountIndex {
-  /** Index -> address, in order of first appearance. */
-  readonly names: string[]
-  readonly ids: Map<string, number>
-}
-
-export const createAccountIndex = (): AccountIndex => ({ names: [], ids: new Map() })
-
-/** Returns the dense index of an address, adding it if new. */
-export const intern = (index: AccountIndex, address: string): number => {
-  let id = index.ids.get(address)
-  if (id === undefined) {
-    id = index.names.length
-    index.ids.set(address, id)
-    index.names.push(address)
-  }
-  return id
-}
+// v). Typed arrays keep 10^6 accounts with 3-5 edges each within a few tens of MB; each input
+// string is hashed exactly once, which is what dominates the cost at that size.
+import type { DayInputs } from './day-inputs.ts'
 
 export interface TrustGraph {
   readonly n: number
@@ -31,44 +13,73 @@ export interface TrustGraph {
   readonly inDegree: Uint32Array
 }
 
+export interface IndexedDay {
+  /** Index -> address: checked-in accounts first, then validators, seeds, circles, invites. */
+  readonly names: readonly string[]
+  readonly checkedIn: Uint32Array
+  readonly validators: Uint32Array
+  readonly seeds: Uint32Array
+  /** Pairs (invitee, ambassador), in input order. */
+  readonly invites: Uint32Array
+  readonly graph: TrustGraph
+}
+
 /**
- * Builds the CSR graph. Per circle: self-references and repeats are dropped and at most
- * `maxMembers` members are kept (in the given order); if an account has several circle
- * entries, the first one counts. Every address must already be interned.
+ * Interns the day and builds its graph. Per circle: self-references and repeats are dropped and
+ * at most `maxMembers` members are kept (in the given order); if an account has several circle
+ * entries, the first one counts.
  */
-export const buildTrustGraph = (
-  index: AccountIndex,
-  circles: readonly CircleInput[],
-  maxMembers: number,
-): TrustGraph => {
-  const n = index.names.length
-  const seen = new Uint8Array(n)
-  const edges: number[][] = []
-  const owners: number[] = []
-  const outDegree = new Uint32Array(n)
-  for (const c of circles) {
-    const u = index.ids.get(c.account)!
-    if (seen[u]) continue
-    seen[u] = 1
-    const kept: number[] = []
-    for (const m of c.members) {
-      const v = index.ids.get(m)!
-      if (v !== u && !kept.includes(v) && kept.length < maxMembers) kept.push(v)
+export const indexDay = (d: DayInputs, maxMembers: number): IndexedDay => {
+  const names: string[] = []
+  const ids = new Map<string, number>()
+  const intern = (a: string): number => {
+    let id = ids.get(a)
+    if (id === undefined) {
+      id = names.length
+      ids.set(a, id)
+      names.push(a)
     }
-    owners.push(u)
-    edges.push(kept)
-    outDegree[u] = kept.length
+    return id
   }
+  let cap = d.checkedIn.length + d.validators.length + d.seeds.length + 2 * d.invites.length
+  for (const c of d.circles) cap += 1 + c.members.length
+  const checkedIn = Uint32Array.from(d.checkedIn, intern)
+  const validators = Uint32Array.from(d.validators, (v) => intern(v.account))
+  const seeds = Uint32Array.from(d.seeds, intern)
+  const hasCircle = new Uint8Array(cap)
+  const src = new Uint32Array(cap)
+  const dst = new Uint32Array(cap)
+  let m = 0
+  for (const c of d.circles) {
+    const u = intern(c.account)
+    if (hasCircle[u]) continue
+    hasCircle[u] = 1
+    const first = m
+    for (const member of c.members) {
+      if (m - first >= maxMembers) break
+      const v = intern(member)
+      let repeat = v === u
+      for (let e = first; e < m && !repeat; e++) repeat = dst[e] === v
+      if (repeat) continue
+      src[m] = u
+      dst[m++] = v
+    }
+  }
+  const invites = new Uint32Array(2 * d.invites.length)
+  d.invites.forEach((inv, i) => {
+    invites[2 * i] = intern(inv.account)
+    invites[2 * i + 1] = intern(inv.ambassador)
+  })
+  const n = names.length
   const outStart = new Uint32Array(n + 1)
-  for (let u = 0; u < n; u++) outStart[u + 1] = outStart[u]! + outDegree[u]!
-  const outTo = new Uint32Array(outStart[n]!)
   const inDegree = new Uint32Array(n)
-  for (let i = 0; i < owners.length; i++) {
-    let at = outStart[owners[i]!]!
-    for (const v of edges[i]!) {
-      outTo[at++] = v
-      inDegree[v]!++
-    }
+  for (let e = 0; e < m; e++) {
+    outStart[src[e]! + 1]!++
+    inDegree[dst[e]!]!++
   }
-  return { n, outStart, outTo, inDegree }
+  for (let u = 0; u < n; u++) outStart[u + 1]! += outStart[u]!
+  const fill = outStart.slice(0, n)
+  const outTo = new Uint32Array(m)
+  for (let e = 0; e < m; e++) outTo[fill[src[e]!]!++] = dst[e]!
+  return { names, checkedIn, validators, seeds, invites, graph: { n, outStart, outTo, inDegree } }
 }

@@ -72,10 +72,10 @@ const weightedMedian = (norm: Float64Array, mass: Float64Array): number => {
 /** Scores every account of the graph; `seeds` are dense indices (duplicates ignored). */
 export const computeTrustScores = (
   g: TrustGraph,
-  seeds: readonly number[],
+  seeds: ArrayLike<number>,
   params: MiningParams,
 ): TrustScores => {
-  const uniqueSeeds = [...new Set(seeds)]
+  const uniqueSeeds = [...new Set(Array.from(seeds))]
   const steps = walkSteps(g.n)
   const mass = walk(g, uniqueSeeds, steps)
   const norm = new Float64Array(g.n)
