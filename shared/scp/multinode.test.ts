@@ -16,7 +16,7 @@ test(`lossy networks of 4-7 nodes agree and then progress (seeds ${baseSeed}..${
       nodes: ids.map((id) => ({ id, qset: flatQuorum(ids), validator: true })),
       loss: 0.3,
       maxDelay: 1500,
-      calmAt: 20_000,
+      calmAt: 10_000,
     })
     await net.run(4, 200_000)
     const msg = `seed ${seed} (replay with SEED=${seed} SCP_SEEDS=1), ${n} nodes`
@@ -28,5 +28,31 @@ test(`lossy networks of 4-7 nodes agree and then progress (seeds ${baseSeed}..${
         `${node.spec.id} stuck at ${node.externalized.size} slots: ${msg}`,
       )
     }
+  }
+})
+
+test(`a dead validator, a watcher and nested quorum sets (seeds ${baseSeed}..${baseSeed + 7})`, async () => {
+  for (let seed = baseSeed; seed < baseSeed + 8; seed++) {
+    // Two organisations of 3 validators, 2 of 3 each, both required; one validator is dead.
+    const ids = nodeIds(6)
+    const org = (xs: typeof ids) => ({ threshold: 2, validators: xs, innerSets: [] })
+    const qset = { threshold: 2, validators: [], innerSets: [org(ids.slice(0, 3)), org(ids.slice(3))] }
+    const watcher = 'w0' as (typeof ids)[number]
+    const net = new TestNetwork({
+      seed,
+      nodes: [...ids.map((id) => ({ id, qset, validator: true })), { id: watcher, qset, validator: false }],
+      loss: 0.2,
+      maxDelay: 800,
+      calmAt: 10_000,
+      dead: [ids[seed % 6]!],
+    })
+    await net.run(3, 200_000)
+    const msg = `seed ${seed} (replay with SEED=${seed})`
+    assert.deepEqual(net.conflicts(), [], `conflicting externalize: ${msg}`)
+    for (const node of net.nodes.values()) {
+      if (node.spec.id === ids[seed % 6]) continue
+      assert.ok(node.externalized.size >= 3, `${node.spec.id} stuck at ${node.externalized.size}: ${msg}`)
+    }
+    assert.equal(net.nodes.get(watcher)!.scp.stats().emitted, 0, `watcher emitted: ${msg}`)
   }
 })

@@ -14,7 +14,7 @@ import { type Envelope, signingBytes } from '../envelope.ts'
 import type { NodeId, QuorumSet } from '../quorum-set.ts'
 import { type QuorumSetHash, quorumSetHash } from '../quorum-utils.ts'
 import { createScp, type Scp } from '../scp.ts'
-import type { Statement } from '../statement.ts'
+import type { PrepareStatement, Statement } from '../statement.ts'
 import { type Ballot, ballot, type Value } from '../values.ts'
 import { fakeSign, fakeVerify } from './fake-keys.ts'
 
@@ -124,7 +124,7 @@ export const prepare = (
   node: NodeId,
   b: Ballot,
   o: { p?: Ballot; pp?: Ballot; nC?: number; nH?: number } = {},
-): Statement => ({
+): PrepareStatement => ({
   type: 'prepare',
   nodeId: node,
   slot: 1,
