@@ -1,0 +1,174 @@
+// One call from options to a checked run of the real protocol: builds identities, the
+// topology and quorum sets, genesis with the mining protocol, the workload, Byzantine nodes
+// and the fault plan, all from one seed, then runs the simulation. The CLI, the tests and
+// the benchmark all go through here.
+import { addressOf } from '../crypto/address.ts'
+import { makeGenesisConfig } from '../ledger/config.ts'
+import { genesisState } from '../ledger/genesis.ts'
+import { coreOperations } from '../ledger/operations/core.ts'
+import { createProtocol } from '../ledger/operations/registry.ts'
+import { miningCloseStep } from '../mining/day-close.ts'
+import { miningOperations } from '../mining/operations.ts'
+import { defaultMiningParams } from '../mining/params.ts'
+import { type NodeId, type QuorumSet, quorumSetHash } from '../scp/index.ts'
+import { utf8 } from '../util/bytes.ts'
+import { createRng } from '../util/prng.ts'
+import type { ByzantineKind } from './byzantine.ts'
+import { Simulation, type SimResult } from './engine.ts'
+import { type FaultSpec, NO_FAULTS, type PlannedFault, planFaults } from './faults.ts'
+import { HEALTHY_LINKS } from './network.ts'
+import { BoundedPool, type ScpWorld, scpNodeFactory } from './scp-node.ts'
+import { simSigner } from './sim-crypto.ts'
+import { makeTopology, type TopologyKind } from './topology.ts'
+import { corruptEnvelope } from './corrupt.ts'
+import { Workload } from './workload.ts'
+
+/** Test-only mutations of the protocol's inputs, to prove the checkers catch real bugs. */
+export type Mutation = 'none' | 'quorum-threshold-minus-one'
+
+export interface ScenarioOptions {
+  readonly seed: number
+  readonly validators: number
+  readonly ledgers: number
+  readonly topology: TopologyKind
+  readonly coreSize: number
+  readonly faults: FaultSpec
+  readonly byzantine: number
+  readonly byzantineKind: ByzantineKind
+  readonly accounts: number
+  readonly tps: number
+  readonly mining: boolean
+  readonly closeIntervalMs: number
+  readonly dayLengthMs: number
+  readonly livenessBoundMs: number
+  readonly mutation: Mutation
+  readonly onProgress?: (p: { virtualMs: number; ledgers: number; messages: number }) => void
+}
+
+export const DEFAULT_SCENARIO: ScenarioOptions = {
+  seed: 1,
+  validators: 7,
+  ledgers: 20,
+  topology: 'core',
+  coreSize: 7,
+  faults: NO_FAULTS,
+  byzantine: 0,
+  byzantineKind: 'equivocate',
+  accounts: 0,
+  tps: 0,
+  mining: true,
+  closeIntervalMs: 1000,
+  dayLengthMs: 60_000,
+  livenessBoundMs: 30_000,
+  mutation: 'none',
+}
+
+export interface ScenarioResult extends SimResult {
+  readonly seed: number
+  readonly validators: number
+  readonly plan: readonly PlannedFault[]
+  readonly byzantineNodes: readonly number[]
+  readonly txsGenerated: number
+}
+
+const lowerThresholds = (q: QuorumSet): QuorumSet => ({
+  threshold: Math.max(1, q.threshold - 1),
+  validators: q.validators,
+  innerSets: q.innerSets.map(lowerThresholds),
+})
+
+export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> => {
+  const rng = createRng(o.seed)
+  const n = o.validators
+  const keys = Array.from({ length: n }, () => rng.bytes(32))
+  const nodeIds = keys.map((_, i) => `v${i}` as NodeId)
+  const topology = makeTopology(o.topology, nodeIds, rng.fork(1), o.coreSize)
+  const quorumSets = topology.quorumSets.map((q) =>
+    o.mutation === 'quorum-threshold-minus-one' ? lowerThresholds(q) : q,
+  )
+  const faucet = simSigner(rng.bytes(32))
+  const params = defaultMiningParams
+  const config = makeGenesisConfig({
+    networkId: 'watt-sim',
+    genesisTimeMs: 1_800_000_000_000,
+    reserveAddress: addressOf(rng.bytes(32)),
+    validators: keys.map((k) => addressOf(k)),
+    closeIntervalMs: o.closeIntervalMs,
+    dayLengthMs: o.dayLengthMs,
+    faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
+  })
+  const protocol = createProtocol({
+    operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
+    closeSteps: o.mining ? [miningCloseStep(params)] : [],
+  })
+  const genesis = genesisState(config).state
+  const workload =
+    o.accounts > 0
+      ? new Workload(
+          rng.fork(2),
+          { accounts: o.accounts, tps: o.tps, checkInPpm: 800_000, mining: o.mining },
+          config,
+          protocol,
+          faucet,
+          genesis,
+        )
+      : undefined
+  const byzRng = rng.fork(3)
+  const byzantine = new Map<number, ByzantineKind>()
+  const pool = [...topology.core]
+  while (byzantine.size < Math.min(o.byzantine, pool.length)) {
+    const i = pool.splice(byzRng.int(pool.length), 1)[0]!
+    byzantine.set(i, o.byzantineKind)
+  }
+  const honest = nodeIds.map((_, i) => i).filter((i) => !byzantine.has(i))
+  const world: ScpWorld = {
+    env: { config, protocol },
+    genesis,
+    networkId: utf8(config.networkId),
+    nodeIds,
+    publicKeys: new Map(nodeIds.map((id, i) => [id, keys[i]!])),
+    quorumSets,
+    quorumSetsByHash: new Map(quorumSets.map((q) => [quorumSetHash(q) as string, q])),
+    txSets: new BoundedPool(4096),
+    archive: new Map(),
+    workload,
+    timeouts: { initialMs: o.closeIntervalMs, incrementMs: o.closeIntervalMs, maxMs: 30 * o.closeIntervalMs },
+    rebroadcastMs: 2 * o.closeIntervalMs,
+    referenceNode: honest[0] ?? 0,
+    maxSlot: o.ledgers + 1,
+  }
+  const sim = new Simulation({
+    seed: o.seed,
+    topology,
+    factory: scpNodeFactory(world),
+    links: HEALTHY_LINKS,
+    byzantine,
+    corrupt: corruptEnvelope,
+    livenessBoundMs: o.livenessBoundMs,
+  })
+  const plan = planFaults(sim, HEALTHY_LINKS, o.faults, rng.fork(4), honest)
+  if (workload) {
+    const every = 100
+    const tick = async () => {
+      sim.queue.schedule(every, tick)
+      await workload.tick(sim.queue.now, every)
+    }
+    sim.queue.schedule(0, tick)
+  }
+  const maxVirtualMs = o.faults.windowMs + (o.ledgers + 5) * o.closeIntervalMs * 20 + o.livenessBoundMs
+  const r = await sim.run({
+    targetLedgers: o.ledgers + 1,
+    maxVirtualMs,
+    progressEveryEvents: 50_000,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  })
+  return {
+    ...r,
+    ledgers: Math.max(0, r.ledgers - 1),
+    seed: o.seed,
+    validators: n,
+    plan,
+    byzantineNodes: [...byzantine.keys()],
+    txsGenerated: workload?.generated ?? 0,
+  }
+}

@@ -1,0 +1,182 @@
+// The seeded workload: the faucet creates accounts, then accounts pay each other at a rate,
+// set their security circles, accept invites and check in once a day (mining operations).
+// Each account has at most one transaction in flight; it is retired when the reference
+// node's ledger shows its sequence consumed, or dropped and regenerated after a timeout.
+import { type Address, addressOf } from '../crypto/address.ts'
+import type { PublicKey, Signer } from '../crypto/signer.ts'
+import type { Amount } from '../ledger/amount.ts'
+import type { GenesisConfig } from '../ledger/config.ts'
+import type { Operation, Protocol } from '../ledger/operations/registry.ts'
+import { getAccount, type LedgerState } from '../ledger/state.ts'
+import { encodeTx, signTx, type TxBody } from '../ledger/tx.ts'
+import { type CheckedTx, checkTxs } from '../ledger/tx-set.ts'
+import type { Rng } from '../util/prng.ts'
+import { simSigner, simVerifier } from './sim-crypto.ts'
+
+export interface WorkloadOptions {
+  readonly accounts: number
+  /** Payments per virtual second across the network. */
+  readonly tps: number
+  /** Chance (ppm) that an account checks in on a given day. */
+  readonly checkInPpm: number
+  /** Whether the mining operations (circles, invites, check-ins) are generated. */
+  readonly mining: boolean
+}
+
+interface Actor {
+  readonly signer: Signer
+  readonly address: Address
+  circleSet: boolean
+  invited: boolean
+  checkedInDay: number
+}
+
+interface InFlight {
+  readonly tx: CheckedTx
+  readonly seq: bigint
+  readonly at: number
+}
+
+const TIMEOUT_MS = 20_000
+const CREATE_BATCH = 25
+
+export class Workload {
+  readonly #rng: Rng
+  readonly #opts: WorkloadOptions
+  readonly #config: GenesisConfig
+  readonly #protocol: Protocol
+  readonly #faucet: Actor
+  readonly #actors: Actor[] = []
+  readonly #inFlight = new Map<Address, InFlight>()
+  #created = 0
+  #paymentCredit = 0
+  #reference: LedgerState
+  generated = 0
+
+  constructor(
+    rng: Rng,
+    opts: WorkloadOptions,
+    config: GenesisConfig,
+    protocol: Protocol,
+    faucet: Signer,
+    genesis: LedgerState,
+  ) {
+    this.#rng = rng
+    this.#opts = opts
+    this.#config = config
+    this.#protocol = protocol
+    this.#reference = genesis
+    this.#faucet = this.#actor(faucet)
+  }
+
+  #actor(signer: Signer): Actor {
+    return {
+      signer,
+      address: addressOf(signer.publicKey),
+      circleSet: false,
+      invited: false,
+      checkedInDay: -1,
+    }
+  }
+
+  /** The reference node closed a ledger: retire what it applied, expire what waited too long. */
+  observe(state: LedgerState, nowMs: number): void {
+    this.#reference = state
+    for (const [address, f] of this.#inFlight) {
+      const acct = getAccount(state, address)
+      if ((acct !== undefined && acct.seq >= f.seq) || nowMs - f.at > TIMEOUT_MS)
+        this.#inFlight.delete(address)
+    }
+  }
+
+  /** Transactions a node whose ledger is `state` may include: the next sequence of their account. */
+  pendingFor(state: LedgerState, max: number): CheckedTx[] {
+    const out: CheckedTx[] = []
+    for (const [address, f] of this.#inFlight) {
+      if (out.length >= max) break
+      const acct = getAccount(state, address)
+      if (acct !== undefined && acct.seq + 1n === f.seq) out.push(f.tx)
+    }
+    return out
+  }
+
+  async #submit(from: Actor, ops: Operation[], nowMs: number): Promise<void> {
+    const acct = getAccount(this.#reference, from.address)
+    if (acct === undefined || this.#inFlight.has(from.address)) return
+    const body: TxBody = {
+      network: this.#config.networkId,
+      source: from.signer.publicKey,
+      seq: acct.seq + 1n,
+      fee: (this.#config.minFeePerOp * BigInt(ops.length) + BigInt(this.#rng.int(100))) as Amount,
+      minTimeMs: 0,
+      maxTimeMs: 0,
+      memo: new Uint8Array(0),
+      ops,
+    }
+    const bytes = encodeTx(await signTx(body, [from.signer]))
+    const [checked] = await checkTxs([bytes], this.#protocol, simVerifier)
+    if (checked?.ok) {
+      this.#inFlight.set(from.address, { tx: checked.value, seq: body.seq, at: nowMs })
+      this.generated++
+    }
+  }
+
+  #pk = (a: Actor): PublicKey => a.signer.publicKey
+
+  /** Generates what is due after `elapsedMs` more virtual time. */
+  async tick(nowMs: number, elapsedMs: number): Promise<void> {
+    if (this.#created < this.#opts.accounts) {
+      const ops: Operation[] = []
+      while (ops.length < CREATE_BATCH && this.#created + ops.length < this.#opts.accounts) {
+        const a = this.#actor(simSigner(this.#rng.bytes(32)))
+        this.#actors.push(a)
+        ops.push({ type: 'createAccount', dest: this.#pk(a), amount: 1_000_000_000n } as Operation)
+      }
+      const before = this.#inFlight.size
+      await this.#submit(this.#faucet, ops, nowMs)
+      if (this.#inFlight.size > before) this.#created += ops.length
+      else this.#actors.length = this.#created
+      return
+    }
+    const live = this.#actors.filter((a) => getAccount(this.#reference, a.address) !== undefined)
+    if (live.length < 2) return
+    if (this.#opts.mining) await this.#miningTick(live, nowMs)
+    this.#paymentCredit += this.#opts.tps * elapsedMs
+    while (this.#paymentCredit >= 1000) {
+      this.#paymentCredit -= 1000
+      const from = this.#rng.pick(live)
+      const to = this.#rng.pick(live)
+      if (from === to) continue
+      const amount = BigInt(1 + this.#rng.int(1000))
+      await this.#submit(from, [{ type: 'payment', dest: this.#pk(to), amount } as Operation], nowMs)
+    }
+  }
+
+  async #miningTick(live: readonly Actor[], nowMs: number): Promise<void> {
+    const day = this.#reference.header.dayIndex
+    for (const a of live) {
+      if (this.#inFlight.has(a.address)) continue
+      if (!a.circleSet && live.length >= 6) {
+        const members: PublicKey[] = []
+        const want = 3 + this.#rng.int(3)
+        while (members.length < want) {
+          const m = this.#rng.pick(live)
+          if (m !== a && !members.includes(this.#pk(m))) members.push(this.#pk(m))
+        }
+        a.circleSet = true
+        await this.#submit(a, [{ type: 'setCircle', members } as Operation], nowMs)
+      } else if (!a.invited) {
+        a.invited = true
+        const amb = this.#rng.pick(live)
+        if (amb !== a && this.#rng.int(5) === 0) {
+          await this.#submit(a, [{ type: 'acceptInvite', ambassador: this.#pk(amb) } as Operation], nowMs)
+        }
+      } else if (a.checkedInDay < day) {
+        a.checkedInDay = day
+        if (this.#rng.int(1_000_000) < this.#opts.checkInPpm) {
+          await this.#submit(a, [{ type: 'checkIn' } as Operation], nowMs)
+        }
+      }
+    }
+  }
+}
