@@ -1,0 +1,109 @@
+// The ledger's public API: what SCP integration, mining, the wallet and the simulator import.
+// The store acceptance suite (store-acceptance.ts) and test fixtures are imported by path.
+export { type Address, addressOf, isAddress, parseAddress } from '../crypto/address.ts'
+export {
+  type Amount,
+  type AmountError,
+  amount,
+  asUnits,
+  DECIMALS,
+  formatWatt,
+  MAX_AMOUNT,
+  parseWatt,
+  UNIT,
+  watt,
+} from './amount.ts'
+export {
+  checkGenesisConfig,
+  dayIndexOf,
+  type GenesisConfig,
+  type GenesisOptions,
+  makeGenesisConfig,
+  PHASE1_POOL,
+  PROTOCOL_VERSION,
+  SUPPLY_CAP,
+} from './config.ts'
+export { headerCid, type LedgerHeader, parseHeader } from './header.ts'
+export {
+  decodeTx,
+  encodeTx,
+  MAX_MEMO_BYTES,
+  MAX_OPS_PER_TX,
+  MAX_SIGS,
+  MAX_TX_BYTES,
+  type SignedTx,
+  signTx,
+  sourceOf,
+  type TxBody,
+  type TxId,
+  txIdOf,
+  type TxSignature,
+  txSigningHash,
+} from './tx.ts'
+export {
+  type CheckedTx,
+  type CheckedTxSet,
+  checkTx,
+  checkTxSet,
+  checkTxs,
+  compareTxOrder,
+  makeTxSet,
+  type TxSet,
+} from './tx-set.ts'
+export {
+  type AnyOpHandler,
+  type CloseContext,
+  type CloseStep,
+  createProtocol,
+  type OpContext,
+  type OpHandler,
+  type Operation,
+  type Protocol,
+} from './operations/registry.ts'
+export { coreOperations, coreProtocol } from './operations/core.ts'
+export { type CreateAccountOp, createAccount, type PaymentOp, payment } from './operations/payment.ts'
+export type { DraftControl, EntryChange, LedgerDraft } from './draft.ts'
+export { credit, debit, issue, payFromFeePool, transfer } from './money.ts'
+export {
+  type ClosedLedger,
+  type CloseInfo,
+  applyChanges,
+  applyLedger,
+  type LedgerEnv,
+  precheckTx,
+  type TxResult,
+} from './apply.ts'
+export { GENESIS_PREV, type Genesis, genesisChanges, genesisState } from './genesis.ts'
+export {
+  type AccountEntry,
+  accountKey,
+  allAccounts,
+  dataKey,
+  getAccount,
+  getData,
+  getPools,
+  type LedgerState,
+  type Pools,
+  POOLS_KEY,
+  totalSupply,
+} from './state.ts'
+export {
+  type AccountProof,
+  decodeAccountProof,
+  encodeAccountProof,
+  type EntryProof,
+  proveAccount,
+  proveEntry,
+  verifyAccountProof,
+  verifyEntryProof,
+} from './proof.ts'
+export { compareFeeRate, type SurgeCandidate, selectBySurgePricing } from './surge.ts'
+export { createMempool, DEFAULT_MEMPOOL_LIMITS, type Mempool, type MempoolLimits } from './mempool.ts'
+export {
+  DEFAULT_RETAIN_LEDGERS,
+  type LedgerRecord,
+  type LedgerStore,
+  type LoadedLedger,
+  stateFromLoaded,
+} from './store.ts'
+export { createMemoryLedgerStore } from './memory-store.ts'
