@@ -54,3 +54,4 @@ export {
   type ScpStats,
   type SlotState,
 } from './scp.ts'
+export { runScpWorkload, type WorkloadOptions, type WorkloadResult } from './bench.ts'
