@@ -81,7 +81,7 @@ test('resuming from a layer checkpoint after an interruption gives the same labe
   let s = startLabeling(p)
   let checkpoint: { layer: number; labels: Uint8Array; col: Uint8Array } | null = null
   let lastProgress = 0
-  for (let steps = 0; ; steps++) {
+  for (;;) {
     const r = labelStep(p, replicaId, s, 1 + rng.int(1500), hash, scratch)
     assert.ok(labelingProgress(p, s) >= lastProgress)
     lastProgress = labelingProgress(p, s)
