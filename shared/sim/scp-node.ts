@@ -236,7 +236,11 @@ export const scpNodeFactory =
       cancelNomination = host.setTimer(wait, nominate)
     }
 
-    /** Re-sends own latest envelopes; a node a full ledger behind catches up from the archive. */
+    /**
+     * Re-sends own latest envelopes of the last closed and the current slot (so peers that
+     * missed an EXTERNALIZE during a fault still finish it); a node a full ledger behind
+     * catches up from the archive.
+     */
     const rebroadcast = () => {
       host.setTimer(world.rebroadcastMs, rebroadcast)
       if (scp === undefined) return
@@ -247,8 +251,9 @@ export const scpNodeFactory =
         if (catchUp(top + 1) && nextSlot() > tip) afterClose()
         return
       }
-      for (const e of scp.getState(nextSlot())?.envelopes ?? []) {
-        if (e.statement.nodeId === nodeId) host.broadcast(e)
+      for (const slot of [nextSlot() - 1, nextSlot()]) {
+        for (const e of scp.getState(slot)?.envelopes ?? [])
+          if (e.statement.nodeId === nodeId) host.broadcast(e)
       }
     }
 

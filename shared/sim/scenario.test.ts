@@ -1,0 +1,95 @@
+// Seeded searches over the real SCP + ledger. Seeds are printed on failure; replay one with
+// SEED=<n> (and SIM_RUNS to change how many seeds each search tries).
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { describeViolation } from './checkers.ts'
+import { DEFAULT_SCENARIO, type ScenarioOptions, type ScenarioResult, runScenario } from './scenario.ts'
+
+const BASE_SEED = Number(process.env.SEED ?? 1000)
+const RUNS = Number(process.env.SIM_RUNS ?? 80)
+
+const why = (r: ScenarioResult): string =>
+  `seed ${r.seed}: ${r.violation ? describeViolation(r.violation) : `reached ${r.ledgers} ledgers, target missed`}`
+
+test('the same seed gives the same final ledger hash', async () => {
+  const o: ScenarioOptions = {
+    ...DEFAULT_SCENARIO,
+    seed: BASE_SEED,
+    validators: 5,
+    ledgers: 8,
+    accounts: 12,
+    tps: 4,
+  }
+  const a = await runScenario(o)
+  const b = await runScenario(o)
+  assert.ok(a.ok, why(a))
+  assert.ok(a.txsGenerated > 0)
+  assert.equal(a.finalHash, b.finalHash)
+  assert.deepEqual({ ...a, plan: undefined }, { ...b, plan: undefined })
+  const c = await runScenario({ ...o, seed: BASE_SEED + 1 })
+  assert.notEqual(c.finalHash, a.finalHash)
+})
+
+const search = async (name: string, make: (seed: number) => ScenarioOptions, runs = RUNS) => {
+  for (let i = 0; i < runs; i++) {
+    const r = await runScenario(make(BASE_SEED + i))
+    assert.equal(r.forks, 0, `${name}: ${why(r)}`)
+    assert.ok(r.ok, `${name}: ${why(r)}`)
+  }
+}
+
+const faulty = (seed: number): ScenarioOptions => ({
+  ...DEFAULT_SCENARIO,
+  seed,
+  validators: 4 + (seed % 4),
+  ledgers: 6,
+  faults: {
+    dropPpm: 50_000 + (seed % 5) * 20_000,
+    dupPpm: 50_000,
+    delayMs: 1500,
+    partitions: 1 + (seed % 2),
+    crashes: seed % 3,
+    windowMs: 6000,
+  },
+})
+
+test(`search: loss, delay, duplication, partitions and crashes never fork and heal (${RUNS} seeds)`, async () => {
+  await search('faults', faulty)
+})
+
+test(`search: up to f Byzantine equivocators or garbage senders in intact quorums (${RUNS} seeds)`, async () => {
+  await search('byzantine', (seed) => {
+    const o = faulty(seed)
+    const f = Math.floor((o.validators - 1) / 3)
+    return { ...o, byzantine: f, byzantineKind: seed % 3 === 0 ? 'garbage' : 'equivocate' }
+  })
+})
+
+test(`search: other topologies (tiers, circles, cycle) stay safe and live (${RUNS / 4} seeds)`, async () => {
+  const kinds = ['tiers', 'circles', 'cycle'] as const
+  await search(
+    'topologies',
+    (seed) => ({
+      ...faulty(seed),
+      validators: 12,
+      coreSize: 4,
+      topology: kinds[seed % 3]!,
+      faults: { ...faulty(seed).faults, crashes: 0 },
+    }),
+    RUNS / 4,
+  )
+})
+
+test('a broken quorum check (thresholds one too low) is caught by the checkers within the search', async () => {
+  let caught: ScenarioResult | undefined
+  for (let i = 0; i < RUNS && caught === undefined; i++) {
+    const r = await runScenario({
+      ...faulty(BASE_SEED + i),
+      validators: 4,
+      mutation: 'quorum-threshold-minus-one',
+      faults: { dropPpm: 0, dupPpm: 0, delayMs: 0, partitions: 1, crashes: 0, windowMs: 8000 },
+    })
+    if (r.violation?.code === 'fork' || r.violation?.code === 'ledger_mismatch') caught = r
+  }
+  assert.ok(caught, 'the mutation survived every seed')
+})
