@@ -4,10 +4,7 @@ import { test } from 'node:test'
 import { runScpWorkload } from './bench.ts'
 
 test('benchmark workload externalizes every slot', async () => {
-  const t0 = performance.now()
   const r = await runScpWorkload({ nodes: 5, slots: 10 })
-  const ms = performance.now() - t0
   assert.equal(r.slotsExternalized, 10)
-  assert.ok(r.envelopesProcessed > 0)
-  console.log(`scp workload: ${r.envelopesProcessed} envelopes in ${ms.toFixed(0)} ms`)
+  assert.ok(r.envelopesProcessed > 100)
 })
