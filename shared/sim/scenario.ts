@@ -159,7 +159,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
   const r = await sim.run({
     targetLedgers: o.ledgers + 1,
     maxVirtualMs,
-    progressEveryEvents: 50_000,
+    progressEveryEvents: 10_000,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   })
   return {

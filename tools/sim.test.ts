@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { computeDayDistribution } from '../shared/mining/distribution.ts'
+import { defaultMiningParams } from '../shared/mining/params.ts'
+import { syntheticDay } from '../shared/mining/synthetic-day.ts'
+import { makeDayExport } from '../shared/sim/day-export.ts'
+import { createRng } from '../shared/util/prng.ts'
+import { scenarioFromArgs } from './sim.ts'
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['tools/sim.ts', '--quiet', ...args], { encoding: 'utf8', timeout: 120_000 })
+
+test('flags become scenario options', () => {
+  const { options, search } = scenarioFromArgs([
+    '--validators',
+    '9',
+    '--ledgers',
+    '30',
+    '--seed',
+    '7',
+    '--drop',
+    '0.1',
+    '--partition',
+    '2',
+    '--byzantine',
+    '2',
+    '--days',
+    '2',
+    '--day-length',
+    '10',
+    '--search',
+    '5',
+  ])
+  assert.equal(options.validators, 9)
+  assert.equal(options.faults.dropPpm, 100_000)
+  assert.equal(options.faults.partitions, 2)
+  assert.equal(options.byzantine, 2)
+  assert.equal(options.ledgers, 21, 'two 10 s days at 1 s closes, plus the boundary ledger')
+  assert.equal(search, 5)
+  assert.throws(() => scenarioFromArgs(['--drop', '2']))
+  assert.throws(() => scenarioFromArgs(['--topology', 'star']))
+})
+
+test('a run ends with one JSON line', () => {
+  const r = cli(['--validators', '4', '--ledgers', '4', '--seed', '3', '--drop', '0.05'])
+  assert.equal(r.status, 0, r.stderr)
+  const lines = r.stdout.trim().split('\n')
+  assert.equal(lines.length, 1)
+  const j = JSON.parse(lines[0]!)
+  assert.deepEqual(Object.keys(j), [
+    'seed',
+    'validators',
+    'ledgers',
+    'forks',
+    'meanCloseMs',
+    'maxCloseMs',
+    'messages',
+    'wallMs',
+    'ok',
+  ])
+  assert.equal(j.ok, true)
+  assert.equal(j.ledgers, 4)
+})
+
+test('a violated invariant exits non-zero with the seed and the first violation', () => {
+  const r = cli([
+    '--validators',
+    '4',
+    '--ledgers',
+    '6',
+    '--seed',
+    '1',
+    '--partition',
+    '1',
+    '--fault-window',
+    '8000',
+    '--mutation',
+    'quorum-threshold-minus-one',
+    '--search',
+    '30',
+  ])
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, /FAILED seed \d+: (fork|ledger)/)
+  assert.equal(JSON.parse(r.stdout.trim().split('\n')[0]!).ok, false)
+})
+
+test('--replay recomputes an exported day and reports agreement or the first difference', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'watt-sim-'))
+  const inputs = syntheticDay(createRng(5), { accounts: 30, ledgersInDay: 2 })
+  const distribution = computeDayDistribution(inputs, defaultMiningParams)
+  const doc = makeDayExport({
+    network: 'sim',
+    params: defaultMiningParams,
+    inputs,
+    ledgers: [
+      { seq: 1, headerCid: 'a', txs: [] },
+      { seq: 2, headerCid: 'b', txs: [] },
+    ],
+    distribution,
+    closingHeader: {
+      seq: 3,
+      cid: 'c',
+      dayIndex: inputs.day + 1,
+      closeTimeMs: 0,
+      totalCoins: '0',
+      feePool: '0',
+    },
+  })
+  const good = join(dir, 'good.json')
+  writeFileSync(good, JSON.stringify(doc))
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['tools/sim.ts', '--replay', good], { encoding: 'utf8' }),
+  )
+  assert.equal(out.agree, true)
+  const tampered = JSON.parse(JSON.stringify(doc))
+  tampered.distribution.distributed = '1'
+  const badFile = join(dir, 'bad.json')
+  writeFileSync(badFile, JSON.stringify(tampered))
+  const r = cli(['--replay', badFile])
+  assert.equal(r.status, 1)
+  assert.equal(JSON.parse(r.stdout).difference.path, '$.distribution.distributed')
+})
