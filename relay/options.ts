@@ -3,6 +3,7 @@
 import { isIPv4 } from 'node:net'
 import { isValidNetworkName } from '../shared/net/topics.ts'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
+import { rateLimitedLog } from './log-limit.ts'
 
 export interface RelayOptions {
   /** IPv4 address to listen on (HTTP and WebSockets); 'localhost' means 127.0.0.1. Default 127.0.0.1. */
@@ -21,7 +22,7 @@ export interface RelayOptions {
   recommendedQuorumSet?: unknown
   /** libp2p connection limit. Default 256. */
   maxConnections?: number
-  /** One line per event or error. Default: standard error. */
+  /** One line per event or error, at most LOG_LINES_PER_SECOND. Default: standard error. */
   log?: (line: string) => void
 }
 
@@ -117,6 +118,6 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     genesisJson: jsonObject('genesis', opts.genesis),
     quorumSetJson: jsonObject('recommendedQuorumSet', opts.recommendedQuorumSet),
     maxConnections,
-    log: opts.log ?? stderrLine,
+    log: rateLimitedLog(opts.log ?? stderrLine),
   }
 }

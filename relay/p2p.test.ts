@@ -104,7 +104,7 @@ describe('relay libp2p', () => {
     const bytes = conn.limits?.bytes ?? 0n
     assert.ok(bytes <= RELAY_LIMITS.relayedDataBytes && bytes > RELAY_LIMITS.relayedDataBytes - 65536n)
     assert.ok((conn.limits?.seconds ?? 0) > 0)
-    const rtt = await dialer.services.ping.ping(conn.remoteAddr)
+    const rtt = await dialer.services.ping.ping(conn.remoteAddr, { signal: AbortSignal.timeout(30_000) })
     assert.ok(rtt >= 0)
   })
 
@@ -133,5 +133,20 @@ describe('relay libp2p', () => {
     await dial(c, relay.multiaddrs[0]!)
     await waitFor(`connection after garbage (seed ${seed})`, () => c.getConnections().length === 1)
     assert.equal((await getJson(relay.httpUrl, '/health')).status, 200, `seed ${seed}`)
+  })
+
+  test('connections are bounded by maxConnections', async () => {
+    const small = await startRelay({ port: 0, maxConnections: 2, log: () => undefined })
+    try {
+      const cs = await Promise.all([1, 2, 3].map(() => newClient()))
+      // dials racing through the upgrade may all land; the connection manager then prunes
+      await Promise.allSettled(cs.map((c) => dial(c, small.multiaddrs[0]!)))
+      await waitFor('pruned to the limit', () => small.connections() <= 2)
+      const late = await newClient()
+      await assert.rejects(dial(late, small.multiaddrs[0]!))
+      assert.equal((await getJson(small.httpUrl, '/health')).status, 200)
+    } finally {
+      await small.stop()
+    }
   })
 })

@@ -93,8 +93,8 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     )
   }
 
-  node.addEventListener('connection:open', (e) => opts.log(`relay p2p open peer=${e.detail.remotePeer}`))
-  node.addEventListener('connection:close', (e) => opts.log(`relay p2p close peer=${e.detail.remotePeer}`))
+  node.addEventListener('peer:connect', (e) => opts.log(`relay p2p connect peer=${e.detail}`))
+  node.addEventListener('peer:disconnect', (e) => opts.log(`relay p2p disconnect peer=${e.detail}`))
 
   let stopping: Promise<void> | undefined
   return {
