@@ -1,0 +1,44 @@
+// Verifying a ledger received from a peer while catching up: its EXTERNALIZE statements must be
+// validly signed by a set of validators that satisfies this node's own quorum set (a slice of
+// it), all naming this slot and the archived value, and the value must name the archived tx
+// set. Only then is the tx set re-applied, which checks the hash chain and every transaction.
+import { cidOf, cidString } from '../codec/dag-cbor.ts'
+import { parseAddress } from '../crypto/address.ts'
+import type { Verifier } from '../crypto/signer.ts'
+import {
+  DEFAULT_SCP_LIMITS,
+  decodeEnvelope,
+  isQuorumSlice,
+  type NodeId,
+  type QuorumSet,
+  signingBytes,
+} from '../scp/index.ts'
+import { bytesEqual } from '../util/bytes.ts'
+import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+import type { ArchivedLedger } from './messages.ts'
+import { decodeLedgerValue, type LedgerValue } from './value.ts'
+
+export const verifyArchivedLedger = async (
+  l: ArchivedLedger,
+  local: QuorumSet,
+  networkId: Uint8Array,
+  verifier: Verifier,
+): Promise<Result<LedgerValue, WattError>> => {
+  const bad = (reason: string) => err(wattError('bad_catchup', { seq: l.seq, reason }))
+  const value = decodeLedgerValue(l.value)
+  if (!value) return bad('value')
+  if (cidString(cidOf(l.set)) !== value.txSet) return bad('tx_set_mismatch')
+  const signers = new Set<NodeId>()
+  for (const bytes of l.externalizes.slice(0, 1000)) {
+    const env = decodeEnvelope(bytes, DEFAULT_SCP_LIMITS)
+    if (!env.ok) return bad('envelope')
+    const st = env.value.statement
+    if (st.type !== 'externalize' || st.slot !== l.seq || !bytesEqual(st.commit.value, l.value)) return bad('statement')
+    const pk = parseAddress(st.nodeId)
+    if (!pk.ok) return bad('node_id')
+    if (!(await verifier.verify(pk.value, signingBytes(networkId, st), env.value.signature))) return bad('signature')
+    signers.add(st.nodeId)
+  }
+  if (!isQuorumSlice(local, (n) => signers.has(n))) return bad('no_quorum')
+  return ok(value)
+}

@@ -1,0 +1,59 @@
+// The genesis document a relay serves at GET /genesis: the network's GenesisConfig in JSON
+// (amounts as decimal strings of base units), the quorum set recommended to newcomers, and on
+// devnets only the faucet's secret key, so any devnet node can hand out test WATT.
+import { checkGenesisConfig, type GenesisConfig } from '../ledger/index.ts'
+import type { QuorumSet } from '../scp/index.ts'
+import { fromHex, toHex } from '../util/bytes.ts'
+import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+
+export interface GenesisDocument {
+  readonly config: GenesisConfig
+  readonly quorumSet: QuorumSet
+  readonly faucetSecret?: Uint8Array
+}
+
+const AMOUNT_FIELDS = ['supplyCap', 'minFeePerOp'] as const
+
+export const genesisToJson = (d: GenesisDocument): unknown => {
+  const c = d.config
+  return {
+    config: {
+      ...c,
+      supplyCap: String(c.supplyCap),
+      minFeePerOp: String(c.minFeePerOp),
+      reserve: { ...c.reserve, amount: String(c.reserve.amount) },
+      unissued: Object.fromEntries(Object.entries(c.unissued).map(([k, v]) => [k, String(v)])),
+      ...(c.faucet ? { faucet: { ...c.faucet, amount: String(c.faucet.amount) } } : {}),
+    },
+    quorumSet: d.quorumSet,
+    ...(d.faucetSecret ? { faucetSecret: toHex(d.faucetSecret) } : {}),
+  }
+}
+
+const big = (x: unknown): bigint => {
+  if (typeof x !== 'string' || !/^\d{1,30}$/.test(x)) throw new TypeError('amount')
+  return BigInt(x)
+}
+
+export const genesisFromJson = (x: unknown): Result<GenesisDocument, WattError> => {
+  try {
+    const o = x as { config: Record<string, unknown>; quorumSet: QuorumSet; faucetSecret?: string }
+    const c = o.config
+    const reserve = c.reserve as { address: string; amount: string }
+    const faucet = c.faucet as { address: string; amount: string } | undefined
+    const config = {
+      ...c,
+      ...Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, big(c[f])])),
+      reserve: { address: reserve.address, amount: big(reserve.amount) },
+      unissued: Object.fromEntries(Object.entries(c.unissued as Record<string, string>).map(([k, v]) => [k, big(v)])),
+      ...(faucet ? { faucet: { address: faucet.address, amount: big(faucet.amount) } } : {}),
+    } as unknown as GenesisConfig
+    const checked = checkGenesisConfig(config)
+    if (!checked.ok) return checked
+    const faucetSecret = o.faucetSecret === undefined ? undefined : fromHex(o.faucetSecret)
+    if (faucetSecret && faucetSecret.length !== 32) return err(wattError('bad_genesis', { reason: 'faucet_secret' }))
+    return ok({ config: checked.value, quorumSet: o.quorumSet, ...(faucetSecret ? { faucetSecret } : {}) })
+  } catch (e) {
+    return err(wattError('bad_genesis', { reason: e instanceof Error ? e.message : 'malformed' }))
+  }
+}

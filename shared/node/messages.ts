@@ -1,0 +1,71 @@
+// Wire messages of the consensus node, one `type`-tagged union per gossip topic, DAG-CBOR
+// encoded and strictly guarded: a malformed message is a counted drop, never an exception.
+import { decode, encode } from '../codec/dag-cbor.ts'
+import type { TxSet } from '../ledger/index.ts'
+import type { QuorumSet } from '../scp/index.ts'
+
+/** On the `scp` topic. */
+export type ScpMessage =
+  | { readonly type: 'envelope'; readonly env: Uint8Array; readonly qset: QuorumSet }
+  | { readonly type: 'txset'; readonly set: TxSet }
+  | { readonly type: 'txset-req'; readonly cid: string }
+
+/** One closed ledger as a catching-up node needs it: enough to re-apply and to check the quorum. */
+export interface ArchivedLedger {
+  readonly seq: number
+  readonly value: Uint8Array
+  readonly set: TxSet
+  /** Encoded, signed EXTERNALIZE envelopes of validators for this slot. */
+  readonly externalizes: readonly Uint8Array[]
+  readonly qsets: readonly QuorumSet[]
+}
+
+/** On the `ledger` topic. */
+export type LedgerMessage =
+  | { readonly type: 'catchup-req'; readonly from: number; readonly limit: number }
+  | { readonly type: 'catchup-res'; readonly ledgers: readonly ArchivedLedger[] }
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+const isTxSet = (x: unknown): x is TxSet =>
+  isObj(x) && typeof x.prevHeader === 'object' && Array.isArray(x.txs) && x.txs.every((t) => t instanceof Uint8Array)
+const isQsetShape = (x: unknown): x is QuorumSet =>
+  isObj(x) && typeof x.threshold === 'number' && Array.isArray(x.validators) && Array.isArray(x.innerSets)
+
+export const encodeMessage = (m: ScpMessage | LedgerMessage): Uint8Array => encode(m)
+
+export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
+  const d = decode<unknown>(bytes, 1 << 20)
+  if (!d.ok || !isObj(d.value)) return undefined
+  const m = d.value
+  if (m.type === 'envelope' && m.env instanceof Uint8Array && isQsetShape(m.qset)) return m as ScpMessage
+  if (m.type === 'txset' && isTxSet(m.set)) return m as ScpMessage
+  if (m.type === 'txset-req' && typeof m.cid === 'string' && m.cid.length < 100) return m as ScpMessage
+  return undefined
+}
+
+export const MAX_CATCHUP_BATCH = 32
+
+export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefined => {
+  const d = decode<unknown>(bytes, 1 << 20)
+  if (!d.ok || !isObj(d.value)) return undefined
+  const m = d.value
+  if (m.type === 'catchup-req' && Number.isSafeInteger(m.from) && Number.isSafeInteger(m.limit)) return m as LedgerMessage
+  if (
+    m.type === 'catchup-res' &&
+    Array.isArray(m.ledgers) &&
+    m.ledgers.length <= MAX_CATCHUP_BATCH &&
+    m.ledgers.every(
+      (l) =>
+        isObj(l) &&
+        Number.isSafeInteger(l.seq) &&
+        l.value instanceof Uint8Array &&
+        isTxSet(l.set) &&
+        Array.isArray(l.externalizes) &&
+        l.externalizes.every((e) => e instanceof Uint8Array) &&
+        Array.isArray(l.qsets) &&
+        l.qsets.every(isQsetShape),
+    )
+  )
+    return m as LedgerMessage
+  return undefined
+}
