@@ -52,9 +52,16 @@ export const openDraft = (
   info: { seq: number; closeTimeMs: number; dayIndex: number; config: GenesisConfig },
 ): DraftControl => {
   const ledger = new Map<string, unknown>()
+  const base = new Map<string, unknown>() // trie reads, each key looked up once per ledger
   let tx: Map<string, unknown> | undefined
+  const fromTree = (key: string): unknown => {
+    if (base.has(key)) return base.get(key)
+    const v = lookup(tree, key)
+    base.set(key, v)
+    return v
+  }
   const read = (key: string): unknown => {
-    const v = tx?.has(key) ? tx.get(key) : ledger.has(key) ? ledger.get(key) : lookup(tree, key)
+    const v = tx?.has(key) ? tx.get(key) : ledger.has(key) ? ledger.get(key) : fromTree(key)
     return v === DELETED ? undefined : v
   }
   const write = (key: string, value: unknown) =>

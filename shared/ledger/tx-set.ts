@@ -4,10 +4,10 @@
 import { type CID, cidOf } from '../codec/dag-cbor.ts'
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { Verifier, VerifyItem } from '../crypto/signer.ts'
-import { compareBytes } from '../util/bytes.ts'
+import { bytesEqual, compareBytes, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import type { Protocol } from './operations/registry.ts'
-import { decodeTx, MAX_TX_BYTES, type SignedTx, type TxId, txIdOf, txSigningHash } from './tx.ts'
+import { decodeTx, MAX_TX_BYTES, type SignedTx, type TxId, txSigningHash } from './tx.ts'
 
 export interface TxSet {
   readonly prevHeader: CID
@@ -39,24 +39,24 @@ export const compareTxOrder = (a: CheckedTx, b: CheckedTx): number => {
   return compareBytes(a.hash, b.hash)
 }
 
-const toChecked = (bytes: Uint8Array, tx: SignedTx, sigResults: readonly boolean[]): CheckedTx => {
+const toChecked = (
+  bytes: Uint8Array,
+  tx: SignedTx,
+  hash: Uint8Array,
+  sigResults: readonly boolean[],
+): CheckedTx => {
   const source = addressOf(tx.body.source)
-  const signers = new Set(tx.sigs.map((s) => addressOf(s.pk)))
+  const signers = new Set(tx.sigs.map((s) => (bytesEqual(s.pk, tx.body.source) ? source : addressOf(s.pk))))
   return {
     bytes,
     tx,
-    id: txIdOf(tx.body),
-    hash: txSigningHash(tx.body),
+    id: toHex(hash) as TxId,
+    hash,
     source,
     signers,
     opCount: tx.body.ops.length,
     sigOk: sigResults.every(Boolean) && signers.has(source),
   }
-}
-
-const verifyItems = (tx: SignedTx): VerifyItem[] => {
-  const message = txSigningHash(tx.body)
-  return tx.sigs.map((s) => ({ publicKey: s.pk, message, signature: s.sig }))
 }
 
 /** Decodes and verifies many transactions with one batched verification. */
@@ -66,14 +66,19 @@ export const checkTxs = async (
   verifier: Verifier,
 ): Promise<Result<CheckedTx, WattError>[]> => {
   const decoded = encoded.map((b) => decodeTx(b, protocol))
+  const hashes = decoded.map((d) => (d.ok ? txSigningHash(d.value.bodyBytes) : undefined))
   const items: VerifyItem[] = []
-  for (const d of decoded) if (d.ok) items.push(...verifyItems(d.value))
+  for (const [i, d] of decoded.entries()) {
+    if (!d.ok) continue
+    const message = hashes[i]!
+    for (const s of d.value.sigs) items.push({ publicKey: s.pk, message, signature: s.sig })
+  }
   const results = await verifier.verifyBatch(items)
   let at = 0
   return decoded.map((d, i) => {
     if (!d.ok) return d
     const n = d.value.sigs.length
-    const checked = toChecked(encoded[i]!, d.value, results.slice(at, at + n))
+    const checked = toChecked(encoded[i]!, d.value, hashes[i]!, results.slice(at, at + n))
     at += n
     return ok(checked)
   })

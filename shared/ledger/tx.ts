@@ -1,12 +1,13 @@
 // Transactions: a DAG-CBOR body (network id, source key, sequence, fee, time bounds, memo,
-// operations) signed by Ed25519 over sha256('WATT-tx' || body). Decoding wire bytes is strict and
-// bounded: exact field sets, sizes capped, canonical encoding only, so one tx has exactly one hash.
+// operations) carried as the exact bytes that were signed: the envelope is {body: bytes, sigs}, the
+// signing hash is sha256('WATT-tx' || bodyBytes) and names the tx. Verifiers hash what they
+// received, never a re-encoding. Decoding is strict and bounded: exact field sets, sizes capped.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { decode, encode } from '../codec/dag-cbor.ts'
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { PublicKey, Signature, Signer } from '../crypto/signer.ts'
 import type { Brand } from '../util/brand.ts'
-import { bytesEqual, concatBytes, toHex, utf8 } from '../util/bytes.ts'
+import { concatBytes, toHex, utf8 } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import { type Amount, asUnits } from './amount.ts'
 import type { Operation, Protocol } from './operations/registry.ts'
@@ -41,21 +42,24 @@ export interface TxSignature {
 
 export interface SignedTx {
   readonly body: TxBody
+  /** The DAG-CBOR bytes of `body` exactly as signed and sent. */
+  readonly bodyBytes: Uint8Array
   readonly sigs: readonly TxSignature[]
 }
 
 const DOMAIN = utf8('WATT-tx')
 
-export const txSigningHash = (body: TxBody): Uint8Array => sha256(concatBytes(DOMAIN, encode(body)))
-export const txIdOf = (body: TxBody): TxId => toHex(txSigningHash(body)) as TxId
-export const encodeTx = (tx: SignedTx): Uint8Array => encode(tx)
+export const txSigningHash = (bodyBytes: Uint8Array): Uint8Array => sha256(concatBytes(DOMAIN, bodyBytes))
+export const txIdOf = (tx: SignedTx): TxId => toHex(txSigningHash(tx.bodyBytes)) as TxId
+export const encodeTx = (tx: SignedTx): Uint8Array => encode({ body: tx.bodyBytes, sigs: tx.sigs })
 export const sourceOf = (tx: SignedTx): Address => addressOf(tx.body.source)
 
 /** Signs a body with one or more signers (the source's signer must be among them). */
 export const signTx = async (body: TxBody, signers: readonly Signer[]): Promise<SignedTx> => {
-  const hash = txSigningHash(body)
+  const bodyBytes = encode(body)
+  const hash = txSigningHash(bodyBytes)
   const sigs = await Promise.all(signers.map(async (s) => ({ pk: s.publicKey, sig: await s.sign(hash) })))
-  return { body, sigs }
+  return { body, bodyBytes, sigs }
 }
 
 type TxError = WattError<'malformed' | 'oversized' | 'memo_too_long' | 'unknown_operation'>
@@ -71,8 +75,11 @@ export const decodeTx = (bytes: Uint8Array, protocol: Protocol): Result<SignedTx
   const d = decode(bytes, MAX_TX_BYTES)
   if (!d.ok) return malformed('cbor')
   const raw = d.value
-  if (!exactKeys(raw, ['body', 'sigs'])) return malformed('root')
-  const b = raw.body
+  if (!exactKeys(raw, ['body', 'sigs']) || !(raw.body instanceof Uint8Array)) return malformed('root')
+  const bodyBytes = raw.body
+  const db = decode(bodyBytes, MAX_TX_BYTES)
+  if (!db.ok) return malformed('body')
+  const b = db.value
   if (!exactKeys(b, BODY_KEYS)) return malformed('body')
   if (typeof b.network !== 'string' || b.network.length > 32) return malformed('network')
   if (!isBytes(b.source, 32)) return malformed('source')
@@ -100,10 +107,9 @@ export const decodeTx = (bytes: Uint8Array, protocol: Protocol): Result<SignedTx
   for (const s of raw.sigs) {
     if (!exactKeys(s, ['pk', 'sig']) || !isBytes(s.pk, 32) || !isBytes(s.sig, 64)) return malformed('sigs')
   }
-  const tx: SignedTx = {
+  return ok({
     body: { ...(b as unknown as TxBody), seq, fee, ops },
+    bodyBytes,
     sigs: raw.sigs as TxSignature[],
-  }
-  if (!bytesEqual(encodeTx(tx), bytes)) return malformed('not_canonical')
-  return ok(tx)
+  })
 }
