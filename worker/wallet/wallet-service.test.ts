@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { CoreService } from '../core/service.ts'
+import { createRng } from '../../shared/util/prng.ts'
+import { fakeLedger, fakeRpc, memoryKv } from './test-kit.ts'
+import { TX_LIFETIME_MS } from './build-payment.ts'
+import { createWalletService } from './wallet-service.ts'
+import type { CreatedWallet, SubmittedTx, WalletView } from './wallet-view.ts'
+
+const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p
+    return 'ok'
+  } catch (e) {
+    return (e as { data?: { code: string } }).data?.code ?? String(e)
+  }
+}
+
+/** A node: a wallet service on a shared fake ledger, its own store and RPC. */
+const node = async (ledger: ReturnType<typeof fakeLedger> | undefined, seed: number, kv = memoryKv()) => {
+  const rng = createRng(seed)
+  const services = new Map<string, CoreService>(ledger ? [['ledger', ledger]] : [])
+  const { rpc, call, events } = fakeRpc()
+  let t = 1_800_000_000_000
+  const wallet = createWalletService(
+    { rpc, services, now: () => (t += 10) },
+    { kv: async () => kv, subtle: crypto.subtle, random: (n) => rng.bytes(n) },
+  )
+  await wallet.start()
+  return { wallet, call, events, kv }
+}
+
+test('create, back up, faucet, pay a second wallet: balances, histories and the fee pool', async () => {
+  const ledger = fakeLedger()
+  const a = await node(ledger, 1)
+  const b = await node(ledger, 2)
+  const created = await a.call<CreatedWallet>('wallet.create')
+  assert.equal(created.phrase.length, 24)
+  assert.equal(created.view.backedUp, false)
+  assert.equal(created.view.confirmPositions.length, 3)
+  const answers = Object.fromEntries(created.view.confirmPositions.map((p) => [p, created.phrase[p - 1]]))
+  assert.equal((await a.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
+  const bView = (await b.call<CreatedWallet>('wallet.create')).view
+
+  const drip = await a.call<SubmittedTx>('wallet.faucet')
+  assert.equal((await a.call<WalletView>('wallet.status')).history[0]?.state, 'pending')
+  const l2 = await ledger.closeLedger()
+  let va = await a.call<WalletView>('wallet.status')
+  assert.equal(va.balance, '100')
+  assert.deepEqual(
+    { id: va.history[0]?.id, state: va.history[0]?.state, ledger: va.history[0]?.ledger },
+    { id: drip.id, state: 'applied', ledger: l2.seq },
+  )
+
+  const pay = await a.call<SubmittedTx>('wallet.send', { to: bView.address, amount: '12.5', fee: '0.001' })
+  const l3 = await ledger.closeLedger()
+  va = await a.call<WalletView>('wallet.status')
+  const vb = await b.call<WalletView>('wallet.status')
+  assert.equal(va.balance, '87.499') // 100 - 12.5 - 0.001
+  assert.equal(vb.balance, '12.5')
+  assert.equal(va.history[0]?.id, pay.id)
+  assert.equal(va.history[0]?.state, 'applied')
+  assert.equal(va.history[0]?.ledger, l3.seq)
+  assert.deepEqual(
+    vb.history.map((h) => [h.id, h.dir, h.amount, h.counterparty, h.state]),
+    [[pay.id, 'in', '12.5', va.address, 'applied']],
+  )
+  // both fees (faucet's minimum and this payment's 0.001) are in the pool
+  assert.equal(va.ledger?.feePool, '0.00101')
+  assert.ok(a.events.some((e) => e.event === 'wallet'))
+
+  // b pays back with the default fee: a payment op now (a's account exists), seq 1 for b
+  await b.call('wallet.send', { to: va.address, amount: '2' })
+  await ledger.closeLedger()
+  assert.equal((await a.call<WalletView>('wallet.status')).balance, '89.499')
+  assert.equal((await b.call<WalletView>('wallet.status')).balance, '10.49999')
+})
+
+test('bad input is refused with its code before anything is signed', async () => {
+  const ledger = fakeLedger()
+  const a = await node(ledger, 3)
+  const to = (await (await node(ledger, 4)).call<CreatedWallet>('wallet.create')).view.address!
+  assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_wallet')
+  await a.call('wallet.create')
+  assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_account')
+  await a.call('wallet.faucet')
+  await ledger.closeLedger()
+  const typo = to.slice(0, 10) + (to[10] === 'A' ? 'B' : 'A') + to.slice(11)
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ to: typo, amount: '1' }, 'bad_address'],
+    [{ to: 'hello', amount: '1' }, 'bad_address'],
+    [{ to, amount: '1.5.2' }, 'bad_amount'],
+    [{ to, amount: '-3' }, 'bad_amount'],
+    [{ to, amount: '0' }, 'bad_amount'],
+    [{ to, amount: '0.00000001' }, 'bad_amount'],
+    [{ to, amount: '1', fee: 'x' }, 'bad_fee'],
+    [{ to, amount: '1', fee: '0.000001' }, 'below_min_fee'],
+    [{ to, amount: '100' }, 'insufficient_balance'],
+    [{ to, amount: 1 }, 'bad_params'],
+  ]
+  for (const [p, code] of cases) assert.equal(await codeOf(a.call('wallet.send', p)), code, JSON.stringify(p))
+  const own = (await a.call<WalletView>('wallet.status')).address
+  assert.equal(await codeOf(a.call('wallet.send', { to: own, amount: '1' })), 'self_payment')
+  assert.equal((await a.call<WalletView>('wallet.status')).history.length, 1)
+})
+
+test('two sends before a close use consecutive sequence numbers and reserve the balance', async () => {
+  const ledger = fakeLedger()
+  const a = await node(ledger, 5)
+  const to = (await (await node(ledger, 6)).call<CreatedWallet>('wallet.create')).view.address!
+  await a.call('wallet.create')
+  await a.call('wallet.faucet')
+  await ledger.closeLedger()
+  await a.call('wallet.send', { to, amount: '60' })
+  // 60 + fee are reserved by the pending one: 50 more does not fit
+  assert.equal(await codeOf(a.call('wallet.send', { to, amount: '50' })), 'insufficient_balance')
+  await a.call('wallet.send', { to, amount: '30' })
+  await ledger.closeLedger()
+  const v = await a.call<WalletView>('wallet.status')
+  assert.deepEqual(
+    v.history.map((h) => [h.amount, h.state]),
+    [
+      ['30', 'applied'],
+      ['60', 'applied'],
+      ['100', 'applied'],
+    ],
+  )
+  assert.equal(v.balance, '9.99998')
+})
+
+test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen) or rejected (code)', async () => {
+  const ledger = fakeLedger()
+  const a = await node(ledger, 7)
+  await a.call('wallet.create')
+  await a.call('wallet.faucet')
+  await ledger.closeLedger()
+  const to = (await (await node(ledger, 8)).call<CreatedWallet>('wallet.create')).view.address!
+  await a.call('wallet.send', { to, amount: '1' })
+  ledger.lose()
+  await ledger.closeLedger()
+  assert.equal((await a.call<WalletView>('wallet.status')).history[0]?.state, 'pending')
+  await ledger.closeLedger(TX_LIFETIME_MS + 60_000)
+  assert.deepEqual(
+    [
+      (await a.call<WalletView>('wallet.status')).history[0]?.state,
+      (await a.call<WalletView>('wallet.status')).history[0]?.code,
+    ],
+    ['dropped', 'expired'],
+  )
+
+  // the same key restored on a second node takes seq 1 while this node watches, then seq 2 while not
+  const b = await node(ledger, 9)
+  const { phrase } = await b.call<CreatedWallet>('wallet.create')
+  await b.call('wallet.faucet')
+  await ledger.closeLedger()
+  const twin = await node(ledger, 10)
+  await twin.call('wallet.restore', { phrase: phrase.join(' ') })
+  await b.call('wallet.send', { to, amount: '1' })
+  ledger.lose()
+  await twin.call('wallet.send', { to, amount: '2' })
+  await ledger.closeLedger()
+  const hb = (await b.call<WalletView>('wallet.status')).history
+  assert.deepEqual(
+    hb.slice(0, 2).map((h) => [h.amount, h.state, h.code]),
+    [
+      ['2', 'applied', undefined],
+      ['1', 'dropped', 'seq_taken'],
+    ],
+  )
+  await b.call('wallet.send', { to, amount: '3' })
+  ledger.lose()
+  b.wallet.stop()
+  await twin.call('wallet.send', { to, amount: '4' })
+  await ledger.closeLedger()
+  const back = await node(ledger, 11, b.kv)
+  await ledger.closeLedger()
+  assert.equal((await back.call<WalletView>('wallet.status')).history[0]?.state, 'unknown')
+
+  // a faucet race: two creates of the same account in one ledger, the second fails in apply
+  const c = await node(ledger, 12)
+  await c.call('wallet.create')
+  await c.call('wallet.faucet')
+  await c.call('wallet.faucet')
+  await ledger.closeLedger()
+  const hc = (await c.call<WalletView>('wallet.status')).history
+  assert.deepEqual(hc.map((h) => [h.state, h.code]).sort(), [
+    ['applied', undefined],
+    ['rejected', 'account_exists'],
+  ])
+})
+
+test('history and keys survive a restart; restore from the phrase gives the same address', async () => {
+  const ledger = fakeLedger()
+  const kv = memoryKv()
+  const a = await node(ledger, 20, kv)
+  const { phrase, view } = await a.call<CreatedWallet>('wallet.create')
+  await a.call('wallet.faucet')
+  await ledger.closeLedger()
+  a.wallet.stop()
+  const again = await node(ledger, 21, kv)
+  const v = await again.call<WalletView>('wallet.status')
+  assert.equal(v.address, view.address)
+  assert.equal(v.backedUp, false)
+  assert.equal(v.history.length, 1)
+  assert.equal(await codeOf(again.call('wallet.create')), 'wallet_exists')
+
+  const other = await node(ledger, 22)
+  assert.equal(await codeOf(other.call('wallet.restore', { phrase: 'abandon abandon' })), 'bad_phrase')
+  const restored = await other.call<WalletView>('wallet.restore', { phrase: phrase.join(' ') })
+  assert.equal(restored.address, view.address)
+  assert.equal(restored.backedUp, true)
+  assert.equal(restored.balance, '100')
+})
+
+test('without a ledger service the wallet still makes keys, and sending says ledger_unavailable', async () => {
+  const a = await node(undefined, 13)
+  const c = await a.call<CreatedWallet>('wallet.create')
+  assert.equal(c.view.ledger, undefined)
+  assert.equal(c.view.faucet, false)
+  const codes = await Promise.all([
+    codeOf(a.call('wallet.send', { to: c.view.address, amount: '1' })),
+    codeOf(a.call('wallet.faucet')),
+    codeOf(a.call('wallet.ledgers', { limit: 5 })),
+  ])
+  assert.deepEqual(codes, ['ledger_unavailable', 'ledger_unavailable', 'ledger_unavailable'])
+  const noFaucet = await node(fakeLedger({ faucet: false }), 14)
+  await noFaucet.call('wallet.create')
+  assert.equal(await codeOf(noFaucet.call('wallet.faucet')), 'no_faucet')
+})

@@ -1,0 +1,239 @@
+// The `wallet` core service: one account key per node (BIP-39 phrase, sealed in the vault), sending
+// payments through the `ledger` service, the devnet faucet, and a bounded, persisted history kept
+// current from closed ledgers. Tabs reach it over RPC (wallet.*) and hear `wallet` events.
+import { nobleSigner } from '../../shared/crypto/noble.ts'
+import { addressOf, encodeTx, formatWatt, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
+import { fail, type WattError } from '../../shared/util/errors.ts'
+import type { CoreService, ServiceComponents } from '../core/service.ts'
+import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { buildPayment, defaultFee, isSendRequest } from './build-payment.ts'
+import { faucetTx } from './faucet.ts'
+import { addPending, type HistoryItem, MAX_HISTORY, observeLedger, pendingOut } from './history.ts'
+import { parsePhrase, phraseFromEntropy, pickConfirmPositions, secretFromPhrase } from './mnemonic.ts'
+import { isObj, isReplace, parseAnswers, parseLimit } from './rpc-params.ts'
+import { type AccountInfo, createVault, type Vault, type WalletKv } from './vault.ts'
+import {
+  type CreatedWallet,
+  type HistoryRow,
+  type SubmittedTx,
+  VIEW_HISTORY,
+  type WalletView,
+} from './wallet-view.ts'
+
+export interface WalletDeps {
+  readonly kv: () => Promise<WalletKv>
+  readonly subtle: SubtleCrypto
+  readonly random: (n: number) => Uint8Array
+}
+
+const HISTORY_KEY = 'history'
+const MAX_RECENT_LEDGERS = 50
+
+const row = (i: HistoryItem): HistoryRow => ({
+  id: i.id,
+  dir: i.dir,
+  counterparty: i.counterparty,
+  amount: formatWatt(i.amount),
+  fee: formatWatt(i.fee),
+  state: i.state,
+  timeMs: i.timeMs,
+  ...(i.code === undefined ? {} : { code: i.code }),
+  ...(i.ledger === undefined ? {} : { ledger: i.ledger }),
+})
+
+export const createWalletService = (
+  c: Pick<ServiceComponents, 'rpc' | 'services' | 'now'>,
+  deps: WalletDeps,
+): CoreService & { view(): WalletView } => {
+  let kv: WalletKv | undefined
+  let vault: Vault | undefined
+  let account: AccountInfo | undefined
+  let history: HistoryItem[] = []
+  let unsubscribe: (() => void) | undefined
+  // one mutating job at a time: sequence numbers and the history stay consistent
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job)
+    queue = run.catch(() => {})
+    return run
+  }
+
+  // looked up at use, not at start: the wallet works (keys, backup) before the ledger service exists
+  const ledger = (): LedgerNodeApi | undefined => {
+    const l = c.services.get('ledger') as LedgerNodeApi | undefined
+    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
+    return l
+  }
+  const needLedger = (): LedgerNodeApi => ledger() ?? fail('ledger_unavailable')
+  const needAccount = (): AccountInfo => account ?? fail('no_wallet')
+
+  const view = (): WalletView => {
+    const l = ledger()
+    const cur = l?.current()
+    const acct = account && cur ? getAccount(cur.state, account.address) : undefined
+    return {
+      exists: account !== undefined,
+      ...(account ? { address: account.address } : {}),
+      backedUp: account?.backedUp ?? false,
+      confirmPositions: account?.backedUp ? [] : (account?.confirmPositions ?? []),
+      balance: formatWatt(acct?.balance ?? 0n),
+      accountExists: acct !== undefined,
+      ...(cur
+        ? {
+            ledger: {
+              seq: cur.header.seq,
+              hash: cur.hash,
+              closeTimeMs: cur.header.closeTimeMs,
+              feePool: formatWatt(cur.header.feePool),
+            },
+          }
+        : {}),
+      faucet: l?.faucetSecret() !== undefined,
+      minFee: l ? formatWatt(defaultFee(l.genesis())) : '0',
+      history: history.slice(0, VIEW_HISTORY).map(row),
+    }
+  }
+
+  const changed = () => c.rpc.broadcast('wallet', view())
+  const saveHistory = async (items: HistoryItem[]) => {
+    history = items
+    await kv?.put(HISTORY_KEY, items)
+    changed()
+  }
+
+  const onClosed = (closed: ClosedLedgerEvent) => {
+    if (!account) return changed()
+    const r = observeLedger(history, account.address, closed)
+    if (r.changed) void serial(() => saveHistory(r.items))
+    else changed()
+  }
+
+  const adopt = async (secret: Uint8Array, phrase: readonly string[] | undefined): Promise<void> => {
+    const publicKey = nobleSigner(secret).publicKey
+    account = await vault!.save({
+      address: addressOf(publicKey),
+      publicKey,
+      secret,
+      ...(phrase ? { phrase } : {}),
+      confirmPositions: phrase ? pickConfirmPositions(deps.random(16)) : [],
+    })
+    secret.fill(0)
+    await saveHistory([])
+  }
+
+  const submit = async (l: LedgerNodeApi, bytes: Uint8Array, item: HistoryItem): Promise<SubmittedTx> => {
+    const r = await l.submit(bytes)
+    if (!r.ok) return fail(r.error.code, r.error as WattError)
+    await saveHistory(addPending(history, item))
+    return { id: item.id }
+  }
+
+  const send = async (params: unknown): Promise<SubmittedTx> => {
+    if (!isSendRequest(params)) return fail('bad_params')
+    const me = needAccount()
+    const l = needLedger()
+    const { state } = l.current()
+    const pend = pendingOut(history)
+    const acct = getAccount(state, me.address)
+    let seq = acct?.seq ?? 0n
+    let spendable = acct?.balance ?? 0n
+    for (const p of pend) {
+      if (p.seq > seq) seq = p.seq
+      spendable -= p.amount + p.fee
+    }
+    const built = buildPayment(params, {
+      state,
+      config: l.genesis(),
+      source: me.publicKey,
+      seq: seq + 1n,
+      spendable,
+      pendingDests: new Set(pend.map((p) => p.counterparty)),
+      nowMs: c.now(),
+    })
+    if (!built.ok) return fail(built.error.code, built.error)
+    const body = built.value
+    const signed = await vault!.withSigner((s) => signTx(body, [s]))
+    const op = body.ops[0] as unknown as { dest: Uint8Array; amount: bigint }
+    return submit(l, encodeTx(signed), {
+      id: txIdOf(signed),
+      dir: 'out',
+      counterparty: addressOf(op.dest),
+      amount: op.amount,
+      fee: body.fee,
+      seq: body.seq,
+      state: 'pending',
+      timeMs: c.now(),
+      maxTimeMs: body.maxTimeMs,
+    })
+  }
+
+  const faucet = async (): Promise<SubmittedTx> => {
+    const me = needAccount()
+    const l = needLedger()
+    let minSeq = 0n // faucet sequence numbers this node already has in flight
+    for (const i of history) if (i.state === 'pending' && i.dir === 'in' && i.seq > minSeq) minSeq = i.seq
+    const r = await faucetTx(l, me.publicKey, minSeq, c.now())
+    if (!r.ok) return fail(r.error.code, r.error)
+    const { body } = r.value
+    return submit(l, r.value.bytes, {
+      id: r.value.id,
+      dir: 'in',
+      counterparty: r.value.faucet,
+      amount: (body.ops[0] as unknown as { amount: bigint }).amount,
+      fee: body.fee,
+      seq: body.seq,
+      state: 'pending',
+      timeMs: c.now(),
+      maxTimeMs: body.maxTimeMs,
+    })
+  }
+
+  const handlers: Record<string, (p: unknown) => Promise<unknown> | unknown> = {
+    'wallet.status': () => view(),
+    'wallet.create': (p) =>
+      serial(async (): Promise<CreatedWallet> => {
+        if (account && !isReplace(p)) return fail('wallet_exists')
+        const phrase = phraseFromEntropy(deps.random(32))
+        await adopt(await secretFromPhrase(phrase), phrase)
+        return { phrase, view: view() }
+      }),
+    'wallet.restore': (p) =>
+      serial(async () => {
+        if (!isObj(p) || typeof p.phrase !== 'string' || p.phrase.length > 1000) return fail('bad_params')
+        if (account && !isReplace(p)) return fail('wallet_exists')
+        const words = parsePhrase(p.phrase)
+        if (!words.ok) return fail(words.error.code, words.error)
+        await adopt(await secretFromPhrase(words.value), undefined)
+        return view()
+      }),
+    'wallet.confirmBackup': (p) =>
+      serial(async () => {
+        needAccount()
+        if (!(await vault!.confirmBackup(parseAnswers(p)))) return fail('backup_mismatch')
+        account = await vault!.load()
+        changed()
+        return view()
+      }),
+    'wallet.send': (p) => serial(() => send(p)),
+    'wallet.faucet': () => serial(faucet),
+    'wallet.history': (p) => history.slice(0, parseLimit(p, MAX_HISTORY)).map(row),
+    'wallet.ledgers': async (p) => needLedger().recent(parseLimit(p, MAX_RECENT_LEDGERS)),
+  }
+
+  return {
+    name: 'wallet',
+    async start() {
+      kv = await deps.kv()
+      vault = createVault(kv, deps.subtle, deps.random)
+      account = await vault.load()
+      history = ((await kv.get(HISTORY_KEY)) as HistoryItem[] | undefined) ?? []
+      for (const [method, h] of Object.entries(handlers)) c.rpc.register(method, h)
+      changed()
+    },
+    stop() {
+      unsubscribe?.()
+      unsubscribe = () => {}
+    },
+    view,
+  }
+}
