@@ -30,6 +30,23 @@ test('the same seed gives the same final ledger hash', async () => {
   assert.notEqual(c.finalHash, a.finalHash)
 })
 
+test('a simulated day closes with the mining distribution: coins issued, supply conserved', async () => {
+  const o: ScenarioOptions = {
+    ...DEFAULT_SCENARIO,
+    seed: BASE_SEED,
+    validators: 4,
+    ledgers: 14,
+    dayLengthMs: 10_000,
+    accounts: 12,
+    tps: 2,
+  }
+  const r = await runScenario(o)
+  assert.ok(r.ok, why(r))
+  assert.equal(r.dayIndex, 1)
+  const reserve = 1_000_000_000n * 10_000_000n
+  assert.ok(r.totalCoins > reserve, `day 0 emission issued (total ${r.totalCoins})`)
+})
+
 const search = async (name: string, make: (seed: number) => ScenarioOptions, runs = RUNS) => {
   for (let i = 0; i < runs; i++) {
     const r = await runScenario(make(BASE_SEED + i))

@@ -69,6 +69,10 @@ export interface ScenarioResult extends SimResult {
   readonly plan: readonly PlannedFault[]
   readonly byzantineNodes: readonly number[]
   readonly txsGenerated: number
+  /** The reference node's last header: coins issued so far, fee pool, day. */
+  readonly totalCoins: bigint
+  readonly feePool: bigint
+  readonly dayIndex: number
 }
 
 const lowerThresholds = (q: QuorumSet): QuorumSet => ({
@@ -135,6 +139,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     timeouts: { initialMs: o.closeIntervalMs, incrementMs: o.closeIntervalMs, maxMs: 30 * o.closeIntervalMs },
     rebroadcastMs: 2 * o.closeIntervalMs,
     referenceNode: honest[0] ?? 0,
+    reference: { state: genesis },
     maxSlot: o.ledgers + 1,
   }
   const sim = new Simulation({
@@ -170,5 +175,8 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     plan,
     byzantineNodes: [...byzantine.keys()],
     txsGenerated: workload?.generated ?? 0,
+    totalCoins: world.reference.state.header.totalCoins,
+    feePool: world.reference.state.header.feePool,
+    dayIndex: world.reference.state.header.dayIndex,
   }
 }

@@ -45,6 +45,8 @@ export interface ScpWorld {
   readonly rebroadcastMs: number
   /** The node whose closes drive the workload and whose state is audited for supply. */
   readonly referenceNode: number
+  /** The reference node's last closed state (written by that node). */
+  readonly reference: { state: LedgerState }
   /** No slot above this is nominated (0: no limit). */
   readonly maxSlot: number
 }
@@ -156,7 +158,10 @@ export const scpNodeFactory =
         prevHash,
         ...(audit ? { supply: { totalCoins: config.supplyCap, accounted: totalSupply(disk.state) } } : {}),
       })
-      if (audit) world.workload?.observe(disk.state, host.now())
+      if (audit) {
+        world.reference.state = disk.state
+        world.workload?.observe(disk.state, host.now())
+      }
       return true
     }
 
