@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks'
 import type { CoreConnection } from './core-client.ts'
 import { NodeScreen } from './screens/node-screen.tsx'
+import { WalletScreen } from './screens/wallet-screen.tsx'
 import { useSnapshot } from './use-snapshot.ts'
 
 interface Props {
@@ -9,7 +10,10 @@ interface Props {
   hostState: { hosting: boolean }
 }
 
-const SCREENS = [{ id: 'node', label: 'Node', icon: '◉' }] as const
+const SCREENS = [
+  { id: 'node', label: 'Node', icon: '◉' },
+  { id: 'wallet', label: 'Wallet', icon: '◈' },
+] as const
 type ScreenId = (typeof SCREENS)[number]['id']
 
 export const App = ({ core, hostState }: Props) => {
@@ -25,6 +29,7 @@ export const App = ({ core, hostState }: Props) => {
       </header>
       <main class="content">
         {screen === 'node' && <NodeScreen snap={snap} core={core} hostState={hostState} />}
+        {screen === 'wallet' && <WalletScreen core={core} />}
       </main>
       <nav class="tabbar">
         {SCREENS.map((s) => (
