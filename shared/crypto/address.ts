@@ -1,7 +1,7 @@
 // Printable account and node addresses: 'W' + base32(publicKey || checksum). The 3-byte checksum is
 // sha256('WATT-address' || publicKey)[0..3], so a mistyped character is caught (a random error slips
 // through with probability 2^-24). 35 bytes encode to exactly 56 base32 characters: 57 in all.
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256Small as sha256 } from '../util/sha256.ts'
 import type { Brand } from '../util/brand.ts'
 import { concatBytes, utf8 } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'

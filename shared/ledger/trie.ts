@@ -3,7 +3,7 @@
 // the set of entries, never on insertion order. Depth is about log2(n) (~20 for 10^6 entries), so
 // a ledger's updates rehash only their paths, old versions stay valid, and a proof is the list of
 // sibling hashes on the path. Hashes are computed lazily and cached in the (otherwise immutable) nodes.
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256Small as sha256 } from '../util/sha256.ts'
 import { encode } from '../codec/dag-cbor.ts'
 import { utf8 } from '../util/bytes.ts'
 
@@ -30,8 +30,10 @@ export const keyHashOf = (key: string): Uint8Array => sha256(utf8(key))
 /** Bit i (0 = most significant bit of byte 0) of a 32-byte key hash. */
 export const bitAt = (h: Uint8Array, i: number): number => (h[i >>> 3]! >>> (7 - (i & 7))) & 1
 
+// One scratch buffer for node preimages: hashing is synchronous, so it is never shared.
+const buf = new Uint8Array(65)
+
 export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array => {
-  const buf = new Uint8Array(65)
   buf[0] = LEAF_TAG
   buf.set(keyHash, 1)
   buf.set(valueHash, 33)
@@ -39,7 +41,6 @@ export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array
 }
 
 export const branchHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
-  const buf = new Uint8Array(65)
   buf[0] = BRANCH_TAG
   buf.set(left, 1)
   buf.set(right, 33)

@@ -2,7 +2,7 @@
 // operations) carried as the exact bytes that were signed: the envelope is {body: bytes, sigs}, the
 // signing hash is sha256('WATT-tx' || bodyBytes) and names the tx. Verifiers hash what they
 // received, never a re-encoding. Decoding is strict and bounded: exact field sets, sizes capped.
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256Small as sha256 } from '../util/sha256.ts'
 import { decode, encode } from '../codec/dag-cbor.ts'
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { PublicKey, Signature, Signer } from '../crypto/signer.ts'

@@ -1,0 +1,26 @@
+import { randomInt } from 'node:crypto'
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { createRng } from './prng.ts'
+import { sha256Small } from './sha256.ts'
+import { toHex, utf8 } from './bytes.ts'
+
+const seed = Number(process.env.SEED ?? randomInt(2 ** 31 - 1))
+console.log(`sha256 seed: ${seed} (replay with SEED=${seed})`)
+
+test('matches the reference on known vectors and every length up to 300 bytes', () => {
+  assert.equal(
+    toHex(sha256Small(utf8(''))),
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  )
+  assert.equal(
+    toHex(sha256Small(utf8('abc'))),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  )
+  const rng = createRng(seed)
+  for (let n = 0; n <= 300; n++) {
+    const m = rng.bytes(n)
+    assert.equal(toHex(sha256Small(m)), toHex(sha256(m)), `length ${n}`)
+  }
+})
