@@ -20,7 +20,7 @@ export const greatestQuorum = (fbas: Fbas, within: Bits, help: Bits, budget: Bud
     for (const v of list) {
       if (!isSatisfied(fbas.qsets[v]!, present)) {
         members.remove(v)
-        present.remove(v)
+        if (!help.has(v)) present.remove(v)
         changed = true
       }
     }
