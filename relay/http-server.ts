@@ -11,6 +11,8 @@ export type JsonRoute = () => { status: number; body: string }
 export interface HttpConfig {
   /** Exact paths ('/health') to JSON producers; these get CORS `*`. */
   json: Record<string, JsonRoute>
+  /** Devnet enrollment: GET `/enroll/<token>` answers once per token (see tools/devnet.ts). */
+  enroll: (token: string) => { status: number; body: string }
   /** Real path of the static root, if the relay serves a PWA. */
   staticRoot: string | undefined
   log: (line: string) => void
@@ -84,6 +86,14 @@ const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.S
     return sendJson(req, res, 400, errorBody('relay/bad-request', 'bad request target'))
   }
   const urlPath = url.split('?', 1)[0] ?? '/'
+  if (urlPath.startsWith('/enroll/')) {
+    // HEAD must not burn a one-time token
+    if (req.method !== 'GET')
+      return sendJson(req, res, 405, errorBody('relay/method-not-allowed', 'GET only'))
+    const { status, body } = config.enroll(urlPath.slice('/enroll/'.length))
+    config.log(`relay http enroll status=${status}`)
+    return sendJson(req, res, status, body)
+  }
   const route = config.json[urlPath]
   if (route) {
     const { status, body } = route()

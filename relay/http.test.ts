@@ -157,6 +157,30 @@ describe('relay HTTP', () => {
   })
 })
 
+describe('relay enrollment', () => {
+  test('each token is answered once on GET; HEAD and unknown tokens burn nothing', async () => {
+    const token = 'tok_ABCdef-123'
+    const relay = await startRelay({
+      port: 0,
+      enrollments: new Map([[token, { privateKey: 'ab01' }]]),
+      log: () => undefined,
+    })
+    try {
+      assert.equal((await rawRequest(relay.httpUrl, `/enroll/${token}`, 'HEAD')).status, 405)
+      assert.equal((await getJson(relay.httpUrl, '/enroll/unknown-token')).status, 410)
+      assert.deepEqual(await getJson(relay.httpUrl, `/enroll/${token}`), {
+        status: 200,
+        json: { privateKey: 'ab01' },
+      })
+      const again = await getJson(relay.httpUrl, `/enroll/${token}`)
+      assert.equal(again.status, 410)
+      assert.equal((again.json as { code: string }).code, 'relay/enroll-gone')
+    } finally {
+      await relay.stop()
+    }
+  })
+})
+
 describe('relay options', () => {
   test('bad options are refused with typed errors before anything listens', async () => {
     const cases: [Record<string, unknown>, string][] = [
@@ -167,6 +191,7 @@ describe('relay options', () => {
       [{ genesis: { network: 'other' } }, 'genesis'],
       [{ genesis: { n: 1n } }, 'genesis'],
       [{ port: 0, staticDir: '/nonexistent/dir' }, 'staticDir'],
+      [{ enrollments: new Map([['short', {}]]) }, 'enrollments'],
     ]
     for (const [opts, option] of cases) {
       await assert.rejects(startRelay({ port: 0, ...opts, log: () => undefined }), (e: unknown) => {

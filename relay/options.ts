@@ -22,6 +22,11 @@ export interface RelayOptions {
   recommendedQuorumSet?: unknown
   /** libp2p connection limit. Default 256. */
   maxConnections?: number
+  /**
+   * Devnet only: one-time tokens, each answered once at GET /enroll/<token> with its JSON
+   * payload (tools/devnet.ts hands validator keys to browser tabs this way).
+   */
+  enrollments?: ReadonlyMap<string, unknown>
   /** One line per event or error, at most LOG_LINES_PER_SECOND. Default: standard error. */
   log?: (line: string) => void
 }
@@ -48,6 +53,8 @@ export interface ResolvedOptions {
   genesisJson: string | undefined
   quorumSetJson: string | undefined
   maxConnections: number
+  /** Enrollment token -> serialized payload; an entry is deleted when it is handed out. */
+  enrollments: Map<string, string>
   log: (line: string) => void
 }
 
@@ -77,6 +84,21 @@ const jsonObject = (option: string, value: unknown): string | undefined => {
   } catch (e) {
     return badOption(option, '[object]', `is not serializable as JSON: ${(e as Error).message}`)
   }
+}
+
+/** Tokens are URL path segments: plain and long enough not to be guessed. */
+export const ENROLL_TOKEN = /^[A-Za-z0-9_-]{8,128}$/
+export const MAX_ENROLLMENTS = 1024
+
+const enrollmentsOf = (given: ReadonlyMap<string, unknown> | undefined): Map<string, string> => {
+  const out = new Map<string, string>()
+  if (given === undefined) return out
+  if (given.size > MAX_ENROLLMENTS) badOption('enrollments', given.size, `at most ${MAX_ENROLLMENTS}`)
+  for (const [token, payload] of given) {
+    if (!ENROLL_TOKEN.test(token)) badOption('enrollments', token, 'a token is 8-128 of [A-Za-z0-9_-]')
+    out.set(token, jsonObject('enrollments', payload) ?? 'null')
+  }
+  return out
 }
 
 /** A genesis naming another network is a misconfiguration that would split the network: refuse it. */
@@ -118,6 +140,7 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     genesisJson: jsonObject('genesis', opts.genesis),
     quorumSetJson: jsonObject('recommendedQuorumSet', opts.recommendedQuorumSet),
     maxConnections,
+    enrollments: enrollmentsOf(opts.enrollments),
     log: rateLimitedLog(opts.log ?? stderrLine),
   }
 }

@@ -11,6 +11,7 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
+import { hangUpOnBrokenPubsubStream } from './pubsub-guard.ts'
 import { installTopicLimits, LARGEST_TOPIC_MESSAGE, type TopicLimits } from './topic-limits.ts'
 
 /**
@@ -79,6 +80,9 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
   const limits: TopicLimits = installTopicLimits(node.services.pubsub, opts.network, (topic, size, limit) =>
     opts.log(`relay pubsub rejected topic=${topic} bytes=${size} limit=${limit}`),
   )
+  if (!hangUpOnBrokenPubsubStream(node.services.pubsub, node, opts.log)) {
+    opts.log('relay pubsub guard unavailable: peers with broken pubsub streams stay connected')
+  }
   for (const topic of allTopics(opts.network)) node.services.pubsub.subscribe(topic)
   return { node, limits }
 }

@@ -82,7 +82,14 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
         ? { status: 404, body: errorBody('relay/no-genesis', 'this relay serves no genesis') }
         : { status: 200, body: opts.genesisJson },
   }
-  const server = createHttpServer({ json: routes, staticRoot, log: opts.log })
+  const enroll = (token: string) => {
+    const payload = opts.enrollments.get(token)
+    if (payload === undefined)
+      return { status: 410, body: errorBody('relay/enroll-gone', 'unknown or used token') }
+    opts.enrollments.delete(token)
+    return { status: 200, body: payload }
+  }
+  const server = createHttpServer({ json: routes, staticRoot, log: opts.log, enroll })
   let httpPort: number
   try {
     httpPort = await listen(server, opts.host, opts.port)
