@@ -88,6 +88,30 @@ test('a violated invariant exits non-zero with the seed and the first violation'
   assert.equal(JSON.parse(r.stdout.trim().split('\n')[0]!).ok, false)
 })
 
+test('a simulated day exported with --export replays in agreement', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'watt-sim-')), 'day.json')
+  const r = cli([
+    '--validators',
+    '4',
+    '--days',
+    '1',
+    '--day-length',
+    '8',
+    '--accounts',
+    '10',
+    '--tps',
+    '2',
+    '--export',
+    file,
+  ])
+  assert.equal(r.status, 0, r.stderr)
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['tools/sim.ts', '--replay', file], { encoding: 'utf8' }),
+  )
+  assert.equal(out.agree, true)
+  assert.equal(out.day, 0)
+})
+
 test('--replay recomputes an exported day and reports agreement or the first difference', () => {
   const dir = mkdtempSync(join(tmpdir(), 'watt-sim-'))
   const inputs = syntheticDay(createRng(5), { accounts: 30, ledgersInDay: 2 })

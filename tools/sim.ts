@@ -3,10 +3,11 @@
 //     --crash 2 --byzantine 1 --byzantine-kind equivocate --topology core --accounts 100 --tps 5
 //     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000] [--search N]
 //     [--mutation quorum-threshold-minus-one]  (test-only: proves the checkers catch a broken quorum check)
+//   npm run sim -- --days 1 --day-length 10 --accounts 20 --export DAY.json   (writes the last finished day)
 //   npm run sim -- --replay DAY.json
 // Prints a progress line on stderr and ends with one JSON line on stdout; exits 1 on a violated
 // invariant (printing the seed and the first violation) and 2 on bad arguments.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BYZANTINE_KINDS, type ByzantineKind } from '../shared/sim/byzantine.ts'
 import { describeViolation } from '../shared/sim/checkers.ts'
@@ -43,6 +44,7 @@ const OPTIONS = {
   replay: { type: 'string' },
   quiet: { type: 'boolean' },
   mutation: { type: 'string' },
+  export: { type: 'string' },
 } as const
 
 export class UsageError extends Error {}
@@ -63,7 +65,7 @@ const int = (v: string | undefined, name: string, def: number, min = 0, max = 1e
 /** Turns command-line flags into scenario options (fractions become ppm, seconds ms). */
 export const scenarioFromArgs = (
   argv: readonly string[],
-): { options: ScenarioOptions; search: number; replay?: string; quiet: boolean } => {
+): { options: ScenarioOptions; search: number; replay?: string; export?: string; quiet: boolean } => {
   const { values: v } = parseArgs({
     args: [...argv],
     options: OPTIONS,
@@ -116,7 +118,12 @@ export const scenarioFromArgs = (
     dayLengthMs,
     mutation: v.mutation === 'quorum-threshold-minus-one' ? v.mutation : 'none',
   }
-  const out = { options, search: int(v.search, 'search', 0, 0, 1_000_000), quiet: v.quiet === true }
+  const out = {
+    options,
+    search: int(v.search, 'search', 0, 0, 1_000_000),
+    quiet: v.quiet === true,
+    ...(v.export === undefined ? {} : { export: v.export }),
+  }
   return v.replay === undefined ? out : { ...out, replay: v.replay }
 }
 
@@ -144,6 +151,18 @@ const replay = (file: string): number => {
   const r = replayDay(parsed.value)
   console.log(JSON.stringify({ file, ...r, ok: r.agree }))
   return r.agree ? 0 : 1
+}
+
+/** Writes the last finished day of the run as a day export (for `--replay`). */
+const writeExport = (file: string, r: ScenarioResult): void => {
+  const days = [...r.dayExports.keys()]
+  const last = days.length === 0 ? undefined : r.dayExports.get(Math.max(...days))
+  if (last === undefined) {
+    console.error('sim: no finished day to export (run longer than --day-length, with mining)')
+    return
+  }
+  writeFileSync(file, `${JSON.stringify(last)}\n`)
+  console.error(`sim: day ${last.day} exported to ${file}`)
 }
 
 const main = async (): Promise<number> => {
@@ -174,6 +193,7 @@ const main = async (): Promise<number> => {
     const r = await runScenario({ ...args.options, seed, onProgress: progress(seed) })
     const wallMs = Math.round(performance.now() - t0)
     if (!args.quiet && process.stderr.isTTY) process.stderr.write('\n')
+    if (args.export !== undefined) writeExport(args.export, r)
     if (!r.ok) {
       failed++
       console.error(`sim: FAILED ${failure(r)}`)

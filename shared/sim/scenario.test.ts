@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { describeViolation } from './checkers.ts'
+import { parseDayExport, replayDay } from './day-export.ts'
 import { DEFAULT_SCENARIO, type ScenarioOptions, type ScenarioResult, runScenario } from './scenario.ts'
 
 const BASE_SEED = Number(process.env.SEED ?? 1000)
@@ -45,6 +46,13 @@ test('a simulated day closes with the mining distribution: coins issued, supply 
   assert.equal(r.dayIndex, 1)
   const reserve = 1_000_000_000n * 10_000_000n
   assert.ok(r.totalCoins > reserve, `day 0 emission issued (total ${r.totalCoins})`)
+  const day0 = r.dayExports.get(0)
+  assert.ok(day0, 'day 0 was exported')
+  const parsed = parseDayExport(JSON.stringify(day0))
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.code)
+  assert.ok(parsed.value.inputs.checkedIn.length > 0, 'accounts checked in')
+  const replay = replayDay(parsed.value)
+  assert.equal(replay.agree, true, JSON.stringify(replay))
 })
 
 const search = async (name: string, make: (seed: number) => ScenarioOptions, runs = RUNS) => {

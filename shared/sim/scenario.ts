@@ -14,6 +14,8 @@ import { type NodeId, type QuorumSet, quorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { createRng } from '../util/prng.ts'
 import type { ByzantineKind } from './byzantine.ts'
+import type { DayExport } from './day-export.ts'
+import { DayRecorder } from './day-recorder.ts'
 import { Simulation, type SimResult } from './engine.ts'
 import { type FaultSpec, NO_FAULTS, type PlannedFault, planFaults } from './faults.ts'
 import { HEALTHY_LINKS } from './network.ts'
@@ -73,6 +75,8 @@ export interface ScenarioResult extends SimResult {
   readonly totalCoins: bigint
   readonly feePool: bigint
   readonly dayIndex: number
+  /** Exports of the last finished days (at most 8), by day. */
+  readonly dayExports: ReadonlyMap<number, DayExport>
 }
 
 const lowerThresholds = (q: QuorumSet): QuorumSet => ({
@@ -101,9 +105,10 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
   })
+  const days = o.mining ? new DayRecorder(params, config.networkId) : undefined
   const protocol = createProtocol({
     operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
-    closeSteps: o.mining ? [miningCloseStep(params)] : [],
+    closeSteps: days ? [days.step, miningCloseStep(params)] : [],
   })
   const genesis = genesisState(config).state
   const workload =
@@ -140,6 +145,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     rebroadcastMs: 2 * o.closeIntervalMs,
     referenceNode: honest[0] ?? 0,
     reference: { state: genesis },
+    days,
     maxSlot: o.ledgers + 1,
   }
   const sim = new Simulation({
@@ -178,5 +184,6 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     totalCoins: world.reference.state.header.totalCoins,
     feePool: world.reference.state.header.feePool,
     dayIndex: world.reference.state.header.dayIndex,
+    dayExports: days?.exports ?? new Map(),
   }
 }

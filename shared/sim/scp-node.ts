@@ -25,6 +25,7 @@ import {
 import { toHex } from '../util/bytes.ts'
 import type { SimNodeFactory } from './node-host.ts'
 import { simSignature, simVerify } from './sim-crypto.ts'
+import type { DayRecorder } from './day-recorder.ts'
 import type { Workload } from './workload.ts'
 
 /** Everything the nodes of one run share: genesis, identities, quorum sets, tx set pool, archive. */
@@ -45,6 +46,8 @@ export interface ScpWorld {
   readonly rebroadcastMs: number
   /** The node whose closes drive the workload and whose state is audited for supply. */
   readonly referenceNode: number
+  /** Records the reference node's days for export (when mining runs). */
+  readonly days: DayRecorder | undefined
   /** The reference node's last closed state (written by that node). */
   readonly reference: { state: LedgerState }
   /** No slot above this is nominated (0: no limit). */
@@ -160,6 +163,11 @@ export const scpNodeFactory =
       })
       if (audit) {
         world.reference.state = disk.state
+        world.days?.closed(
+          r.value.header,
+          cidString(r.value.headerCid),
+          set.txs.map((t) => t.id),
+        )
         world.workload?.observe(disk.state, host.now())
       }
       return true
