@@ -44,6 +44,9 @@ export interface ProverOptions {
   readonly treeCacheBase?: number
 }
 
+/** Cache base of the throw-away trees of a seal proof: 600 openings re-hash 16 leaves each. */
+const PROOF_CACHE_BASE = 4
+
 interface Checkpoint {
   readonly layer: number
   readonly replicaId: string
@@ -231,11 +234,11 @@ export const createProver = (o: ProverOptions) => {
         {
           commC: fromHex(info.commC),
           commRLast: fromHex(info.commRLast),
-          treeD: buildTree(depth, readData, hash),
+          treeD: buildTree(depth, readData, hash, PROOF_CACHE_BASE),
           readData,
-          treeC: buildTree(depth, reader(colF!), hash),
+          treeC: buildTree(depth, reader(colF!), hash, PROOF_CACHE_BASE),
           readColumns: reader(colF!),
-          treeR: buildTree(depth, readReplica, hash),
+          treeR: buildTree(depth, readReplica, hash, PROOF_CACHE_BASE),
           readReplica,
           label: (layer, node) => readExact(layerF[layer - 1]!, node * NODE_SIZE, NODE_SIZE),
         },
