@@ -257,13 +257,16 @@ export const scpNodeFactory =
     const rebroadcast = () => {
       host.setTimer(world.rebroadcastMs, rebroadcast)
       if (scp === undefined) return
-      if (world.archive.has(nextSlot() + 1)) {
+      const stale = host.now() - lastCloseAt >= 2 * world.rebroadcastMs
+      if (world.archive.has(nextSlot() + 1) || (stale && world.archive.has(nextSlot()))) {
         const tip = nextSlot()
         let top = tip
         while (world.archive.has(top + 1)) top++
         if (catchUp(top + 1) && nextSlot() > tip) afterClose()
         return
       }
+      // Healthy nodes close every interval; only a node that is stuck re-sends.
+      if (host.now() - lastCloseAt < world.rebroadcastMs) return
       for (const slot of [nextSlot() - 1, nextSlot()]) {
         for (const e of scp.getState(slot)?.envelopes ?? [])
           if (e.statement.nodeId === nodeId) host.broadcast(e)
