@@ -2,10 +2,13 @@
 import { render } from 'preact'
 import { App } from './app.tsx'
 import { connectCore } from './core-client.ts'
+import { enrollFromLocation } from './enroll.ts'
 import { startHosting } from './host.ts'
 import { registerServiceWorker } from './service-worker-client.ts'
 import './style.css'
 
+const enrollProblem = await enrollFromLocation().catch((e) => `enrollment failed: ${String(e)}`)
+if (enrollProblem) console.warn(enrollProblem)
 const core = await connectCore()
 const hostState = { hosting: false }
 startHosting(core, (host) => {

@@ -33,10 +33,12 @@ export const verifyArchivedLedger = async (
     const env = decodeEnvelope(bytes, DEFAULT_SCP_LIMITS)
     if (!env.ok) return bad('envelope')
     const st = env.value.statement
-    if (st.type !== 'externalize' || st.slot !== l.seq || !bytesEqual(st.commit.value, l.value)) return bad('statement')
+    if (st.type !== 'externalize' || st.slot !== l.seq || !bytesEqual(st.commit.value, l.value))
+      return bad('statement')
     const pk = parseAddress(st.nodeId)
     if (!pk.ok) return bad('node_id')
-    if (!(await verifier.verify(pk.value, signingBytes(networkId, st), env.value.signature))) return bad('signature')
+    if (!(await verifier.verify(pk.value, signingBytes(networkId, st), env.value.signature)))
+      return bad('signature')
     signers.add(st.nodeId)
   }
   if (!isQuorumSlice(local, (n) => signers.has(n))) return bad('no_quorum')

@@ -6,7 +6,16 @@ import { test } from 'node:test'
 import { cidString } from '../codec/dag-cbor.ts'
 import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
-import { type Amount, encodeTx, genesisState, getAccount, makeGenesisConfig, type Operation, signTx, watt } from '../ledger/index.ts'
+import {
+  type Amount,
+  encodeTx,
+  genesisState,
+  getAccount,
+  makeGenesisConfig,
+  type Operation,
+  signTx,
+  watt,
+} from '../ledger/index.ts'
 import type { NodeId, QuorumSet } from '../scp/index.ts'
 import { VirtualClock } from '../scp/test-support/virtual-clock.ts'
 import { utf8 } from '../util/bytes.ts'

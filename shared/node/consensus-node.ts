@@ -30,7 +30,9 @@ import {
   quorumSetHash,
   type Scp,
   type ScpDriver,
+  type Envelope,
   type SlotPhase,
+  type Statement,
   sha256Priority,
   signingBytes,
   type TimeoutParams,
@@ -109,6 +111,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const externalizers = new BoundedMap<number, Map<NodeId, Uint8Array>>(64)
   const qsets = new BoundedMap<string, QuorumSet>(1024)
   const nominatedAt = new BoundedMap<number, number>(64)
+  const parked = new BoundedMap<string, { env: Envelope; bytes: Uint8Array; missing: string[] }>(256)
   const timers = new Map<string, () => void>()
   const listeners: Array<(e: ClosedEvent) => void> = []
   const validators = new Set<string>(config.validators)
@@ -146,7 +149,9 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     const values = candidates.map(decodeLedgerValue).filter((v): v is LedgerValue => v !== undefined)
     if (values.length === 0) return candidates[0]!
     const size = (v: LedgerValue) => txSets.get(v.txSet)?.txs.length ?? -1
-    const best = values.reduce((a, b) => (size(b) > size(a) || (size(b) === size(a) && b.txSet > a.txSet) ? b : a))
+    const best = values.reduce((a, b) =>
+      size(b) > size(a) || (size(b) === size(a) && b.txSet > a.txSet) ? b : a,
+    )
     return encodeLedgerValue({
       txSet: best.txSet,
       closeTimeMs: Math.max(...values.map((v) => v.closeTimeMs)),
@@ -171,7 +176,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     },
     emit: (envelope) => {
       const bytes = encodeEnvelope(envelope)
-      if (envelope.statement.type === 'externalize') recordExternalize(init.nodeId, envelope.statement.slot, bytes)
+      if (envelope.statement.type === 'externalize')
+        recordExternalize(init.nodeId, envelope.statement.slot, bytes)
       p.publish('scp', encodeMessage({ type: 'envelope', env: bytes, qset: init.quorumSet }))
     },
     validateValue,
@@ -181,10 +187,13 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     setTimer: (slot, kind, ms, cb) => {
       const key = `${slot}/${kind}`
       timers.get(key)?.()
-      timers.set(key, p.setTimer(ms, () => {
-        timers.delete(key)
-        if (!stopped) cb()
-      }))
+      timers.set(
+        key,
+        p.setTimer(ms, () => {
+          timers.delete(key)
+          if (!stopped) cb()
+        }),
+      )
     },
     cancelTimer: (slot, kind) => {
       const key = `${slot}/${kind}`
@@ -241,6 +250,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     })
     mempool.update(state, p.now())
     pending.delete(slot)
+    for (const [key, p2] of parked) if (p2.env.statement.slot <= slot) parked.delete(key)
     scp.purgeSlots(slot)
     phase = 'idle'
     const event: ClosedEvent = { closed: r.value, set, hash: cidString(r.value.headerCid), closeMs }
@@ -259,10 +269,12 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       requestTxSet(v.txSet)
       return
     }
-    applying = applying.then(() => applyValue(slot, value, set, voted)).catch((e) => {
-      count('commit_failed')
-      p.log?.(`consensus: commit failed at ${slot}: ${String(e)}`)
-    })
+    applying = applying
+      .then(() => applyValue(slot, value, set, voted))
+      .catch((e) => {
+        count('commit_failed')
+        p.log?.(`consensus: commit failed at ${slot}: ${String(e)}`)
+      })
   }
   const enqueueApply = (slot: number, value: Value) => tryApply(slot, value, true)
 
@@ -276,7 +288,11 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)
     const signers = [...(externalizers.get(slot - 1)?.keys() ?? [])].sort()
     if (!nominatedAt.has(slot)) nominatedAt.set(slot, p.now())
-    scp.nominate(slot, encodeLedgerValue({ txSet: cidString(set.cid), closeTimeMs, signers }), previousValue())
+    scp.nominate(
+      slot,
+      encodeLedgerValue({ txSet: cidString(set.cid), closeTimeMs, signers }),
+      previousValue(),
+    )
     // if this slot does not close (peers gone, partition), keep asking; SCP's own timers bump rounds
     cancelNomination = p.setTimer(config.closeIntervalMs * 4, () => {
       if (nextSlot() === slot) {
@@ -304,6 +320,53 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     cancelNomination = p.setTimer(Math.max(0, due), nominate)
   }
 
+  /** Tx sets a statement's values name that this node does not hold yet. */
+  const missingTxSets = (st: Statement): string[] => {
+    const values =
+      st.type === 'nominate'
+        ? [...st.votes, ...st.accepted]
+        : st.type === 'prepare'
+          ? [st.ballot.value, st.prepared?.value, st.preparedPrime?.value]
+          : st.type === 'confirm'
+            ? [st.ballot.value]
+            : [st.commit.value]
+    const cids = values
+      .flatMap((v) => (v ? [decodeLedgerValue(v)?.txSet] : []))
+      .filter((c): c is string => !!c)
+    return [...new Set(cids)].filter((c) => !txSets.has(c))
+  }
+
+  /** Like stellar-core's herder: an envelope waits until the tx sets it names have arrived. */
+  const deliver = async (env: Envelope, bytes: Uint8Array) => {
+    const st = env.statement
+    if (st.slot === nextSlot()) {
+      const missing = missingTxSets(st)
+      if (missing.length > 0) {
+        parked.set(`${st.nodeId}/${st.slot}/${st.type}`, { env, bytes, missing })
+        for (const cid of missing) requestTxSet(cid)
+        return
+      }
+    }
+    const outcome = await scp.receiveEnvelope(env)
+    if (outcome.status === 'rejected') count(`envelope_rejected_${outcome.code}`)
+    // EXTERNALIZE of past slots still counts toward archives and uptime; verify it first
+    if (st.type === 'externalize' && (outcome.status === 'accepted' || st.slot <= state.header.seq)) {
+      if (
+        outcome.status === 'accepted' ||
+        (await driver.verify(st.nodeId, signingBytes(init.networkId, st), env.signature))
+      )
+        recordExternalize(st.nodeId, st.slot, bytes)
+    }
+  }
+
+  const releaseParked = async (cid: string) => {
+    for (const [key, p2] of [...parked]) {
+      if (!p2.missing.includes(cid)) continue
+      parked.delete(key)
+      await deliver(p2.env, p2.bytes)
+    }
+  }
+
   const onScp = async (bytes: Uint8Array) => {
     const m = decodeScpMessage(bytes)
     if (!m) return count('scp_malformed')
@@ -312,7 +375,9 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       if (!r.ok) return count('txset_invalid')
       const cid = cidString(r.value.cid)
       txSets.set(cid, r.value)
-      for (const [slot, value] of pending) if (decodeLedgerValue(value)?.txSet === cid && slot === nextSlot()) tryApply(slot, value, true)
+      await releaseParked(cid)
+      for (const [slot, value] of pending)
+        if (decodeLedgerValue(value)?.txSet === cid && slot === nextSlot()) tryApply(slot, value, true)
       return
     }
     if (m.type === 'txset-req') {
@@ -323,15 +388,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     if (checkQuorumSet(m.qset).ok) qsets.set(quorumSetHash(m.qset), m.qset)
     const decoded = decodeEnvelope(m.env, DEFAULT_SCP_LIMITS)
     if (!decoded.ok) return count('envelope_malformed')
-    const st = decoded.value.statement
-    if (st.slot > nextSlot()) requestCatchup()
-    const outcome = await scp.receiveEnvelope(decoded.value)
-    if (outcome.status === 'rejected') count(`envelope_rejected_${outcome.code}`)
-    // EXTERNALIZE of past slots still counts toward archives and uptime; verify it first
-    if (st.type === 'externalize' && (outcome.status === 'accepted' || st.slot <= state.header.seq)) {
-      if (outcome.status === 'accepted' || (await driver.verify(st.nodeId, signingBytes(init.networkId, st), decoded.value.signature)))
-        recordExternalize(st.nodeId, st.slot, m.env)
-    }
+    if (decoded.value.statement.slot > nextSlot()) requestCatchup()
+    await deliver(decoded.value, m.env)
   }
 
   const onLedger = async (bytes: Uint8Array) => {

@@ -45,13 +45,16 @@ export const genesisFromJson = (x: unknown): Result<GenesisDocument, WattError> 
       ...c,
       ...Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, big(c[f])])),
       reserve: { address: reserve.address, amount: big(reserve.amount) },
-      unissued: Object.fromEntries(Object.entries(c.unissued as Record<string, string>).map(([k, v]) => [k, big(v)])),
+      unissued: Object.fromEntries(
+        Object.entries(c.unissued as Record<string, string>).map(([k, v]) => [k, big(v)]),
+      ),
       ...(faucet ? { faucet: { address: faucet.address, amount: big(faucet.amount) } } : {}),
     } as unknown as GenesisConfig
     const checked = checkGenesisConfig(config)
     if (!checked.ok) return checked
     const faucetSecret = o.faucetSecret === undefined ? undefined : fromHex(o.faucetSecret)
-    if (faucetSecret && faucetSecret.length !== 32) return err(wattError('bad_genesis', { reason: 'faucet_secret' }))
+    if (faucetSecret && faucetSecret.length !== 32)
+      return err(wattError('bad_genesis', { reason: 'faucet_secret' }))
     return ok({ config: checked.value, quorumSet: o.quorumSet, ...(faucetSecret ? { faucetSecret } : {}) })
   } catch (e) {
     return err(wattError('bad_genesis', { reason: e instanceof Error ? e.message : 'malformed' }))

@@ -27,7 +27,10 @@ export type LedgerMessage =
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 const isTxSet = (x: unknown): x is TxSet =>
-  isObj(x) && typeof x.prevHeader === 'object' && Array.isArray(x.txs) && x.txs.every((t) => t instanceof Uint8Array)
+  isObj(x) &&
+  typeof x.prevHeader === 'object' &&
+  Array.isArray(x.txs) &&
+  x.txs.every((t) => t instanceof Uint8Array)
 const isQsetShape = (x: unknown): x is QuorumSet =>
   isObj(x) && typeof x.threshold === 'number' && Array.isArray(x.validators) && Array.isArray(x.innerSets)
 
@@ -49,7 +52,8 @@ export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefine
   const d = decode<unknown>(bytes, 1 << 20)
   if (!d.ok || !isObj(d.value)) return undefined
   const m = d.value
-  if (m.type === 'catchup-req' && Number.isSafeInteger(m.from) && Number.isSafeInteger(m.limit)) return m as LedgerMessage
+  if (m.type === 'catchup-req' && Number.isSafeInteger(m.from) && Number.isSafeInteger(m.limit))
+    return m as LedgerMessage
   if (
     m.type === 'catchup-res' &&
     Array.isArray(m.ledgers) &&

@@ -11,7 +11,10 @@ export interface SignersHolder {
   current: readonly string[]
 }
 
-export const networkProtocol = (holder: SignersHolder, params: MiningParams = defaultMiningParams): Protocol =>
+export const networkProtocol = (
+  holder: SignersHolder,
+  params: MiningParams = defaultMiningParams,
+): Protocol =>
   createProtocol({
     operations: [...coreOperations, ...miningOperations(params)],
     closeSteps: [miningCloseStep(params, { externalizeSigners: () => holder.current as readonly Address[] })],

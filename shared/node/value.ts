@@ -20,7 +20,8 @@ export const decodeLedgerValue = (bytes: Uint8Array): LedgerValue | undefined =>
   if (!d.ok || !Array.isArray(d.value) || d.value.length !== 3) return undefined
   const [txSet, closeTimeMs, signers] = d.value as unknown[]
   if (typeof txSet !== 'string' || txSet.length > 100) return undefined
-  if (typeof closeTimeMs !== 'number' || !Number.isSafeInteger(closeTimeMs) || closeTimeMs <= 0) return undefined
+  if (typeof closeTimeMs !== 'number' || !Number.isSafeInteger(closeTimeMs) || closeTimeMs <= 0)
+    return undefined
   if (!Array.isArray(signers) || signers.length > MAX_SIGNERS) return undefined
   for (let i = 0; i < signers.length; i++) {
     if (typeof signers[i] !== 'string') return undefined

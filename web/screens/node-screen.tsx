@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks'
 import type { NodeSnapshot } from '../../worker/core/snapshot.ts'
 import type { CoreConnection } from '../core-client.ts'
 import { type Capability, type Diagnostics, runDiagnostics } from '../diagnostics.ts'
+import type { LedgerStatusView } from '../../worker/node/ledger-service.ts'
+import { LedgerCard } from './ledger-card.tsx'
 
 interface Props {
   snap: NodeSnapshot | undefined
@@ -55,6 +57,8 @@ export const NodeScreen = ({ snap, core, hostState }: Props) => {
         </div>
       </section>
 
+      <LedgerCard ledger={snap?.services.ledger as LedgerStatusView | undefined} />
+
       <section class="card">
         <h2>
           Peers{' '}
@@ -96,7 +100,8 @@ export const NodeScreen = ({ snap, core, hostState }: Props) => {
             )
           })}
           <li class="row muted">
-            core: <span data-testid="core-mode">{core.mode}</span> · heartbeats sent {snap?.heartbeatsSent ?? 0} · dropped{' '}
+            core: <span data-testid="core-mode">{core.mode}</span> · heartbeats sent{' '}
+            {snap?.heartbeatsSent ?? 0} · dropped{' '}
             {Object.values(snap?.drops ?? {}).reduce((a, b) => a + b, 0)}
           </li>
         </ul>

@@ -52,3 +52,25 @@ export const loadOrCreateIdentity = async (): Promise<NodeIdentity> => {
     db.close()
   }
 }
+
+/**
+ * Makes `privateKey` (libp2p protobuf) this profile's node key, before the core first starts.
+ * Refuses to replace a different existing key: that would silently turn one node into another.
+ */
+export const installNodeKey = async (privateKey: Uint8Array): Promise<string | undefined> => {
+  const key = privateKeyFromProtobuf(privateKey)
+  const db = await openDB(DB, 1, {
+    upgrade(d) {
+      d.createObjectStore(STORE)
+    },
+  })
+  try {
+    const existing = (await db.get(STORE, KEY)) as Uint8Array | undefined
+    if (existing && !privateKeyFromProtobuf(existing).equals(key))
+      return 'this browser profile already is another node; open the link in a fresh profile'
+    if (!existing) await db.put(STORE, privateKeyToProtobuf(key), KEY)
+    return undefined
+  } finally {
+    db.close()
+  }
+}

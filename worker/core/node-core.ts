@@ -46,6 +46,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
   let ledgerSeq = 0
   const drops = createDropCounters()
   const topicHandlers = new Map<string, TopicHandler[]>()
+  const statusSources = new Map<string, () => unknown>()
   const timers: Array<ReturnType<typeof setInterval>> = []
   let snapshotQueued = false
 
@@ -84,6 +85,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
       drops: drops.snapshot(),
       host: c.host.stats(),
       capabilities: c.capabilities,
+      services: Object.fromEntries([...statusSources].map(([name, f]) => [name, f()])),
     }
   }
 
@@ -228,6 +230,10 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
     },
     publish(kind: TopicKind, data: Uint8Array) {
       if (boot) c.host.send({ type: 'publish', topic: topicFor(boot.network, kind), data })
+    },
+    /** A service's live status, included in every snapshot under its name. */
+    addStatus(name: string, source: () => unknown) {
+      statusSources.set(name, source)
     },
     setRole(r: NodeRole) {
       role = r

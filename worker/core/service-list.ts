@@ -1,5 +1,7 @@
 // The subsystems the node core runs, in start order. A later service may look up an earlier
 // one by name through `ServiceComponents.services`.
+import { ledgerService } from '../node/ledger-service.ts'
 import type { ServiceFactory } from './service.ts'
+import { walletService } from '../wallet/service.ts'
 
-export const SERVICES: ServiceFactory[] = []
+export const SERVICES: ServiceFactory[] = [ledgerService, walletService]

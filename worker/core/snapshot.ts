@@ -25,4 +25,6 @@ export interface NodeSnapshot {
   drops: Record<string, number>
   host: { queued: number; dropped: number; attaches: number }
   capabilities: Record<string, boolean>
+  /** Per-service status (e.g. `ledger`: LedgerStatusView), keyed by service name. */
+  services: Record<string, unknown>
 }

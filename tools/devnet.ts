@@ -1,0 +1,102 @@
+// A local WATT devnet: a fresh genesis naming N validators (keys made here), the relay serving
+// the PWA, the genesis and one-time enrollment links, and N headless Chromium nodes that open
+// their links and become those validators. Used by `npm start` and by the e2e suite.
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { type Browser, chromium } from '@playwright/test'
+import { addressOf } from '../shared/crypto/address.ts'
+import { makeGenesisConfig, watt } from '../shared/ledger/index.ts'
+import { genesisToJson } from '../shared/node/genesis-document.ts'
+import type { NodeId, QuorumSet } from '../shared/scp/index.ts'
+import { toHex } from '../shared/util/bytes.ts'
+import { startRelay, type RelayHandle } from '../relay/server.ts'
+import { CHROMIUM_ARGS, findChromium } from './chromium.ts'
+
+export interface DevnetOptions {
+  port: number
+  host: string
+  network: string
+  validators: number
+  /** Launch the validators as headless Chromium nodes (else only print their links). */
+  headless: boolean
+  closeIntervalMs: number
+  dayLengthMs: number
+  staticDir: string
+  log: (line: string) => void
+}
+
+export interface Devnet {
+  relay: RelayHandle
+  /** One-time links; the headless validators have used theirs. */
+  links: string[]
+  browser: Browser | undefined
+  validatorAddresses: string[]
+  stop(): Promise<void>
+}
+
+/** A two-thirds majority: the smallest threshold above 2n/3. */
+export const twoThirds = (n: number): number => Math.floor((2 * n) / 3) + 1
+
+export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
+  const count = Math.max(1, o.validators)
+  const keys = await Promise.all(Array.from({ length: count }, () => generateKeyPair('Ed25519')))
+  const validatorAddresses = keys.map((k) => addressOf(k.publicKey.raw))
+  const faucetSecret = new Uint8Array(randomBytes(32))
+  const { nobleSigner } = await import('../shared/crypto/noble.ts')
+  const config = makeGenesisConfig({
+    networkId: o.network,
+    genesisTimeMs: Date.now(),
+    reserveAddress: addressOf(new Uint8Array(randomBytes(32))),
+    validators: validatorAddresses,
+    closeIntervalMs: o.closeIntervalMs,
+    dayLengthMs: o.dayLengthMs,
+    faucet: { address: addressOf(nobleSigner(faucetSecret).publicKey), amount: watt(100_000_000n) },
+  })
+  const quorumSet: QuorumSet = {
+    threshold: count === 1 ? 1 : twoThirds(count),
+    validators: validatorAddresses as string[] as NodeId[],
+    innerSets: [],
+  }
+  const tokens = keys.map(() => randomBytes(18).toString('base64url'))
+  const relay = await startRelay({
+    host: o.host,
+    port: o.port,
+    network: o.network,
+    staticDir: o.staticDir,
+    genesis: genesisToJson({ config, quorumSet, faucetSecret }),
+    recommendedQuorumSet: quorumSet,
+    enrollments: new Map(tokens.map((t, i) => [t, { privateKey: toHex(privateKeyToProtobuf(keys[i]!)) }])),
+    log: o.log,
+  })
+  const links = tokens.map((t) => `${relay.httpUrl}/#enroll=${t}`)
+  let browser: Browser | undefined
+  if (o.validators > 0 && o.headless) {
+    const executablePath = findChromium()
+    if (!executablePath) {
+      o.log(
+        'No Chromium found for the headless validators: install Debian\'s "chromium" package or set CHROMIUM_PATH,',
+      )
+      o.log(
+        'or run `npm start -- --validators 0` and open the printed link to make your own tab the validator.',
+      )
+    } else {
+      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
+      for (const link of links) {
+        const context = await browser.newContext()
+        const page = await context.newPage()
+        page.on('pageerror', (e) => o.log(`validator page error: ${e.message}`))
+        await page.goto(link)
+      }
+    }
+  }
+  return {
+    relay,
+    links,
+    browser,
+    validatorAddresses,
+    async stop() {
+      await browser?.close().catch(() => {})
+      await relay.stop()
+    },
+  }
+}

@@ -1,0 +1,200 @@
+// The `ledger` core service: loads the network's genesis, opens the IndexedDB ledger store,
+// runs the consensus node (validator if its node key is named in genesis, watcher otherwise)
+// over the core's gossip, and serves the LedgerNodeApi to the wallet, mining and storage
+// services plus the ledger/quorum RPC methods to the tabs.
+import { cidString } from '../../shared/codec/dag-cbor.ts'
+import { addressOf } from '../../shared/crypto/address.ts'
+import {
+  GENESIS_PREV,
+  genesisState,
+  headerCid,
+  type LedgerState,
+  stateFromLoaded,
+} from '../../shared/ledger/index.ts'
+import { createConsensusNode, type ConsensusNode, type GossipKind } from '../../shared/node/consensus-node.ts'
+import { genesisFromJson, type GenesisDocument } from '../../shared/node/genesis-document.ts'
+import { networkProtocol } from '../../shared/node/protocol.ts'
+import { checkQuorumSet, type NodeId, type QuorumSet } from '../../shared/scp/index.ts'
+import { utf8 } from '../../shared/util/bytes.ts'
+import { fail } from '../../shared/util/errors.ts'
+import type { ServiceComponents } from '../core/service.ts'
+import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
+import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
+import { loadQuorumSet, saveQuorumSet } from './quorum-config.ts'
+import { createRateLimiter } from './rate-limit.ts'
+
+export interface LedgerStatusView {
+  seq: number
+  hash: string
+  closeMs: number | undefined
+  phase: string
+  role: 'validator' | 'watcher'
+  nodeId: string
+  quorumSet: QuorumSet
+  mempool: number
+  feePool: string
+  counters: Record<string, number>
+}
+
+const fetchGenesis = async (origin: string): Promise<GenesisDocument> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(new URL('/genesis', origin), { cache: 'no-store' })
+      if (res.ok) {
+        const doc = genesisFromJson(await res.json())
+        if (!doc.ok) fail(doc.error.code, doc.error)
+        else return doc.value
+      }
+    } catch (e) {
+      if ((e as { name?: string }).name === 'WattFailure') throw e
+    }
+    await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)))
+  }
+}
+
+export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
+  let doc: GenesisDocument
+  let node: ConsensusNode
+  let quorumSet: QuorumSet
+  const holder = { current: [] as readonly string[] }
+  const listeners = new Set<(e: ClosedLedgerEvent) => void>()
+  const store = () => openIdbLedgerStore(ledgerDbName(doc.config.networkId))
+  let storeP: ReturnType<typeof store>
+  const nodeId = addressOf(c.identity.signer.publicKey) as string as NodeId
+  const limiter = createRateLimiter(200, 400, c.now)
+  const protocol = networkProtocol(holder)
+
+  const loadState = async (): Promise<LedgerState> => {
+    const s = await storeP
+    const last = await s.loadLast()
+    if (last) {
+      const st = stateFromLoaded(last)
+      if (!st.ok) fail(st.error.code, st.error)
+      else return st.value
+    }
+    const g = genesisState(doc.config)
+    const emptySet = { prevHeader: GENESIS_PREV, txs: [] }
+    await s.commit({ header: g.state.header, txSet: emptySet, results: [], changes: g.changes })
+    return g.state
+  }
+
+  const startNode = (state: LedgerState) => {
+    const isValidator = doc.config.validators.includes(nodeId as never)
+    node = createConsensusNode(
+      {
+        env: { config: doc.config, protocol },
+        signersHolder: holder,
+        networkId: utf8(doc.config.networkId),
+        nodeId,
+        quorumSet,
+        isValidator,
+        state,
+      },
+      {
+        now: c.now,
+        setTimer: (ms, cb) => {
+          const t = setTimeout(cb, ms)
+          return () => clearTimeout(t)
+        },
+        publish: (kind, data) => c.core.publish(kind, data),
+        signer: c.identity.signer,
+        verifier: c.verifier,
+        commit: async (closed, set) => {
+          await (await storeP).commit({
+            header: closed.header,
+            txSet: set.set,
+            results: closed.results,
+            changes: closed.changes,
+          })
+        },
+        log: (l) => console.warn(l),
+      },
+    )
+    node.onClosed((e) => {
+      c.core.setLedgerSeq(e.closed.header.seq)
+      const event: ClosedLedgerEvent = {
+        seq: e.closed.header.seq,
+        hash: e.hash,
+        header: e.closed.header,
+        txSet: e.set,
+        results: e.closed.results,
+        state: e.closed.state,
+      }
+      for (const l of listeners) l(event)
+      c.core.changed()
+    })
+    c.core.setRole(isValidator ? 'validator' : 'watcher')
+    node.start()
+  }
+
+  const status = (): LedgerStatusView | undefined => {
+    if (!node) return undefined
+    const s = node.status()
+    return { ...s, closeMs: s.lastCloseMs, nodeId, quorumSet, feePool: String(node.current().header.feePool) }
+  }
+
+  const api: LedgerNodeApi = {
+    name: 'ledger',
+    async start() {
+      doc = await fetchGenesis(c.origin)
+      if (doc.config.networkId !== c.bootstrap.network)
+        fail('wrong_network', { genesis: doc.config.networkId, joined: c.bootstrap.network })
+      storeP = store()
+      quorumSet = (await loadQuorumSet(doc.config.networkId)) ?? doc.quorumSet
+      startNode(await loadState())
+      for (const kind of ['scp', 'ledger', 'tx'] as GossipKind[]) {
+        c.core.onTopic(kind, (data, from) => {
+          if (!limiter.allow(from)) return
+          void node.receive(kind, data)
+        })
+      }
+      c.core.addStatus('ledger', status)
+      c.rpc.register('ledger.status', () => status())
+      c.rpc.register('ledger.recent', (p) =>
+        api.recent(Math.min(50, Number((p as { limit?: number })?.limit ?? 10))),
+      )
+      c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
+      c.rpc.register('quorum.set', async (p) => {
+        const q = (p as { quorumSet?: QuorumSet })?.quorumSet
+        const checked = q ? checkQuorumSet(q) : undefined
+        if (!q || !checked?.ok)
+          fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
+        await saveQuorumSet(doc.config.networkId, q!)
+        quorumSet = q!
+        const state = node.current()
+        node.stop()
+        startNode(state)
+        return { quorumSet }
+      })
+    },
+    stop() {
+      node?.stop()
+    },
+    current() {
+      const state = node.current()
+      return { state, hash: cidString(state.headerCid), header: state.header }
+    },
+    env: () => ({ config: doc.config, protocol }),
+    genesis: () => doc.config,
+    faucetSecret: () => doc.faucetSecret,
+    submit: (bytes) => node.submit(bytes),
+    onClosed(l) {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+    async recent(limit) {
+      const s = await storeP
+      const headers = await s.recentHeaders(limit)
+      return Promise.all(
+        headers.map(async (h) => ({
+          seq: h.seq,
+          hash: cidString(headerCid(h)),
+          closeTimeMs: h.closeTimeMs,
+          txCount: (await s.ledger(h.seq))?.txSet.txs.length ?? 0,
+          feePool: String(h.feePool),
+        })),
+      )
+    },
+  }
+  return api
+}
