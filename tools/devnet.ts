@@ -18,7 +18,7 @@ export interface DevnetOptions {
   network: string
   validators: number
   /** Launch the validators as headless Chromium nodes (else only print their links). */
-  headless: boolean
+  headless?: boolean
   closeIntervalMs: number
   dayLengthMs: number
   staticDir: string
@@ -70,7 +70,7 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   })
   const links = tokens.map((t) => `${relay.httpUrl}/#enroll=${t}`)
   let browser: Browser | undefined
-  if (o.validators > 0 && o.headless) {
+  if (o.validators > 0 && o.headless !== false) {
     const executablePath = findChromium()
     if (!executablePath) {
       o.log(
