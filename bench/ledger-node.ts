@@ -32,6 +32,10 @@ const run = await runLedgerBench(
     verifier,
     store: createMemoryLedgerStore(),
     now: () => performance.now(),
+    cpu: () => {
+      const u = process.cpuUsage()
+      return (u.user + u.system) / 1000
+    },
   },
   { background: Number(process.argv[2] ?? 100_000), payments: 1000, ledgers: 6 },
 )

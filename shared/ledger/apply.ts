@@ -11,7 +11,7 @@ import { type DraftControl, type EntryChange, openDraft } from './draft.ts'
 import { headerCid, type LedgerHeader } from './header.ts'
 import type { CloseContext, Protocol } from './operations/registry.ts'
 import type { LedgerState } from './state.ts'
-import { makeLeaf, nodeHash, trieDelete, trieInsert, keyHashOf, type TrieNode } from './trie.ts'
+import { keyHashOf, makeLeaf, nodeHash, type TrieNode, trieUpdate } from './trie.ts'
 import type { CheckedTx, CheckedTxSet } from './tx-set.ts'
 
 export interface CloseInfo {
@@ -94,13 +94,15 @@ const applyTx = (c: DraftControl, tx: CheckedTx, env: LedgerEnv): TxResult => {
 }
 
 /** Applies entry changes to a trie (deletions for undefined values). */
-export const applyChanges = (tree: TrieNode | null, changes: readonly EntryChange[]): TrieNode | null => {
-  let t = tree
-  for (const ch of changes) {
-    t = ch.value === undefined ? trieDelete(t, keyHashOf(ch.key)) : trieInsert(t, makeLeaf(ch.key, ch.value))
-  }
-  return t
-}
+export const applyChanges = (tree: TrieNode | null, changes: readonly EntryChange[]): TrieNode | null =>
+  trieUpdate(
+    tree,
+    changes.map((ch) =>
+      ch.value === undefined
+        ? { keyHash: keyHashOf(ch.key), deleted: true as const }
+        : makeLeaf(ch.key, ch.value),
+    ),
+  )
 
 export const applyLedger = (
   state: LedgerState,

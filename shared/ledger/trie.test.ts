@@ -14,7 +14,9 @@ import {
   trieInsert,
   trieLeaves,
   triePath,
+  type TrieChange,
   type TrieNode,
+  trieUpdate,
 } from './trie.ts'
 
 const seed = Number(process.env.SEED ?? randomInt(2 ** 31 - 1))
@@ -66,4 +68,31 @@ test('every entry has a path that recomputes the root', () => {
     assert.ok(bytesEqual(rootFromPath(leafHash(leaf.keyHash, leaf.valueHash), leaf.keyHash, path), root))
   }
   assert.equal(triePath(t, keyHashOf('absent')), undefined)
+})
+
+test('batched updates equal one-by-one inserts and deletes, from any starting trie', () => {
+  const rng = createRng(seed ^ 7)
+  for (let round = 0; round < 60; round++) {
+    const start = Array.from({ length: rng.int(80) }, (_, i) => [`s${rng.int(120)}`, i] as [string, unknown])
+    let one = build(start)
+    const base = one
+    const changes: TrieChange[] = []
+    for (let i = rng.int(60); i > 0; i--) {
+      const key = `s${rng.int(120)}`
+      if (rng.int(3) === 0) {
+        changes.push({ keyHash: keyHashOf(key), deleted: true })
+        one = trieDelete(one, keyHashOf(key))
+      } else {
+        const leaf = makeLeaf(key, { r: round, i })
+        changes.push(leaf)
+        one = trieInsert(one, leaf)
+      }
+    }
+    const batched = trieUpdate(base, changes)
+    assert.ok(bytesEqual(nodeHash(batched), nodeHash(one)), `round ${round} seed ${seed}`)
+    assert.deepEqual(
+      [...trieLeaves(batched)].map((l) => l.key),
+      [...trieLeaves(one)].map((l) => l.key),
+    )
+  }
 })

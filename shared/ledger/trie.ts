@@ -96,10 +96,79 @@ export const trieDelete = (n: TrieNode | null, keyHash: Uint8Array, depth = 0): 
   if (next === child) return n
   const left = goLeft ? next : n.left
   const right = goLeft ? n.right : next
-  // Keep the canonical shape: a subtree with a single leaf collapses to that leaf.
+  return join(left, right)
+}
+
+/** One change for trieUpdate: a new leaf, or a deletion of the entry at keyHash. */
+export interface TrieDeletion {
+  readonly keyHash: Uint8Array
+  readonly deleted: true
+}
+export type TrieChange = TrieLeaf | TrieDeletion
+
+const isDeletion = (c: TrieChange): c is TrieDeletion => 'deleted' in c
+
+/** The canonical node over two subtrees: a lone leaf moves up, two empties vanish. */
+const join = (left: TrieNode | null, right: TrieNode | null): TrieNode | null => {
   if (left === null && (right === null || isLeaf(right))) return right
   if (right === null && isLeaf(left!)) return left
   return { left, right }
+}
+
+/** Builds the subtree of leaves sorted by key hash, all sharing their first `depth` bits. */
+const build = (leaves: readonly TrieLeaf[], lo: number, hi: number, depth: number): TrieNode | null => {
+  if (hi - lo <= 1) return hi > lo ? leaves[lo]! : null
+  if (depth >= 256) throw new Error('sha256 collision in state trie')
+  let mid = lo
+  while (mid < hi && bitAt(leaves[mid]!.keyHash, depth) === 0) mid++
+  return { left: build(leaves, lo, mid, depth + 1), right: build(leaves, mid, hi, depth + 1) }
+}
+
+const update = (
+  n: TrieNode | null,
+  cs: readonly TrieChange[],
+  lo: number,
+  hi: number,
+  depth: number,
+): TrieNode | null => {
+  if (lo === hi) return n
+  if (n === null || isLeaf(n)) {
+    const leaves: TrieLeaf[] = []
+    let kept = n !== null
+    for (let i = lo; i < hi; i++) {
+      const c = cs[i]!
+      if (n !== null && sameKey(c.keyHash, n.keyHash)) kept = false
+      if (!isDeletion(c)) leaves.push(c)
+    }
+    if (kept) {
+      const at = leaves.findIndex((l) => compareHash(l.keyHash, (n as TrieLeaf).keyHash) > 0)
+      leaves.splice(at < 0 ? leaves.length : at, 0, n as TrieLeaf)
+    }
+    return build(leaves, 0, leaves.length, depth)
+  }
+  let mid = lo
+  while (mid < hi && bitAt(cs[mid]!.keyHash, depth) === 0) mid++
+  const left = update(n.left, cs, lo, mid, depth + 1)
+  const right = update(n.right, cs, mid, hi, depth + 1)
+  return left === n.left && right === n.right ? n : join(left, right)
+}
+
+export const compareHash = (a: Uint8Array, b: Uint8Array): number => {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+  return 0
+}
+
+/**
+ * Applies many changes in one pass (each touched node rebuilt once, shared upper paths copied
+ * once): the per-ledger update and the bulk load of a stored state. Later changes of a key win.
+ */
+export const trieUpdate = (n: TrieNode | null, changes: readonly TrieChange[]): TrieNode | null => {
+  // A stable sort keeps equal keys in input order; the last of each run wins.
+  const all = [...changes].sort((a, b) => compareHash(a.keyHash, b.keyHash))
+  const sorted = all.filter(
+    (c, i) => i === all.length - 1 || compareHash(c.keyHash, all[i + 1]!.keyHash) !== 0,
+  )
+  return update(n, sorted, 0, sorted.length, 0)
 }
 
 export const trieGet = (n: TrieNode | null, keyHash: Uint8Array): TrieLeaf | undefined => {
