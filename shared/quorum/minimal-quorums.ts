@@ -4,6 +4,7 @@
 import { Bits } from './bitset.ts'
 import { greatestQuorum, isMinimalQuorum, isQuorum, quorumClusters } from './closure.ts'
 import type { Budget, Fbas } from './fbas.ts'
+import { expandSymmetric, symmetricPredecessors } from './symmetry.ts'
 
 /** Nodes of `set` ordered by how many nodes of `set` trust them (most first), then by number. */
 export const byTrust = (fbas: Fbas, set: Bits, candidates: readonly number[]): number[] => {
@@ -16,26 +17,30 @@ export const byTrust = (fbas: Fbas, set: Bits, candidates: readonly number[]): n
 
 const searchCluster = (fbas: Fbas, cluster: Bits, help: Bits, budget: Budget, out: Bits[]): void => {
   const order = byTrust(fbas, cluster, cluster.toArray())
+  const prev = symmetricPredecessors(fbas, order)
+  const found: Bits[] = []
   const step = (selection: Bits, allowed: Bits, at: number, grew: boolean): void => {
     budget.spend(1, 'minimal quorums')
     if (grew && isQuorum(fbas, selection, help)) {
-      if (isMinimalQuorum(fbas, selection, help, budget)) out.push(selection)
+      if (isMinimalQuorum(fbas, selection, help, budget)) found.push(selection)
       return
     }
     let i = at
     while (i < order.length && !allowed.has(order[i]!)) i++
     const c = order[i]
     if (c === undefined) return
-    step(selection.with(c), allowed, i + 1, true)
+    const p = prev.get(c) ?? -1
+    if (p === -1 || selection.has(p)) step(selection.with(c), allowed, i + 1, true)
     const narrowed = greatestQuorum(fbas, allowed.without(c), help, budget)
     if (!narrowed.isEmpty() && selection.isSubsetOf(narrowed)) step(selection, narrowed, i + 1, false)
   }
   step(new Bits(fbas.names.length), greatestQuorum(fbas, cluster, help, budget), 0, false)
+  for (const q of found) out.push(...expandSymmetric(q, prev, budget))
 }
 
-/** All minimal quorums of the FBAS (with `help` nodes counted as present but never members). */
-export const findMinimalQuorums = (fbas: Fbas, budget: Budget, help?: Bits): Bits[] => {
-  const h = help ?? new Bits(fbas.names.length)
+/** All minimal quorums of the FBAS. */
+export const findMinimalQuorums = (fbas: Fbas, budget: Budget): Bits[] => {
+  const h = new Bits(fbas.names.length)
   const out: Bits[] = []
   for (const cluster of quorumClusters(fbas, Bits.all(fbas.names.length), h, budget)) {
     searchCluster(fbas, cluster, h, budget, out)

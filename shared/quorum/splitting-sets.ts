@@ -12,6 +12,7 @@ import { Bits, keepMinimal } from './bitset.ts'
 import { hasDisjointQuorums } from './disjoint-quorums.ts'
 import { type Budget, type Fbas, isSatisfied } from './fbas.ts'
 import { byTrust } from './minimal-quorums.ts'
+import { expandSymmetric, symmetricPredecessors } from './symmetry.ts'
 
 /**
  * Nodes that can matter in a minimal splitting set: trusted by some other node that could be
@@ -38,6 +39,7 @@ export const findMinimalSplittingSets = (fbas: Fbas, topTier: Bits, budget: Budg
   const n = fbas.names.length
   const everyone = Bits.all(n)
   const order = candidatesOf(fbas, topTier)
+  const prev = symmetricPredecessors(fbas, order)
   const found: Bits[] = []
   const splits = (s: Bits) => hasDisjointQuorums(fbas, everyone.minus(s), s, budget)
   const step = (selection: Bits, pool: Bits, at: number): void => {
@@ -51,9 +53,10 @@ export const findMinimalSplittingSets = (fbas: Fbas, topTier: Bits, budget: Budg
     if (c === undefined) return
     if (!hasDisjointQuorums(fbas, everyone.minus(selection), selection.union(pool), budget)) return
     const rest = pool.without(c)
-    step(selection.with(c), rest, at + 1)
+    const p = prev.get(c) ?? -1
+    if (p === -1 || selection.has(p)) step(selection.with(c), rest, at + 1)
     step(selection, rest, at + 1)
   }
   step(new Bits(n), Bits.of(n, order), 0)
-  return keepMinimal(found)
+  return keepMinimal(found).flatMap((s) => expandSymmetric(s, prev, budget))
 }
