@@ -31,7 +31,7 @@ export interface AnalyzeOptions {
   readonly maxSteps?: number
 }
 
-/** About 10-30 s of search on a laptop core. */
+/** Tens of seconds of search at most (about 50 s seen on a loaded machine). */
 export const DEFAULT_MAX_STEPS = 20_000_000
 
 const sorted = (sets: readonly Bits[]): number[][] => sets.map((s) => s.toArray()).sort(compareSets)
