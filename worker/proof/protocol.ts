@@ -14,7 +14,7 @@ export const FILES = {
   layer: (l: number) => `layer-${l}.bin`,
   /** Column digests after layer l (only the newest is kept). */
   columns: (l: number) => `col-${l}.bin`,
-  /** JSON `{ layer, replicaId, digest }`: the last layer whose files are complete. */
+  /** JSON `{ params, layer, replicaId, digest }`: the last layer whose files are complete. */
   checkpoint: 'checkpoint.json',
   /** The sealed replica. */
   replica: 'replica.bin',

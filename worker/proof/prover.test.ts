@@ -89,11 +89,26 @@ test('a torn checkpoint restarts cleanly instead of resuming', async () => {
   const files = memoryFiles()
   await proverOn(files).call({ type: 'write', sector: 3, offset: 0, bytes: data })
   await assert.rejects(proverOn(files, 7).call({ type: 'seal', sector: 3, params, provider, ticket }))
+  // Other seal parameters never resume from this checkpoint (and fail cleanly here: data too large).
+  const small = sealParams({ sectorSize: 32 << 10 })
+  await assert.rejects(
+    proverOn(files).call({ type: 'seal', sector: 3, params: small, provider, ticket }),
+    /too_large/,
+  )
   const colFile = [...files.store.keys()].find((k) => k.includes('col-'))!
   files.store.get(colFile)![5]! ^= 1
   const r = await proverOn(files).call({ type: 'seal', sector: 3, params, provider, ticket })
   assert.equal(r.type === 'sealed' && r.resumedFromLayer, 0)
   assert.deepEqual(r.type === 'sealed' && r.info, (await sealOnce([])).r.info)
+})
+
+test('a checkpoint made with other seal parameters is not resumed', async () => {
+  const files = memoryFiles()
+  await proverOn(files).call({ type: 'write', sector: 3, offset: 0, bytes: data })
+  await assert.rejects(proverOn(files, 7).call({ type: 'seal', sector: 3, params, provider, ticket }))
+  const fewer = sealParams({ sectorSize: params.sectorSize, layers: 4 })
+  const r = await proverOn(files).call({ type: 'seal', sector: 3, params: fewer, provider, ticket })
+  assert.equal(r.type === 'sealed' && r.resumedFromLayer, 0)
 })
 
 test('seal proof, window PoSt, unseal; a deleted replica is faulty', async () => {

@@ -48,6 +48,7 @@ export interface ProverOptions {
 const PROOF_CACHE_BASE = 4
 
 interface Checkpoint {
+  readonly params: SealParams
   readonly layer: number
   readonly replicaId: string
   readonly digest: string
@@ -105,8 +106,9 @@ export const createProver = (o: ProverOptions) => {
   /** Loads the last checkpoint if it belongs to this replica and its files are intact. */
   const loadCheckpoint = async (sector: number, p: SealParams, replicaId: Uint8Array) => {
     const cp = await readJson<Checkpoint>(sector, FILES.checkpoint)
-    if (cp === null || cp.replicaId !== toHex(replicaId) || !(cp.layer >= 1 && cp.layer <= p.layers))
+    if (cp === null || cp.replicaId !== toHex(replicaId) || JSON.stringify(cp.params) !== JSON.stringify(p))
       return null
+    if (!(cp.layer >= 1 && cp.layer <= p.layers)) return null
     const labels = await readAll(sector, FILES.layer(cp.layer))
     const col = await readAll(sector, FILES.columns(cp.layer))
     if (labels === null || col === null || labels.length !== p.sectorSize || col.length !== p.sectorSize)
@@ -146,6 +148,7 @@ export const createProver = (o: ProverOptions) => {
         await writeAll(r.sector, FILES.layer(layer), labels)
         await writeAll(r.sector, FILES.columns(layer), s.col)
         const next: Checkpoint = {
+          params: p,
           layer,
           replicaId: toHex(replicaId),
           digest: checkpointDigest(labels, s.col),
