@@ -95,3 +95,22 @@ test('update drops applied, stale and unaffordable transactions', async () => {
   )
   assert.ok(m.has(a2.id) && !m.has(a1.id))
 })
+
+test('what the mempool selects applies cleanly as the next ledger', async () => {
+  const s = await funded()
+  const m = createMempool(testConfig({ ledgerCapacityOps: 5 }))
+  for (const u of users) {
+    for (let seq = 1n; seq <= 3n; seq++) assert.ok(m.add(await tx(u, seq, 100n * seq), s, T).ok)
+  }
+  const picked = m.select(5)
+  assert.equal(picked.length, 5)
+  const l = await close(
+    s,
+    picked.map((t) => t.bytes),
+    T + 1000,
+  )
+  assert.ok(l.results.every((r) => r.ok))
+  m.update(l.state, T + 1000)
+  assert.equal(m.size, 12 - 5)
+  assert.ok(m.select(100).every((t) => !picked.includes(t)))
+})
