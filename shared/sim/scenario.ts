@@ -4,7 +4,7 @@
 // the benchmark all go through here.
 import { addressOf } from '../crypto/address.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
-import { genesisState } from '../ledger/genesis.ts'
+import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
 import { coreOperations } from '../ledger/operations/core.ts'
 import { createProtocol } from '../ledger/operations/registry.ts'
 import { miningCloseStep } from '../mining/day-close.ts'
@@ -110,7 +110,8 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
     closeSteps: days ? [days.step, miningCloseStep(params)] : [],
   })
-  const genesis = genesisState(config).state
+  const born = genesisState(config)
+  const genesis = born.state
   const workload =
     o.accounts > 0
       ? new Workload(
@@ -133,6 +134,12 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
   const world: ScpWorld = {
     env: { config, protocol },
     genesis,
+    genesisRecord: {
+      header: genesis.header,
+      txSet: { prevHeader: GENESIS_PREV, txs: [] },
+      results: [],
+      changes: born.changes,
+    },
     networkId: utf8(config.networkId),
     nodeIds,
     publicKeys: new Map(nodeIds.map((id, i) => [id, keys[i]!])),

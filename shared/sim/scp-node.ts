@@ -1,14 +1,18 @@
 // A simulated validator: the real SCP state machine and the real ledger (applyLedger over the
 // operation registry, mining included) behind the simulator's host, with timers on the virtual
-// clock. What it persists (ledger state, last value, the current slot's envelopes) survives a
-// crash; SCP, timers and everything else is rebuilt on restart. Shortcuts, stated: tx sets
+// clock. Every closed ledger is committed to the node's own in-memory ledger store (the
+// ledger's store port); after a crash the state is reloaded from it and checked against the
+// header's state root, and SCP restores the current slot's saved envelopes. Shortcuts, stated: tx sets
 // travel through the run's shared pool keyed by CID (not over the simulated network), and a
 // node more than a ledger behind catches up from the run's history archive, which only
 // honest nodes write (stellar-core catches up from history archives the same way).
 import { cidString, decode, encode } from '../codec/dag-cbor.ts'
 import { applyLedger } from '../ledger/apply.ts'
 import type { LedgerEnv } from '../ledger/apply.ts'
+import type { LedgerHeader } from '../ledger/header.ts'
+import { createMemoryLedgerStore } from '../ledger/memory-store.ts'
 import { type LedgerState, totalSupply } from '../ledger/state.ts'
+import { type LedgerRecord, stateFromLoaded } from '../ledger/store.ts'
 import { type CheckedTxSet, makeTxSet } from '../ledger/tx-set.ts'
 import {
   createScp,
@@ -32,6 +36,8 @@ import type { Workload } from './workload.ts'
 export interface ScpWorld {
   readonly env: LedgerEnv
   readonly genesis: LedgerState
+  /** Genesis as the first record of every node's store. */
+  readonly genesisRecord: LedgerRecord
   readonly networkId: Uint8Array
   readonly nodeIds: readonly NodeId[]
   readonly publicKeys: ReadonlyMap<NodeId, Uint8Array>
@@ -89,11 +95,19 @@ const decodeValue = (v: Value): Proposal | undefined => {
   return { txSet, closeTimeMs }
 }
 
-interface Persisted {
+/** The volatile ledger view (rebuilt from the store after a crash) and the SCP envelopes kept on disk. */
+interface NodeMemory {
   state: LedgerState
   lastValue: Value
   envelopes: Envelope[]
 }
+
+/** Closed ledgers whose header, tx set and results each node's store keeps (state is whole). */
+const RETAIN_LEDGERS = 16
+
+/** The consensus value a header was closed with (the value is [txSetCid, closeTimeMs]). */
+const valueOfHeader = (h: LedgerHeader): Value =>
+  h.seq <= 1 ? GENESIS_VALUE : encodeValue({ txSet: h.txSet.toString(), closeTimeMs: h.closeTimeMs })
 
 export const scpNodeFactory =
   (world: ScpWorld): SimNodeFactory<Envelope> =>
@@ -101,7 +115,10 @@ export const scpNodeFactory =
     const nodeId = world.nodeIds[host.index]!
     const publicKey = world.publicKeys.get(nodeId)!
     const config = world.env.config
-    const disk: Persisted = { state: world.genesis, lastValue: GENESIS_VALUE, envelopes: [] }
+    const disk: NodeMemory = { state: world.genesis, lastValue: GENESIS_VALUE, envelopes: [] }
+    const store = createMemoryLedgerStore(RETAIN_LEDGERS)
+    let writes: Promise<void> = store.commit(world.genesisRecord)
+    let crashed = false
     let scp: Scp | undefined
     const timers = new Map<string, () => void>()
     let cancelNomination: (() => void) | undefined
@@ -150,6 +167,12 @@ export const scpNodeFactory =
       if (!r.ok)
         throw new Error(`node ${host.index}: externalized value does not apply at ${slot}: ${r.error.code}`)
       const prevHash = cidString(disk.state.headerCid)
+      writes = store.commit({
+        header: r.value.header,
+        txSet: set.set,
+        results: r.value.results,
+        changes: r.value.changes,
+      })
       disk.state = r.value.state
       disk.lastValue = value
       disk.envelopes = []
@@ -273,7 +296,20 @@ export const scpNodeFactory =
       }
     }
 
+    /** After a crash the ledger comes back from the node's store, checked against its state root. */
+    const reload = async () => {
+      await writes
+      const loaded = await store.loadLast()
+      const st = loaded && stateFromLoaded(loaded)
+      if (!st?.ok) throw new Error(`node ${host.index}: store did not reload`)
+      disk.state = st.value
+      disk.lastValue = valueOfHeader(st.value.header)
+      lastCloseAt = host.now()
+    }
+
     const boot = async () => {
+      if (crashed) await reload()
+      crashed = false
       scp = createScp({
         nodeId,
         quorumSet: world.quorumSets[host.index]!,
@@ -295,8 +331,12 @@ export const scpNodeFactory =
         const s = scp
         await s.receiveEnvelope(env)
         await s.flush()
+        await writes
       },
       crash: () => {
+        crashed = true
+        disk.state = world.genesis
+        disk.lastValue = GENESIS_VALUE
         scp = undefined
         timers.clear()
         cancelNomination = undefined
