@@ -1,0 +1,137 @@
+// Runtime benchmark (issue 2): a relay started here serves the built PWA; headless Chromium
+// contexts become nodes. Measures page load to first direct WebRTC peer, round trips between two
+// browser nodes (32-byte echo on a libp2p stream over WebRTC, and libp2p ping), and throughput of
+// a libp2p stream over the direct WebRTC connection against a raw RTCDataChannel between the same
+// two contexts, alternated in the same run. Writes bench/results/runtime-webrtc.json.
+// Run: npx node bench/runtime-webrtc.ts [MiB per transfer = 16]
+import type { BrowserContext, Page } from '@playwright/test'
+import { startRelay } from '../relay/server.ts'
+import { launchChromium } from './browser/chromium.ts'
+import {
+  hasWebRtcTo,
+  installProbeHandlers,
+  probeRoundTrips,
+  probeThroughput,
+} from './browser/libp2p-probe.ts'
+import { rawAnswer, rawConnect, rawOffer, rawRoundTrips, rawThroughput } from './browser/raw-channel.ts'
+import { percentile, round, writeResult } from './browser/report.ts'
+import { ensureDist, freePort } from './browser/servers.ts'
+
+const MIB = 1024 * 1024
+const mib = Number(process.argv[2] ?? 16)
+const ROUNDS = 5
+const ROUND_TRIPS = 100
+const FIRST_PEER_SAMPLES = 3
+
+ensureDist()
+const relay = await startRelay({
+  host: '127.0.0.1',
+  port: await freePort(),
+  network: 'bench',
+  staticDir: 'dist',
+  log: () => {},
+})
+const browser = await launchChromium()
+const contexts: BrowserContext[] = []
+
+/** Opens a fresh context (a new node) and times page load to `online` and to a first WebRTC peer. */
+const openNode = async (): Promise<{ page: Page; peerId: string; onlineMs: number; firstPeerMs: number }> => {
+  const context = await browser.newContext()
+  contexts.push(context)
+  const page = await context.newPage()
+  const t0 = performance.now()
+  await page.goto(relay.httpUrl)
+  await page.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: 90_000 })
+  const onlineMs = performance.now() - t0
+  await page
+    .locator('[data-testid="peer-item"][data-transport="webrtc"]')
+    .first()
+    .waitFor({ timeout: 90_000 })
+  const firstPeerMs = performance.now() - t0
+  const peerId = (await page.getByTestId('node-peer-id').textContent()) ?? ''
+  return { page, peerId, onlineMs, firstPeerMs }
+}
+
+try {
+  // the first node has nobody to link with: it only goes online
+  const ctxA = await browser.newContext()
+  contexts.push(ctxA)
+  const a = await ctxA.newPage()
+  const tA = performance.now()
+  await a.goto(relay.httpUrl)
+  await a.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: 90_000 })
+  const firstOnlineMs = performance.now() - tA
+  const aId = (await a.getByTestId('node-peer-id').textContent()) ?? ''
+
+  const joins = []
+  for (let i = 0; i < FIRST_PEER_SAMPLES; i++) joins.push(await openNode())
+  const b = joins[0]!
+  for (const extra of joins.slice(1)) await extra.page.context().close()
+
+  // both hosts see the direct link, then the probe handlers go in on B
+  for (const [p, peer] of [
+    [a, b.peerId],
+    [b.page, aId],
+  ] as const) {
+    await p.waitForFunction(hasWebRtcTo, peer, { timeout: 60_000 })
+  }
+  await b.page.evaluate(installProbeHandlers)
+
+  // the raw baseline between the same two contexts, signalled through this process
+  const offer = await a.evaluate(rawOffer)
+  const answer = await b.page.evaluate(rawAnswer, offer)
+  await a.evaluate(rawConnect, answer)
+
+  const rt = await a.evaluate(probeRoundTrips, { peer: b.peerId, count: ROUND_TRIPS })
+  const rawRt = await a.evaluate(rawRoundTrips, ROUND_TRIPS)
+
+  const bytes = mib * MIB
+  const libp2pMs: number[] = []
+  const rawMs: number[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    libp2pMs.push(await a.evaluate(probeThroughput, { peer: b.peerId, bytes, chunk: 64 * 1024 }))
+    rawMs.push(await a.evaluate(rawThroughput, { bytes, chunk: 64 * 1024 }))
+  }
+  const mibPerS = (ms: number) => round((mib * 1000) / ms, 1)
+  const libp2pMiBs = mibPerS(percentile(libp2pMs, 50))
+  const rawMiBs = mibPerS(percentile(rawMs, 50))
+  // each libp2p transfer against the raw one right after it: robust to the load drifting
+  const paired = libp2pMs.map((ms, i) => round(rawMs[i]! / ms))
+  const echoP50 = percentile(rt.echoMs, 50)
+  const rawP50 = percentile(rawRt, 50)
+  const firstPeer = joins.map((j) => Math.round(j.firstPeerMs))
+
+  writeResult('runtime-webrtc', {
+    chromium: browser.version(),
+    headline: [
+      { label: 'libp2p stream / raw data channel throughput', ratio: percentile(paired, 50), aim: 0.8 },
+      { label: 'raw / libp2p echo round trip (p50)', ratio: round(rawP50 / echoP50) },
+    ],
+    figures: {
+      firstNodeOnlineMs: Math.round(firstOnlineMs),
+      loadToOnlineMs: joins.map((j) => Math.round(j.onlineMs)),
+      loadToFirstWebRtcPeerMs: firstPeer,
+      loadToFirstWebRtcPeerMsP50: percentile(firstPeer, 50),
+      roundTrip: {
+        libp2pEchoMs: { p50: round(echoP50, 2), p99: round(percentile(rt.echoMs, 99), 2) },
+        libp2pPingMs: { p50: round(percentile(rt.pingMs, 50), 2), p99: round(percentile(rt.pingMs, 99), 2) },
+        rawChannelEchoMs: { p50: round(rawP50, 2), p99: round(percentile(rawRt, 99), 2) },
+        samples: ROUND_TRIPS,
+      },
+      throughput: {
+        mibPerTransfer: mib,
+        chunkBytes: 64 * 1024,
+        rounds: ROUNDS,
+        libp2pMs: libp2pMs.map(Math.round),
+        rawMs: rawMs.map(Math.round),
+        pairedRatios: paired,
+        libp2pMiBPerS: libp2pMiBs,
+        rawChannelMiBPerS: rawMiBs,
+      },
+    },
+  })
+} finally {
+  for (const c of contexts) await c.close().catch(() => {})
+  await browser.close()
+  await relay.stop()
+}
