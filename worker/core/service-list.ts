@@ -3,5 +3,6 @@
 import { ledgerService } from '../node/ledger-service.ts'
 import type { ServiceFactory } from './service.ts'
 import { walletService } from '../wallet/service.ts'
+import { miningService } from '../mining/service.ts'
 
-export const SERVICES: ServiceFactory[] = [ledgerService, walletService]
+export const SERVICES: ServiceFactory[] = [ledgerService, walletService, miningService]

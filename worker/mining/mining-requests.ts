@@ -1,0 +1,88 @@
+// Turns the Mine screen's requests (addresses as text) into mining operations, checking what the
+// node can know before the network does: address checksums, circle size, duplicates, self,
+// accounts that must exist, an invite already accepted. Also builds the transaction body.
+import { type Address, addressOf, parseAddress } from '../../shared/crypto/address.ts'
+import type { PublicKey } from '../../shared/crypto/signer.ts'
+import {
+  type GenesisConfig,
+  getAccount,
+  getData,
+  type LedgerState,
+  type Operation,
+  type TxBody,
+} from '../../shared/ledger/index.ts'
+import { keys, MODULE } from '../../shared/mining/ledger-data.ts'
+import type { AcceptInviteOp, SetCircleOp } from '../../shared/mining/operations.ts'
+import type { MiningParams } from '../../shared/mining/params.ts'
+import { err, ok, type Result, type WattError, wattError } from '../../shared/util/errors.ts'
+
+/** A mining transaction not applied within this long is expired by the ledger itself. */
+export const MINING_TX_LIFETIME_MS = 60_000
+const MAX_ADDRESS_TEXT = 200
+
+const fault = (code: string, details: Record<string, unknown> = {}) => err(wattError(code, details))
+
+const keyOf = (text: unknown, field: string): Result<PublicKey, WattError> => {
+  if (typeof text !== 'string' || text.length > MAX_ADDRESS_TEXT) return fault('bad_params', { field })
+  const k = parseAddress(text.trim())
+  return k.ok ? k : fault('bad_address', { reason: k.error.reason, field })
+}
+
+export const parseSetCircle = (
+  params: unknown,
+  me: Address,
+  state: LedgerState,
+  p: MiningParams,
+): Result<SetCircleOp, WattError> => {
+  const list = (params as { members?: unknown } | null)?.members
+  if (!Array.isArray(list) || list.length > 100) return fault('bad_params', { field: 'members' })
+  if (list.length < p.circleMin || list.length > p.circleMax)
+    return fault('bad_circle', { reason: 'size', min: p.circleMin, max: p.circleMax })
+  const members: PublicKey[] = []
+  const seen = new Set<string>()
+  for (const [i, text] of list.entries()) {
+    const k = keyOf(text, `members.${i}`)
+    if (!k.ok) return k
+    const a = addressOf(k.value)
+    if (a === me) return fault('bad_circle', { reason: 'self' })
+    if (seen.has(a)) return fault('bad_circle', { reason: 'duplicate' })
+    if (!getAccount(state, a)) return fault('no_account', { account: a })
+    seen.add(a)
+    members.push(k.value)
+  }
+  return ok({ type: 'setCircle', members })
+}
+
+export const parseAcceptInvite = (
+  params: unknown,
+  me: Address,
+  state: LedgerState,
+): Result<AcceptInviteOp, WattError> => {
+  const k = keyOf((params as { ambassador?: unknown } | null)?.ambassador, 'ambassador')
+  if (!k.ok) return k
+  const a = addressOf(k.value)
+  if (a === me) return fault('bad_invite', { reason: 'self' })
+  if (getData(state, MODULE, keys.ambassador(me)) !== undefined)
+    return fault('bad_invite', { reason: 'already_accepted' })
+  if (!getAccount(state, a)) return fault('no_account', { account: a })
+  return ok({ type: 'acceptInvite', ambassador: k.value })
+}
+
+/** A one-operation transaction at the network's minimum fee. */
+export const miningTxBody = (
+  op: { readonly type: string },
+  source: PublicKey,
+  seq: bigint,
+  config: GenesisConfig,
+  state: LedgerState,
+  nowMs: number,
+): TxBody => ({
+  network: config.networkId,
+  source,
+  seq,
+  fee: config.minFeePerOp,
+  minTimeMs: 0,
+  maxTimeMs: Math.max(nowMs, state.header.closeTimeMs) + MINING_TX_LIFETIME_MS,
+  memo: new Uint8Array(0),
+  ops: [op as unknown as Operation],
+})

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { addressOf } from '../../shared/crypto/address.ts'
+import { nobleSigner, nobleVerifier } from '../../shared/crypto/noble.ts'
+import {
+  applyLedger,
+  checkTxs,
+  encodeTx,
+  getAccount,
+  genesisState,
+  makeGenesisConfig,
+  makeTxSet,
+  type Operation,
+  signTx,
+  watt,
+} from '../../shared/ledger/index.ts'
+import { networkProtocol } from '../../shared/node/protocol.ts'
+import { ok } from '../../shared/util/errors.ts'
+import { createRng } from '../../shared/util/prng.ts'
+import type { CoreService } from '../core/service.ts'
+import type { NodeIdentity } from '../core/identity.ts'
+import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { createVault } from '../wallet/vault.ts'
+import { fakeRpc, memoryKv } from '../wallet/test-kit.ts'
+import { walletAccountKey } from './account-key.ts'
+import { createMiningService } from './mining-service.ts'
+import type { MiningView } from './mining-view.ts'
+import type { PresenceProof } from './presence.ts'
+
+const T0 = 1_800_000_000_000
+const DAY = 60_000
+const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
+
+/** One node's ledger with the network protocol (mining included), closed by hand at chosen times. */
+const miningLedger = () => {
+  const faucet = key(1)
+  const config = makeGenesisConfig({
+    networkId: 'mining-test',
+    genesisTimeMs: T0,
+    reserveAddress: addressOf(key(2).publicKey),
+    validators: [addressOf(key(3).publicKey)],
+    closeIntervalMs: 1000,
+    dayLengthMs: DAY,
+    faucet: { address: addressOf(faucet.publicKey), amount: watt(1_000_000) },
+  })
+  const env = { config, protocol: networkProtocol({ current: [] }) }
+  let state = genesisState(config).state
+  let queue: Uint8Array[] = []
+  let faucetSeq = 0n
+  const listeners = new Set<(e: ClosedLedgerEvent) => void>()
+  const api = {
+    name: 'ledger' as const,
+    start: async () => {},
+    stop: () => {},
+    current: () => ({ state, hash: String(state.headerCid), header: state.header }),
+    env: () => env,
+    genesis: () => config,
+    faucetSecret: () => undefined,
+    submit: async (bytes: Uint8Array) => {
+      queue.push(bytes)
+      return ok({ txId: '' })
+    },
+    onClosed(l: (e: ClosedLedgerEvent) => void) {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+    recent: async () => [],
+    async fund(to: Uint8Array, amount = watt(10)) {
+      const op = { type: 'createAccount', dest: to, amount } as Operation
+      const body = {
+        network: config.networkId,
+        source: faucet.publicKey,
+        seq: ++faucetSeq,
+        fee: config.minFeePerOp,
+        minTimeMs: 0,
+        maxTimeMs: 0,
+        memo: new Uint8Array(0),
+        ops: [op],
+      }
+      queue.push(encodeTx(await signTx(body, [faucet])))
+    },
+    async close(atMs: number) {
+      const checked = await checkTxs(queue, env.protocol, nobleVerifier)
+      queue = []
+      const set = makeTxSet(
+        state.headerCid,
+        checked.flatMap((c) => (c.ok ? [c.value] : [])),
+      )
+      const r = applyLedger(state, set, { closeTimeMs: atMs }, env)
+      if (!r.ok) throw new Error(r.error.code)
+      state = r.value.state
+      const e = {
+        seq: state.header.seq,
+        hash: '',
+        header: state.header,
+        txSet: set,
+        results: r.value.results,
+        state,
+      }
+      for (const l of listeners) l(e)
+      return r.value.results
+    },
+  }
+  return api satisfies LedgerNodeApi
+}
+
+const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
+  v: 1,
+  pointerType: 'mouse',
+  down: { at: nowMs - holdMs - 50, trusted: true },
+  up: { at: nowMs - 50, trusted: true },
+  samples: [1, 2, 3, 4].map((i) => nowMs - holdMs - 50 + i * 300),
+  untrusted: 0,
+})
+
+const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p
+    return 'ok'
+  } catch (e) {
+    const d = (e as { data?: { code: string; reason?: string } }).data
+    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
+  }
+}
+
+const setup = async () => {
+  const ledger = miningLedger()
+  const kv = memoryKv()
+  const rng = createRng(9)
+  const me = key(20)
+  const friends = [key(21), key(22), key(23)]
+  let now = T0 + 1000
+  const { rpc, call, events } = fakeRpc()
+  const identity = { signer: key(3) } as unknown as NodeIdentity
+  const services = new Map<string, CoreService>([['ledger', ledger]])
+  const random = (n: number) => rng.bytes(n)
+  const mining = createMiningService(
+    { rpc, services, now: () => now, identity },
+    { key: walletAccountKey(async () => kv, crypto.subtle, random) },
+  )
+  await mining.start()
+  const adoptWallet = () =>
+    createVault(kv, crypto.subtle, random).save({
+      address: addressOf(me.publicKey),
+      publicKey: me.publicKey,
+      secret: createRng(20).bytes(32),
+      confirmPositions: [],
+    })
+  const status = () => call<MiningView>('mining.status')
+  const at = (ms: number) => {
+    now = ms
+  }
+  return { ledger, me, friends, call, status, events, adoptWallet, at, now: () => now }
+}
+
+test('check-in needs a wallet, an account and a fresh presence proof; once a day', async () => {
+  const s = await setup()
+  assert.equal((await s.status()).wallet, false)
+  assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now()) })), 'no_wallet')
+  await s.adoptWallet()
+  assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now() + 10) })), 'no_account')
+  await s.ledger.fund(s.me.publicKey)
+  await s.ledger.close(T0 + 2000)
+  s.at(T0 + 3000)
+  let v = await s.status()
+  assert.deepEqual([v.wallet, v.accountExists, v.checkedInToday, v.today], [true, true, false, 0])
+  assert.equal(v.inviteCode, addressOf(s.me.publicKey))
+  assert.equal(v.nextDayAtMs, T0 + DAY)
+
+  assert.equal(await codeOf(s.call('mining.checkIn', {})), 'presence_required:missing')
+  assert.equal(
+    await codeOf(s.call('mining.checkIn', { proof: proof(s.now(), 900) })),
+    'presence_required:too_short',
+  )
+  const good = proof(s.now())
+  await s.call('mining.checkIn', { proof: good })
+  assert.equal(await codeOf(s.call('mining.checkIn', { proof: good })), 'presence_required:replayed')
+  s.at(T0 + 3500)
+  assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now()) })), 'check_in_pending')
+  v = await s.status()
+  assert.deepEqual([v.checkInPending, v.txs[0]?.kind, v.txs[0]?.state], [true, 'checkIn', 'pending'])
+  await s.ledger.close(T0 + 4000)
+  await new Promise((r) => setTimeout(r, 10))
+  v = await s.status()
+  assert.deepEqual(
+    [v.checkedInToday, v.checkInPending, v.txs[0]?.state, v.checkInsToday],
+    [true, false, 'applied', 1],
+  )
+  s.at(T0 + 5000)
+  assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now()) })), 'already_checked_in')
+  assert.ok(s.events.some((e) => e.event === 'mining'))
+})
+
+test('circle and invite requests are checked before signing; the day boundary pays what was estimated', async () => {
+  const s = await setup()
+  await s.adoptWallet()
+  await s.ledger.fund(s.me.publicKey)
+  for (const f of s.friends) await s.ledger.fund(f.publicKey)
+  await s.ledger.close(T0 + 2000)
+  s.at(T0 + 2500)
+  const addrs = s.friends.map((f) => addressOf(f.publicKey) as string)
+  const mine = addressOf(s.me.publicKey) as string
+  assert.equal(await codeOf(s.call('mining.setCircle', { members: addrs.slice(0, 2) })), 'bad_circle:size')
+  assert.equal(
+    await codeOf(s.call('mining.setCircle', { members: [...addrs.slice(0, 2), mine] })),
+    'bad_circle:self',
+  )
+  assert.equal(
+    await codeOf(s.call('mining.setCircle', { members: [addrs[0], addrs[0], addrs[1]] })),
+    'bad_circle:duplicate',
+  )
+  const typo = `${addrs[0]!.slice(0, 10)}${addrs[0]![10] === 'A' ? 'B' : 'A'}${addrs[0]!.slice(11)}`
+  assert.equal(
+    await codeOf(s.call('mining.setCircle', { members: [typo, ...addrs.slice(1)] })),
+    'bad_address:bad_checksum',
+  )
+  const stranger = addressOf(key(99).publicKey)
+  assert.equal(
+    await codeOf(s.call('mining.setCircle', { members: [stranger, ...addrs.slice(1)] })),
+    'no_account',
+  )
+  assert.equal(await codeOf(s.call('mining.acceptInvite', { ambassador: mine })), 'bad_invite:self')
+
+  await s.call('mining.setCircle', { members: addrs })
+  await s.call('mining.acceptInvite', { ambassador: addrs[0] })
+  await s.call('mining.checkIn', { proof: proof(s.now()) })
+  await s.ledger.close(T0 + 3000)
+  await new Promise((r) => setTimeout(r, 10))
+  s.at(T0 + 9000) // the estimate is recomputed at most every 5 s
+  let v = await s.status()
+  assert.deepEqual(
+    v.txs.map((t) => t.state),
+    ['applied', 'applied', 'applied'],
+  )
+  assert.deepEqual(
+    v.circle.map((m) => m.address),
+    addrs,
+  )
+  assert.ok(v.circle.every((m) => !m.inForceToday && !m.activeToday))
+  assert.equal(v.circleFrom, 1)
+  assert.equal(v.invitedBy, addrs[0])
+  assert.equal(
+    await codeOf(s.call('mining.acceptInvite', { ambassador: addrs[1] })),
+    'bad_invite:already_accepted',
+  )
+  const estimate = BigInt(v.estimate ?? '-1')
+  assert.ok(estimate > 0n)
+  const before = getAccount(s.ledger.current().state, addressOf(s.me.publicKey))!.balance
+
+  await s.ledger.close(T0 + DAY + 100) // first ledger of day 1: day 0 is distributed
+  s.at(T0 + DAY + 200)
+  v = await s.status()
+  const after = BigInt(v.balance)
+  const [entry] = v.history
+  assert.equal(entry?.day, 0)
+  assert.equal(after - before, BigInt(entry.total))
+  assert.equal(BigInt(entry.total), estimate) // nothing changed between the estimate and the close
+  const parts = [entry.base, entry.circle, entry.referral, entry.node, entry.fee].map(BigInt)
+  assert.equal(
+    parts.reduce((a, b) => a + b, 0n),
+    BigInt(entry.total),
+  )
+  assert.deepEqual([v.today, v.checkedInToday, v.circle.every((m) => m.inForceToday)], [1, false, true])
+})

@@ -1,0 +1,214 @@
+// The `mining` core service: the Mine screen's RPC (mining.status, mining.checkIn,
+// mining.setCircle, mining.acceptInvite, mining.history) and a `mining` event after every closed
+// ledger. A check-in is signed only with a fresh press-and-hold proof from the page (presence.ts);
+// transactions are signed with the wallet's account key (account-key.ts) and followed until a
+// closed ledger applies, rejects or drops them.
+import { type Address, addressOf, encodeTx, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
+import { type MiningParams, defaultMiningParams } from '../../shared/mining/params.ts'
+import { fail, type WattError } from '../../shared/util/errors.ts'
+import type { CoreService, ServiceComponents } from '../core/service.ts'
+import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import type { AccountKey } from './account-key.ts'
+import { miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
+import {
+  buildMiningView,
+  estimateRewards,
+  type MiningTxKind,
+  type MiningTxView,
+  type MiningView,
+  todayOf,
+} from './mining-view.ts'
+import { checkPresence } from './presence.ts'
+
+export interface MiningDeps {
+  readonly key: AccountKey
+  readonly params?: MiningParams
+}
+
+/** Transactions followed at once (older finished ones are forgotten first). */
+const MAX_TXS = 20
+/** The estimate runs a whole day's distribution: at most this often. */
+const ESTIMATE_EVERY_MS = 5_000
+
+interface Tracked extends MiningTxView {
+  readonly seq: bigint
+  readonly maxTimeMs: number
+}
+
+const notReady = (node: Address): MiningView => ({
+  ready: false,
+  wallet: false,
+  accountExists: false,
+  balance: '0',
+  today: 0,
+  ledgerSeq: 0,
+  checkedInToday: false,
+  checkInPending: false,
+  nextDayAtMs: 0,
+  dayLengthMs: 0,
+  checkInsToday: 0,
+  circle: [],
+  circleMin: 0,
+  circleMax: 0,
+  history: [],
+  node: { address: node, validator: false, accountExists: false, balance: '0', history: [] },
+  feePool: '0',
+  phase1Remaining: '0',
+  txs: [],
+})
+
+/** Follows one tracked transaction through a closed ledger. */
+const follow = (t: Tracked, e: ClosedLedgerEvent, source: Address | undefined): Tracked => {
+  if (t.state !== 'pending') return t
+  const r = e.results.find((x) => x.tx === t.id)
+  if (r)
+    return { ...t, state: r.ok ? 'applied' : 'rejected', ledger: e.seq, ...(r.code ? { code: r.code } : {}) }
+  const used = source ? (getAccount(e.state, source)?.seq ?? 0n) : 0n
+  if (used >= t.seq) return { ...t, state: 'dropped', code: 'seq_taken' }
+  if (e.header.closeTimeMs > t.maxTimeMs) return { ...t, state: 'dropped', code: 'expired' }
+  return t
+}
+
+export const createMiningService = (
+  c: Pick<ServiceComponents, 'rpc' | 'services' | 'now' | 'identity'>,
+  deps: MiningDeps,
+): CoreService => {
+  const params = deps.params ?? defaultMiningParams
+  const nodeAddress = addressOf(c.identity.signer.publicKey)
+  let txs: Tracked[] = []
+  let lastDownAt = 0
+  let estimate: { day: number; seq: number; me: string; at: number; value: bigint | undefined } | undefined
+  let unsubscribe: (() => void) | undefined
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job)
+    queue = run.catch(() => {})
+    return run
+  }
+
+  const ledger = (): LedgerNodeApi | undefined => {
+    const l = c.services.get('ledger') as LedgerNodeApi | undefined
+    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
+    return l
+  }
+  const needLedger = (): LedgerNodeApi => ledger() ?? fail('ledger_unavailable')
+
+  const estimateFor = (l: LedgerNodeApi, me: Address | undefined): bigint | undefined => {
+    const { state } = l.current()
+    const config = l.genesis()
+    const day = todayOf(config, state, c.now())
+    const who = me ?? nodeAddress
+    const fresh =
+      estimate &&
+      estimate.day === day &&
+      estimate.me === who &&
+      (estimate.seq === state.header.seq || c.now() - estimate.at < ESTIMATE_EVERY_MS)
+    if (!fresh) {
+      const value = estimateRewards(state, config, day, [who], params).get(who)
+      estimate = { day, seq: state.header.seq, me: who, at: c.now(), value }
+    }
+    return estimate?.value
+  }
+
+  const view = async (): Promise<MiningView> => {
+    const l = ledger()
+    if (!l) return notReady(nodeAddress)
+    const me = (await deps.key.load())?.address
+    return buildMiningView({
+      state: l.current().state,
+      config: l.genesis(),
+      params,
+      nowMs: c.now(),
+      me,
+      node: nodeAddress,
+      estimate: me || l.genesis().validators.includes(nodeAddress) ? estimateFor(l, me) : undefined,
+      txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
+    })
+  }
+
+  const changed = () =>
+    void view().then(
+      (v) => c.rpc.broadcast('mining', v),
+      () => {},
+    )
+
+  const onClosed = (e: ClosedLedgerEvent) => {
+    if (txs.some((t) => t.state === 'pending')) {
+      void deps.key.load().then((me) => {
+        txs = txs.map((t) => follow(t, e, me?.address))
+        changed()
+      })
+    } else changed()
+  }
+
+  const submit = async (kind: MiningTxKind, build: (me: Address) => { type: string }) => {
+    const me = (await deps.key.load()) ?? fail('no_wallet')
+    const l = needLedger()
+    const { state } = l.current()
+    const config = l.genesis()
+    const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
+    if (acct.balance < config.minFeePerOp) fail('insufficient_balance', { spendable: String(acct.balance) })
+    const op = build(me.address)
+    let seq = acct.seq
+    for (const t of txs) if (t.state === 'pending' && t.seq > seq) seq = t.seq
+    const walletSeq = await deps.key.walletPendingSeq()
+    if (walletSeq > seq) seq = walletSeq
+    const body = miningTxBody(op, me.publicKey, seq + 1n, config, state, c.now())
+    const signed = await deps.key.withSigner((s) => signTx(body, [s]))
+    const r = await l.submit(encodeTx(signed))
+    if (!r.ok) return fail(r.error.code, r.error as WattError)
+    const id = txIdOf(signed)
+    const finished = txs.filter((t) => t.state !== 'pending')
+    const drop = Math.max(0, txs.length + 1 - MAX_TXS)
+    const forget = new Set(finished.slice(0, drop).map((t) => t.id))
+    txs = [
+      ...txs.filter((t) => !forget.has(t.id)),
+      { id, kind, state: 'pending', seq: body.seq, maxTimeMs: body.maxTimeMs },
+    ]
+    changed()
+    return { id }
+  }
+
+  const checkIn = async (p: unknown) => {
+    const proof = checkPresence((p as { proof?: unknown } | null)?.proof, c.now(), lastDownAt)
+    if (!proof.ok) return fail(proof.error.code, proof.error)
+    lastDownAt = proof.value.down.at
+    const current = await view()
+    if (current.checkedInToday) return fail('already_checked_in', { day: current.today })
+    if (current.checkInPending) return fail('check_in_pending')
+    return submit('checkIn', () => ({ type: 'checkIn' }))
+  }
+
+  const handlers: Record<string, (p: unknown) => unknown> = {
+    'mining.status': () => view(),
+    'mining.history': async () => (await view()).history,
+    'mining.checkIn': (p) => serial(() => checkIn(p)),
+    'mining.setCircle': (p) =>
+      serial(() =>
+        submit('setCircle', (me) => {
+          const op = parseSetCircle(p, me, needLedger().current().state, params)
+          return op.ok ? op.value : fail(op.error.code, op.error)
+        }),
+      ),
+    'mining.acceptInvite': (p) =>
+      serial(() =>
+        submit('acceptInvite', (me) => {
+          const op = parseAcceptInvite(p, me, needLedger().current().state)
+          return op.ok ? op.value : fail(op.error.code, op.error)
+        }),
+      ),
+  }
+
+  return {
+    name: 'mining',
+    async start() {
+      for (const [method, h] of Object.entries(handlers)) c.rpc.register(method, h)
+      ledger()
+      changed()
+    },
+    stop() {
+      unsubscribe?.()
+      unsubscribe = () => {}
+    },
+  }
+}

@@ -1,0 +1,197 @@
+// What the Mine screen shows, built from the last closed ledger alone (pure): today's day index
+// and check-in, when the next day starts, the circle with who is active today, the invite, the
+// reward history of the account and of this node's validator key, and a reward estimate.
+// Amounts are decimal strings of base units (RPC-safe, exact).
+import type { Address } from '../../shared/crypto/address.ts'
+import {
+  dayIndexOf,
+  type GenesisConfig,
+  getAccount,
+  getData,
+  getPools,
+  type LedgerState,
+} from '../../shared/ledger/index.ts'
+import { openDraft } from '../../shared/ledger/draft.ts'
+import { dayInputsFromLedger, PHASE1_POOL_NAME } from '../../shared/mining/day-close.ts'
+import { computeDayDistribution } from '../../shared/mining/distribution.ts'
+import {
+  circleOn,
+  getRewardHistory,
+  keys,
+  MODULE,
+  type RewardHistoryEntry,
+  type StoredCircle,
+} from '../../shared/mining/ledger-data.ts'
+import type { MiningParams } from '../../shared/mining/params.ts'
+
+export interface RewardView {
+  readonly day: number
+  readonly total: string
+  readonly base: string
+  readonly circle: string
+  readonly referral: string
+  readonly node: string
+  readonly fee: string
+}
+
+export interface CircleMemberView {
+  readonly address: string
+  /** Checked in today (as of the last closed ledger). */
+  readonly activeToday: boolean
+  /** Part of the circle that counts today (edits count from the next day). */
+  readonly inForceToday: boolean
+}
+
+export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite'
+
+export interface MiningTxView {
+  readonly id: string
+  readonly kind: MiningTxKind
+  readonly state: 'pending' | 'applied' | 'rejected' | 'dropped'
+  readonly code?: string
+  readonly ledger?: number
+}
+
+export interface NodeRewardsView {
+  readonly address: string
+  readonly validator: boolean
+  readonly accountExists: boolean
+  readonly balance: string
+  readonly history: readonly RewardView[]
+}
+
+export interface MiningView {
+  /** False until the ledger service has a ledger. */
+  readonly ready: boolean
+  /** The wallet holds an account key. */
+  readonly wallet: boolean
+  readonly address?: string
+  readonly accountExists: boolean
+  readonly balance: string
+  readonly today: number
+  readonly ledgerSeq: number
+  readonly checkedInToday: boolean
+  readonly checkInPending: boolean
+  readonly nextDayAtMs: number
+  readonly dayLengthMs: number
+  /** This account's reward if the day closed now, counting it as checked in (base units). */
+  readonly estimate?: string
+  readonly checkInsToday: number
+  readonly circle: readonly CircleMemberView[]
+  /** The day from which the listed circle counts (today or tomorrow). */
+  readonly circleFrom?: number
+  readonly circleMin: number
+  readonly circleMax: number
+  readonly inviteCode?: string
+  readonly invitedBy?: string
+  /** Newest first. */
+  readonly history: readonly RewardView[]
+  readonly node: NodeRewardsView
+  readonly feePool: string
+  readonly phase1Remaining: string
+  readonly txs: readonly MiningTxView[]
+}
+
+const rewardView = (e: RewardHistoryEntry): RewardView => ({
+  day: e.day,
+  total: String(e.total),
+  base: String(e.base),
+  circle: String(e.circle),
+  referral: String(e.referral),
+  node: String(e.node),
+  fee: String(e.fee),
+})
+
+const reader = (state: LedgerState) => ({ getData: (m: string, k: string) => getData(state, m, k) })
+const historyOf = (state: LedgerState, a: Address) =>
+  getRewardHistory(reader(state), a).reverse().map(rewardView)
+const checkedIn = (state: LedgerState, day: number, a: string) =>
+  getData(state, MODULE, keys.checkedIn(day, a as Address)) !== undefined
+
+/** The day index of wall-clock `nowMs`, never before the last closed ledger's day. */
+export const todayOf = (config: GenesisConfig, state: LedgerState, nowMs: number): number =>
+  Math.max(state.header.dayIndex, dayIndexOf(config, nowMs))
+
+/**
+ * Reward estimates for `accounts` on `day` if it closed with the last ledger's state, each
+ * counted as checked in. Costs one distribution over the day's inputs: callers cache it.
+ */
+export const estimateRewards = (
+  state: LedgerState,
+  config: GenesisConfig,
+  day: number,
+  accounts: readonly Address[],
+  params: MiningParams,
+): Map<string, bigint> => {
+  const h = state.header
+  const draft = openDraft(state.tree, {
+    seq: h.seq,
+    closeTimeMs: h.closeTimeMs,
+    dayIndex: h.dayIndex,
+    config,
+  }).draft
+  const inputs = dayInputsFromLedger(draft, day, config.validators)
+  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !config.validators.includes(a))
+  const dist = computeDayDistribution({ ...inputs, checkedIn: [...inputs.checkedIn, ...extra] }, params)
+  const out = new Map<string, bigint>()
+  for (const r of dist.rewards) if (accounts.includes(r.account as Address)) out.set(r.account, r.total)
+  return out
+}
+
+export interface ViewInput {
+  readonly state: LedgerState
+  readonly config: GenesisConfig
+  readonly params: MiningParams
+  readonly nowMs: number
+  readonly me: Address | undefined
+  readonly node: Address
+  readonly estimate: bigint | undefined
+  readonly txs: readonly MiningTxView[]
+}
+
+export const buildMiningView = (i: ViewInput): MiningView => {
+  const { state, config, me } = i
+  const today = todayOf(config, state, i.nowMs)
+  const acct = me ? getAccount(state, me) : undefined
+  const stored = me ? (getData(state, MODULE, keys.circle(me)) as StoredCircle | undefined) : undefined
+  const inForce = new Set(stored ? circleOn(stored, today) : [])
+  const circle = (stored?.members ?? []).map((a) => ({
+    address: a,
+    activeToday: checkedIn(state, today, a),
+    inForceToday: inForce.has(a),
+  }))
+  const invitedBy = me ? (getData(state, MODULE, keys.ambassador(me)) as string | undefined) : undefined
+  const nodeAcct = getAccount(state, i.node)
+  const pools = getPools(state)
+  return {
+    ready: true,
+    wallet: me !== undefined,
+    ...(me ? { address: me, inviteCode: me } : {}),
+    accountExists: acct !== undefined,
+    balance: String(acct?.balance ?? 0n),
+    today,
+    ledgerSeq: state.header.seq,
+    checkedInToday: me !== undefined && checkedIn(state, today, me),
+    checkInPending: i.txs.some((t) => t.kind === 'checkIn' && t.state === 'pending'),
+    nextDayAtMs: config.genesisTimeMs + (today + 1) * config.dayLengthMs,
+    dayLengthMs: config.dayLengthMs,
+    ...(i.estimate === undefined ? {} : { estimate: String(i.estimate) }),
+    checkInsToday: Number(getData(state, MODULE, `${keys.checkInList(today)}/#`) ?? 0),
+    circle,
+    ...(stored ? { circleFrom: stored.from } : {}),
+    circleMin: i.params.circleMin,
+    circleMax: i.params.circleMax,
+    ...(invitedBy ? { invitedBy } : {}),
+    history: me ? historyOf(state, me) : [],
+    node: {
+      address: i.node,
+      validator: config.validators.includes(i.node),
+      accountExists: nodeAcct !== undefined,
+      balance: String(nodeAcct?.balance ?? 0n),
+      history: historyOf(state, i.node),
+    },
+    feePool: String(pools.feePool),
+    phase1Remaining: String(pools.unissued[PHASE1_POOL_NAME] ?? 0n),
+    txs: i.txs,
+  }
+}
