@@ -1,6 +1,7 @@
 // The app shell: a header with the node's status and a bottom tab bar, phone-first.
 import { useState } from 'preact/hooks'
 import type { CoreConnection } from './core-client.ts'
+import { MineScreen } from './screens/mine-screen.tsx'
 import { NodeScreen } from './screens/node-screen.tsx'
 import { WalletScreen } from './screens/wallet-screen.tsx'
 import { useSnapshot } from './use-snapshot.ts'
@@ -13,6 +14,7 @@ interface Props {
 const SCREENS = [
   { id: 'node', label: 'Node', icon: '◉' },
   { id: 'wallet', label: 'Wallet', icon: '◈' },
+  { id: 'mine', label: 'Mine', icon: '⚡' },
 ] as const
 type ScreenId = (typeof SCREENS)[number]['id']
 
@@ -30,6 +32,7 @@ export const App = ({ core, hostState }: Props) => {
       <main class="content">
         {screen === 'node' && <NodeScreen snap={snap} core={core} hostState={hostState} />}
         {screen === 'wallet' && <WalletScreen core={core} />}
+        {screen === 'mine' && <MineScreen core={core} />}
       </main>
       <nav class="tabbar">
         {SCREENS.map((s) => (

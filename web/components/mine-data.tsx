@@ -1,0 +1,54 @@
+// Keeps the Mine screen in step with the core's mining service (`mining` events plus a slow poll,
+// since the service starts only once the ledger has loaded), and small helpers the Mine
+// components share: WATT amounts from base-unit strings, invite links, short addresses.
+import { useEffect, useState } from 'preact/hooks'
+import { formatWatt } from '../../shared/ledger/amount.ts'
+import type { MiningView } from '../../worker/mining/mining-view.ts'
+import type { RpcClient } from '../../worker/rpc/client.ts'
+
+export const useMining = (rpc: RpcClient): [MiningView | undefined, () => void] => {
+  const [view, setView] = useState<MiningView>()
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    const off = rpc.on('mining', (v) => setView(v as MiningView))
+    let alive = true
+    const poll = () =>
+      rpc.call<MiningView>('mining.status', undefined, 5000).then(
+        (v) => alive && setView(v),
+        () => {},
+      )
+    void poll()
+    const t = setInterval(poll, 3000)
+    return () => {
+      alive = false
+      off()
+      clearInterval(t)
+    }
+  }, [rpc, tick])
+  return [view, () => setTick((n) => n + 1)]
+}
+
+/** WATT from a decimal string of base units. */
+export const wattOf = (units: string | undefined): string => formatWatt(BigInt(units ?? '0'))
+
+export const inviteLink = (address: string): string => `${location.origin}/#invite=${address}`
+
+/** The address inside an invite link, or the trimmed text itself. */
+export const addressFromText = (text: string): string => {
+  const m = /invite=([A-Z2-7]+)/.exec(text)
+  return (m?.[1] ?? text).trim()
+}
+
+export const shortAddress = (a: string): string => (a.length > 16 ? `${a.slice(0, 8)}…${a.slice(-6)}` : a)
+
+/** Counts down to `atMs` once a second: 'HH:MM:SS'. */
+export const useCountdown = (atMs: number): string => {
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(t)
+  }, [])
+  const left = Math.max(0, Math.ceil((atMs - now) / 1000))
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${pad(Math.floor(left / 3600))}:${pad(Math.floor(left / 60) % 60)}:${pad(left % 60)}`
+}

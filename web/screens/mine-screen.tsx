@@ -1,0 +1,167 @@
+// The Mine screen: the daily presence check-in (press and hold), today's status and the
+// countdown to the next day, the reward estimate, the security circle, invites, and the reward
+// history. State lives in the core's mining service; this screen renders its view and calls
+// mining.* methods. A validator node also sees its node account's rewards.
+import { useState } from 'preact/hooks'
+import type { MiningView } from '../../worker/mining/mining-view.ts'
+import type { PresenceProof } from '../../worker/mining/presence.ts'
+import { MineButton } from '../components/mine-button.tsx'
+import { MineCircle } from '../components/mine-circle.tsx'
+import { shortAddress, useCountdown, useMining, wattOf } from '../components/mine-data.tsx'
+import { MineHistory } from '../components/mine-history.tsx'
+import { MineInvite } from '../components/mine-invite.tsx'
+import { describeError } from '../components/wallet-data.tsx'
+import type { CoreConnection } from '../core-client.ts'
+
+const statusLine = (v: MiningView, busy: boolean): string => {
+  if (v.checkedInToday) return `active today · day ${v.today}`
+  if (busy || v.checkInPending) return 'not yet today · checking in…'
+  if (!v.wallet) return 'not yet today · create a wallet first (Wallet tab)'
+  if (!v.accountExists) return 'not yet today · your account needs a little WATT for the fee'
+  return `not yet today · hold the button to check in for day ${v.today}`
+}
+
+const Today = ({
+  view,
+  onProof,
+  busy,
+  message,
+  onShort,
+}: {
+  view: MiningView
+  onProof: (p: PresenceProof) => void
+  busy: boolean
+  message: string
+  onShort: () => void
+}) => {
+  const countdown = useCountdown(view.nextDayAtMs)
+  return (
+    <section class="card wide" style="text-align:center">
+      <h2 style="justify-content:center">Today</h2>
+      <MineButton
+        done={view.checkedInToday}
+        busy={busy || view.checkInPending}
+        disabled={!view.wallet || !view.accountExists}
+        onProof={onProof}
+        onShort={onShort}
+      />
+      <p data-testid="mine-status" data-day={view.today} style="font-weight:700;margin:6px 0">
+        {statusLine(view, busy)}
+      </p>
+      {message && (
+        <p class="error" data-testid="mine-message">
+          {message}
+        </p>
+      )}
+      <div class="kv">
+        <span>Next day in</span>
+        <strong class="mono" data-testid="mine-countdown" data-at={view.nextDayAtMs}>
+          {countdown}
+        </strong>
+      </div>
+      <div class="kv">
+        <span>{view.checkedInToday ? "Today's reward so far" : 'If you check in today'}</span>
+        <strong data-testid="mine-estimate" data-amount={view.estimate ?? ''}>
+          {view.estimate === undefined ? '—' : `≈ ${wattOf(view.estimate)} WATT`}
+        </strong>
+      </div>
+      <div class="kv">
+        <span>Checked in today</span>
+        <span>{view.checkInsToday} accounts</span>
+      </div>
+      <div class="kv">
+        <span>Fee pool</span>
+        <span data-testid="mine-fee-pool" data-amount={view.feePool}>
+          {wattOf(view.feePool)} WATT
+        </span>
+      </div>
+    </section>
+  )
+}
+
+const NodeRewards = ({ view }: { view: MiningView }) => (
+  <section
+    class="card"
+    data-testid="mine-node"
+    data-address={view.node.address}
+    data-balance={view.node.balance}
+  >
+    <h2>This node</h2>
+    <p class="muted" style="margin-top:0">
+      A validator earns a node share every day it signs the ledgers, paid to the node's own account.
+    </p>
+    <div class="kv">
+      <span>Node account</span>
+      <code class="mono" title={view.node.address}>
+        {shortAddress(view.node.address)}
+      </code>
+    </div>
+    <div class="kv">
+      <span>Balance</span>
+      <span>
+        {view.node.accountExists
+          ? `${wattOf(view.node.balance)} WATT`
+          : 'no account yet (send it WATT to open one)'}
+      </span>
+    </div>
+  </section>
+)
+
+export const MineScreen = ({ core }: { core: CoreConnection }) => {
+  const { rpc } = core
+  const [view] = useMining(rpc)
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState('')
+  if (!view?.ready) return <div class="screen muted">Waiting for the ledger…</div>
+
+  const checkIn = async (proof: PresenceProof) => {
+    setBusy(true)
+    setMessage('')
+    try {
+      await rpc.call('mining.checkIn', { proof })
+    } catch (e) {
+      setMessage(describeError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const lastFailed = view.txs.findLast(
+    (t) => t.kind === 'checkIn' && t.state !== 'pending' && t.state !== 'applied',
+  )
+
+  return (
+    <div class="screen">
+      <Today
+        view={view}
+        busy={busy}
+        onProof={checkIn}
+        onShort={() => setMessage('Hold the button a little longer (1.5 s).')}
+        message={
+          message ||
+          (lastFailed && !view.checkedInToday ? `check-in ${lastFailed.state}: ${lastFailed.code ?? ''}` : '')
+        }
+      />
+      <MineCircle rpc={rpc} view={view} />
+      <MineInvite rpc={rpc} view={view} />
+      <MineHistory
+        title="Rewards"
+        rows={view.history}
+        testid="reward-history"
+        itemTestid="reward-item"
+        empty="No rewards yet: check in today and see tomorrow."
+      />
+      {view.node.validator && (
+        <>
+          <NodeRewards view={view} />
+          <MineHistory
+            title="Node rewards"
+            rows={view.node.history}
+            testid="node-reward-history"
+            itemTestid="node-reward-item"
+            empty="No node rewards yet."
+          />
+        </>
+      )}
+    </div>
+  )
+}
