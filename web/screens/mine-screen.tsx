@@ -45,7 +45,12 @@ const Today = ({
         onProof={onProof}
         onShort={onShort}
       />
-      <p data-testid="mine-status" data-day={view.today} style="font-weight:700;margin:6px 0">
+      <p
+        data-testid="mine-status"
+        data-day={view.today}
+        data-ledger-day={view.ledgerDay}
+        style="font-weight:700;margin:6px 0"
+      >
         {statusLine(view, busy)}
       </p>
       {message && (
@@ -66,6 +71,12 @@ const Today = ({
         </strong>
       </div>
       <div class="kv">
+        <span>Balance</span>
+        <span data-testid="mine-balance" data-amount={view.balance}>
+          {wattOf(view.balance)} WATT
+        </span>
+      </div>
+      <div class="kv">
         <span>Checked in today</span>
         <span>{view.checkInsToday} accounts</span>
       </div>
@@ -79,33 +90,44 @@ const Today = ({
   )
 }
 
-const NodeRewards = ({ view }: { view: MiningView }) => (
-  <section
-    class="card"
-    data-testid="mine-node"
-    data-address={view.node.address}
-    data-balance={view.node.balance}
-  >
-    <h2>This node</h2>
-    <p class="muted" style="margin-top:0">
-      A validator earns a node share every day it signs the ledgers, paid to the node's own account.
-    </p>
-    <div class="kv">
-      <span>Node account</span>
-      <code class="mono" title={view.node.address}>
-        {shortAddress(view.node.address)}
-      </code>
-    </div>
-    <div class="kv">
-      <span>Balance</span>
-      <span>
-        {view.node.accountExists
-          ? `${wattOf(view.node.balance)} WATT`
-          : 'no account yet (send it WATT to open one)'}
-      </span>
-    </div>
-  </section>
-)
+const NodeRewards = ({ view }: { view: MiningView }) => {
+  const mine = view.lastDay?.validators.find((v) => v.account === view.node.address)
+  return (
+    <section
+      class="card"
+      data-testid="mine-node"
+      data-address={view.node.address}
+      data-balance={view.node.balance}
+    >
+      <h2>This node</h2>
+      <p class="muted" style="margin-top:0">
+        A validator earns a node share every day it signs the ledgers, paid to the node's own account.
+      </p>
+      <div class="kv">
+        <span>Node account</span>
+        <code class="mono" title={view.node.address}>
+          {shortAddress(view.node.address)}
+        </code>
+      </div>
+      <div class="kv">
+        <span>Balance</span>
+        <span>
+          {view.node.accountExists
+            ? `${wattOf(view.node.balance)} WATT`
+            : 'no account yet (send it WATT to open one)'}
+        </span>
+      </div>
+      {view.lastDay && (
+        <div class="kv">
+          <span>Day {view.lastDay.day} uptime</span>
+          <span data-testid="mine-node-uptime">
+            signed {mine?.signed ?? 0} of {view.lastDay.ledgers} ledgers
+          </span>
+        </div>
+      )}
+    </section>
+  )
+}
 
 export const MineScreen = ({ core }: { core: CoreConnection }) => {
   const { rpc } = core

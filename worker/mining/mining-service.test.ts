@@ -260,5 +260,6 @@ test('circle and invite requests are checked before signing; the day boundary pa
     parts.reduce((a, b) => a + b, 0n),
     BigInt(entry.total),
   )
+  assert.deepEqual(v.lastDay, { day: 0, ledgers: 2, validators: [] })
   assert.deepEqual([v.today, v.checkedInToday, v.circle.every((m) => m.inForceToday)], [1, false, true])
 })

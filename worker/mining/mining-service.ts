@@ -12,6 +12,8 @@ import type { AccountKey } from './account-key.ts'
 import { miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
 import {
   buildMiningView,
+  type DayUptime,
+  dayUptime,
   estimateRewards,
   type MiningTxKind,
   type MiningTxView,
@@ -42,6 +44,7 @@ const notReady = (node: Address): MiningView => ({
   balance: '0',
   today: 0,
   ledgerSeq: 0,
+  ledgerDay: 0,
   checkedInToday: false,
   checkInPending: false,
   nextDayAtMs: 0,
@@ -78,6 +81,9 @@ export const createMiningService = (
   let txs: Tracked[] = []
   let lastDownAt = 0
   let estimate: { day: number; seq: number; me: string; at: number; value: bigint | undefined } | undefined
+  // the uptime of the day of the last closed ledger, and of the day before once it is finished
+  let uptime: DayUptime | undefined
+  let lastDay: DayUptime | undefined
   let unsubscribe: (() => void) | undefined
   let queue: Promise<unknown> = Promise.resolve()
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
@@ -121,6 +127,7 @@ export const createMiningService = (
       nowMs: c.now(),
       me,
       node: nodeAddress,
+      lastDay,
       estimate: me || l.genesis().validators.includes(nodeAddress) ? estimateFor(l, me) : undefined,
       txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
     })
@@ -133,6 +140,8 @@ export const createMiningService = (
     )
 
   const onClosed = (e: ClosedLedgerEvent) => {
+    if (uptime && uptime.day < e.header.dayIndex) lastDay = uptime
+    uptime = dayUptime(e.state, e.header.dayIndex)
     if (txs.some((t) => t.state === 'pending')) {
       void deps.key.load().then((me) => {
         txs = txs.map((t) => follow(t, e, me?.address))

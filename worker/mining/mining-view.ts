@@ -60,6 +60,13 @@ export interface NodeRewardsView {
   readonly history: readonly RewardView[]
 }
 
+/** A day's ledger count and each validator's EXTERNALIZE signatures, as its last ledger left them. */
+export interface DayUptime {
+  readonly day: number
+  readonly ledgers: number
+  readonly validators: readonly { readonly account: string; readonly signed: number }[]
+}
+
 export interface MiningView {
   /** False until the ledger service has a ledger. */
   readonly ready: boolean
@@ -70,6 +77,10 @@ export interface MiningView {
   readonly balance: string
   readonly today: number
   readonly ledgerSeq: number
+  /** The day index of the last closed ledger (today's first ledger may not have closed yet). */
+  readonly ledgerDay: number
+  /** The last finished day's uptime figures, as this node saw them. */
+  readonly lastDay?: DayUptime
   readonly checkedInToday: boolean
   readonly checkInPending: boolean
   readonly nextDayAtMs: number
@@ -90,6 +101,19 @@ export interface MiningView {
   readonly feePool: string
   readonly phase1Remaining: string
   readonly txs: readonly MiningTxView[]
+}
+
+const count = (state: LedgerState, key: string): number => Number(getData(state, MODULE, key) ?? 0)
+
+/** `day`'s uptime figures from module data (present until the day is distributed). */
+export const dayUptime = (state: LedgerState, day: number): DayUptime => {
+  const list = keys.signerList(day)
+  const validators = []
+  for (let i = 0; i < count(state, `${list}/#`); i++) {
+    const account = getData(state, MODULE, `${list}/#${i}`) as Address
+    validators.push({ account, signed: count(state, keys.signed(day, account)) })
+  }
+  return { day, ledgers: count(state, keys.ledgers(day)), validators }
 }
 
 const rewardView = (e: RewardHistoryEntry): RewardView => ({
@@ -146,6 +170,7 @@ export interface ViewInput {
   readonly me: Address | undefined
   readonly node: Address
   readonly estimate: bigint | undefined
+  readonly lastDay: DayUptime | undefined
   readonly txs: readonly MiningTxView[]
 }
 
@@ -171,12 +196,14 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     balance: String(acct?.balance ?? 0n),
     today,
     ledgerSeq: state.header.seq,
+    ledgerDay: state.header.dayIndex,
+    ...(i.lastDay ? { lastDay: i.lastDay } : {}),
     checkedInToday: me !== undefined && checkedIn(state, today, me),
     checkInPending: i.txs.some((t) => t.kind === 'checkIn' && t.state === 'pending'),
     nextDayAtMs: config.genesisTimeMs + (today + 1) * config.dayLengthMs,
     dayLengthMs: config.dayLengthMs,
     ...(i.estimate === undefined ? {} : { estimate: String(i.estimate) }),
-    checkInsToday: Number(getData(state, MODULE, `${keys.checkInList(today)}/#`) ?? 0),
+    checkInsToday: count(state, `${keys.checkInList(today)}/#`),
     circle,
     ...(stored ? { circleFrom: stored.from } : {}),
     circleMin: i.params.circleMin,
