@@ -69,6 +69,7 @@ export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
               data-testid="circle-item"
               data-address={a}
               data-active={m?.activeToday ? 'true' : 'false'}
+              data-state={!m ? (draft ? 'draft' : 'sending') : m.inForceToday ? 'today' : 'tomorrow'}
             >
               <span title={m?.activeToday ? 'active today' : 'not active yet today'}>
                 {m?.activeToday ? '🟢' : '⚪'}

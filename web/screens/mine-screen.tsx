@@ -120,7 +120,12 @@ const NodeRewards = ({ view }: { view: MiningView }) => {
       {view.lastDay && (
         <div class="kv">
           <span>Day {view.lastDay.day} uptime</span>
-          <span data-testid="mine-node-uptime">
+          <span
+            data-testid="mine-node-uptime"
+            data-day={view.lastDay.day}
+            data-signed={mine?.signed ?? 0}
+            data-ledgers={view.lastDay.ledgers}
+          >
             signed {mine?.signed ?? 0} of {view.lastDay.ledgers} ledgers
           </span>
         </div>
@@ -152,7 +157,13 @@ export const MineScreen = ({ core }: { core: CoreConnection }) => {
   )
 
   return (
-    <div class="screen">
+    <div
+      class="screen"
+      data-testid="mine-screen"
+      data-fee-pool={view.feePool}
+      data-phase1={view.phase1Remaining}
+      data-ledger-day={view.ledgerDay}
+    >
       <Today
         view={view}
         busy={busy}
