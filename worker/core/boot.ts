@@ -1,6 +1,7 @@
 // Wires the node core with its browser components. The same function runs in a SharedWorker
 // (the normal case) and in a dedicated worker (where SharedWorker does not exist).
-import { createRpcServer } from '../rpc/server.ts'
+import type { RpcAttach } from '../rpc/protocol.ts'
+import { createRpcServer, type RpcServer } from '../rpc/server.ts'
 import { createWebCryptoVerifier, hasWebCryptoEd25519 } from '../crypto/webcrypto-verifier.ts'
 import { fetchBootstrap } from './bootstrap.ts'
 import { createHostBridge } from './host-bridge.ts'
@@ -32,15 +33,28 @@ export const bootCore = async (origin: string) => {
       capabilities: { ed25519: await hasWebCryptoEd25519() },
     },
   )
+  // other roles (proof workers' `compute` ports) go to the services that listen for them; ports
+  // that arrive before the first such listener starts are kept (bounded) and handed to it
+  const early: RpcAttach[] = []
+  const serviceListeners: Array<(a: RpcAttach) => void> = []
   rpc.onAttach((a) => {
     if (a.role === 'host') core.attachHost(a.port)
+    else if (serviceListeners.length > 0) for (const l of serviceListeners) l(a)
+    else if (early.length < 16) early.push(a)
   })
+  const serviceRpc: RpcServer = {
+    ...rpc,
+    onAttach(listener) {
+      serviceListeners.push(listener)
+      for (const a of early.splice(0)) listener(a)
+    },
+  }
   const services = new Map<string, CoreService>()
   const startServices = async () => {
     await core.start()
     const ready = core.ready()
     for (const factory of SERVICES) {
-      const service = factory({ core, rpc, verifier, ...ready, origin, now, services })
+      const service = factory({ core, rpc: serviceRpc, verifier, ...ready, origin, now, services })
       await service.start()
       services.set(service.name, service)
     }

@@ -4,5 +4,6 @@ import { ledgerService } from '../node/ledger-service.ts'
 import type { ServiceFactory } from './service.ts'
 import { walletService } from '../wallet/service.ts'
 import { miningService } from '../mining/service.ts'
+import { storageService } from '../storage/service.ts'
 
-export const SERVICES: ServiceFactory[] = [ledgerService, walletService, miningService]
+export const SERVICES: ServiceFactory[] = [ledgerService, walletService, miningService, storageService]
