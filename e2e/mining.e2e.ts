@@ -1,0 +1,243 @@
+// Daily mining end to end on its own devnet with short days: 4 validators and 3 users A, B, C.
+// Before day D: faucet WATT, accounts for the validators' node keys, circles for A and B. During
+// D: A and B check in with a real press-and-hold, B accepts A's invite, A pays C with a fee; C
+// skips the day. After the boundary every balance moved by exactly what an independent
+// computation in this test expects (inputs built from what the test did, plus the validators'
+// signature counts that only consensus knows), the fee pool was paid out, and C got nothing.
+import { type Browser, expect, type Page, test } from '@playwright/test'
+import type { DayInputs } from '../shared/mining/day-inputs.ts'
+import { computeDayDistribution } from '../shared/mining/distribution.ts'
+import { defaultMiningParams } from '../shared/mining/params.ts'
+import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { closeAll, type TestNode } from './nodes.ts'
+
+const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
+/** Long enough for the day's actions on a slow, shared machine; raise it if D runs out. */
+const DAY_MS = Number(process.env.E2E_MINING_DAY_MS ?? 40_000)
+const MIN_FEE = 100n // the devnet's minimum fee per operation, base units
+const PAY_FEE = 10_000n // 0.001 WATT
+const PAY_TO_C = 20_000_000n // 2 WATT
+
+let devnet: Devnet
+let url: string
+const nodes: TestNode[] = []
+
+test.describe.configure({ timeout: 600_000 })
+
+test.beforeAll(async () => {
+  devnet = await startDevnet({
+    port: PORT,
+    host: '127.0.0.1',
+    network: 'e2e-mining',
+    validators: 0,
+    closeIntervalMs: 1000,
+    dayLengthMs: DAY_MS,
+    staticDir: 'dist',
+    log: () => {},
+  })
+  url = devnet.relay.httpUrl
+})
+
+test.afterAll(async () => {
+  await closeAll(nodes)
+  await devnet?.stop()
+})
+
+const openNode = async (browser: Browser, path: string): Promise<TestNode> => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  await page.goto(path)
+  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
+  const node = { context, page, peerId: '' }
+  nodes.push(node)
+  return node
+}
+
+const attr = async (page: Page, testid: string, name: string): Promise<string> =>
+  (await page.getByTestId(testid).first().getAttribute(name)) ?? ''
+const units = async (page: Page, testid: string, name = 'data-amount') =>
+  BigInt(await attr(page, testid, name))
+
+const tab = async (page: Page, id: 'wallet' | 'mine') => {
+  await page.getByTestId(`tab-${id}`).click()
+  if (id === 'mine') await expect(page.getByTestId('mine-screen')).toBeVisible({ timeout: 60_000 })
+}
+
+const newFundedWallet = async (page: Page): Promise<string> => {
+  await tab(page, 'wallet')
+  await page.getByTestId('wallet-create').click({ timeout: 60_000 })
+  const address = (await page.getByTestId('wallet-address').textContent())!.trim()
+  await page.getByTestId('faucet-request').click()
+  await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 60_000 })
+  return address
+}
+
+const pay = async (page: Page, to: string, amount: string, fee: string) => {
+  await tab(page, 'wallet')
+  await page.getByTestId('send-to').fill(to)
+  await page.getByTestId('send-amount').fill(amount)
+  await page.getByTestId('send-fee').fill(fee)
+  await page.getByTestId('send-submit').click()
+  await expect(page.getByTestId('tx-status')).toContainText(/applied in ledger \d+/, { timeout: 60_000 })
+}
+
+const setCircle = async (page: Page, members: string[]) => {
+  await tab(page, 'mine')
+  for (const m of members) {
+    await page.getByTestId('circle-add-input').fill(m)
+    await page.getByTestId('circle-add-submit').click()
+  }
+  const items = page.getByTestId('circle-list').getByTestId('circle-item')
+  await expect(items).toHaveCount(members.length)
+  for (const m of members)
+    await expect(page.locator(`[data-testid="circle-item"][data-address="${m}"]`)).toHaveAttribute(
+      'data-state',
+      /^(tomorrow|today)$/,
+      { timeout: 60_000 },
+    )
+}
+
+/** A real press-and-hold: trusted pointer events from the browser's input pipeline. */
+const holdToCheckIn = async (page: Page) => {
+  await tab(page, 'mine')
+  const box = (await page.getByTestId('mine-button').boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.waitForTimeout(1900)
+  await page.mouse.up()
+  await expect(page.getByTestId('mine-status')).toHaveText(/^active today/, { timeout: 60_000 })
+}
+
+const waitLedgerDay = async (page: Page, day: number) => {
+  await tab(page, 'mine')
+  await expect(page.getByTestId('mine-screen')).toHaveAttribute('data-ledger-day', String(day), {
+    timeout: DAY_MS * 2,
+  })
+}
+
+test('a mining day: check-ins, circles, an invite and fees, paid out to the unit at the boundary', async ({
+  browser,
+}) => {
+  const genesis = (await (await fetch(`${url}/genesis`)).json()) as {
+    config: { genesisTimeMs: number; dayLengthMs: number }
+  }
+  const { genesisTimeMs } = genesis.config
+  expect(genesis.config.dayLengthMs).toBe(DAY_MS)
+  const dayOf = (t: number) => Math.floor((t - genesisTimeMs) / DAY_MS)
+
+  const validators: TestNode[] = []
+  for (const l of devnet.links) validators.push(await openNode(browser, l))
+  const [a, b, c] = [
+    await openNode(browser, `${url}/`),
+    await openNode(browser, `${url}/`),
+    await openNode(browser, `${url}/`),
+  ]
+  const [A, B, C] = [
+    await newFundedWallet(a!.page),
+    await newFundedWallet(b!.page),
+    await newFundedWallet(c!.page),
+  ]
+  const V = devnet.validatorAddresses
+  for (const v of V) await pay(a!.page, v, '1', '') // node rewards need the node accounts to exist
+  await setCircle(a!.page, [B, C, V[0]!])
+  await setCircle(b!.page, [A, C, V[1]!])
+  for (const v of validators) await tab(v.page, 'mine')
+  await tab(c!.page, 'mine')
+
+  // day D starts fresh: every action below falls inside it
+  const D = dayOf(Date.now()) + 1
+  await waitLedgerDay(a!.page, D)
+  const feePool0 = await units(a!.page, 'mine-screen', 'data-fee-pool')
+  const phase1 = await units(a!.page, 'mine-screen', 'data-phase1')
+
+  await holdToCheckIn(a!.page)
+  await holdToCheckIn(b!.page)
+  await b!.page.getByTestId('invite-accept-input').fill(A)
+  await b!.page.getByTestId('invite-accept-submit').click()
+  await expect(b!.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
+  await pay(a!.page, C, '2', '0.001')
+  await tab(a!.page, 'mine')
+  const feesInD = 3n * MIN_FEE + PAY_FEE // A: check-in, B: check-in + invite; A's payment
+
+  await expect(c!.page.getByTestId('mine-balance')).toHaveAttribute(
+    'data-amount',
+    String(1_000_000_000n + PAY_TO_C),
+  )
+  const before = new Map<string, bigint>()
+  for (const [page, addr] of [
+    [a!.page, A],
+    [b!.page, B],
+    [c!.page, C],
+  ] as const)
+    before.set(addr, await units(page, 'mine-balance'))
+  for (const [i, v] of validators.entries())
+    before.set(V[i]!, await units(v.page, 'mine-node', 'data-balance'))
+  expect(dayOf(Date.now()), `day ${D} ended before its actions were done: raise E2E_MINING_DAY_MS`).toBe(D)
+  expect(await attr(a!.page, 'mine-screen', 'data-ledger-day')).toBe(String(D))
+
+  for (const n of [a!, b!, c!]) await waitLedgerDay(n.page, D + 1)
+  const uptime = []
+  for (const [i, v] of validators.entries()) {
+    await waitLedgerDay(v.page, D + 1)
+    const el = v.page.getByTestId('mine-node-uptime')
+    await expect(el).toHaveAttribute('data-day', String(D))
+    uptime.push({
+      account: V[i]!,
+      signed: Number(await el.getAttribute('data-signed')),
+      ledgers: Number(await el.getAttribute('data-ledgers')),
+    })
+  }
+  const ledgersInDay = uptime[0]!.ledgers
+  expect(uptime.every((u) => u.ledgers === ledgersInDay && u.signed <= ledgersInDay)).toBe(true)
+  expect(ledgersInDay).toBeGreaterThan(DAY_MS / 1000 / 4)
+
+  const inputs: DayInputs = {
+    day: D,
+    checkedIn: [A, B],
+    circles: [
+      { account: A, members: [B, C, V[0]!] },
+      { account: B, members: [A, C, V[1]!] },
+    ],
+    invites: [{ account: B, ambassador: A }],
+    validators: uptime.filter((u) => u.signed > 0).map(({ account, signed }) => ({ account, signed })),
+    ledgersInDay,
+    seeds: V,
+    feePool: feePool0 + feesInD,
+    phase1Remaining: phase1,
+  }
+  const dist = computeDayDistribution(inputs, defaultMiningParams)
+  const expected = new Map(dist.rewards.map((r) => [r.account, r.total]))
+  expect(expected.get(C)).toBeUndefined()
+  expect(dist.rewards.length).toBeGreaterThanOrEqual(2 + 3) // A, B and at least 3 signing validators
+
+  const after = new Map<string, bigint>()
+  for (const [page, addr] of [
+    [a!.page, A],
+    [b!.page, B],
+    [c!.page, C],
+  ] as const)
+    after.set(addr, await units(page, 'mine-balance'))
+  for (const [i, v] of validators.entries())
+    after.set(V[i]!, await units(v.page, 'mine-node', 'data-balance'))
+  const got = Object.fromEntries([...after].map(([k, x]) => [k, String(x - before.get(k)!)]))
+  const want = Object.fromEntries([...after.keys()].map((k) => [k, String(expected.get(k) ?? 0n)]))
+  expect(got).toEqual(want)
+  expect(got[C]).toBe('0') // C skipped the day
+
+  // the fee pool went into the distribution; only the rounding remainder is left
+  const feePoolAfter = await units(a!.page, 'mine-screen', 'data-fee-pool')
+  expect(feePoolAfter).toBe(dist.remainder)
+  expect(dist.remainder).toBeLessThan(BigInt(2 * dist.rewards.length))
+  expect(dist.rewards.reduce((s, r) => s + r.fee, 0n)).toBeGreaterThan(
+    inputs.feePool - BigInt(dist.rewards.length),
+  )
+
+  const itemA = a!.page.getByTestId('reward-history').locator(`[data-testid="reward-item"][data-day="${D}"]`)
+  await expect(itemA).toHaveAttribute('data-amount', String(expected.get(A)))
+  await expect(c!.page.getByTestId('reward-history').getByTestId('reward-item')).toHaveCount(0)
+
+  await a!.page.screenshot({ path: 'e2e/artifacts/mine-phone.png', fullPage: true })
+  await a!.page.setViewportSize({ width: 1280, height: 800 })
+  await a!.page.screenshot({ path: 'e2e/artifacts/mine-desktop.png', fullPage: true })
+})
