@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import type { CoreConnection } from './core-client.ts'
 import { MineScreen } from './screens/mine-screen.tsx'
 import { NodeScreen } from './screens/node-screen.tsx'
+import { StorageScreen } from './screens/storage-screen.tsx'
 import { WalletScreen } from './screens/wallet-screen.tsx'
 import { useSnapshot } from './use-snapshot.ts'
 
@@ -15,6 +16,7 @@ const SCREENS = [
   { id: 'node', label: 'Node', icon: '◉' },
   { id: 'wallet', label: 'Wallet', icon: '◈' },
   { id: 'mine', label: 'Mine', icon: '⚡' },
+  { id: 'storage', label: 'Storage', icon: '▤' },
 ] as const
 type ScreenId = (typeof SCREENS)[number]['id']
 
@@ -33,6 +35,7 @@ export const App = ({ core, hostState }: Props) => {
         {screen === 'node' && <NodeScreen snap={snap} core={core} hostState={hostState} />}
         {screen === 'wallet' && <WalletScreen core={core} />}
         {screen === 'mine' && <MineScreen core={core} />}
+        {screen === 'storage' && <StorageScreen core={core} />}
       </main>
       <nav class="tabbar">
         {SCREENS.map((s) => (

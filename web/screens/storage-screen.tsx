@@ -1,0 +1,193 @@
+// The Storage screen: the space this device offers (GiB) and what is used, storing a local file
+// (its CID shown), getting a file back by CID (verified block by block in the core), the sectors
+// with their state and sealing progress, and the last proof-of-spacetime window. State lives in
+// the core's storage service; persistent storage is asked for here, the only place it exists.
+import { useEffect, useState } from 'preact/hooks'
+import type { StorageView } from '../../worker/storage/storage-view.ts'
+import { formatBytes, GiB, useStorage } from '../components/storage-data.tsx'
+import { StoragePost, StorageSectors } from '../components/storage-sectors.tsx'
+import { describeError } from '../components/wallet-data.tsx'
+import type { CoreConnection } from '../core-client.ts'
+
+/** A store of a large file seals for minutes; the call answers once it is packed. */
+const STORE_TIMEOUT_MS = 15 * 60_000
+
+const Offer = ({ view, onSet }: { view: StorageView; onSet: (gib: string) => void }) => {
+  const [text, setText] = useState(view.offerBytes > 0 ? String(view.offerBytes / GiB) : '')
+  const [persisted, setPersisted] = useState<boolean>()
+  useEffect(() => void navigator.storage?.persisted?.().then(setPersisted), [view.offerBytes])
+  const used = view.offerBytes > 0 ? Math.min(1, view.usedBytes / view.offerBytes) : 0
+  return (
+    <section class="card">
+      <h2>Space offered</h2>
+      <div class="field">
+        <label for="storage-offer">Offer (GiB)</label>
+        <div class="actions">
+          <input
+            id="storage-offer"
+            data-testid="storage-offer"
+            type="number"
+            inputMode="decimal"
+            min="0"
+            step="0.5"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            onChange={(e) => onSet(e.currentTarget.value)}
+          />
+          <button type="button" class="btn" data-testid="storage-offer-save" onClick={() => onSet(text)}>
+            Offer
+          </button>
+        </div>
+      </div>
+      <div class="kv">
+        <span>Used</span>
+        <span data-testid="storage-used">
+          {formatBytes(view.usedBytes)} of {formatBytes(view.offerBytes)}
+        </span>
+      </div>
+      <progress value={used} max={1} style="width:100%;accent-color:var(--accent)" />
+      <div class="kv">
+        <span>Persistent</span>
+        <span class={persisted ? 'success' : 'muted'}>{persisted ? 'yes' : 'not granted'}</span>
+      </div>
+      <div class="kv">
+        <span>Sector size</span>
+        <span>{formatBytes(view.sectorSize)}</span>
+      </div>
+      <div class="kv">
+        <span>Proof workers</span>
+        <span data-testid="storage-workers">
+          {view.compute.workers} · {view.compute.running} running · {view.compute.queued} queued
+        </span>
+      </div>
+    </section>
+  )
+}
+
+const StoreFile = ({ core }: { core: CoreConnection }) => {
+  const [status, setStatus] = useState<{ cid?: string; text: string; error?: boolean }>({ text: '' })
+  const store = async (file: File | undefined) => {
+    if (!file) return
+    setStatus({ text: `storing ${file.name} (${formatBytes(file.size)})…` })
+    try {
+      const r = await core.rpc.call<{ cid: string; size: number }>(
+        'storage.store',
+        { file },
+        STORE_TIMEOUT_MS,
+      )
+      setStatus({ cid: r.cid, text: `stored ${formatBytes(r.size)}; sealing runs below` })
+    } catch (e) {
+      setStatus({ text: describeError(e), error: true })
+    }
+  }
+  return (
+    <section class="card">
+      <h2>Store a file</h2>
+      <input
+        type="file"
+        data-testid="store-file"
+        onChange={(e) => void store(e.currentTarget.files?.[0])}
+        style="max-width:100%"
+      />
+      <p class={status.error ? 'error' : 'muted'} data-testid="store-status">
+        {status.text}
+      </p>
+      {status.cid && (
+        <code class="mono wrap" data-testid="store-cid" style="display:block;text-align:left">
+          {status.cid}
+        </code>
+      )}
+    </section>
+  )
+}
+
+const Retrieve = ({ core, files }: { core: CoreConnection; files: StorageView['files'] }) => {
+  const [cid, setCid] = useState('')
+  const [result, setResult] = useState<{ text: string; url?: string; name?: string; error?: boolean }>({
+    text: '',
+  })
+  useEffect(() => () => result.url && URL.revokeObjectURL(result.url), [result.url])
+  const retrieve = async () => {
+    setResult({ text: 'retrieving…' })
+    try {
+      const r = await core.rpc.call<{ cid: string; size: number; blob: Blob }>(
+        'storage.retrieve',
+        { cid },
+        STORE_TIMEOUT_MS,
+      )
+      const name = files.find((f) => f.cid === r.cid)?.name || r.cid
+      setResult({ text: `verified ${r.size} bytes`, url: URL.createObjectURL(r.blob), name })
+    } catch (e) {
+      setResult({ text: describeError(e), error: true })
+    }
+  }
+  return (
+    <section class="card">
+      <h2>Get a file back</h2>
+      <div class="field">
+        <label for="retrieve-cid">CID</label>
+        <div class="actions">
+          <input
+            id="retrieve-cid"
+            data-testid="retrieve-cid-input"
+            class="mono"
+            value={cid}
+            onInput={(e) => setCid(e.currentTarget.value)}
+            placeholder="bafy…"
+          />
+          <button type="button" class="btn" data-testid="retrieve-submit" onClick={() => void retrieve()}>
+            Get
+          </button>
+        </div>
+      </div>
+      <p class={result.error ? 'error' : 'muted'} data-testid="retrieve-status">
+        {result.text}
+      </p>
+      {result.url && (
+        <a class="btn secondary" data-testid="retrieve-download" href={result.url} download={result.name}>
+          Save {result.name}
+        </a>
+      )}
+      {files.length > 0 && (
+        <ul class="list" data-testid="file-list">
+          {files.map((f) => (
+            <li class="row" key={f.cid} data-testid="file-item">
+              <button type="button" class="btn secondary" onClick={() => setCid(f.cid)}>
+                {f.name || 'file'}
+              </button>
+              <span class="muted">{formatBytes(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+export const StorageScreen = ({ core }: { core: CoreConnection }) => {
+  const [view, setView] = useStorage(core.rpc)
+  const [error, setError] = useState('')
+  if (!view) return <div class="screen muted">Starting storage…</div>
+  const setOffer = async (gib: string) => {
+    const n = Number(gib)
+    if (!(Number.isFinite(n) && n >= 0)) return setError('bad_offer')
+    setError('')
+    // the page alone can ask the browser not to evict what this node stores
+    if (n > 0) await navigator.storage?.persist?.().catch(() => false)
+    try {
+      setView(await core.rpc.call<StorageView>('storage.setOffer', { offerBytes: Math.round(n * GiB) }))
+    } catch (e) {
+      setError(describeError(e))
+    }
+  }
+  return (
+    <div class="screen">
+      <Offer view={view} onSet={(g) => void setOffer(g)} />
+      {error && <p class="error">{error}</p>}
+      <StoreFile core={core} />
+      <StorageSectors sectors={view.sectors} />
+      <StoragePost post={view.post} every={view.windowEveryLedgers} />
+      <Retrieve core={core} files={view.files} />
+    </div>
+  )
+}
