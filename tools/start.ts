@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { toWattError } from '../shared/util/errors.ts'
 import { startDevnet } from './devnet.ts'
 
 const { values } = parseArgs({
@@ -62,6 +63,10 @@ const devnet = await startDevnet({
   dayLengthMs: num('day-length', values['day-length'], 1, 86400 * 365) * 1000,
   staticDir: 'dist',
   log: (line) => console.error(line),
+}).catch((e: unknown) => {
+  const w = toWattError(e)
+  console.error(`npm start: cannot start the devnet (${w.code}): ${w.message ?? ''}`)
+  process.exit(1)
 })
 console.log(`WATT devnet "${values.network}" is up: open ${devnet.relay.httpUrl}`)
 if (Number(values.validators) === 0 || values['no-headless']) {

@@ -16,5 +16,7 @@ startHosting(core, (host) => {
   ;(globalThis as { wattHost?: unknown }).wattHost = host
 })
 addEventListener('pagehide', () => core.rpc.bye())
+// the RPC client, for the diagnostics console and the e2e tests (the same calls the screens make)
+;(globalThis as { wattCore?: unknown }).wattCore = core.rpc
 registerServiceWorker()
 render(<App core={core} hostState={hostState} />, document.getElementById('app')!)

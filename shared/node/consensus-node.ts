@@ -35,6 +35,7 @@ import {
   type Statement,
   sha256Priority,
   signingBytes,
+  statementQuorumSetHash,
   type TimeoutParams,
   type Value,
 } from '../scp/index.ts'
@@ -111,6 +112,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const externalizers = new BoundedMap<number, Map<NodeId, Uint8Array>>(64)
   const qsets = new BoundedMap<string, QuorumSet>(1024)
   const nominatedAt = new BoundedMap<number, number>(64)
+  const nodeQsets = new BoundedMap<NodeId, QuorumSet>(1024)
   const parked = new BoundedMap<string, { env: Envelope; bytes: Uint8Array; missing: string[] }>(256)
   const timers = new Map<string, () => void>()
   const listeners: Array<(e: ClosedEvent) => void> = []
@@ -388,7 +390,10 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     if (checkQuorumSet(m.qset).ok) qsets.set(quorumSetHash(m.qset), m.qset)
     const decoded = decodeEnvelope(m.env, DEFAULT_SCP_LIMITS)
     if (!decoded.ok) return count('envelope_malformed')
-    if (decoded.value.statement.slot > nextSlot()) requestCatchup()
+    const st = decoded.value.statement
+    // remember who trusts whom, for the quorum health view; only a set the statement names
+    if (quorumSetHash(m.qset) === statementQuorumSetHash(st)) nodeQsets.set(st.nodeId, m.qset)
+    if (st.slot > nextSlot()) requestCatchup()
     await deliver(decoded.value, m.env)
   }
 
@@ -466,6 +471,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       scp: scp.stats(),
     }),
     pendingTxs: () => mempool.pending(),
+    /** The latest quorum set each node announced, this node's own included. */
+    knownQuorumSets: (): Map<NodeId, QuorumSet> => new Map([...nodeQsets, [init.nodeId, init.quorumSet]]),
   }
 
   async function admit(bytes: Uint8Array, flood: boolean): Promise<Result<{ txId: string }, WattError>> {

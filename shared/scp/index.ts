@@ -33,6 +33,7 @@ export type {
   Statement,
 } from './statement.ts'
 export { decodeEnvelope, type Envelope, encodeEnvelope, parseEnvelope, signingBytes } from './envelope.ts'
+export { statementQuorumSetHash } from './statement.ts'
 export {
   DEFAULT_TIMEOUTS,
   linearTimeout,

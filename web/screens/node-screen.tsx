@@ -6,6 +6,7 @@ import type { CoreConnection } from '../core-client.ts'
 import { type Capability, type Diagnostics, runDiagnostics } from '../diagnostics.ts'
 import type { LedgerStatusView } from '../../worker/node/ledger-service.ts'
 import { LedgerCard } from './ledger-card.tsx'
+import { QuorumCard } from './quorum-card.tsx'
 
 interface Props {
   snap: NodeSnapshot | undefined
@@ -58,6 +59,7 @@ export const NodeScreen = ({ snap, core, hostState }: Props) => {
       </section>
 
       <LedgerCard ledger={snap?.services.ledger as LedgerStatusView | undefined} />
+      <QuorumCard ledger={snap?.services.ledger as LedgerStatusView | undefined} rpc={core.rpc} />
 
       <section class="card">
         <h2>

@@ -6,7 +6,7 @@ import { type CoreToHost, type HostToCore, isHostToCore } from './host-protocol.
 export interface HostBridgeInit {
   /** Outbound messages kept while no host is attached; the oldest are dropped beyond it. */
   maxQueued?: number
-  /** A host silent for this long is considered gone. */
+  /** A host silent for this long counts as gone for status; its port stays until another host attaches. */
   hostTimeoutMs?: number
   now: () => number
 }
@@ -16,7 +16,7 @@ export interface HostBridge {
   send(msg: Exclude<CoreToHost, { type: 'start' }>): void
   onEvent(listener: (msg: HostToCore) => void): void
   hasHost(): boolean
-  /** Drops a host that stopped answering; call periodically. */
+  /** Re-evaluates whether the host is answering; call periodically. */
   check(): void
   stats(): { queued: number; dropped: number; attaches: number }
 }
@@ -26,6 +26,7 @@ export const createHostBridge = (init: HostBridgeInit): HostBridge => {
   const timeout = init.hostTimeoutMs ?? 4000
   let host: MessagePort | undefined
   let lastAlive = 0
+  let silent = false
   let dropped = 0
   let attaches = 0
   const queue: Array<Exclude<CoreToHost, { type: 'start' }>> = []
@@ -51,11 +52,13 @@ export const createHostBridge = (init: HostBridgeInit): HostBridge => {
       attaches++
       host = port
       lastAlive = init.now()
+      silent = false
       port.onmessage = (e) => {
         if (port !== host) return
         const msg: unknown = e.data
         if (!isHostToCore(msg)) return
         lastAlive = init.now()
+        silent = false
         for (const l of listeners) l(msg)
       }
       post(port, start)
@@ -72,9 +75,12 @@ export const createHostBridge = (init: HostBridgeInit): HostBridge => {
     onEvent(listener) {
       listeners.push(listener)
     },
-    hasHost: () => host !== undefined,
+    // a busy host tab can fall silent for seconds (throttled timers, long tasks): it counts as
+    // gone for status, but its port is kept — the tab still holds the host lock, and only a new
+    // host's attach (after the tab really closed) replaces it
+    hasHost: () => host !== undefined && !silent,
     check() {
-      if (host && init.now() - lastAlive > timeout) detach()
+      if (host && init.now() - lastAlive > timeout) silent = true
     },
     stats: () => ({ queued: queue.length, dropped, attaches }),
   }

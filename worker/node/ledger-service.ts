@@ -3,10 +3,11 @@
 // over the core's gossip, and serves the LedgerNodeApi to the wallet, mining and storage
 // services plus the ledger/quorum RPC methods to the tabs.
 import { cidString } from '../../shared/codec/dag-cbor.ts'
-import { addressOf } from '../../shared/crypto/address.ts'
+import { addressOf, parseAddress } from '../../shared/crypto/address.ts'
 import {
   GENESIS_PREV,
   genesisState,
+  getAccount,
   headerCid,
   type LedgerState,
   stateFromLoaded,
@@ -14,6 +15,7 @@ import {
 import { createConsensusNode, type ConsensusNode, type GossipKind } from '../../shared/node/consensus-node.ts'
 import { genesisFromJson, type GenesisDocument } from '../../shared/node/genesis-document.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
+import { analyzeQuorumHealth, type QuorumHealth } from '../../shared/quorum/health.ts'
 import { checkQuorumSet, type NodeId, type QuorumSet } from '../../shared/scp/index.ts'
 import { utf8 } from '../../shared/util/bytes.ts'
 import { fail } from '../../shared/util/errors.ts'
@@ -23,6 +25,12 @@ import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
 import { loadQuorumSet, saveQuorumSet } from './quorum-config.ts'
 import { createRateLimiter } from './rate-limit.ts'
 
+/** `intersecting` or `at risk: ...`, the text the Node screen shows. */
+export const healthText = (h: QuorumHealth): string =>
+  h.intersecting && !h.atRisk ? 'intersecting' : h.intersecting ? `intersecting; at risk: ${h.atRisk}` : `at risk: ${h.atRisk ?? 'no intersection'}`
+
+const HEALTH_EVERY_MS = 5_000
+
 export interface LedgerStatusView {
   seq: number
   hash: string
@@ -31,6 +39,7 @@ export interface LedgerStatusView {
   role: 'validator' | 'watcher'
   nodeId: string
   quorumSet: QuorumSet
+  quorumHealth: string
   mempool: number
   feePool: string
   counters: Record<string, number>
@@ -127,10 +136,35 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
     node.start()
   }
 
+  let health = { text: 'checking', at: 0 }
+  const analyze = (proposed: QuorumSet) => {
+    const known = node.knownQuorumSets()
+    known.set(nodeId, proposed)
+    return healthText(analyzeQuorumHealth(known))
+  }
+  const currentHealth = () => {
+    if (c.now() - health.at > HEALTH_EVERY_MS) health = { text: analyze(quorumSet), at: c.now() }
+    return health.text
+  }
+
   const status = (): LedgerStatusView | undefined => {
     if (!node) return undefined
     const s = node.status()
-    return { ...s, closeMs: s.lastCloseMs, nodeId, quorumSet, feePool: String(node.current().header.feePool) }
+    return {
+      ...s,
+      closeMs: s.lastCloseMs,
+      nodeId,
+      quorumSet,
+      quorumHealth: currentHealth(),
+      feePool: String(node.current().header.feePool),
+    }
+  }
+
+  const parseProposal = (p: unknown): QuorumSet => {
+    const q = (p as { quorumSet?: QuorumSet })?.quorumSet
+    const checked = q ? checkQuorumSet(q) : undefined
+    if (!q || !checked?.ok) fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
+    return q!
   }
 
   const api: LedgerNodeApi = {
@@ -153,6 +187,19 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       c.rpc.register('ledger.recent', (p) =>
         api.recent(Math.min(50, Number((p as { limit?: number })?.limit ?? 10))),
       )
+      c.rpc.register('ledger.submit', async (p) => {
+        const tx = (p as { tx?: unknown })?.tx
+        if (!(tx instanceof Uint8Array)) fail('malformed', { field: 'tx' })
+        const r = await node.submit(tx as Uint8Array)
+        if (!r.ok) fail(r.error.code, r.error)
+        return r.ok ? r.value : undefined
+      })
+      c.rpc.register('ledger.account', (p) => {
+        const a = parseAddress(String((p as { address?: unknown })?.address ?? ''))
+        if (!a.ok) fail(a.error.code, a.error)
+        const entry = a.ok ? getAccount(node.current(), addressOf(a.value)) : undefined
+        return entry ? { balance: String(entry.balance), seq: String(entry.seq) } : null
+      })
       c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
       c.rpc.register('quorum.set', async (p) => {
         const q = (p as { quorumSet?: QuorumSet })?.quorumSet

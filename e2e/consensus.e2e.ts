@@ -1,0 +1,125 @@
+// SCP with real browsers: four validators (threshold 3) on their own devnet close ledgers with
+// identical hashes, apply a payment sent at one of them everywhere, keep closing with one gone,
+// halt without forking with two gone, and resume when one returns and catches up.
+import { type BrowserContext, expect, type Page, test } from '@playwright/test'
+import { addressOf } from '../shared/crypto/address.ts'
+import { nobleSigner } from '../shared/crypto/noble.ts'
+import { type Amount, encodeTx, type Operation, signTx, watt } from '../shared/ledger/index.ts'
+import { fromHex } from '../shared/util/bytes.ts'
+import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+
+const PORT = Number(process.env.E2E_CONSENSUS_PORT ?? 8396)
+let devnet: DevnetProcess
+const validators: Array<{ context: BrowserContext; page: Page | undefined }> = []
+
+test.describe.configure({ timeout: 420_000 })
+
+test.beforeAll(async () => {
+  devnet = await spawnDevnet([
+    `--port=${PORT}`,
+    '--network=e2e-scp',
+    '--validators=4',
+    '--no-headless',
+    '--close-interval=1',
+  ])
+})
+
+test.afterAll(async () => {
+  for (const v of validators) await v.context.close().catch(() => {})
+  await devnet?.stop()
+})
+
+type Rpc = { call(method: string, params?: unknown): Promise<unknown> }
+const rpc = (page: Page, method: string, params?: unknown) =>
+  page.evaluate(([m, p]) => (globalThis as unknown as { wattCore: Rpc }).wattCore.call(m as string, p), [
+    method,
+    params,
+  ] as const)
+
+const seqOf = async (page: Page) => Number(await page.getByTestId('ledger-seq').textContent())
+const recent = async (page: Page) =>
+  new Map(
+    ((await rpc(page, 'ledger.recent', { limit: 50 })) as Array<{ seq: number; hash: string }>).map((l) => [
+      l.seq,
+      l.hash,
+    ]),
+  )
+
+const live = () => validators.filter((v) => v.page).map((v) => v.page!)
+
+/** Every pair of live validators agrees on every ledger both still list. */
+const expectSameHashes = async () => {
+  const lists = await Promise.all(live().map(recent))
+  for (const a of lists)
+    for (const b of lists)
+      for (const [seq, hash] of a) if (b.has(seq)) expect(b.get(seq), `ledger ${seq}`).toBe(hash)
+}
+
+const expectClosing = async (pages: Page[], by: number, timeout = 60_000) => {
+  const start = await Promise.all(pages.map(seqOf))
+  for (const [i, p] of pages.entries())
+    await expect.poll(() => seqOf(p), { timeout }).toBeGreaterThanOrEqual(start[i]! + by)
+}
+
+test('four browser validators reach consensus, survive one loss, halt safely at two and resume', async ({
+  browser,
+}) => {
+  for (const link of devnet.links) {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(link)
+    validators.push({ context, page })
+  }
+  for (const p of live())
+    await expect(p.getByTestId('node-role')).toHaveText('validator', { timeout: 60_000 })
+  for (const p of live())
+    await expect.poll(() => seqOf(p), { timeout: 240_000, intervals: [2000] }).toBeGreaterThanOrEqual(31)
+  await expectSameHashes()
+  await expect(live()[0]!.getByTestId('quorum-health')).toHaveText(/^intersecting/)
+
+  // a payment submitted at one validator is applied at all of them
+  const genesis = (await (await fetch(`${devnet.url}/genesis`)).json()) as { faucetSecret: string }
+  const faucet = nobleSigner(fromHex(genesis.faucetSecret))
+  const dest = nobleSigner(new Uint8Array(32).fill(42))
+  const tx = await signTx(
+    {
+      network: 'e2e-scp',
+      source: faucet.publicKey,
+      seq: 1n,
+      fee: 100n as Amount,
+      minTimeMs: 0,
+      maxTimeMs: 0,
+      memo: new Uint8Array(0),
+      ops: [{ type: 'createAccount', dest: dest.publicKey, amount: watt(7n) } as Operation],
+    },
+    [faucet],
+  )
+  await rpc(live()[2]!, 'ledger.submit', { tx: encodeTx(tx) })
+  for (const p of live())
+    await expect
+      .poll(() => rpc(p, 'ledger.account', { address: addressOf(dest.publicKey) }), { timeout: 30_000 })
+      .toEqual({ balance: String(watt(7n)), seq: '0' })
+
+  // one validator gone: the other three (a quorum) keep closing
+  await validators[3]!.page!.close()
+  validators[3]!.page = undefined
+  await expectClosing(live(), 5)
+  await expectSameHashes()
+
+  // two gone: no quorum, the remaining two halt without forking
+  await validators[2]!.page!.close()
+  validators[2]!.page = undefined
+  await live()[0]!.waitForTimeout(4000)
+  const halted = await Promise.all(live().map(seqOf))
+  await live()[0]!.waitForTimeout(8000)
+  expect(await Promise.all(live().map(seqOf))).toEqual(halted)
+  await expectSameHashes()
+
+  // one returns (same profile, same key): it catches up and the three close again
+  const back = validators[2]!
+  back.page = await back.context.newPage()
+  await back.page.goto(devnet.url)
+  await expect.poll(() => seqOf(back.page!), { timeout: 90_000 }).toBeGreaterThanOrEqual(Math.max(...halted))
+  await expectClosing(live(), 5, 90_000)
+  await expectSameHashes()
+})

@@ -1,0 +1,54 @@
+// Starts a devnet (tools/start.ts) as its own process, as a user would, and reads its
+// one-time validator links from its output; the relay then never shares an event loop with
+// the test runner.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
+
+export interface DevnetProcess {
+  url: string
+  links: string[]
+  stop(): Promise<void>
+}
+
+export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG): Promise<DevnetProcess> =>
+  new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, ['tools/start.ts', '--no-build', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    const links: string[] = []
+    let url = ''
+    const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 60_000)
+    const onLine = (line: string) => {
+      if (logFile) appendFileSync(logFile, `${line}\n`)
+      const up = /open (http:\/\/\S+)/.exec(line)
+      if (up) url = up[1]!
+      const link = /^\s+(http:\/\/\S+#enroll=\S+)/.exec(line)
+      if (link) links.push(link[1]!)
+    }
+    const feed = (chunk: Buffer) => {
+      out += chunk.toString()
+      const lines = out.split('\n')
+      out = lines.pop() ?? ''
+      for (const l of lines) onLine(l)
+      if (url && links.length > 0 && !/#enroll=/.test(out)) {
+        clearTimeout(timer)
+        setTimeout(
+          () =>
+            resolve({
+              url,
+              links,
+              stop: () =>
+                new Promise<void>((done) => {
+                  child.once('exit', () => done())
+                  child.kill('SIGTERM')
+                }),
+            }),
+          200,
+        )
+      }
+    }
+    child.stdout!.on('data', feed)
+    child.stderr!.on('data', (c: Buffer) => logFile && appendFileSync(logFile, c.toString()))
+    child.once('exit', (code) => reject(new Error(`devnet exited ${code}:\n${out}`)))
+  })
