@@ -8,7 +8,6 @@ export default defineConfig({
   publicDir: 'public',
   build: { outDir: '../dist', emptyOutDir: true, target: 'es2023', sourcemap: true },
   worker: { format: 'es' },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: { fs: { allow: ['..'] } },
   plugins: [
