@@ -92,6 +92,12 @@ const BENCHES: readonly Bench[] = [
       ]
     },
   },
+  {
+    name: 'storage-browser',
+    script: 'bench/browser/storage-worker.ts',
+    limitS: 400,
+    about: 'proof worker in Chromium: import vs SHA-256, sealing vs bound, PoSt, unseal (issue 7)',
+  },
 ]
 
 const runOne = (b: Bench): Promise<{ code: number | null; seconds: number; timedOut: boolean }> =>
