@@ -76,6 +76,12 @@ test('four browser validators reach consensus, survive one loss, halt safely at 
     await expect.poll(() => seqOf(p), { timeout: 240_000, intervals: [2000] }).toBeGreaterThanOrEqual(31)
   await expectSameHashes()
   await expect(live()[0]!.getByTestId('quorum-health')).toHaveText(/^intersecting/)
+  // the editor analyses a proposed quorum set before it is saved: trusting any one node splits
+  const editor = live()[0]!
+  await editor.getByTestId('quorum-edit').click()
+  await editor.getByTestId('quorum-threshold').fill('1')
+  await expect(editor.getByTestId('quorum-proposal-health')).toHaveText(/^at risk/)
+  await editor.getByRole('button', { name: 'Cancel' }).click()
 
   // a payment submitted at one validator is applied at all of them
   const genesis = (await (await fetch(`${devnet.url}/genesis`)).json()) as { faucetSecret: string }

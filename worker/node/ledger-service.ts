@@ -27,7 +27,11 @@ import { createRateLimiter } from './rate-limit.ts'
 
 /** `intersecting` or `at risk: ...`, the text the Node screen shows. */
 export const healthText = (h: QuorumHealth): string =>
-  h.intersecting && !h.atRisk ? 'intersecting' : h.intersecting ? `intersecting; at risk: ${h.atRisk}` : `at risk: ${h.atRisk ?? 'no intersection'}`
+  h.intersecting && !h.atRisk
+    ? 'intersecting'
+    : h.intersecting
+      ? `intersecting; at risk: ${h.atRisk}`
+      : `at risk: ${h.atRisk ?? 'no intersection'}`
 
 const HEALTH_EVERY_MS = 5_000
 
@@ -163,7 +167,8 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
   const parseProposal = (p: unknown): QuorumSet => {
     const q = (p as { quorumSet?: QuorumSet })?.quorumSet
     const checked = q ? checkQuorumSet(q) : undefined
-    if (!q || !checked?.ok) fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
+    if (!q || !checked?.ok)
+      fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
     return q!
   }
 
@@ -201,13 +206,12 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
         return entry ? { balance: String(entry.balance), seq: String(entry.seq) } : null
       })
       c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
+      c.rpc.register('quorum.analyze', (p) => ({ health: analyze(parseProposal(p)) }))
       c.rpc.register('quorum.set', async (p) => {
-        const q = (p as { quorumSet?: QuorumSet })?.quorumSet
-        const checked = q ? checkQuorumSet(q) : undefined
-        if (!q || !checked?.ok)
-          fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
-        await saveQuorumSet(doc.config.networkId, q!)
-        quorumSet = q!
+        const q = parseProposal(p)
+        await saveQuorumSet(doc.config.networkId, q)
+        quorumSet = q
+        health = { text: 'checking', at: 0 }
         const state = node.current()
         node.stop()
         startNode(state)
