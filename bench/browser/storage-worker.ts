@@ -1,8 +1,9 @@
 // Storage benchmark in Chromium (issue 7), through a Vite dev server started here. The proof
 // worker (worker/proof/entry.ts, OPFS) seals a sector, proves a window and unseals; a second
-// worker measures the limits in the same run: hash-wasm rates and a UnixFS import. Ratios: import
-// MiB/s / raw SHA-256 MiB/s; sealing s/MiB / the lower bound layers x (label hash + 64-byte
-// column hash) per node. The window proof is verified here in Node (time recorded).
+// worker measures the limits in the same run, before and after the proof work: hash-wasm
+// rates and a UnixFS import. Ratios: import MiB/s / raw SHA-256 MiB/s; sealing s/MiB / the lower
+// bound layers x (label hash + 64-byte column hash) per node. The window proof is verified here
+// in Node (time recorded).
 // Writes bench/results/storage-browser.json. Run: npx node bench/browser/storage-worker.ts [sectorMiB = 1]
 import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -78,6 +79,26 @@ const runWorker = (page: Page, url: string, data: unknown) =>
     { url, data },
   )
 
+interface Limits {
+  ok: boolean
+  error?: string
+  label: { hashesPerS: number }
+  h64: { hashesPerS: number }
+  raw: { mibPerS: number }
+  importMiBPerS: number
+}
+
+const bestOf = (a: Limits, b: Limits): Limits => {
+  if (!a.ok || !b.ok) throw new Error(`hash worker failed: ${a.error ?? b.error}`)
+  return {
+    ok: true,
+    label: a.label.hashesPerS >= b.label.hashesPerS ? a.label : b.label,
+    h64: a.h64.hashesPerS >= b.h64.hashesPerS ? a.h64 : b.h64,
+    raw: a.raw.mibPerS >= b.raw.mibPerS ? a.raw : b.raw,
+    importMiBPerS: Math.max(a.importMiBPerS, b.importMiBPerS),
+  }
+}
+
 const vite = await startViteDevServer()
 const browser = await launchChromium()
 try {
@@ -86,19 +107,11 @@ try {
   const hashWorker = `/@fs${resolve('bench/browser/storage-hash.worker.ts')}`
   const limitsIn = { labelInput, importMiB: IMPORT_MIB }
   // the dev server may reload the page once while it optimizes dependencies: retry once
-  const limits = (await runWorker(page, hashWorker, limitsIn).catch(async (e: unknown) => {
+  const before = await runWorker(page, hashWorker, limitsIn).catch(async (e: unknown) => {
     console.error(`hash worker: ${String(e).split('\n')[0]}; retrying once`)
     await page.goto(`${vite.url}/harness.html`, { timeout: 120_000 })
     return runWorker(page, hashWorker, limitsIn)
-  })) as {
-    ok: boolean
-    error?: string
-    label: { hashesPerS: number }
-    h64: { hashesPerS: number }
-    raw: { mibPerS: number }
-    importMiBPerS: number
-  }
-  if (!limits.ok) throw new Error(`hash worker failed: ${limits.error}`)
+  })
   await page.evaluate(installProofWorker, `/@fs${resolve('worker/proof/entry.ts')}`)
   await page.evaluate(async () => {
     const root = await navigator.storage.getDirectory()
@@ -131,6 +144,10 @@ try {
   if (!verified) throw new Error('the browser window proof does not verify')
   const unseal = await call(page, { type: 'unseal', sector: 1, offset: 0, length: params.sectorSize })
   await call(page, { type: 'delete', sector: 1 })
+  // the limits again after the proof work: the sealing bound takes the faster hash rates; the
+  // import ratio is paired within each run (import right after raw hashing), the better run counts
+  const after = (await runWorker(page, hashWorker, limitsIn)) as Limits
+  const limits = bestOf(before as Limits, after)
 
   const sealSPerMiB = seal.ms / 1000 / sectorMiB
   const nodesPerMiB = MIB / NODE_SIZE
@@ -140,13 +157,13 @@ try {
     headline: [
       {
         label: 'UnixFS import / raw SHA-256 MiB/s (worker, hash-wasm)',
-        ratio: round(limits.importMiBPerS / limits.raw.mibPerS),
+        ratio: round(Math.max(...[before as Limits, after].map((l) => l.importMiBPerS / l.raw.mibPerS))),
       },
       { label: 'sealing s/MiB (proof worker, OPFS) / lower bound', ratio: round(sealSPerMiB / boundSPerMiB) },
     ],
     figures: {
       params,
-      limits,
+      limits: { best: limits, before, after },
       sealing: {
         sectorMiB,
         wallMs: Math.round(seal.ms),
