@@ -105,12 +105,22 @@ const runOne = (b: Bench): Promise<{ code: number | null; seconds: number; timed
     const t0 = performance.now()
     const child = spawn(process.execPath, [b.script, ...(b.args ?? [])], { stdio: 'inherit', detached: true })
     let timedOut = false
+    const killGroup = () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+    }
     const timer = setTimeout(() => {
       timedOut = true
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      killGroup()
     }, b.limitS * 1000)
+    // the benchmark runs in its own process group (its browsers and servers with it): end it on ^C
+    const onInterrupt = () => {
+      killGroup()
+      process.exit(130)
+    }
+    process.once('SIGINT', onInterrupt)
     child.on('exit', (code) => {
       clearTimeout(timer)
+      process.off('SIGINT', onInterrupt)
       resolve({ code, seconds: Math.round((performance.now() - t0) / 100) / 10, timedOut })
     })
   })
