@@ -7,6 +7,7 @@ import { appendFileSync } from 'node:fs'
 export interface DevnetProcess {
   url: string
   links: string[]
+  validatorAddresses: string[]
   stop(): Promise<void>
 }
 
@@ -17,6 +18,7 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
     })
     let out = ''
     const links: string[] = []
+    let validatorAddresses: string[] = []
     let url = ''
     const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 60_000)
     const onLine = (line: string) => {
@@ -25,19 +27,22 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
       if (up) url = up[1]!
       const link = /^\s+(http:\/\/\S+#enroll=\S+)/.exec(line)
       if (link) links.push(link[1]!)
+      const vs = /^Validators: (.*)$/.exec(line)
+      if (vs) validatorAddresses = vs[1]!.trim().split(/\s+/)
     }
     const feed = (chunk: Buffer) => {
       out += chunk.toString()
       const lines = out.split('\n')
       out = lines.pop() ?? ''
       for (const l of lines) onLine(l)
-      if (url && links.length > 0 && !/#enroll=/.test(out)) {
+      if (url && links.length > 0 && validatorAddresses.length > 0) {
         clearTimeout(timer)
         setTimeout(
           () =>
             resolve({
               url,
               links,
+              validatorAddresses,
               stop: () =>
                 new Promise<void>((done) => {
                   child.once('exit', () => done())

@@ -8,7 +8,7 @@ import { type Browser, expect, type Page, test } from '@playwright/test'
 import type { DayInputs } from '../shared/mining/day-inputs.ts'
 import { computeDayDistribution } from '../shared/mining/distribution.ts'
 import { defaultMiningParams } from '../shared/mining/params.ts'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
 import { closeAll, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
@@ -18,24 +18,22 @@ const MIN_FEE = 100n // the devnet's minimum fee per operation, base units
 const PAY_FEE = 10_000n // 0.001 WATT
 const PAY_TO_C = 20_000_000n // 2 WATT
 
-let devnet: Devnet
+let devnet: DevnetProcess
 let url: string
 const nodes: TestNode[] = []
 
 test.describe.configure({ timeout: 600_000 })
 
 test.beforeAll(async () => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-mining',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: DAY_MS,
-    staticDir: 'dist',
-    log: () => {},
-  })
-  url = devnet.relay.httpUrl
+  devnet = await spawnDevnet([
+    `--port=${PORT}`,
+    '--network=e2e-mining',
+    '--validators=4',
+    '--no-headless',
+    '--close-interval=1',
+    `--day-length=${DAY_MS / 1000}`,
+  ])
+  url = devnet.url
 })
 
 test.afterAll(async () => {

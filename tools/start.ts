@@ -75,8 +75,9 @@ if (Number(values.validators) === 0 || values['no-headless']) {
   )
   for (const link of devnet.links) console.log(`  ${link}`)
 } else if (devnet.browser) {
-  console.log(`${devnet.links.length} headless validator(s) running: ${devnet.validatorAddresses.join(', ')}`)
+  console.log(`${devnet.links.length} headless validator(s) running`)
 }
+console.log(`Validators: ${devnet.validatorAddresses.join(' ')}`)
 
 let stopping = false
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks'
 import type { CoreConnection } from './core-client.ts'
 import { MineScreen } from './screens/mine-screen.tsx'
+import { SimScreen } from './screens/sim-screen.tsx'
 import { NodeScreen } from './screens/node-screen.tsx'
 import { StorageScreen } from './screens/storage-screen.tsx'
 import { WalletScreen } from './screens/wallet-screen.tsx'
@@ -17,6 +18,7 @@ const SCREENS = [
   { id: 'wallet', label: 'Wallet', icon: '◈' },
   { id: 'mine', label: 'Mine', icon: '⚡' },
   { id: 'storage', label: 'Storage', icon: '▤' },
+  { id: 'sim', label: 'Simulate', icon: '◌' },
 ] as const
 type ScreenId = (typeof SCREENS)[number]['id']
 
@@ -36,6 +38,7 @@ export const App = ({ core, hostState }: Props) => {
         {screen === 'wallet' && <WalletScreen core={core} />}
         {screen === 'mine' && <MineScreen core={core} />}
         {screen === 'storage' && <StorageScreen core={core} />}
+        {screen === 'sim' && <SimScreen />}
       </main>
       <nav class="tabbar">
         {SCREENS.map((s) => (
