@@ -11,5 +11,6 @@ test('the Simulate screen runs SCP in a worker and reports agreement', async ({ 
     .toBeGreaterThan(0)
   await expect(page.getByTestId('sim-result')).toContainText('agreed: ', { timeout: 180_000 })
   await expect(page.getByTestId('sim-result')).toContainText('0 forks')
+  expect(Number(await page.getByTestId('sim-ledgers').textContent())).toBeGreaterThanOrEqual(20)
   await page.screenshot({ path: 'e2e/artifacts/sim-phone.png' })
 })

@@ -52,8 +52,10 @@ export const SimScreen = () => {
       if (m.type === 'progress') setProgress(m)
       else {
         setRunning(false)
-        if (m.type === 'done') setDone(m)
-        else setError(m.message)
+        if (m.type === 'done') {
+          setDone(m)
+          setProgress((p) => ({ ...p, ledgers: m.ledgers, messages: m.messages }))
+        } else setError(m.message)
         w.terminate()
       }
     }
@@ -68,7 +70,7 @@ export const SimScreen = () => {
         <h2>Watch consensus</h2>
         <p class="muted">
           A seeded simulation of validators running the real SCP and ledger code under a virtual clock, with
-          messages lost at random. Every validator trusts a two-thirds majority of the others.
+          messages lost at random. The validators form a full-mesh core that trusts itself.
         </p>
         <div class="field">
           <label for="sim-n">Validators: {validators}</label>
