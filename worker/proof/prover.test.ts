@@ -65,7 +65,14 @@ const sealOnce = async (killAt: number[]) => {
   const files = memoryFiles()
   await proverOn(files).call({ type: 'write', sector: 3, offset: 0, bytes: data })
   for (const k of killAt) {
-    await assert.rejects(proverOn(files, k).call({ type: 'seal', sector: 3, params, provider, ticket }))
+    const killed = await proverOn(files, k)
+      .call({ type: 'seal', sector: 3, params, provider, ticket })
+      .then(
+        () => false,
+        () => true,
+      )
+    // a resumed seal may finish before step k: then there is nothing left to interrupt
+    if (!killed) break
     assert.equal(files.store.has(`s3/${FILES.sealed}`), false)
   }
   const p = proverOn(files)
