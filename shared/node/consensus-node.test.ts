@@ -17,7 +17,7 @@ import {
   watt,
 } from '../ledger/index.ts'
 import type { NodeId, QuorumSet } from '../scp/index.ts'
-import { VirtualClock } from '../scp/test-support/virtual-clock.ts'
+import { VirtualClock } from '../scp/test/virtual-clock.ts'
 import { utf8 } from '../util/bytes.ts'
 import { createRng } from '../util/prng.ts'
 import { type ConsensusNode, createConsensusNode, type GossipKind } from './consensus-node.ts'

@@ -13,7 +13,7 @@ import {
   startOnX,
   xValue,
   yValue,
-} from './test-support/scenario.ts'
+} from './test/scenario.ts'
 
 const quorumOthers = (s: Scenario) => s.ids.slice(1, 4)
 

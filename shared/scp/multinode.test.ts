@@ -2,7 +2,7 @@
 // different values for a slot, and must keep externalizing once the network calms down.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { flatQuorum, nodeIds, TestNetwork } from './test-support/network.ts'
+import { flatQuorum, nodeIds, TestNetwork } from './test/network.ts'
 
 const baseSeed = process.env['SEED'] ? Number(process.env['SEED']) : 1
 const SEEDS = Number(process.env['SCP_SEEDS'] ?? 24)

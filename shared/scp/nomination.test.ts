@@ -2,7 +2,7 @@
 // moves to the next round and its leaders), accept by quorum / v-blocking, candidates.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { makeScenario, nominate, xValue, yValue, zValue } from './test-support/scenario.ts'
+import { makeScenario, nominate, xValue, yValue, zValue } from './test/scenario.ts'
 
 test('v0 leads: votes its own value, accepts on a quorum, confirms a candidate and starts balloting', async () => {
   const s = makeScenario(5, 4)

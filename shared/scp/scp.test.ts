@@ -16,7 +16,7 @@ import {
   signed,
   startOnX,
   xValue,
-} from './test-support/scenario.ts'
+} from './test/scenario.ts'
 
 test('bad input is rejected and counted, and the node still externalizes', async () => {
   const s = makeScenario(5, 4)

@@ -20,7 +20,7 @@ export interface SealParams {
 }
 
 export interface PostParams {
-  /** Replica nodes opened per sector per proving window. */
+  /** Replica nodes opened per sector in each proving window */
   readonly challengesPerSector: number
   /** Windows a period summary opens in full. */
   readonly periodSpotChecks: number

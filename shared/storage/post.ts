@@ -29,7 +29,7 @@ export interface SectorReplica extends SectorPublic {
 }
 
 export interface WindowInput {
-  /** Ledger randomness of this window. */
+  /** Ledger randomness of this proving window */
   readonly randomness: Uint8Array
   /** Digest of the previous window's answer (or the period's chain start). */
   readonly prevDigest: Uint8Array
