@@ -2,30 +2,14 @@
 // since the service starts only once the ledger has loaded), and small helpers the Mine
 // components share: WATT amounts from base-unit strings, invite links, short addresses.
 import { useEffect, useState } from 'preact/hooks'
+import { useCoreView } from '../use-core-view.ts'
 import { formatWatt } from '../../shared/ledger/amount.ts'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
 import type { RpcClient } from '../../worker/rpc/client.ts'
 
 export const useMining = (rpc: RpcClient): [MiningView | undefined, () => void] => {
-  const [view, setView] = useState<MiningView>()
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    const off = rpc.on('mining', (v) => setView(v as MiningView))
-    let alive = true
-    const poll = () =>
-      rpc.call<MiningView>('mining.status', undefined, 5000).then(
-        (v) => alive && setView(v),
-        () => {},
-      )
-    void poll()
-    const t = setInterval(poll, 3000)
-    return () => {
-      alive = false
-      off()
-      clearInterval(t)
-    }
-  }, [rpc, tick])
-  return [view, () => setTick((n) => n + 1)]
+  const [view, , refresh] = useCoreView<MiningView>(rpc, 'mining', 'mining.status', 3000)
+  return [view, refresh]
 }
 
 /** WATT from a decimal string of base units. */

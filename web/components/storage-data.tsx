@@ -1,27 +1,11 @@
 // Keeps the Storage screen in step with the core's storage service (`storage` events plus a slow
 // poll, since a tab may miss events while the core restarts) and formats byte counts.
-import { useEffect, useState } from 'preact/hooks'
+import { useCoreView } from '../use-core-view.ts'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
 import type { RpcClient } from '../../worker/rpc/client.ts'
 
 export const useStorage = (rpc: RpcClient): [StorageView | undefined, (v: StorageView) => void] => {
-  const [view, setView] = useState<StorageView>()
-  useEffect(() => {
-    const off = rpc.on('storage', (v) => setView(v as StorageView))
-    let alive = true
-    const poll = () =>
-      rpc.call<StorageView>('storage.view', undefined, 5000).then(
-        (v) => alive && setView(v),
-        () => {},
-      )
-    void poll()
-    const t = setInterval(poll, 3000)
-    return () => {
-      alive = false
-      off()
-      clearInterval(t)
-    }
-  }, [rpc])
+  const [view, setView] = useCoreView<StorageView>(rpc, 'storage', 'storage.view', 3000)
   return [view, setView]
 }
 

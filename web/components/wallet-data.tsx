@@ -1,28 +1,12 @@
 // Keeps the wallet screen in step with the core's wallet service: `wallet` events plus a slow
 // poll (a tab may miss events while the core restarts), and the RPC error shape for messages.
-import { useEffect, useState } from 'preact/hooks'
+import { useCoreView } from '../use-core-view.ts'
 import type { WattError } from '../../shared/util/errors.ts'
 import type { RpcClient } from '../../worker/rpc/client.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 
 export const useWallet = (rpc: RpcClient): [WalletView | undefined, (v: WalletView) => void] => {
-  const [view, setView] = useState<WalletView>()
-  useEffect(() => {
-    const off = rpc.on('wallet', (v) => setView(v as WalletView))
-    let alive = true
-    const poll = () =>
-      rpc.call<WalletView>('wallet.status', undefined, 5000).then(
-        (v) => alive && setView(v),
-        () => {},
-      )
-    void poll()
-    const t = setInterval(poll, 3000)
-    return () => {
-      alive = false
-      off()
-      clearInterval(t)
-    }
-  }, [rpc])
+  const [view, setView] = useCoreView<WalletView>(rpc, 'wallet', 'wallet.status', 3000)
   return [view, setView]
 }
 
