@@ -14,7 +14,7 @@ import { concatBytes, fromHex } from '../shared/util/bytes.ts'
 import { createWebCryptoVerifier } from '../worker/crypto/webcrypto-verifier.ts'
 import { percentile, round, writeResult } from './browser/report.ts'
 
-const SNAPSHOT = '../shared/data/fbas/correct.json'
+const SNAPSHOT = 'shared/quorum/test/fbas/correct.json'
 const STELLAR_CORE_CHECKER_BUDGET_MS = 5000
 const VERIFY_BATCH = 2000
 const cpuMs = () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { runQuorumCli } from './quorum.ts'
 
-const data = (f: string) => fileURLToPath(new URL(`../../shared/data/fbas/${f}`, import.meta.url))
+const data = (f: string) => fileURLToPath(new URL(`../shared/quorum/test/fbas/${f}`, import.meta.url))
 
 test('prints the analysis of correct.json naming nodes by position', () => {
   const r = runQuorumCli([data('correct.json')])

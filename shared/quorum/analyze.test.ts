@@ -10,7 +10,7 @@ import { analyzeFbas, type FbasAnalysis } from './analyze.ts'
 import { buildFbas, type Fbas, type IndexQuorumSet } from './fbas.ts'
 import { fbasFromStellarbeat } from './read.ts'
 
-const DATA = new URL('../../../shared/data/fbas/', import.meta.url)
+const DATA = new URL('./test/fbas/', import.meta.url)
 
 const load = (file: string): Fbas => {
   const r = fbasFromStellarbeat(JSON.parse(readFileSync(new URL(file, DATA), 'utf8')))
