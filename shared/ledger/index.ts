@@ -104,6 +104,8 @@ export {
   type LedgerRecord,
   type LedgerStore,
   type LoadedLedger,
+  type StoredLedger,
   stateFromLoaded,
 } from './store.ts'
+export { type ReplayHooks, type ReplayLedger, replayLedgers } from './replay.ts'
 export { createMemoryLedgerStore } from './memory-store.ts'

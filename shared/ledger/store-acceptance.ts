@@ -6,13 +6,15 @@ import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import { createRng } from '../util/prng.ts'
 import { toWattError } from '../util/errors.ts'
-import { watt } from './amount.ts'
+import { bytesEqual } from '../util/bytes.ts'
+import { type Amount, watt } from './amount.ts'
 import { applyLedger, type ClosedLedger } from './apply.ts'
 import { makeGenesisConfig } from './config.ts'
 import { GENESIS_PREV, genesisState } from './genesis.ts'
 import { coreOperations } from './operations/core.ts'
 import { createProtocol } from './operations/registry.ts'
 import { getAccount } from './state.ts'
+import { type ReplayLedger, replayLedgers } from './replay.ts'
 import { type LedgerRecord, type LedgerStore, stateFromLoaded } from './store.ts'
 import { encodeTx, signTx } from './tx.ts'
 import { checkTxs, makeTxSet } from './tx-set.ts'
@@ -99,7 +101,13 @@ const buildChain = async (): Promise<LedgerRecord[]> => {
     const r = applyLedger(state, set, { closeTimeMs: T0 + (i + 1) * 5000 }, { config, protocol })
     if (!r.ok) throw new Error(r.error.code)
     const l: ClosedLedger = r.value
-    records.push({ header: l.header, txSet: set.set, results: l.results, changes: l.changes })
+    records.push({
+      header: l.header,
+      txSet: set.set,
+      results: l.results,
+      changes: l.changes,
+      signers: [`s${i}`],
+    })
     state = l.state
   }
   return records
@@ -171,6 +179,28 @@ export const ledgerStoreAcceptance = (
       l2?.results.map((r) => r.ok),
       [true, true, true],
     )
+    await s.close()
+  })
+
+  test(`${name}: the stored history replays to the last closed ledger`, async () => {
+    const recs = await records()
+    const s = await filled(recs.length)
+    const history: ReplayLedger[] = []
+    for (let seq = 2; seq <= recs.length; seq++) {
+      const l = await s.ledger(seq)
+      assert.deepEqual(l?.signers, [`s${seq - 2}`], 'close signers are kept')
+      history.push({ header: (await s.header(seq))!, txSet: l!.txSet, signers: l!.signers })
+    }
+    const env = { config, protocol }
+    const hooks = { verifier: nobleVerifier }
+    const r = await replayLedgers(genesisState(config).state, history, env, hooks)
+    const last = (await s.loadLast())!.header
+    assert.ok(r.ok && bytesEqual(r.value.header.stateRoot, last.stateRoot), 'replay reaches the stored root')
+    const tampered = history.map((h, i) =>
+      i === 1 ? { ...h, header: { ...h.header, feePool: 0n as Amount } } : h,
+    )
+    const bad = await replayLedgers(genesisState(config).state, tampered, env, hooks)
+    assert.deepEqual(bad.ok ? undefined : bad.error, { code: 'replay_mismatch', seq: 3, field: 'feePool' })
     await s.close()
   })
 

@@ -17,6 +17,18 @@ export interface LedgerRecord {
   readonly results: readonly TxResult[]
   /** Entries changed by this ledger (all entries for genesis); undefined value = deleted. */
   readonly changes: readonly EntryChange[]
+  /**
+   * The close steps' outside input besides the tx set and close time: the EXTERNALIZE signers
+   * of the agreed value (the mining step credits them). Kept so a replay can recompute the state.
+   */
+  readonly signers?: readonly string[]
+}
+
+/** What a store keeps per retained ledger: enough, with its header, to replay it. */
+export interface StoredLedger {
+  readonly txSet: TxSet
+  readonly results: TxResult[]
+  readonly signers: readonly string[]
 }
 
 export interface LoadedLedger {
@@ -35,8 +47,8 @@ export interface LedgerStore {
   header(seq: number): Promise<LedgerHeader | undefined>
   /** Up to `limit` most recent headers, newest first. */
   recentHeaders(limit: number): Promise<LedgerHeader[]>
-  /** A retained ledger's tx set and results. */
-  ledger(seq: number): Promise<{ txSet: TxSet; results: TxResult[] } | undefined>
+  /** A retained ledger's tx set, results and close signers. */
+  ledger(seq: number): Promise<StoredLedger | undefined>
   close(): Promise<void>
 }
 
@@ -54,7 +66,7 @@ export interface EncodedRecord {
 export const encodeRecord = (l: LedgerRecord): EncodedRecord => ({
   seq: l.header.seq,
   header: encode(l.header),
-  ledger: encode({ txSet: l.txSet, results: l.results }),
+  ledger: encode({ txSet: l.txSet, results: l.results, signers: l.signers ?? [] }),
   entries: l.changes.map((c) => ({ key: c.key, value: c.value === undefined ? undefined : encode(c.value) })),
 })
 
@@ -65,10 +77,11 @@ export const decodeHeaderBytes = (b: Uint8Array): LedgerHeader => {
   return h.value
 }
 
-export const decodeLedgerBytes = (b: Uint8Array): { txSet: TxSet; results: TxResult[] } => {
-  const d = decode<{ txSet: TxSet; results: TxResult[] }>(b)
+export const decodeLedgerBytes = (b: Uint8Array): StoredLedger => {
+  const d = decode<{ txSet: TxSet; results: TxResult[]; signers?: string[] }>(b)
   if (!d.ok) throw new TypeError('corrupt stored ledger')
-  return d.value
+  // records written before signers were kept have none
+  return { ...d.value, signers: d.value.signers ?? [] }
 }
 
 export const decodeEntryBytes = (key: string, b: Uint8Array): EntryChange => {

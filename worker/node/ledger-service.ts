@@ -75,7 +75,15 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
   let storeP: ReturnType<typeof store>
   const nodeId = addressOf(c.identity.signer.publicKey) as string as NodeId
   const limiter = createRateLimiter(200, 400, c.now)
-  const protocol = networkProtocol(holder)
+  // The close signers the mining step read while the ledger being committed was applied: stored
+  // with it, so a replay of the history can recompute its state (docs/ledger.md, Storage).
+  let closeSigners: readonly string[] = []
+  const protocol = networkProtocol({
+    get current() {
+      closeSigners = holder.current
+      return closeSigners
+    },
+  })
 
   const loadState = async (): Promise<LedgerState> => {
     const s = await storeP
@@ -113,11 +121,14 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
         signer: c.identity.signer,
         verifier: c.verifier,
         commit: async (closed, set) => {
+          const signers = closeSigners
+          closeSigners = []
           await (await storeP).commit({
             header: closed.header,
             txSet: set.set,
             results: closed.results,
             changes: closed.changes,
+            signers,
           })
         },
         log: (l) => console.warn(l),
