@@ -155,13 +155,18 @@ export const prepareCandidates = (hint: BallotStatement, all: Iterable<BallotSta
     case 'externalize':
       tops.push(ballot(INFINITE_COUNTER, hint.commit.value))
   }
-  const statements = [...all]
+  // Counters seen per value object: drops most repeats cheaply (equal values from many nodes
+  // are usually one interned object); the sort and the adjacent check below drop the rest.
+  const seen = new Map<Value, Set<number>>()
   const out: Ballot[] = []
   const add = (b: Ballot) => {
-    if (!out.some((x) => compareBallots(x, b) === 0)) out.push(b)
+    const counters = seen.get(b.value) ?? new Set<number>()
+    if (counters.has(b.counter)) return
+    seen.set(b.value, counters.add(b.counter))
+    out.push(b)
   }
-  for (const top of tops) {
-    for (const st of statements) {
+  for (const st of all) {
+    for (const top of tops) {
       if (st.type === 'prepare') {
         if (lessAndCompatible(st.ballot, top)) add(st.ballot)
         if (st.prepared && lessAndCompatible(st.prepared, top)) add(st.prepared)
@@ -174,7 +179,8 @@ export const prepareCandidates = (hint: BallotStatement, all: Iterable<BallotSta
       } else if (compatible(top, st.commit)) add(top)
     }
   }
-  return out.sort((a, b) => compareBallots(b, a))
+  out.sort((a, b) => compareBallots(b, a))
+  return out.filter((b, i) => i === 0 || compareBallots(out[i - 1]!, b) !== 0)
 }
 
 /** Counters where a commit interval for b's value may start or end, ascending. */

@@ -51,9 +51,26 @@ export class BallotProtocol {
   #depth = 0
   #lastGenerated: BallotStatement | null = null
   #lastSent: BallotStatement | null = null
+  /** Bumped whenever `latest` changes: keys the candidate memo. */
+  #version = 0
+  #candidates: { hint: BallotStatement; version: number; list: Ballot[] } | null = null
 
   constructor(slot: Slot) {
     this.#slot = slot
+  }
+
+  #record(st: BallotStatement): void {
+    this.latest.set(st.nodeId, st)
+    this.#version++
+  }
+
+  /** prepareCandidates over the latest statements, computed once per (hint, latest) pair. */
+  #prepareCandidates(hint: BallotStatement): Ballot[] {
+    const m = this.#candidates
+    if (m !== null && m.hint === hint && m.version === this.#version) return m.list
+    const list = prepareCandidates(hint, this.latest.values())
+    this.#candidates = { hint, version: this.#version, list }
+    return list
   }
 
   process(st: BallotStatement, self: boolean): 'valid' | 'invalid' {
@@ -67,13 +84,13 @@ export class BallotProtocol {
     }
     if (this.phase !== 'externalize') {
       if (level === 'maybeValid') this.#slot.fullyValidated = false
-      this.latest.set(st.nodeId, st)
+      this.#record(st)
       this.#advance(st)
       return 'valid'
     }
     // Externalized: only keep statements that agree with the committed value.
     if (this.c === null || !valuesEqual(workingBallot(st).value, this.c.value)) return 'invalid'
-    this.latest.set(st.nodeId, st)
+    this.#record(st)
     return 'valid'
   }
 
@@ -110,7 +127,7 @@ export class BallotProtocol {
         this.h = this.b
         this.c = st.commit
     }
-    this.latest.set(st.nodeId, st)
+    this.#record(st)
     this.#lastGenerated = st
     this.#lastSent = st
   }
@@ -136,7 +153,7 @@ export class BallotProtocol {
 
   #acceptPrepared(hint: BallotStatement): boolean {
     if (this.phase === 'externalize') return false
-    for (const cand of prepareCandidates(hint, this.latest.values())) {
+    for (const cand of this.#prepareCandidates(hint)) {
       if (this.phase === 'confirm') {
         // Only a ballot that can raise p (p ~ c here) is of interest.
         if (this.p === null || !lessAndCompatible(this.p, cand)) continue
@@ -191,7 +208,7 @@ export class BallotProtocol {
 
   #confirmPrepared(hint: BallotStatement): boolean {
     if (this.phase !== 'prepare' || this.p === null) return false
-    const cands = prepareCandidates(hint, this.latest.values())
+    const cands = this.#prepareCandidates(hint)
     const ratified = (b: Ballot) => this.#slot.federatedRatify(this.latest, (st) => acceptsPrepared(b, st))
     let i = 0
     let newH: Ballot | null = null

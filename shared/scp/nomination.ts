@@ -5,13 +5,24 @@ import type { NodeId } from './quorum-set.ts'
 import { normalizeQuorumSet, nodeWeight, quorumSetNodes, UINT64_MAX } from './quorum-utils.ts'
 import type { Slot } from './slot.ts'
 import type { NominateStatement } from './statement.ts'
-import { type Value, ValueSet, valuesEqual } from './values.ts'
+import { compareValues, isStrictlySorted, type Value, ValueSet, valuesEqual } from './values.ts'
 
-/** True when `next` contains `prev` and is strictly larger. */
+/** Whether `next` contains `prev`, and whether it is strictly larger. */
 const grows = (prev: readonly Value[], next: readonly Value[]): { superset: boolean; grew: boolean } => {
+  const grew = next.length > prev.length
+  if (isStrictlySorted(prev) && isStrictlySorted(next)) {
+    // Statements carry sorted lists: one merge pass, no keys.
+    let j = 0
+    for (const v of prev) {
+      while (j < next.length && compareValues(next[j]!, v) < 0) j++
+      if (j === next.length || !valuesEqual(next[j]!, v)) return { superset: false, grew: false }
+      j++
+    }
+    return { superset: true, grew }
+  }
   const set = new ValueSet(next)
   for (const v of prev) if (!set.has(v)) return { superset: false, grew: false }
-  return { superset: true, grew: next.length > prev.length }
+  return { superset: true, grew }
 }
 
 /** A nomination statement is newer when both lists grow monotonically and one strictly. */

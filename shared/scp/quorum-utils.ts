@@ -143,6 +143,10 @@ export const isVBlockingBy = <S>(
  * Transitive quorum test: starting from the nodes whose statement passes `filter`, repeatedly
  * drop nodes whose own quorum set (from `qsetOf`) is not satisfied by those remaining; the
  * remainder is a quorum for us when it satisfies the local set.
+ *
+ * Cost: slice satisfaction is monotone in the member set, so when the filtered nodes do not
+ * even satisfy the local set the answer is false without the fixed point; inside it, each
+ * distinct quorum set object is tested once per round (nodes sharing a set share the verdict).
  */
 export const isQuorum = <S>(
   local: QuorumSet,
@@ -152,17 +156,27 @@ export const isQuorum = <S>(
 ): boolean => {
   let members = new Set<NodeId>()
   for (const [n, s] of latest) if (filter(s)) members.add(n)
+  let has = (n: NodeId) => members.has(n)
+  if (!isQuorumSlice(local, has)) return false
+  const verdicts = new Map<QuorumSet, boolean>()
   for (;;) {
-    const has = (n: NodeId) => members.has(n)
+    verdicts.clear()
     const next = new Set<NodeId>()
     for (const n of members) {
       const q = qsetOf(latest.get(n)!)
-      if (q !== undefined && isQuorumSlice(q, has)) next.add(n)
+      if (q === undefined) continue
+      let v = verdicts.get(q)
+      if (v === undefined) {
+        v = isQuorumSlice(q, has)
+        verdicts.set(q, v)
+      }
+      if (v) next.add(n)
     }
     if (next.size === members.size) break
     members = next
+    has = (n: NodeId) => members.has(n)
   }
-  return isQuorumSlice(local, (n) => members.has(n))
+  return isQuorumSlice(local, has)
 }
 
 /**

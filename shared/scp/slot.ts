@@ -7,7 +7,10 @@ import { Nomination } from './nomination.ts'
 import type { NodeId, QuorumSet } from './quorum-set.ts'
 import { isQuorum, isVBlockingBy, type QuorumSetHash, singletonQuorumSet } from './quorum-utils.ts'
 import { type Statement, statementQuorumSetHash } from './statement.ts'
-import type { Value } from './values.ts'
+import { type Ballot, type Value, valuesEqual } from './values.ts'
+
+/** Distinct values a slot interns (a slot sees a handful; beyond this they pass as they are). */
+const MAX_INTERNED = 64
 
 /** What a slot needs from its SCP instance. */
 export interface SlotEnv {
@@ -27,6 +30,7 @@ export class Slot {
   readonly nomination: Nomination
   readonly ballot: BallotProtocol
   #lastPhase: SlotPhase = 'idle'
+  readonly #interned: Value[] = []
 
   constructor(index: number, env: SlotEnv) {
     this.index = index
@@ -68,7 +72,46 @@ export class Slot {
   }
 
   processEnvelope(st: Statement, self: boolean): 'valid' | 'invalid' {
-    return st.type === 'nominate' ? this.nomination.process(st) : this.ballot.process(st, self)
+    const s = this.#internStatement(st)
+    return s.type === 'nominate' ? this.nomination.process(s) : this.ballot.process(s, self)
+  }
+
+  /**
+   * The slot's one instance of a value equal to `v`. Statements from different nodes carry
+   * equal values as different byte arrays; interning them makes the many value comparisons
+   * of federated voting identity checks (valuesEqual's fast path). Bytes never change.
+   */
+  intern(v: Value): Value {
+    for (const x of this.#interned) if (valuesEqual(x, v)) return x
+    if (this.#interned.length < MAX_INTERNED) this.#interned.push(v)
+    return v
+  }
+
+  #internBallot(b: Ballot): Ballot {
+    const v = this.intern(b.value)
+    return v === b.value ? b : { counter: b.counter, value: v }
+  }
+
+  #internStatement(st: Statement): Statement {
+    switch (st.type) {
+      case 'nominate':
+        return {
+          ...st,
+          votes: st.votes.map((v) => this.intern(v)),
+          accepted: st.accepted.map((v) => this.intern(v)),
+        }
+      case 'prepare':
+        return {
+          ...st,
+          ballot: this.#internBallot(st.ballot),
+          prepared: st.prepared && this.#internBallot(st.prepared),
+          preparedPrime: st.preparedPrime && this.#internBallot(st.preparedPrime),
+        }
+      case 'confirm':
+        return { ...st, ballot: this.#internBallot(st.ballot) }
+      case 'externalize':
+        return { ...st, commit: this.#internBallot(st.commit) }
+    }
   }
 
   nominate(value: Value, previous: Value, timedOut: boolean): boolean {

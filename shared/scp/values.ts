@@ -13,16 +13,17 @@ export interface Ballot {
 /** Counter of the "infinite" ballot used by CONFIRM/EXTERNALIZE reasoning (uint32 max). */
 export const INFINITE_COUNTER = 0xffffffff
 
-export const compareValues = compareBytes
+export const compareValues = (a: Value, b: Value): number => (a === b ? 0 : compareBytes(a, b))
 
 /** A string key for value sets and maps (hex of the bytes). */
 export const valueKey = (v: Value): string => toHex(v)
 
-export const valuesEqual = (a: Value, b: Value): boolean => compareBytes(a, b) === 0
+/** Equal bytes; the same object is the fast path (slots intern the values statements carry). */
+export const valuesEqual = (a: Value, b: Value): boolean => a === b || compareBytes(a, b) === 0
 
 export const compareBallots = (a: Ballot, b: Ballot): number => {
   if (a.counter !== b.counter) return a.counter < b.counter ? -1 : 1
-  return compareBytes(a.value, b.value)
+  return a.value === b.value ? 0 : compareBytes(a.value, b.value)
 }
 
 /** Compares optional ballots; an absent ballot sorts below every present one. */

@@ -21,10 +21,20 @@ export const simSigner = (publicKey: Uint8Array): Signer => ({
   sign: async (m) => simSignature(publicKey, m),
 })
 
-export const simVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean =>
-  publicKey.length === 32 &&
-  signature.length === 64 &&
-  bytesEqual(simSignature(publicKey, message), signature)
+// One broadcast envelope is verified by every receiver with the same key, message and
+// signature objects (SCP memoizes the signing bytes per statement): check it once.
+const verified = new WeakMap<Uint8Array, { publicKey: Uint8Array; message: Uint8Array; ok: boolean }>()
+
+export const simVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean => {
+  const hit = verified.get(signature)
+  if (hit !== undefined && hit.publicKey === publicKey && hit.message === message) return hit.ok
+  const ok =
+    publicKey.length === 32 &&
+    signature.length === 64 &&
+    bytesEqual(simSignature(publicKey, message), signature)
+  verified.set(signature, { publicKey, message, ok })
+  return ok
+}
 
 export const simVerifier: Verifier = {
   verify: async (pk, m, s) => simVerify(pk, m, s),
