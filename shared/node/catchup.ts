@@ -44,3 +44,25 @@ export const verifyArchivedLedger = async (
   if (!isQuorumSlice(local, (n) => signers.has(n))) return bad('no_quorum')
   return ok(value)
 }
+
+/** Durable history: closed ledgers with their EXTERNALIZE proof, kept beyond the memory archive. */
+export interface LedgerHistory {
+  load(seq: number): Promise<ArchivedLedger | undefined>
+  save(l: ArchivedLedger): Promise<void>
+}
+
+/** Consecutive ledgers from `from`, from memory first, else from durable history; stops at a gap. */
+export const collectCatchupBatch = async (
+  from: number,
+  limit: number,
+  memory: (seq: number) => ArchivedLedger | undefined,
+  history: LedgerHistory | undefined,
+): Promise<ArchivedLedger[]> => {
+  const batch: ArchivedLedger[] = []
+  for (let s = Math.max(2, from); s < from + limit; s++) {
+    const a = memory(s) ?? (await history?.load(s).catch(() => undefined))
+    if (!a || a.seq !== s) break
+    batch.push(a)
+  }
+  return batch
+}

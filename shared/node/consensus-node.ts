@@ -28,6 +28,7 @@ import {
   type NodeId,
   type QuorumSet,
   quorumSetHash,
+  quorumSetNodes,
   type Scp,
   type ScpDriver,
   type Envelope,
@@ -42,7 +43,7 @@ import {
 import { utf8 } from '../util/bytes.ts'
 import { ok, type Result, type WattError } from '../util/errors.ts'
 import { BoundedMap } from './bounded-map.ts'
-import { verifyArchivedLedger } from './catchup.ts'
+import { collectCatchupBatch, type LedgerHistory, verifyArchivedLedger } from './catchup.ts'
 import {
   type ArchivedLedger,
   decodeLedgerMessage,
@@ -50,6 +51,8 @@ import {
   encodeMessage,
   MAX_CATCHUP_BATCH,
 } from './messages.ts'
+import { createOwnEnvelopes, type OwnEnvelopeStore } from './own-envelopes.ts'
+import type { ValidatorRequest } from './validator-request.ts'
 import { decodeLedgerValue, encodeLedgerValue, type LedgerValue, unionSigners } from './value.ts'
 
 export type GossipKind = 'tx' | 'scp' | 'ledger'
@@ -64,6 +67,8 @@ export interface ConsensusNodeInit {
   readonly isValidator: boolean
   readonly state: LedgerState
   readonly timeouts?: TimeoutParams
+  /** Closed ledgers kept in memory to answer catch-up (default 512); older ones come from `history`. */
+  readonly archiveLimit?: number
 }
 
 export interface ConsensusNodePorts {
@@ -75,6 +80,12 @@ export interface ConsensusNodePorts {
   /** Persists one closed ledger; the node moves on only once it resolves. */
   commit(closed: ClosedLedger, set: CheckedTxSet): Promise<void>
   log?(line: string): void
+  /** Durable history, to answer catch-up for ledgers beyond the memory archive. */
+  history?: LedgerHistory
+  /** Where this validator's latest own envelopes are kept across restarts. */
+  ownEnvelopes?: OwnEnvelopeStore
+  /** A validator request heard on gossip (shape-checked only; the receiver verifies it). */
+  onValidatorRequest?(r: ValidatorRequest): void
 }
 
 export interface ClosedEvent {
@@ -108,7 +119,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const mempool = createMempool(config)
   const txSets = new BoundedMap<string, CheckedTxSet>(64)
   const pending = new BoundedMap<number, Value>(64) // externalized, waiting for their tx set
-  const archive = new BoundedMap<number, ArchivedLedger>(512)
+  const archive = new BoundedMap<number, ArchivedLedger>(init.archiveLimit ?? 512)
   const externalizers = new BoundedMap<number, Map<NodeId, Uint8Array>>(64)
   const qsets = new BoundedMap<string, QuorumSet>(1024)
   const nominatedAt = new BoundedMap<number, number>(64)
@@ -117,6 +128,9 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const timers = new Map<string, () => void>()
   const listeners: Array<(e: ClosedEvent) => void> = []
   const validators = new Set<string>(config.validators)
+  /** Whose EXTERNALIZE counts as proof here: genesis validators and those this node trusts. */
+  const trusted = quorumSetNodes(init.quorumSet)
+  const own = createOwnEnvelopes(p.ownEnvelopes, () => count('own_envelopes_save_failed'))
   qsets.set(quorumSetHash(init.quorumSet), init.quorumSet)
 
   const nextSlot = () => state.header.seq + 1
@@ -162,7 +176,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   }
 
   const recordExternalize = (nodeId: NodeId, slot: number, bytes: Uint8Array) => {
-    if (!validators.has(nodeId)) return
+    if (!validators.has(nodeId) && !trusted.has(nodeId)) return
     const m = externalizers.get(slot) ?? new Map<NodeId, Uint8Array>()
     externalizers.set(slot, m)
     m.set(nodeId, bytes)
@@ -178,6 +192,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     },
     emit: (envelope) => {
       const bytes = encodeEnvelope(envelope)
+      own.emitted(envelope, bytes)
       if (envelope.statement.type === 'externalize')
         recordExternalize(init.nodeId, envelope.statement.slot, bytes)
       p.publish('scp', encodeMessage({ type: 'envelope', env: bytes, qset: init.quorumSet }))
@@ -250,6 +265,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       externalizes: [...(externalizers.get(slot)?.values() ?? [])],
       qsets: [...qsets.values()].slice(0, 64),
     })
+    const settled = archive.get(slot - 1) // its late EXTERNALIZEs had one close interval to arrive
+    if (settled) p.history?.save(settled).catch(() => count('history_save_failed'))
     mempool.update(state, p.now())
     pending.delete(slot)
     for (const [key, p2] of parked) if (p2.env.statement.slot <= slot) parked.delete(key)
@@ -288,7 +305,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     txSets.set(cidString(set.cid), set)
     p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
     const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)
-    const signers = [...(externalizers.get(slot - 1)?.keys() ?? [])].sort()
+    const signers = [...(externalizers.get(slot - 1)?.keys() ?? [])].filter((n) => validators.has(n)).sort()
     if (!nominatedAt.has(slot)) nominatedAt.set(slot, p.now())
     scp.nominate(
       slot,
@@ -387,6 +404,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       if (set) p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
       return
     }
+    if (m.type === 'validator-req') return p.onValidatorRequest?.(m)
     if (checkQuorumSet(m.qset).ok) qsets.set(quorumSetHash(m.qset), m.qset)
     const decoded = decodeEnvelope(m.env, DEFAULT_SCP_LIMITS)
     if (!decoded.ok) return count('envelope_malformed')
@@ -401,16 +419,11 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     const m = decodeLedgerMessage(bytes)
     if (!m) return count('ledger_malformed')
     if (m.type === 'catchup-req') {
-      const now = p.now()
-      const batch: ArchivedLedger[] = []
-      for (let s = Math.max(2, m.from); s < m.from + Math.min(m.limit, MAX_CATCHUP_BATCH); s++) {
-        const a = archive.get(s)
-        if (!a) break
-        batch.push(a)
-      }
-      if (batch.length === 0 || now - lastCatchupRes < 500) return
-      lastCatchupRes = now
-      p.publish('ledger', encodeMessage({ type: 'catchup-res', ledgers: batch }))
+      if (m.from > state.header.seq || p.now() - lastCatchupRes < 500) return
+      lastCatchupRes = p.now()
+      const limit = Math.min(m.limit, MAX_CATCHUP_BATCH)
+      const batch = await collectCatchupBatch(m.from, limit, (s) => archive.get(s), p.history)
+      if (batch.length > 0) p.publish('ledger', encodeMessage({ type: 'catchup-res', ledgers: batch }))
       return
     }
     for (const l of m.ledgers) {
@@ -436,7 +449,17 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   }
 
   return {
-    start() {
+    /** Restores this validator's own statements of the current slot, if saved, then runs. */
+    async start() {
+      if (init.isValidator) {
+        const saved = await own.load(nextSlot())
+        if (saved.length > 0) {
+          const r = await scp.restore(nextSlot(), saved)
+          counters.restored_envelopes = r.restored
+          for (const e of saved) own.emitted(e, encodeEnvelope(e))
+        }
+      }
+      if (stopped) return
       scheduleNomination()
       requestCatchup()
       if (init.isValidator) p.setTimer(REBROADCAST_MS, rebroadcast)
@@ -466,11 +489,15 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       phase,
       lastCloseMs,
       role: init.isValidator ? ('validator' as const) : ('watcher' as const),
+      /** Nodes whose EXTERNALIZE of the previous ledger this node holds (its quorum's proof). */
+      externalizedBy: [...(externalizers.get(state.header.seq - 1)?.keys() ?? [])].sort(),
       mempool: mempool.size,
       counters: { ...counters },
       scp: scp.stats(),
     }),
     pendingTxs: () => mempool.pending(),
+    /** Resolves once this node's own envelopes written so far are persisted. */
+    persisted: () => own.flushed(),
     /** The latest quorum set each node announced, this node's own included. */
     knownQuorumSets: (): Map<NodeId, QuorumSet> => new Map([...nodeQsets, [init.nodeId, init.quorumSet]]),
   }

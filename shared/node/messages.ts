@@ -3,12 +3,14 @@
 import { decode, encode } from '../codec/dag-cbor.ts'
 import type { TxSet } from '../ledger/index.ts'
 import type { QuorumSet } from '../scp/index.ts'
+import { isValidatorRequestShape, type ValidatorRequest } from './validator-request.ts'
 
 /** On the `scp` topic. */
 export type ScpMessage =
   | { readonly type: 'envelope'; readonly env: Uint8Array; readonly qset: QuorumSet }
   | { readonly type: 'txset'; readonly set: TxSet }
   | { readonly type: 'txset-req'; readonly cid: string }
+  | ValidatorRequest
 
 /** One closed ledger as a catching-up node needs it: enough to re-apply and to check the quorum. */
 export interface ArchivedLedger {
@@ -43,6 +45,7 @@ export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
   if (m.type === 'envelope' && m.env instanceof Uint8Array && isQsetShape(m.qset)) return m as ScpMessage
   if (m.type === 'txset' && isTxSet(m.set)) return m as ScpMessage
   if (m.type === 'txset-req' && typeof m.cid === 'string' && m.cid.length < 100) return m as ScpMessage
+  if (isValidatorRequestShape(m)) return m as unknown as ScpMessage
   return undefined
 }
 
