@@ -1,0 +1,251 @@
+// Crash safety of a node's ledger (issue 3): the one validator of a devnet closes ledgers of
+// payments streamed to it while its browser is closed at seeded random moments, again and again.
+// After each reopen of the same profile the node must be at a consistent closed ledger: the seq
+// and hash it reports are stored, the stored state's root is the last header's, that seq never
+// went back, and replaying the stored history from genesis (every tx set re-checked and
+// re-applied here with the pure shared/ledger code) gives exactly the stored headers; then the
+// node goes on closing. Seed: CRASH_SEED (printed).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, expect, type Page, test } from '@playwright/test'
+import { cidString } from '../shared/codec/dag-cbor.ts'
+import { addressOf } from '../shared/crypto/address.ts'
+import {
+  type Amount,
+  encodeTx,
+  genesisState,
+  headerCid,
+  type Operation,
+  replayLedgers,
+  type ReplayLedger,
+  signTx,
+  stateFromLoaded,
+  watt,
+} from '../shared/ledger/index.ts'
+import { decodeEntryBytes, decodeHeaderBytes, decodeLedgerBytes } from '../shared/ledger/store.ts'
+import { nodeSigner, nodeVerifier } from '../shared/ledger/test/node-ed25519.ts'
+import { genesisFromJson, type GenesisDocument } from '../shared/node/genesis-document.ts'
+import { networkProtocol } from '../shared/node/protocol.ts'
+import { fromHex } from '../shared/util/bytes.ts'
+import { createRng } from '../shared/util/prng.ts'
+import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
+import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+
+const PORT = Number(process.env.E2E_LEDGER_CRASH_PORT ?? 8398)
+const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000_007)
+const CYCLES = Number(process.env.CRASH_CYCLES ?? 10)
+const ACCOUNTS = 60
+
+let devnet: DevnetProcess
+let profile: string
+let context: BrowserContext | undefined
+
+test.describe.configure({ timeout: 420_000 })
+
+test.beforeAll(async () => {
+  devnet = await spawnDevnet([`--port=${PORT}`, '--network=e2e-crash', '--no-headless', '--close-interval=1'])
+  profile = mkdtempSync(join(tmpdir(), 'watt-crash-'))
+})
+
+test.afterAll(async () => {
+  await context?.close().catch(() => {})
+  await devnet?.stop()
+  rmSync(profile, { recursive: true, force: true })
+})
+
+type Rpc = { call(method: string, params?: unknown): Promise<unknown> }
+type Call = readonly [string, unknown]
+/** Runs RPC calls in the page, in order; each gives its result or `{ error: code }`. */
+const rpcAll = (page: Page, calls: readonly Call[]) =>
+  page.evaluate(async (cs) => {
+    const core = (globalThis as unknown as { wattCore: Rpc }).wattCore
+    const out: unknown[] = []
+    for (const [m, p] of cs) {
+      out.push(await core.call(m, p).catch((e: { code?: string }) => ({ error: e?.code ?? String(e) })))
+    }
+    return out
+  }, calls as Call[])
+
+interface Status {
+  seq: number
+  hash: string
+}
+const status = async (page: Page) => (await rpcAll(page, [['ledger.status', null]]))[0] as Status | undefined
+
+/** A persistent context on the test's profile (the node's keys and IndexedDB survive it). */
+const openProfile = async (path: string): Promise<Page> => {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: findChromium(),
+    args: CHROMIUM_ARGS,
+    viewport: { width: 390, height: 844 },
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  await page.goto(path)
+  await expect
+    .poll(async () => (await status(page).catch(() => undefined))?.seq ?? 0, { timeout: 90_000 })
+    .toBeGreaterThan(0)
+  return page
+}
+
+interface Snapshot {
+  last: number
+  headers: [number, string][]
+  ledgers: [number, string][]
+  entries: [string, string][]
+}
+
+/** The node's ledger database read in one readonly IndexedDB transaction, bytes as hex. */
+const readStore = (page: Page, name: string): Promise<Snapshot> =>
+  page.evaluate(async (dbName) => {
+    const req = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((ok, fail) => {
+        r.onsuccess = () => ok(r.result)
+        r.onerror = () => fail(r.error)
+      })
+    const db = await req(indexedDB.open(dbName))
+    const tx = db.transaction(['meta', 'headers', 'ledgers', 'entries'], 'readonly')
+    const all = (s: string) =>
+      Promise.all([req(tx.objectStore(s).getAllKeys()), req(tx.objectStore(s).getAll())])
+    const [last, h, l, e] = await Promise.all([
+      req(tx.objectStore('meta').get('last')),
+      all('headers'),
+      all('ledgers'),
+      all('entries'),
+    ])
+    db.close()
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+    const pairs = <K>([ks, vs]: [IDBValidKey[], Uint8Array[]]) => ks.map((k, i) => [k as K, hex(vs[i]!)])
+    return { last, headers: pairs<number>(h), ledgers: pairs<number>(l), entries: pairs<string>(e) }
+  }, name) as Promise<Snapshot>
+
+/** Checks a reopened node's store; returns its last closed seq and how many payments it holds. */
+const checkStore = async (doc: GenesisDocument, snap: Snapshot, reported: Status) => {
+  const headers = new Map(snap.headers.map(([k, v]) => [k, decodeHeaderBytes(fromHex(v))]))
+  const ledgers = new Map(snap.ledgers.map(([k, v]) => [k, decodeLedgerBytes(fromHex(v))]))
+  const last = headers.get(snap.last)!
+  expect(last, 'the last pointer names a stored header').toBeDefined()
+  expect(snap.last, 'the store holds what the node reports').toBeGreaterThanOrEqual(reported.seq)
+  expect(cidString(headerCid(headers.get(reported.seq)!)), 'reported hash').toBe(reported.hash)
+  const loaded = stateFromLoaded({
+    header: last,
+    entries: snap.entries.map(([k, v]) => decodeEntryBytes(k, fromHex(v))),
+  })
+  expect(loaded.ok, 'stored entries hash to the last header state root').toBe(true)
+  const genesis = genesisState(doc.config).state
+  expect(cidString(headerCid(headers.get(1)!)), 'stored genesis').toBe(cidString(genesis.headerCid))
+  const history: ReplayLedger[] = []
+  let payments = 0
+  for (let seq = 2; seq <= snap.last; seq++) {
+    const l = ledgers.get(seq)
+    expect(l && headers.has(seq), `ledger ${seq} is stored`).toBeTruthy()
+    history.push({ header: headers.get(seq)!, txSet: l!.txSet, signers: l!.signers })
+    payments += l!.results.filter((r) => r.ok).length
+  }
+  const holder = { current: [] as readonly string[] }
+  const env = { config: doc.config, protocol: networkProtocol(holder) }
+  const replay = await replayLedgers(genesis, history, env, {
+    verifier: nodeVerifier,
+    setSigners: (s) => {
+      holder.current = s
+    },
+  })
+  expect(replay.ok ? 'ok' : replay.error, 'replay of the stored history').toBe('ok')
+  if (replay.ok) expect(cidString(replay.value.headerCid)).toBe(cidString(headerCid(last)))
+  return { seq: snap.last, payments }
+}
+
+test('the validator survives being closed at random moments while it applies payments', async () => {
+  console.log(`ledger crash e2e seed ${SEED} (CRASH_SEED=${SEED} reproduces the kill times)`)
+  const rng = createRng(SEED)
+  const doc = genesisFromJson(await (await fetch(`${devnet.url}/genesis`)).json())
+  if (!doc.ok) throw new Error(doc.error.code)
+  const { config } = doc.value
+  const dbName = `watt-ledger-${config.networkId}`
+  const faucet = nodeSigner(doc.value.faucetSecret!)
+  const users = Array.from({ length: ACCOUNTS }, (_, i) => nodeSigner(createRng(SEED + i + 1).bytes(32)))
+  const body = (source: Uint8Array, seq: bigint, ops: Operation[]) => ({
+    network: config.networkId,
+    source: source as never,
+    seq,
+    fee: (config.minFeePerOp * BigInt(ops.length)) as Amount,
+    minTimeMs: 0,
+    maxTimeMs: 0,
+    memo: new Uint8Array(0),
+    ops,
+  })
+
+  let page: Page | undefined = await openProfile(devnet.links[0]!)
+  await expect(page.getByTestId('node-role')).toHaveText('validator', { timeout: 60_000 })
+  const fund = await signTx(
+    body(
+      faucet.publicKey,
+      1n,
+      users.map((u) => ({ type: 'createAccount', dest: u.publicKey, amount: watt(1000n) }) as Operation),
+    ),
+    [faucet],
+  )
+  const [funded] = await rpcAll(page, [['ledger.submit', { tx: encodeTx(fund) }]])
+  expect((funded as { error?: string })?.error).toBeUndefined()
+  const accountCalls = users.map((u) => ['ledger.account', { address: addressOf(u.publicKey) }] as const)
+  await expect
+    .poll(async () => (await rpcAll(page!, accountCalls.slice(-1)))[0], { timeout: 60_000 })
+    .not.toBeNull()
+
+  // the payment stream: every round, one payment from each account at its next seq
+  let streaming = true
+  let submitted = 0
+  const stream = (async () => {
+    const payRng = rng.fork(1)
+    while (streaming) {
+      const p = page
+      try {
+        if (p) {
+          const accounts = (await rpcAll(p, accountCalls)) as ({ seq: string } | null)[]
+          const txs = await Promise.all(
+            users.map(async (u, i) => {
+              const op = { type: 'payment', dest: payRng.pick(users).publicKey, amount: 1000n + BigInt(i) }
+              const tx = await signTx(body(u.publicKey, BigInt(accounts[i]?.seq ?? 0) + 1n, [op]), [u])
+              return ['ledger.submit', { tx: encodeTx(tx) }] as const
+            }),
+          )
+          const r = await rpcAll(p, txs)
+          submitted += r.filter((x) => !(x as { error?: string })?.error).length
+        }
+      } catch {
+        // the page was closed under the call: the next round uses the reopened one
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  })()
+
+  let lastSeen = 0
+  let checked = { seq: 0, payments: 0 }
+  const started = Date.now()
+  for (let cycle = 1; cycle <= CYCLES; cycle++) {
+    const delay = 500 + rng.int(3000)
+    await page.waitForTimeout(delay)
+    lastSeen = (await status(page))?.seq ?? lastSeen
+    page = undefined
+    await context!.close() // the whole browser goes, its worker mid-apply or mid-commit or idle
+    page = await openProfile(devnet.url)
+    const reported = (await status(page))!
+    checked = await checkStore(doc.value, await readStore(page, dbName), reported)
+    expect(checked.seq, 'the last closed ledger never goes back').toBeGreaterThanOrEqual(lastSeen)
+    console.log(
+      `cycle ${cycle}: closed after ${delay} ms at seq >= ${lastSeen}; reopened at ${reported.seq}, ` +
+        `stored ${checked.seq}, replayed ok (${checked.payments} payments so far)`,
+    )
+    await expect
+      .poll(async () => (await status(page!))?.seq ?? 0, { timeout: 60_000 })
+      .toBeGreaterThan(checked.seq)
+  }
+  streaming = false
+  await stream
+  console.log(
+    `${CYCLES} kill cycles in ${Math.round((Date.now() - started) / 1000)} s; ${submitted} payments accepted, ` +
+      `${checked.payments} applied by seq ${checked.seq}`,
+  )
+  expect(checked.payments, 'payments were being applied').toBeGreaterThan(CYCLES * ACCOUNTS)
+})
