@@ -13,11 +13,18 @@ export const DAY_EXPORT_FORMAT = 'watt-day-export/1'
 /** Largest export accepted for replay (characters of JSON). */
 export const MAX_DAY_EXPORT_CHARS = 256 * 1024 * 1024
 
-/** One closed ledger of the day: its sequence, header CID and transactions (encoded as the node stores them). */
+/**
+ * One closed ledger of the day: its sequence, header CID and transactions (encoded as the node
+ * stores them). A real node's export also carries what re-applying the ledger needs: the tx
+ * set's previous header, the close time and the close signers; `txs` are then the hex bytes.
+ */
 export interface DayLedger {
   readonly seq: number
   readonly headerCid: string
   readonly txs: readonly Json[]
+  readonly prevHeader?: string
+  readonly closeTimeMs?: number
+  readonly signers?: readonly string[]
 }
 
 /** The header that closed the day: the first ledger after the boundary, which applies the distribution. */
@@ -39,6 +46,9 @@ export interface DayExport {
   readonly ledgers: readonly DayLedger[]
   readonly distribution: Json
   readonly closingHeader: ClosingHeader
+  /** Node exports: the ledger the day starts from, and the closing ledger's replay material. */
+  readonly start?: { readonly seq: number; readonly cid: string }
+  readonly closingLedger?: DayLedger
 }
 
 export interface DayExportParts {

@@ -1,0 +1,177 @@
+// Day recording for a real node (W24): the node's closed ledgers are watched, and at each day
+// boundary the finished day's DayInputs are captured exactly as the boundary ledger's mining
+// step sees them (that ledger re-applied on the previous state with a read-only capture step
+// in place of the mining step). Only the day's first and closing sequence numbers are kept;
+// the export reads the day's headers, tx sets and close signers back from the ledger store,
+// so memory stays a few records per day. A day whose start the node did not see (it joined or
+// reloaded mid-day) is not recorded.
+import { cidString } from '../codec/dag-cbor.ts'
+import type { Address } from '../crypto/address.ts'
+import { applyLedger, type LedgerEnv } from '../ledger/apply.ts'
+import { headerCid, type LedgerHeader } from '../ledger/header.ts'
+import { createProtocol } from '../ledger/operations/registry.ts'
+import type { LedgerState } from '../ledger/state.ts'
+import type { CheckedTxSet, TxSet } from '../ledger/tx-set.ts'
+import { dayInputsFromLedger } from '../mining/day-close.ts'
+import type { DayInputs } from '../mining/day-inputs.ts'
+import { computeDayDistribution } from '../mining/distribution.ts'
+import type { MiningParams } from '../mining/params.ts'
+import { toHex } from '../util/bytes.ts'
+import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+import { type DayExport, type DayLedger, makeDayExport } from './day-export.ts'
+
+/** Finished days remembered (their inputs are small); older ones are dropped. */
+const KEEP_DAYS = 8
+/** Most ledgers one export reads back (a day at a 1 s close has 86,400). */
+export const MAX_EXPORT_LEDGERS = 100_000
+
+/** A closed ledger as the node reports it. */
+export interface RecordedClose {
+  readonly header: LedgerHeader
+  readonly txSet: CheckedTxSet
+  readonly state: LedgerState
+}
+
+/** A ledger read back from the store for the export. */
+export interface StoredDayLedger {
+  readonly header: LedgerHeader
+  readonly txSet: TxSet
+  readonly signers: readonly string[]
+}
+
+interface DayStart {
+  readonly day: number
+  readonly firstSeq: number
+  readonly start: { readonly seq: number; readonly cid: string }
+}
+
+interface FinishedDay extends DayStart {
+  readonly closingSeq: number
+  readonly inputs: DayInputs
+}
+
+type ExportError = WattError<'sim/day-not-recorded' | 'sim/ledger-not-retained' | 'sim/day-too-long'>
+
+/** One ledger of the export, with what a replay needs: prev header, close time, signers, tx bytes. */
+export const dayLedgerOf = (l: StoredDayLedger, headerCid: string): DayLedger => ({
+  seq: l.header.seq,
+  headerCid,
+  txs: l.txSet.txs.map(toHex),
+  prevHeader: l.txSet.prevHeader.toString(),
+  closeTimeMs: l.header.closeTimeMs,
+  signers: [...l.signers],
+})
+
+export class NodeDayRecorder {
+  readonly #env: LedgerEnv
+  readonly #params: MiningParams
+  readonly #network: string
+  readonly #finished = new Map<number, FinishedDay>()
+  #prev: LedgerState
+  #current: DayStart | undefined
+
+  /** `start` is the node's last closed ledger when recording begins. */
+  constructor(env: LedgerEnv, params: MiningParams, start: LedgerState) {
+    this.#env = env
+    this.#params = params
+    this.#network = env.config.networkId
+    this.#prev = start
+    // From genesis the whole first day is seen; otherwise recording starts at the next boundary.
+    this.#current =
+      start.header.seq === 1
+        ? { day: start.header.dayIndex, firstSeq: 2, start: { seq: 1, cid: cidString(start.headerCid) } }
+        : undefined
+  }
+
+  /** Finished days that can be exported, oldest first. */
+  days(): number[] {
+    return [...this.#finished.keys()]
+  }
+
+  closed(c: RecordedClose): void {
+    const prev = this.#prev
+    this.#prev = c.state
+    if (c.header.seq !== prev.header.seq + 1) {
+      this.#current = undefined // a gap: the day in progress is no longer whole
+      return
+    }
+    if (c.header.dayIndex <= prev.header.dayIndex) return
+    const finished = prev.header.dayIndex
+    if (this.#current?.day === finished) {
+      this.#finished.set(finished, {
+        ...this.#current,
+        closingSeq: c.header.seq,
+        inputs: this.#captureInputs(prev, c, finished),
+      })
+      while (this.#finished.size > KEEP_DAYS) this.#finished.delete(this.#finished.keys().next().value!)
+    }
+    this.#current = {
+      day: c.header.dayIndex,
+      firstSeq: c.header.seq,
+      start: { seq: prev.header.seq, cid: cidString(prev.headerCid) },
+    }
+  }
+
+  /** The boundary ledger re-applied with a capture step where the mining step runs. */
+  #captureInputs(prev: LedgerState, c: RecordedClose, day: number): DayInputs {
+    let inputs: DayInputs | undefined
+    const protocol = createProtocol({
+      operations: [...this.#env.protocol.operations.values()],
+      closeSteps: [
+        {
+          name: 'sim/node-day-capture',
+          run: (d, ctx) => {
+            inputs = dayInputsFromLedger(d, day, ctx.config.validators as readonly Address[])
+          },
+        },
+      ],
+    })
+    const r = applyLedger(
+      prev,
+      c.txSet,
+      { closeTimeMs: c.header.closeTimeMs },
+      { config: this.#env.config, protocol },
+    )
+    if (!r.ok || inputs === undefined) throw new Error('sim: the day boundary ledger did not re-apply')
+    return inputs
+  }
+
+  /** The export of a finished day, reading its ledgers back through `read` (the ledger store). */
+  async exportDay(
+    day: number,
+    read: (seq: number) => Promise<StoredDayLedger | undefined>,
+  ): Promise<Result<DayExport, ExportError>> {
+    const f = this.#finished.get(day)
+    if (f === undefined) return err(wattError('sim/day-not-recorded', { day, recorded: this.days() }))
+    if (f.closingSeq - f.firstSeq > MAX_EXPORT_LEDGERS)
+      return err(wattError('sim/day-too-long', { day, ledgers: f.closingSeq - f.firstSeq }))
+    const ledgers: DayLedger[] = []
+    let closingHeader: LedgerHeader | undefined
+    for (let seq = f.firstSeq; seq <= f.closingSeq; seq++) {
+      const l = await read(seq)
+      if (l === undefined) return err(wattError('sim/ledger-not-retained', { day, seq }))
+      ledgers.push(dayLedgerOf(l, cidString(headerCid(l.header))))
+      closingHeader = l.header
+    }
+    const closing = ledgers.pop()!
+    return ok({
+      ...makeDayExport({
+        network: this.#network,
+        params: this.#params,
+        inputs: f.inputs,
+        ledgers,
+        distribution: computeDayDistribution(f.inputs, this.#params),
+        closingHeader: {
+          seq: closing.seq,
+          cid: closing.headerCid,
+          dayIndex: closingHeader!.dayIndex,
+          closeTimeMs: closingHeader!.closeTimeMs,
+          totalCoins: closingHeader!.totalCoins.toString(),
+          feePool: closingHeader!.feePool.toString(),
+        },
+      }),
+      start: f.start,
+      closingLedger: closing,
+    })
+  }
+}
