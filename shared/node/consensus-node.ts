@@ -52,6 +52,7 @@ import {
   MAX_CATCHUP_BATCH,
 } from './messages.ts'
 import { createOwnEnvelopes, type OwnEnvelopeStore } from './own-envelopes.ts'
+import { createTxRebroadcast } from './tx-rebroadcast.ts'
 import type { ValidatorRequest } from './validator-request.ts'
 import { decodeLedgerValue, encodeLedgerValue, type LedgerValue, unionSigners } from './value.ts'
 
@@ -117,6 +118,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     counters[k] = (counters[k] ?? 0) + 1
   }
   const mempool = createMempool(config)
+  const txFlood = createTxRebroadcast()
   const txSets = new BoundedMap<string, CheckedTxSet>(64)
   const pending = new BoundedMap<number, Value>(64) // externalized, waiting for their tx set
   const archive = new BoundedMap<number, ArchivedLedger>(init.archiveLimit ?? 512)
@@ -268,6 +270,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     const settled = archive.get(slot - 1) // its late EXTERNALIZEs had one close interval to arrive
     if (settled) p.history?.save(settled).catch(() => count('history_save_failed'))
     mempool.update(state, p.now())
+    for (const bytes of txFlood.due(slot, mempool.pending())) p.publish('tx', bytes)
     pending.delete(slot)
     for (const [key, p2] of parked) if (p2.env.statement.slot <= slot) parked.delete(key)
     scp.purgeSlots(slot)
@@ -510,7 +513,10 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       if (added.error.code !== 'duplicate') count(`tx_rejected_${added.error.code}`)
       return added
     }
-    if (flood) p.publish('tx', bytes)
+    if (flood) {
+      p.publish('tx', bytes)
+      txFlood.flooded(c.value.id, state.header.seq)
+    }
     return ok({ txId: c.value.id })
   }
 }
