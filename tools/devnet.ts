@@ -21,6 +21,8 @@ export interface DevnetOptions {
   headless?: boolean
   closeIntervalMs: number
   dayLengthMs: number
+  /** Devnet convenience: the validators admit every valid request to become a validator. */
+  autoAdmit?: boolean
   staticDir: string
   log: (line: string) => void
 }
@@ -65,7 +67,12 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     staticDir: o.staticDir,
     genesis: genesisToJson({ config, quorumSet, faucetSecret }),
     recommendedQuorumSet: quorumSet,
-    enrollments: new Map(tokens.map((t, i) => [t, { privateKey: toHex(privateKeyToProtobuf(keys[i]!)) }])),
+    enrollments: new Map(
+      tokens.map((t, i) => [
+        t,
+        { privateKey: toHex(privateKeyToProtobuf(keys[i]!)), ...(o.autoAdmit ? { autoAdmit: true } : {}) },
+      ]),
+    ),
     log: o.log,
   })
   const links = tokens.map((t) => `${relay.httpUrl}/#enroll=${t}`)

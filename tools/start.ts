@@ -7,6 +7,7 @@
 //   --network NAME       network name (default devnet)
 //   --no-build           serve dist/ as it is
 //   --no-headless        launch no validators, print their one-time links instead
+//   --auto-admit         the validators admit every watcher that asks to validate (devnet only)
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     network: { type: 'string', default: process.env.WATT_NETWORK ?? 'devnet' },
     'no-build': { type: 'boolean', default: false },
     'no-headless': { type: 'boolean', default: false },
+    'auto-admit': { type: 'boolean', default: false },
   },
   strict: true,
 })
@@ -61,6 +63,7 @@ const devnet = await startDevnet({
   headless: !values['no-headless'],
   closeIntervalMs: num('close-interval', values['close-interval'], 0.2, 3600) * 1000,
   dayLengthMs: num('day-length', values['day-length'], 1, 86400 * 365) * 1000,
+  autoAdmit: values['auto-admit'],
   staticDir: 'dist',
   log: (line) => console.error(line),
 }).catch((e: unknown) => {

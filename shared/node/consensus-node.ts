@@ -499,8 +499,14 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       scp: scp.stats(),
     }),
     pendingTxs: () => mempool.pending(),
-    /** Resolves once this node's own envelopes written so far are persisted. */
-    persisted: () => own.flushed(),
+    /** Resolves once no apply is in flight and own envelopes written so far are persisted. */
+    async settled() {
+      for (let seen: Promise<void> | undefined; seen !== applying; ) {
+        seen = applying
+        await seen
+      }
+      await own.flushed()
+    },
     /** The latest quorum set each node announced, this node's own included. */
     knownQuorumSets: (): Map<NodeId, QuorumSet> => new Map([...nodeQsets, [init.nodeId, init.quorumSet]]),
   }

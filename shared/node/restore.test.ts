@@ -37,7 +37,7 @@ test(`a validator reloaded mid-slot resumes from its persisted envelopes (seed $
   const old = net.nodes[0]!
   const ballotOf = () => statementsOf(saved).find((s) => s.type !== 'nominate')
   for (let i = 0; i < 100_000; i++) {
-    await old.persisted()
+    await old.settled()
     const b = ballotOf()
     if (b && b.slot === old.current().header.seq + 1 && (b.type !== 'prepare' || b.prepared)) break
     assert.ok(await net.clock.step(Number.POSITIVE_INFINITY), 'clock ran dry')

@@ -1,10 +1,49 @@
 // The consensus and ledger card of the Node screen: the last closed ledger, this node's role
-// and SCP phase, and its quorum set with its health.
+// and SCP phase; a watcher can ask here to become a validator and follow its request.
+import { useState } from 'preact/hooks'
+import type { WattError } from '../../shared/util/errors.ts'
 import type { LedgerStatusView } from '../../worker/node/ledger-service.ts'
+import type { RpcClient } from '../../worker/rpc/client.ts'
 
 const short = (h: string) => (h.length > 20 ? `${h.slice(0, 10)}…${h.slice(-8)}` : h)
 
-export const LedgerCard = ({ ledger }: { ledger: LedgerStatusView | undefined }) => (
+const REQUEST_TEXT = {
+  requested: 'validating; asked the network to trust this node, waiting for an operator to admit it',
+  admitted: 'validating; trusted by',
+} as const
+
+const ValidatorRequest = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcClient }) => {
+  const [problem, setProblem] = useState<string>()
+  const state = ledger.validatorRequest
+  if (state === 'none' && ledger.role === 'validator') return null
+  const ask = () =>
+    rpc.call('validator.request').then(
+      () => setProblem(undefined),
+      (e: WattError) => setProblem(`request failed: ${e.code ?? String(e)}`),
+    )
+  return (
+    <div class="kv">
+      <span>Validator request</span>
+      {state === 'none' ? (
+        <button
+          type="button"
+          class="btn secondary"
+          data-testid="validator-request"
+          onClick={() => void ask()}
+        >
+          Ask to become a validator
+        </button>
+      ) : (
+        <span data-testid="validator-request-state" data-state={state}>
+          {state === 'admitted' ? `${REQUEST_TEXT.admitted} ${ledger.trustedBy}` : REQUEST_TEXT.requested}
+        </span>
+      )}
+      {problem && <span class="error">{problem}</span>}
+    </div>
+  )
+}
+
+export const LedgerCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: RpcClient }) => (
   <section class="card">
     <h2>Consensus</h2>
     <div class="kv">
@@ -27,6 +66,7 @@ export const LedgerCard = ({ ledger }: { ledger: LedgerStatusView | undefined })
       <span>Role</span>
       <span data-testid="node-role">{ledger?.role ?? 'watcher'}</span>
     </div>
+    {ledger && <ValidatorRequest ledger={ledger} rpc={rpc} />}
     <div class="kv">
       <span>SCP phase</span>
       <span data-testid="scp-phase">{ledger?.phase ?? 'idle'}</span>

@@ -58,7 +58,7 @@ export const NodeScreen = ({ snap, core, hostState }: Props) => {
         </div>
       </section>
 
-      <LedgerCard ledger={snap?.services.ledger as LedgerStatusView | undefined} />
+      <LedgerCard ledger={snap?.services.ledger as LedgerStatusView | undefined} rpc={core.rpc} />
       <QuorumCard ledger={snap?.services.ledger as LedgerStatusView | undefined} rpc={core.rpc} />
 
       <section class="card">

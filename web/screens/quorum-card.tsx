@@ -27,6 +27,42 @@ const fromDraft = (d: Draft): QuorumSet => ({
   innerSets: d.innerSets.trim() ? (JSON.parse(d.innerSets) as QuorumSet[]) : [],
 })
 
+const short = (id: string) => (id.length > 20 ? `${id.slice(0, 10)}…${id.slice(-8)}` : id)
+
+/** Watchers that asked to become validators; admitting one is checked by the quorum analysis. */
+const Requests = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcClient }) => {
+  const [verdict, setVerdict] = useState<string>()
+  if (ledger.validatorRequests.length === 0) return null
+  const admit = (nodeId: string) =>
+    rpc.call('validator.admit', { nodeId }).then(
+      () => setVerdict(undefined),
+      (e: WattError) => setVerdict(`not admitted: ${e.code}${e.health ? ` (${String(e.health)})` : ''}`),
+    )
+  return (
+    <div data-testid="validator-requests">
+      <h3>Asking to validate</h3>
+      <ul class="list">
+        {ledger.validatorRequests.map((r) => (
+          <li key={r.nodeId} class="row" data-testid="validator-request-item" data-node-id={r.nodeId}>
+            <code class="mono" title={r.nodeId}>
+              {short(r.nodeId)}
+            </code>
+            <button
+              type="button"
+              class="btn secondary"
+              data-testid="validator-admit"
+              onClick={() => void admit(r.nodeId)}
+            >
+              Admit
+            </button>
+          </li>
+        ))}
+      </ul>
+      {verdict && <p class="error">{verdict}</p>}
+    </div>
+  )
+}
+
 export const QuorumCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: RpcClient }) => {
   const [draft, setDraft] = useState<Draft>()
   const [verdict, setVerdict] = useState<string>()
@@ -64,6 +100,7 @@ export const QuorumCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefin
       <pre class="mono wrap qset" data-testid="quorum-set">
         {ledger ? JSON.stringify(ledger.quorumSet, null, 1) : ''}
       </pre>
+      {ledger && <Requests ledger={ledger} rpc={rpc} />}
       {!draft && (
         <button
           type="button"

@@ -15,6 +15,7 @@ import {
 import { createConsensusNode, type ConsensusNode, type GossipKind } from '../../shared/node/consensus-node.ts'
 import { genesisFromJson, type GenesisDocument } from '../../shared/node/genesis-document.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
+import { admitToQuorumSet } from '../../shared/node/validator-request.ts'
 import { analyzeQuorumHealth, type QuorumHealth } from '../../shared/quorum/health.ts'
 import { checkQuorumSet, type NodeId, type QuorumSet } from '../../shared/scp/index.ts'
 import { utf8 } from '../../shared/util/bytes.ts'
@@ -22,8 +23,10 @@ import { fail } from '../../shared/util/errors.ts'
 import type { ServiceComponents } from '../core/service.ts'
 import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
-import { loadQuorumSet, saveQuorumSet } from './quorum-config.ts'
+import { openNodeHistory } from './node-history.ts'
+import { loadAutoAdmit, loadQuorumSet, loadRole, saveQuorumSet, saveRole } from './quorum-config.ts'
 import { createRateLimiter } from './rate-limit.ts'
+import { type Admission, createAdmission, type RequestState } from './validator-admission.ts'
 
 /** `intersecting` or `at risk: ...`, the text the Node screen shows. */
 export const healthText = (h: QuorumHealth): string =>
@@ -47,6 +50,13 @@ export interface LedgerStatusView {
   mempool: number
   feePool: string
   counters: Record<string, number>
+  /** Nodes whose EXTERNALIZE of the previous ledger this node holds. */
+  externalizedBy: string[]
+  /** This node's own request to become a validator, and how many nodes trust it so far. */
+  validatorRequest: RequestState
+  trustedBy: number
+  /** Requests from other nodes that this node's operator may admit. */
+  validatorRequests: Array<{ nodeId: string; at: number }>
 }
 
 const fetchGenesis = async (origin: string): Promise<GenesisDocument> => {
@@ -69,6 +79,9 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
   let doc: GenesisDocument
   let node: ConsensusNode
   let quorumSet: QuorumSet
+  let askedToValidate = false
+  let admission: Admission
+  let durable: ReturnType<typeof openNodeHistory>
   const holder = { current: [] as readonly string[] }
   const listeners = new Set<(e: ClosedLedgerEvent) => void>()
   const store = () => openIdbLedgerStore(ledgerDbName(doc.config.networkId))
@@ -99,8 +112,9 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
     return g.state
   }
 
-  const startNode = (state: LedgerState) => {
-    const isValidator = doc.config.validators.includes(nodeId as never)
+  const startNode = async (state: LedgerState) => {
+    const isValidator = askedToValidate || doc.config.validators.includes(nodeId as never)
+    const { history, own } = await durable
     node = createConsensusNode(
       {
         env: { config: doc.config, protocol },
@@ -132,6 +146,9 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
           })
         },
         log: (l) => console.warn(l),
+        history,
+        ownEnvelopes: own,
+        onValidatorRequest: (r) => void admission.onRequest(r),
       },
     )
     node.onClosed((e) => {
@@ -148,7 +165,22 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       c.core.changed()
     })
     c.core.setRole(isValidator ? 'validator' : 'watcher')
-    node.start()
+    await node.start()
+  }
+
+  /** Consensus restarts with the current quorum set and role, from the last committed ledger. */
+  const restartNode = async () => {
+    const old = node
+    old.stop()
+    await old.settled()
+    health = { text: 'checking', at: 0 }
+    await startNode(old.current())
+  }
+
+  const saveQuorum = async (q: QuorumSet) => {
+    await saveQuorumSet(doc.config.networkId, q)
+    quorumSet = q
+    await restartNode()
   }
 
   let health = { text: 'checking', at: 0 }
@@ -172,6 +204,11 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       quorumSet,
       quorumHealth: currentHealth(),
       feePool: String(node.current().header.feePool),
+      ...(({ request, trustedBy, pending }) => ({
+        validatorRequest: request,
+        trustedBy,
+        validatorRequests: pending,
+      }))(admission.view()),
     }
   }
 
@@ -190,8 +227,36 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       if (doc.config.networkId !== c.bootstrap.network)
         fail('wrong_network', { genesis: doc.config.networkId, joined: c.bootstrap.network })
       storeP = store()
-      quorumSet = (await loadQuorumSet(doc.config.networkId)) ?? doc.quorumSet
-      startNode(await loadState())
+      const network = doc.config.networkId
+      quorumSet = (await loadQuorumSet(network)) ?? doc.quorumSet
+      askedToValidate = (await loadRole(network)) === 'validator'
+      durable = openNodeHistory(network, storeP)
+      admission = createAdmission(
+        {
+          network,
+          nodeId,
+          signer: c.identity.signer,
+          verifier: c.verifier,
+          autoAdmit: await loadAutoAdmit(),
+          now: c.now,
+          publishScp: (data) => c.core.publish('scp', data),
+          quorumSet: () => quorumSet,
+          knownQuorumSets: () => node.knownQuorumSets(),
+          analyze,
+          applyQuorumSet: saveQuorum,
+          becomeValidator: async () => {
+            // it keeps the quorum set it followed (the network's), itself included as validator
+            quorumSet = admitToQuorumSet(quorumSet, nodeId)
+            await saveQuorumSet(network, quorumSet)
+            await saveRole(network, 'validator')
+            askedToValidate = true
+            await restartNode()
+          },
+          log: (l) => console.warn(l),
+        },
+        askedToValidate,
+      )
+      await startNode(await loadState())
       for (const kind of ['scp', 'ledger', 'tx'] as GossipKind[]) {
         c.core.onTopic(kind, (data, from) => {
           if (!limiter.allow(from)) return
@@ -219,17 +284,16 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
       c.rpc.register('quorum.analyze', (p) => ({ health: analyze(parseProposal(p)) }))
       c.rpc.register('quorum.set', async (p) => {
-        const q = parseProposal(p)
-        await saveQuorumSet(doc.config.networkId, q)
-        quorumSet = q
-        health = { text: 'checking', at: 0 }
-        const state = node.current()
-        node.stop()
-        startNode(state)
+        await saveQuorum(parseProposal(p))
         return { quorumSet }
       })
+      c.rpc.register('validator.request', async () => ({ request: await admission.request() }))
+      c.rpc.register('validator.admit', async (p) => ({
+        quorumSet: await admission.admit(String((p as { nodeId?: unknown })?.nodeId ?? '') as NodeId),
+      }))
     },
     stop() {
+      admission?.stop()
       node?.stop()
     },
     current() {

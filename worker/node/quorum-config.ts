@@ -1,5 +1,7 @@
-// The node operator's own quorum set choice, kept per network in IndexedDB; without one the
-// node uses the quorum set its network's genesis document recommends.
+// The node operator's own consensus choices, kept in IndexedDB: per network the quorum set
+// (without one the node uses the set its network's genesis document recommends) and the role it
+// asked for (a watcher that asked to validate stays a validator across reloads); per profile the
+// devnet-only auto-admit flag its enrollment link carried.
 import { openDB } from 'idb'
 import type { QuorumSet } from '../../shared/scp/index.ts'
 
@@ -13,20 +15,31 @@ const open = () =>
     },
   })
 
-export const loadQuorumSet = async (network: string): Promise<QuorumSet | undefined> => {
+const load = async <T>(key: string): Promise<T | undefined> => {
   const db = await open()
   try {
-    return (await db.get(STORE, network)) as QuorumSet | undefined
+    return (await db.get(STORE, key)) as T | undefined
   } finally {
     db.close()
   }
 }
 
-export const saveQuorumSet = async (network: string, q: QuorumSet): Promise<void> => {
+const save = async (key: string, value: unknown): Promise<void> => {
   const db = await open()
   try {
-    await db.put(STORE, q, network)
+    await db.put(STORE, value, key)
   } finally {
     db.close()
   }
 }
+
+export const loadQuorumSet = (network: string) => load<QuorumSet>(network)
+export const saveQuorumSet = (network: string, q: QuorumSet) => save(network, q)
+
+/** 'validator' once this node asked to become one on `network`. */
+export const loadRole = (network: string) => load<'validator'>(`role:${network}`)
+export const saveRole = (network: string, role: 'validator') => save(`role:${network}`, role)
+
+/** Devnet convenience: validators enrolled with `--auto-admit` admit every valid request. */
+export const loadAutoAdmit = async () => (await load<boolean>('flag:auto-admit')) === true
+export const saveAutoAdmit = (on: boolean) => save('flag:auto-admit', on)

@@ -130,6 +130,8 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     offline,
     hashes,
     makeNode,
+    /** Gossip from node `from` that no consensus node published (a service's message). */
+    broadcast: deliver,
     run,
     seqs,
     agreeOnEveryLedger,
