@@ -38,7 +38,7 @@ export const App = ({ core, hostState }: Props) => {
         {screen === 'wallet' && <WalletScreen core={core} />}
         {screen === 'mine' && <MineScreen core={core} />}
         {screen === 'storage' && <StorageScreen core={core} />}
-        {screen === 'sim' && <SimScreen />}
+        {screen === 'sim' && <SimScreen rpc={core.rpc} />}
       </main>
       <nav class="tabbar">
         {SCREENS.map((s) => (

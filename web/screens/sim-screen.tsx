@@ -1,6 +1,8 @@
 // Watch SCP at work: runs a small seeded simulation of validators in a worker (the real
 // consensus and ledger code under a virtual clock) and draws the network as ledgers close.
 import { useEffect, useRef, useState } from 'preact/hooks'
+import type { DayExport } from '../../shared/sim/day-export.ts'
+import type { RpcClient } from '../../worker/rpc/client.ts'
 import type { SimEvent } from '../sim/sim-worker.ts'
 
 type Done = Extract<SimEvent, { type: 'done' }>
@@ -28,7 +30,43 @@ const Ring = ({ n, pulse }: { n: number; pulse: number }) => {
   )
 }
 
-export const SimScreen = () => {
+/** Downloads this node's last finished day (W24) as the JSON `npm run sim -- --replay` reads. */
+const DayExportCard = ({ rpc }: { rpc: RpcClient }) => {
+  const [status, setStatus] = useState('')
+  const [busy, setBusy] = useState(false)
+  const exportDay = async () => {
+    setBusy(true)
+    try {
+      const doc = await rpc.call<DayExport>('sim.dayExport', {}, 60_000)
+      const blob = new Blob([JSON.stringify(doc, null, 1)], { type: 'application/json' })
+      const a = document.createElement('a')
+      a.href = URL.createObjectURL(blob)
+      a.download = `watt-day-${doc.network}-${doc.day}.json`
+      a.click()
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+      setStatus(`day ${doc.day}: ${doc.ledgers.length} ledgers, closed by ledger ${doc.closingHeader.seq}`)
+    } catch (e) {
+      setStatus(`no finished day to export yet (${(e as { code?: string }).code ?? String(e)})`)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <section class="card">
+      <h2>Compare with the simulator</h2>
+      <p class="muted">
+        Export this node's last finished day: its inputs, ledgers and distribution. `npm run sim -- --replay
+        FILE` recomputes it with the same code and reports agreement or the first difference.
+      </p>
+      <button type="button" class="btn" data-testid="day-export" disabled={busy} onClick={exportDay}>
+        Export last day
+      </button>
+      {status && <p data-testid="day-export-status">{status}</p>}
+    </section>
+  )
+}
+
+export const SimScreen = ({ rpc }: { rpc?: RpcClient }) => {
   const [validators, setValidators] = useState(7)
   const [drop, setDrop] = useState(5)
   const [progress, setProgress] = useState({ ledgers: 0, messages: 0, virtualMs: 0 })
@@ -121,6 +159,7 @@ export const SimScreen = () => {
         )}
         {error && <p class="error">{error}</p>}
       </section>
+      {rpc && <DayExportCard rpc={rpc} />}
     </div>
   )
 }

@@ -1,0 +1,48 @@
+// The `dayExport` core service (W24, issue 5): records the node's days as its ledgers close
+// (shared/sim/node-day-recorder.ts) and serves `sim.dayExport {day?}`: one finished day as the
+// JSON document `npm run sim -- --replay` and the simulator's replay read. It starts right
+// after the ledger service so a node that starts at genesis sees its whole first day. The
+// day's headers, tx sets and close signers are read back from the ledger's IndexedDB store
+// (its own short-lived connection) when an export is asked for.
+import { defaultMiningParams } from '../../shared/mining/params.ts'
+import { NodeDayRecorder } from '../../shared/sim/node-day-recorder.ts'
+import { fail } from '../../shared/util/errors.ts'
+import type { CoreService, ServiceComponents } from '../core/service.ts'
+import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
+import type { LedgerNodeApi } from './ledger-node-api.ts'
+
+export const dayExportService = (c: ServiceComponents): CoreService => {
+  let unsubscribe: (() => void) | undefined
+
+  const exportDay = async (ledger: LedgerNodeApi, r: NodeDayRecorder, asked: unknown) => {
+    const days = r.days()
+    const day = asked === undefined ? days.at(-1) : Number(asked)
+    if (day === undefined || !Number.isSafeInteger(day))
+      return fail('sim/day-not-recorded', { recorded: days })
+    const store = await openIdbLedgerStore(ledgerDbName(ledger.genesis().networkId))
+    try {
+      const out = await r.exportDay(day, async (seq) => {
+        const [header, stored] = await Promise.all([store.header(seq), store.ledger(seq)])
+        return header && stored ? { header, txSet: stored.txSet, signers: stored.signers } : undefined
+      })
+      return out.ok ? out.value : fail(out.error.code, out.error)
+    } finally {
+      await store.close()
+    }
+  }
+
+  return {
+    name: 'dayExport',
+    async start() {
+      const ledger = c.services.get('ledger') as LedgerNodeApi | undefined
+      if (!ledger) return
+      const r = new NodeDayRecorder(ledger.env(), defaultMiningParams, ledger.current().state)
+      unsubscribe = ledger.onClosed((e) => r.closed({ header: e.header, txSet: e.txSet, state: e.state }))
+      c.rpc.register('sim.days', () => ({ days: r.days() }))
+      c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, (p as { day?: unknown } | undefined)?.day))
+    },
+    stop() {
+      unsubscribe?.()
+    },
+  }
+}
