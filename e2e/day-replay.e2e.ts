@@ -1,0 +1,134 @@
+// W24 end to end: a devnet day exported from a real browser node replays in the simulator's
+// code with identical results. One browser validator on a devnet with short days; during the
+// first day its wallet takes WATT from the faucet and pays the node's own account. After the
+// boundary the Simulate screen's export button downloads the finished day; this process then
+// (1) re-applies every ledger of it from the devnet's genesis with the same ledger code and
+// compares each header CID (state root, balances, pools) up to the closing ledger that pays the
+// distribution, and (2) runs `npm run sim -- --replay FILE`, which recomputes the distribution.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { type Page, expect, test } from '@playwright/test'
+import { nobleVerifier } from '../shared/crypto/noble.ts'
+import { addressOf, parseAddress } from '../shared/crypto/address.ts'
+import { genesisState, getAccount } from '../shared/ledger/index.ts'
+import { genesisFromJson } from '../shared/node/genesis-document.ts'
+import { networkProtocol } from '../shared/node/protocol.ts'
+import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
+import { replayDayLedgers } from '../shared/sim/day-ledgers.ts'
+import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { closeAll, type TestNode } from './nodes.ts'
+
+const PORT = Number(process.env.E2E_DAY_REPLAY_PORT ?? 8395)
+/** Day 0 must hold the wallet's actions; raise it on a slow machine. */
+const DAY_MS = Number(process.env.E2E_DAY_REPLAY_DAY_MS ?? 45_000)
+
+let devnet: DevnetProcess
+const nodes: TestNode[] = []
+
+test.describe.configure({ timeout: 240_000 })
+
+test.beforeAll(async () => {
+  devnet = await spawnDevnet([
+    `--port=${PORT}`,
+    '--network=e2e-day-replay',
+    '--validators=1',
+    '--no-headless',
+    '--close-interval=1',
+    `--day-length=${DAY_MS / 1000}`,
+  ])
+})
+
+test.afterAll(async () => {
+  await closeAll(nodes)
+  await devnet?.stop()
+})
+
+const walletActions = async (page: Page, to: string) => {
+  await page.getByTestId('tab-wallet').click()
+  await page.getByTestId('wallet-create').click({ timeout: 60_000 })
+  await page.getByTestId('faucet-request').click()
+  await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 60_000 })
+  await page.getByTestId('send-to').fill(to)
+  await page.getByTestId('send-amount').fill('3')
+  await page.getByTestId('send-fee').fill('0.001')
+  await page.getByTestId('send-submit').click()
+  await expect(page.getByTestId('tx-status')).toContainText(/applied in ledger \d+/, { timeout: 60_000 })
+  return (await page.getByTestId('wallet-address').textContent())!.trim()
+}
+
+test('a browser node exports its first day; the simulator code replays it identically', async ({
+  browser,
+}) => {
+  const genesisDoc = genesisFromJson(await (await fetch(`${devnet.url}/genesis`)).json())
+  if (!genesisDoc.ok) throw new Error(genesisDoc.error.code)
+  const config = genesisDoc.value.config
+  expect(config.dayLengthMs).toBe(DAY_MS)
+  const dayOf = (t: number) => Math.floor((t - config.genesisTimeMs) / DAY_MS)
+
+  const context = await browser.newContext({ acceptDownloads: true })
+  const page = await context.newPage()
+  nodes.push({ context, page, peerId: '' })
+  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  await page.goto(devnet.links[0]!)
+  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
+
+  const V = devnet.validatorAddresses[0]!
+  const wallet = await walletActions(page, V)
+  expect(dayOf(Date.now()), `day 0 ended before the wallet's actions: raise E2E_DAY_REPLAY_DAY_MS`).toBe(0)
+
+  // After the boundary ledger closes, day 0 is the node's last finished day.
+  await page.getByTestId('tab-sim').click()
+  await page.waitForTimeout(Math.max(0, config.genesisTimeMs + DAY_MS + 3_000 - Date.now()))
+  let status = ''
+  let path = ''
+  await expect(async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 5_000 }),
+      page.getByTestId('day-export').click(),
+    ])
+    mkdirSync('test-results/day-replay', { recursive: true })
+    path = `test-results/day-replay/${download.suggestedFilename()}`
+    await download.saveAs(path)
+    status = (await page.getByTestId('day-export-status').textContent()) ?? ''
+  }).toPass({ timeout: 60_000, intervals: [2_000] })
+  expect(status).toMatch(/^day 0: \d+ ledgers/)
+
+  const text = readFileSync(path, 'utf8')
+  const parsed = parseDayExport(text)
+  if (!parsed.ok) throw new Error(parsed.error.code)
+  const doc = parsed.value.doc
+  expect(doc.day).toBe(0)
+  expect(doc.start?.seq).toBe(1)
+  const txCount = doc.ledgers.reduce((n, l) => n + l.txs.length, 0)
+  expect(txCount, 'the faucet payment and the wallet payment').toBeGreaterThanOrEqual(2)
+
+  // (1) Every ledger re-applied from genesis: identical header CIDs up to the closing one.
+  const holder = { current: [] as readonly string[] }
+  const env = { config, protocol: networkProtocol(holder) }
+  const replay = await replayDayLedgers(doc, genesisState(config).state, {
+    env,
+    verifier: nobleVerifier,
+    setSigners: (s) => {
+      holder.current = s
+    },
+  })
+  expect(replay.agree, replay.agree ? '' : JSON.stringify(replay.difference)).toBe(true)
+  if (!replay.agree) return
+  expect(replay.ledgers).toBe(doc.ledgers.length + 1)
+  expect(replay.finalHash).toBe(doc.closingHeader.cid)
+  // The node's own account got the 3 WATT payment in the replayed state too.
+  const account = (a: string) => {
+    const pk = parseAddress(a)
+    if (!pk.ok) throw new Error(pk.error.code)
+    return getAccount(replay.state, addressOf(pk.value))
+  }
+  expect(account(V)?.balance ?? 0n).toBeGreaterThanOrEqual(30_000_000n)
+  expect(account(wallet)).toBeDefined()
+
+  // (2) The day's distribution recomputed in process and by the CLI: agreement.
+  const day = replayDay(parsed.value)
+  expect(day.agree, JSON.stringify(day)).toBe(true)
+  const cli = spawnSync(process.execPath, ['tools/sim.ts', '--replay', path], { encoding: 'utf8' })
+  expect(cli.status, cli.stderr).toBe(0)
+  expect(JSON.parse(cli.stdout.trim().split('\n').at(-1)!)).toMatchObject({ agree: true, day: 0 })
+})
