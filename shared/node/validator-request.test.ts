@@ -8,6 +8,7 @@ import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import type { NodeId, QuorumSet } from '../scp/index.ts'
 import { encodeMessage } from './messages.ts'
+import type { SavedEnvelopes } from './own-envelopes.ts'
 import { createTestNet } from './test/net.ts'
 import {
   admitToQuorumSet,
@@ -79,6 +80,8 @@ test(`a watcher that asks is admitted by auto-admitting validators and then vote
   const newcomer = nobleSigner(net.rng.bytes(32))
   const newId = idOf(newcomer)
   const qsets: QuorumSet[] = []
+  // each validator keeps its own envelopes across the restart an admission causes, as in the browser
+  const saved: Array<SavedEnvelopes | undefined> = []
   const startValidator = async (i: number, quorumSet: QuorumSet) => {
     qsets[i] = quorumSet
     const book = createRequestBook('test', nobleVerifier, () => net.clock.now)
@@ -89,6 +92,12 @@ test(`a watcher that asks is admitted by auto-admitting validators and then vote
       quorumSet,
       ...(old ? { state: old.current() } : {}),
       ports: {
+        ownEnvelopes: {
+          load: async () => saved[i],
+          save: async (e) => {
+            saved[i] = e
+          },
+        },
         onValidatorRequest: async (r: ValidatorRequest) => {
           if ((await book.receive(r, new Set(quorumSet.validators))) === 'kept')
             net.clock.schedule(0, () => startValidator(i, admitToQuorumSet(quorumSet, r.nodeId)))
