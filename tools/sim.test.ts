@@ -43,6 +43,8 @@ test('flags become scenario options', () => {
   assert.equal(search, 5)
   assert.throws(() => scenarioFromArgs(['--drop', '2']))
   assert.throws(() => scenarioFromArgs(['--topology', 'star']))
+  assert.throws(() => scenarioFromArgs(['--genesis', 'g.json']), /goes with --replay/)
+  assert.equal(scenarioFromArgs(['--replay', 'd.json', '--genesis', 'g.json']).genesis, 'g.json')
 })
 
 test('a run ends with one JSON line', () => {

@@ -4,7 +4,7 @@
 //     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000] [--search N]
 //     [--mutation quorum-threshold-minus-one]  (test-only: proves the checkers catch a broken quorum check)
 //   npm run sim -- --days 1 --day-length 10 --accounts 20 --export DAY.json   (writes the last finished day)
-//   npm run sim -- --replay DAY.json
+//   npm run sim -- --replay DAY.json [--genesis GENESIS.json]   (a node's first day: its ledgers re-applied too)
 // Prints a progress line on stderr and ends with one JSON line on stdout; exits 1 on a violated
 // invariant (printing the seed and the first violation) and 2 on bad arguments.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { BYZANTINE_KINDS, type ByzantineKind } from '../shared/sim/byzantine.ts'
 import { describeViolation } from '../shared/sim/checkers.ts'
 import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
+import { replayFirstDay } from '../shared/sim/day-ledgers.ts'
 import {
   DEFAULT_SCENARIO,
   type ScenarioOptions,
@@ -42,6 +43,7 @@ const OPTIONS = {
   'no-mining': { type: 'boolean' },
   search: { type: 'string' },
   replay: { type: 'string' },
+  genesis: { type: 'string' },
   quiet: { type: 'boolean' },
   mutation: { type: 'string' },
   export: { type: 'string' },
@@ -65,7 +67,14 @@ const int = (v: string | undefined, name: string, def: number, min = 0, max = 1e
 /** Turns command-line flags into scenario options (fractions become ppm, seconds ms). */
 export const scenarioFromArgs = (
   argv: readonly string[],
-): { options: ScenarioOptions; search: number; replay?: string; export?: string; quiet: boolean } => {
+): {
+  options: ScenarioOptions
+  search: number
+  replay?: string
+  genesis?: string
+  export?: string
+  quiet: boolean
+} => {
   const { values: v } = parseArgs({
     args: [...argv],
     options: OPTIONS,
@@ -124,7 +133,10 @@ export const scenarioFromArgs = (
     quiet: v.quiet === true,
     ...(v.export === undefined ? {} : { export: v.export }),
   }
-  return v.replay === undefined ? out : { ...out, replay: v.replay }
+  if (v.genesis !== undefined && v.replay === undefined) throw new UsageError('--genesis goes with --replay')
+  return v.replay === undefined
+    ? out
+    : { ...out, replay: v.replay, ...(v.genesis === undefined ? {} : { genesis: v.genesis }) }
 }
 
 export const summary = (r: ScenarioResult, wallMs: number) => ({
@@ -142,15 +154,29 @@ export const summary = (r: ScenarioResult, wallMs: number) => ({
 const failure = (r: ScenarioResult): string =>
   `seed ${r.seed}: ${r.violation ? describeViolation(r.violation) : `only ${r.ledgers} ledgers closed (target missed)`}`
 
-const replay = (file: string): number => {
+/** Recomputes the day's distribution; with a genesis document, also re-applies a first day's ledgers. */
+const replay = async (file: string, genesisFile?: string): Promise<number> => {
   const parsed = parseDayExport(readFileSync(file, 'utf8'))
   if (!parsed.ok) {
     console.log(JSON.stringify({ file, ok: false, error: parsed.error }))
     return 1
   }
   const r = replayDay(parsed.value)
-  console.log(JSON.stringify({ file, ...r, ok: r.agree }))
-  return r.agree ? 0 : 1
+  if (genesisFile === undefined) {
+    console.log(JSON.stringify({ file, ...r, ok: r.agree }))
+    return r.agree ? 0 : 1
+  }
+  const l = await replayFirstDay(
+    parsed.value.doc,
+    parsed.value.params,
+    JSON.parse(readFileSync(genesisFile, 'utf8')),
+  )
+  const ledgers = l.agree
+    ? { agree: true, ledgers: l.ledgers, finalHash: l.finalHash, stateRoot: l.stateRoot }
+    : l
+  const ok = r.agree && l.agree
+  console.log(JSON.stringify({ file, ...r, ledgers, ok }))
+  return ok ? 0 : 1
 }
 
 /** Writes the last finished day of the run as a day export (for `--replay`). */
@@ -173,7 +199,7 @@ const main = async (): Promise<number> => {
     console.error(`sim: ${e instanceof Error ? e.message : String(e)}`)
     return 2
   }
-  if (args.replay !== undefined) return replay(args.replay)
+  if (args.replay !== undefined) return replay(args.replay, args.genesis)
   const progress = (seed: number) => (p: { virtualMs: number; ledgers: number; messages: number }) => {
     if (!args.quiet && process.stderr.isTTY) {
       process.stderr.write(

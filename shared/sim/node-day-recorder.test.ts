@@ -22,9 +22,10 @@ import {
 import { nodeVerifier } from '../ledger/test/node-ed25519.ts'
 import { checkTxs, makeTxSet } from '../ledger/tx-set.ts'
 import { defaultMiningParams } from '../mining/params.ts'
+import { genesisToJson } from '../node/genesis-document.ts'
 import { networkProtocol } from '../node/protocol.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
-import { replayDayLedgers } from './day-ledgers.ts'
+import { replayDayLedgers, replayFirstDay } from './day-ledgers.ts'
 import { NodeDayRecorder, type StoredDayLedger } from './node-day-recorder.ts'
 
 const holder = { current: [] as readonly string[] }
@@ -99,7 +100,22 @@ test('a node-recorded day replays: distribution and every header from genesis', 
   assert.equal(!bad.agree && bad.difference.path, '$.ledgers[4].headerCid')
 })
 
-test('a day the node joined mid-way is not recorded; the next one is', async () => {
+test('a first day replays from the genesis document (what `--replay FILE --genesis G` runs)', async () => {
+  const { recorder, read } = await runChain(2)
+  const r = await recorder.exportDay(0, read)
+  assert.ok(r.ok)
+  const json = JSON.parse(
+    JSON.stringify(genesisToJson({ config, quorumSet: { threshold: 1, validators: [], innerSets: [] } })),
+  )
+  const good = await replayFirstDay(r.value, defaultMiningParams, json)
+  assert.ok(good.agree)
+  assert.equal(good.finalHash, r.value.closingHeader.cid)
+  const other = { ...json, config: { ...json.config, networkId: 'watt-other' } }
+  const bad = await replayFirstDay(r.value, defaultMiningParams, other)
+  assert.equal(!bad.agree && bad.difference.path, '$.start.cid')
+})
+
+test('a day the node joined mid-way is not recorded', async () => {
   const { recorder, read } = await runChain(5)
   assert.deepEqual(recorder.days(), [])
   const r = await recorder.exportDay(0, read)
