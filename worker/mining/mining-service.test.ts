@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { addressOf } from '../../shared/crypto/address.ts'
-import { nobleSigner, nobleVerifier } from '../../shared/crypto/noble.ts'
-import {
-  applyLedger,
-  checkTxs,
-  encodeTx,
-  getAccount,
-  genesisState,
-  makeGenesisConfig,
-  makeTxSet,
-  type Operation,
-  signTx,
-  watt,
-} from '../../shared/ledger/index.ts'
+import { nobleSigner } from '../../shared/crypto/noble.ts'
+import { encodeTx, getAccount, type Operation, signTx } from '../../shared/ledger/index.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
-import { ok } from '../../shared/util/errors.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import type { CoreService } from '../core/service.ts'
 import type { NodeIdentity } from '../core/identity.ts'
-import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { testLedger } from '../node/test-ledger.ts'
 import { createVault } from '../wallet/vault.ts'
 import { fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { walletAccountKey } from './account-key.ts'
@@ -32,77 +20,13 @@ const DAY = 60_000
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
 
 /** One node's ledger with the network protocol (mining included), closed by hand at chosen times. */
-const miningLedger = () => {
-  const faucet = key(1)
-  const config = makeGenesisConfig({
+const miningLedger = () =>
+  testLedger({
     networkId: 'mining-test',
     genesisTimeMs: T0,
-    reserveAddress: addressOf(key(2).publicKey),
-    validators: [addressOf(key(3).publicKey)],
-    closeIntervalMs: 1000,
     dayLengthMs: DAY,
-    faucet: { address: addressOf(faucet.publicKey), amount: watt(1_000_000) },
+    protocol: networkProtocol({ current: [] }),
   })
-  const env = { config, protocol: networkProtocol({ current: [] }) }
-  let state = genesisState(config).state
-  let queue: Uint8Array[] = []
-  let faucetSeq = 0n
-  const listeners = new Set<(e: ClosedLedgerEvent) => void>()
-  const api = {
-    name: 'ledger' as const,
-    start: async () => {},
-    stop: () => {},
-    current: () => ({ state, hash: String(state.headerCid), header: state.header }),
-    env: () => env,
-    genesis: () => config,
-    faucetSecret: () => undefined,
-    submit: async (bytes: Uint8Array) => {
-      queue.push(bytes)
-      return ok({ txId: '' })
-    },
-    onClosed(l: (e: ClosedLedgerEvent) => void) {
-      listeners.add(l)
-      return () => listeners.delete(l)
-    },
-    recent: async () => [],
-    async fund(to: Uint8Array, amount = watt(10)) {
-      const op = { type: 'createAccount', dest: to, amount } as Operation
-      const body = {
-        network: config.networkId,
-        source: faucet.publicKey,
-        seq: ++faucetSeq,
-        fee: config.minFeePerOp,
-        minTimeMs: 0,
-        maxTimeMs: 0,
-        memo: new Uint8Array(0),
-        ops: [op],
-      }
-      queue.push(encodeTx(await signTx(body, [faucet])))
-    },
-    async close(atMs: number) {
-      const checked = await checkTxs(queue, env.protocol, nobleVerifier)
-      queue = []
-      const set = makeTxSet(
-        state.headerCid,
-        checked.flatMap((c) => (c.ok ? [c.value] : [])),
-      )
-      const r = applyLedger(state, set, { closeTimeMs: atMs }, env)
-      if (!r.ok) throw new Error(r.error.code)
-      state = r.value.state
-      const e = {
-        seq: state.header.seq,
-        hash: '',
-        header: state.header,
-        txSet: set,
-        results: r.value.results,
-        state,
-      }
-      for (const l of listeners) l(e)
-      return r.value.results
-    },
-  }
-  return api satisfies LedgerNodeApi
-}
 
 const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
   v: 1,
@@ -262,4 +186,34 @@ test('circle and invite requests are checked before signing; the day boundary pa
   )
   assert.deepEqual(v.lastDay, { day: 0, ledgers: 2, validators: [] })
   assert.deepEqual([v.today, v.checkedInToday, v.circle.every((m) => m.inForceToday)], [1, false, true])
+})
+
+test('a mining tx takes the sequence number after a payment pending in the mempool', async () => {
+  const s = await setup()
+  await s.adoptWallet()
+  await s.ledger.fund(s.me.publicKey)
+  for (const f of s.friends) await s.ledger.fund(f.publicKey)
+  await s.ledger.close(T0 + 2000)
+  const { state, header } = s.ledger.current()
+  const seq = getAccount(state, addressOf(s.me.publicKey))!.seq
+  // a payment the wallet sent and the ledger has not applied yet
+  const pay = {
+    network: s.ledger.genesis().networkId,
+    source: s.me.publicKey,
+    seq: seq + 1n,
+    fee: s.ledger.genesis().minFeePerOp,
+    minTimeMs: 0,
+    maxTimeMs: header.closeTimeMs + 60_000,
+    memo: new Uint8Array(0),
+    ops: [{ type: 'payment', dest: s.friends[0]!.publicKey, amount: 5n } as unknown as Operation],
+  }
+  assert.equal((await s.ledger.submit(encodeTx(await signTx(pay, [s.me])))).ok, true)
+  s.at(T0 + 2500)
+  await s.call('mining.setCircle', { members: s.friends.map((f) => addressOf(f.publicKey)) })
+  const results = await s.ledger.close(T0 + 3000)
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    [true, true],
+  )
+  assert.equal(getAccount(s.ledger.current().state, addressOf(s.me.publicKey))!.seq, seq + 2n)
 })

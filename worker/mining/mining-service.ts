@@ -158,11 +158,10 @@ export const createMiningService = (
     const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
     if (acct.balance < config.minFeePerOp) fail('insufficient_balance', { spendable: String(acct.balance) })
     const op = build(me.address)
-    let seq = acct.seq
-    for (const t of txs) if (t.state === 'pending' && t.seq > seq) seq = t.seq
-    const walletSeq = await deps.key.walletPendingSeq()
-    if (walletSeq > seq) seq = walletSeq
-    const body = miningTxBody(op, me.publicKey, seq + 1n, config, state, c.now())
+    // the mempool knows the wallet's pending payments as well as this service's own txs
+    let seq = l.nextSeq(me.address)
+    for (const t of txs) if (t.state === 'pending' && t.seq >= seq) seq = t.seq + 1n
+    const body = miningTxBody(op, me.publicKey, seq, config, state, c.now())
     const signed = await deps.key.withSigner((s) => signTx(body, [s]))
     const r = await l.submit(encodeTx(signed))
     if (!r.ok) return fail(r.error.code, r.error as WattError)

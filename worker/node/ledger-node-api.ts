@@ -2,6 +2,7 @@
 // on it (wallet, mining, storage markets): read the last closed ledger, submit transactions,
 // hear about closes. Registered in the core under the service name `ledger`.
 import type {
+  Address,
   CheckedTxSet,
   GenesisConfig,
   LedgerEnv,
@@ -40,6 +41,12 @@ export interface LedgerNodeApi extends CoreService {
   faucetSecret(): Uint8Array | undefined
   /** Checks a signed transaction (wire bytes), queues it in the mempool and floods it. */
   submit(txBytes: Uint8Array): Promise<Result<{ txId: string }, WattError>>
+  /**
+   * The sequence number `source`'s next transaction takes: one past its account's and past every
+   * tx of its that this node's mempool holds. The wallet and mining share it, so neither takes a
+   * number the other's pending tx holds.
+   */
+  nextSeq(source: Address): bigint
   /** Called after every closed ledger; returns an unsubscribe function. */
   onClosed(listener: (closed: ClosedLedgerEvent) => void): () => void
   /** Recent closed ledgers, newest first. */

@@ -304,6 +304,11 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
     genesis: () => doc.config,
     faucetSecret: () => doc.faucetSecret,
     submit: (bytes) => node.submit(bytes),
+    nextSeq(source) {
+      let seq = getAccount(node.current(), source)?.seq ?? 0n
+      for (const t of node.pendingTxs()) if (t.source === source && t.tx.body.seq > seq) seq = t.tx.body.seq
+      return seq + 1n
+    },
     onClosed(l) {
       listeners.add(l)
       return () => listeners.delete(l)

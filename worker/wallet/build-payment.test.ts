@@ -6,7 +6,7 @@ import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { formatWatt, MAX_AMOUNT } from '../../shared/ledger/index.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import { buildPayment, TX_LIFETIME_MS } from './build-payment.ts'
-import { fakeLedger } from './test-kit.ts'
+import { testLedger as fakeLedger } from '../node/test-ledger.ts'
 
 const seed = Number(process.env.SEED ?? Date.now() % 2 ** 31)
 const runs = { seed, numRuns: 300 }

@@ -141,11 +141,13 @@ export const createWalletService = (
       if (p.seq > seq) seq = p.seq
       spendable -= p.amount + p.fee
     }
+    // the mempool also holds this account's txs from other services (mining)
+    const next = l.nextSeq(me.address)
     const built = buildPayment(params, {
       state,
       config: l.genesis(),
       source: me.publicKey,
-      seq: seq + 1n,
+      seq: next > seq + 1n ? next : seq + 1n,
       spendable,
       pendingDests: new Set(pend.map((p) => p.counterparty)),
       nowMs: c.now(),
