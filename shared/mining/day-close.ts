@@ -66,6 +66,8 @@ const payOut = (d: LedgerDraft, dist: DayDistribution): { mined: bigint; paid: b
   let minedPaid = 0n
   for (const r of dist.rewards) {
     const a = r.account as Address
+    // a validator's node key need not have been funded: its first reward opens its account
+    if (r.node > 0n && !d.getAccount(a)) d.putAccount(a, { balance: 0n as Amount, seq: 0n })
     const mined = r.total - r.fee
     const okMined = mined === 0n || issue(d, PHASE1_POOL_NAME, a, mined as Amount) === undefined
     const okFee = r.fee === 0n || payFromFeePool(d, a, r.fee as Amount) === undefined

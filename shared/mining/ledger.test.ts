@@ -188,3 +188,31 @@ test('check-ins, circles, invites and two day boundaries, to the unit', async ()
   const totals = getData(s, MODULE, keys.dayTotals(1)) as { distributed: unknown }
   assert.equal(BigInt(totals.distributed as number), day1.distributed)
 })
+
+test("a validator's node reward opens its account when nobody funded it", async () => {
+  seqs.clear()
+  let s = genesis(config)
+  s = (await ledger(s, [tx(FAUCET, [create(A, watt(10))])], GENESIS_TIME + 1000)).state
+  s = (await ledger(s, [tx(A, [checkIn])], GENESIS_TIME + 2000)).state
+  assert.equal(getAccount(s, VALIDATOR.address), undefined)
+  let day0: ReturnType<typeof computeDayDistribution> | undefined
+  const probe = createProtocol({
+    operations: [],
+    closeSteps: [
+      {
+        name: 'probe',
+        run: (d, ctx) => {
+          if (ctx.dayIndex > ctx.prevDayIndex)
+            day0 = computeDayDistribution(dayInputsFromLedger(d, 0, ctx.config.validators), params)
+        },
+      },
+      ...protocol.closeSteps,
+    ],
+  })
+  const before = s
+  s = (await close(s, [], GENESIS_TIME + DAY, { config, protocol: probe })).state
+  const node = day0!.rewards.find((r) => r.account === VALIDATOR.address)!
+  assert.ok(node.node > 0n)
+  assert.deepEqual(getAccount(s, VALIDATOR.address), { balance: node.total, seq: 0n })
+  assert.equal(balance(s, A) - balance(before, A), day0!.rewards.find((r) => r.account === A.address)!.total)
+})
