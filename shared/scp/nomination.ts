@@ -1,7 +1,7 @@
 // The nomination protocol of one slot: each round picks leaders by weight and priority, echoes
 // their values, accepts votes by federated voting, confirms candidates and hands the combined
 // candidate to the ballot protocol.
-import type { NodeId } from './quorum-set.ts'
+import type { NodeId, QuorumSet } from './quorum-set.ts'
 import { normalizeQuorumSet, nodeWeight, quorumSetNodes, UINT64_MAX } from './quorum-utils.ts'
 import type { Slot } from './slot.ts'
 import type { NominateStatement } from './statement.ts'
@@ -31,6 +31,17 @@ export const isNewerNomination = (prev: NominateStatement | undefined, next: Nom
   const v = grows(prev.votes, next.votes)
   const a = grows(prev.accepted, next.accepted)
   return v.superset && a.superset && (v.grew || a.grew)
+}
+
+// The local set without the local node, computed once per (set object, node): leaders are
+// elected every round of every slot from it.
+const normalized = new WeakMap<QuorumSet, { node: NodeId; qset: QuorumSet }>()
+const normalizedLocal = (q: QuorumSet, node: NodeId): QuorumSet => {
+  const hit = normalized.get(q)
+  if (hit !== undefined && hit.node === node) return hit.qset
+  const qset = normalizeQuorumSet(q, node)
+  normalized.set(q, { node, qset })
+  return qset
 }
 
 const includes = (list: readonly Value[], v: Value): boolean => list.some((x) => valuesEqual(x, v))
@@ -150,7 +161,7 @@ export class Nomination {
   #updateLeaders(): void {
     const slot = this.#slot
     const local = slot.env.localId
-    const qset = normalizeQuorumSet(slot.env.localQset, local)
+    const qset = normalizedLocal(slot.env.localQset, local)
     const priority = (n: NodeId): bigint => {
       const w = n === local ? UINT64_MAX : nodeWeight(n, qset)
       const d = slot.env.driver

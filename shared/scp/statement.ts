@@ -192,8 +192,21 @@ export const parseStatement = (x: unknown, lim: StatementLimits): Result<Stateme
   return ok(st)
 }
 
+// Parsed quorum set hashes (a network has a handful; CIDs are immutable): bounded by clearing.
+const links = new Map<string, CID>()
+const MAX_LINKS = 1024
+const link = (h: QuorumSetHash): CID => {
+  let c = links.get(h)
+  if (c === undefined) {
+    if (links.size >= MAX_LINKS) links.clear()
+    c = CID.parse(h)
+    links.set(h, c)
+  }
+  return c
+}
+
 /** Wire form of a statement: the same fields, quorum set hashes as CID links. */
 export const statementToData = (s: Statement): Obj => {
-  if (s.type === 'externalize') return { ...s, commitQuorumSetHash: CID.parse(s.commitQuorumSetHash) }
-  return { ...s, quorumSetHash: CID.parse(s.quorumSetHash) }
+  if (s.type === 'externalize') return { ...s, commitQuorumSetHash: link(s.commitQuorumSetHash) }
+  return { ...s, quorumSetHash: link(s.quorumSetHash) }
 }
