@@ -99,8 +99,8 @@ export const applyChanges = (tree: TrieNode | null, changes: readonly EntryChang
     tree,
     changes.map((ch) =>
       ch.value === undefined
-        ? { keyHash: keyHashOf(ch.key), deleted: true as const }
-        : makeLeaf(ch.key, ch.value),
+        ? { keyHash: ch.keyHash ?? keyHashOf(ch.key), deleted: true as const }
+        : makeLeaf(ch.key, ch.value, ch.keyHash),
     ),
   )
 

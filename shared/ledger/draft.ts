@@ -7,13 +7,12 @@ import {
   type AccountEntry,
   accountKey,
   dataKey,
-  lookup,
   type Pools,
   POOLS_KEY,
   readAccount,
   readPools,
 } from './state.ts'
-import type { TrieNode } from './trie.ts'
+import { keyHashOf, type TrieNode, trieGet } from './trie.ts'
 
 export interface LedgerDraft {
   readonly seq: number
@@ -34,6 +33,8 @@ export interface EntryChange {
   readonly key: string
   /** undefined: the entry was deleted. */
   readonly value: unknown
+  /** keyHashOf(key), when the draft already computed it reading the entry (not stored). */
+  readonly keyHash?: Uint8Array
 }
 
 export interface DraftControl {
@@ -52,16 +53,25 @@ export const openDraft = (
   info: { seq: number; closeTimeMs: number; dayIndex: number; config: GenesisConfig },
 ): DraftControl => {
   const ledger = new Map<string, unknown>()
-  const base = new Map<string, unknown>() // trie reads, each key looked up once per ledger
+  // trie reads, each key looked up (and hashed) once per ledger
+  const base = new Map<string, { value: unknown; keyHash: Uint8Array }>()
   let tx: Map<string, unknown> | undefined
   const fromTree = (key: string): unknown => {
-    if (base.has(key)) return base.get(key)
-    const v = lookup(tree, key)
-    base.set(key, v)
-    return v
+    let b = base.get(key)
+    if (!b) {
+      const keyHash = keyHashOf(key)
+      b = { value: trieGet(tree, keyHash)?.value, keyHash }
+      base.set(key, b)
+    }
+    return b.value
   }
+  // the last pools value read or written, parsed: every transaction's fee goes through it
+  let pools: { raw: unknown; parsed: Pools } | undefined
+  // the overlays never hold undefined (a deletion is DELETED), so get() alone tells presence
   const read = (key: string): unknown => {
-    const v = tx?.has(key) ? tx.get(key) : ledger.has(key) ? ledger.get(key) : fromTree(key)
+    let v = tx?.get(key)
+    if (v === undefined) v = ledger.get(key)
+    if (v === undefined) v = fromTree(key)
     return v === DELETED ? undefined : v
   }
   const write = (key: string, value: unknown) =>
@@ -75,8 +85,16 @@ export const openDraft = (
     putAccount: (a, e) => write(accountKey(a), { balance: e.balance, seq: e.seq }),
     getData: (m, k) => read(dataKey(m, k)),
     putData: (m, k, v) => write(dataKey(m, k), v),
-    getPools: () => readPools(read(POOLS_KEY)),
-    putPools: (p) => write(POOLS_KEY, { feePool: p.feePool, unissued: { ...p.unissued } }),
+    getPools: () => {
+      const raw = read(POOLS_KEY)
+      if (pools === undefined || pools.raw !== raw) pools = { raw, parsed: readPools(raw) }
+      return pools.parsed
+    },
+    putPools: (p) => {
+      const raw = { feePool: p.feePool, unissued: { ...p.unissued } }
+      write(POOLS_KEY, raw)
+      pools = { raw, parsed: raw }
+    },
   }
   return {
     draft,
@@ -94,7 +112,7 @@ export const openDraft = (
     changes: () =>
       [...ledger.keys()].sort().map((key) => {
         const v = ledger.get(key)
-        return { key, value: v === DELETED ? undefined : v }
+        return { key, value: v === DELETED ? undefined : v, keyHash: base.get(key)?.keyHash }
       }),
   }
 }

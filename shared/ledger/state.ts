@@ -3,7 +3,7 @@
 // 'd/<module>/<key>' for module data (mining circles, check-ins...), all committed in stateRoot.
 import type { CID } from '../codec/dag-cbor.ts'
 import type { Address } from '../crypto/address.ts'
-import { type Amount, asUnits } from './amount.ts'
+import { type Amount, asUnits, MAX_AMOUNT } from './amount.ts'
 import type { LedgerHeader } from './header.ts'
 import { keyHashOf, trieGet, trieLeaves, type TrieNode } from './trie.ts'
 
@@ -41,6 +41,9 @@ export const dataKey = (module: string, key: string): string => {
 /** Normalizes a stored account value (DAG-CBOR gives small integers as numbers). */
 export const readAccount = (v: unknown): AccountEntry => {
   const o = v as { balance: unknown; seq: unknown }
+  // already normal (written by a draft this ledger): entries are never mutated, share it
+  const inRange = (x: unknown) => typeof x === 'bigint' && x >= 0n && x <= MAX_AMOUNT
+  if (inRange(o.balance) && inRange(o.seq)) return o as AccountEntry
   const balance = asUnits(o.balance)
   const seq = asUnits(o.seq)
   if (balance === undefined || seq === undefined) throw new TypeError('corrupt account entry')

@@ -3,21 +3,23 @@
 // the set of entries, never on insertion order. Depth is about log2(n) (~20 for 10^6 entries), so
 // a ledger's updates rehash only their paths, old versions stay valid, and a proof is the list of
 // sibling hashes on the path. Hashes are computed lazily and cached in the (otherwise immutable) nodes.
-import { sha256Small as sha256 } from '../util/sha256.ts'
+import { sha256Node, sha256Small as sha256 } from '../util/sha256.ts'
 import { encode } from '../codec/dag-cbor.ts'
 import { utf8 } from '../util/bytes.ts'
 
+// Every node is created with all its fields (a branch's hash as undefined until computed), so
+// the engine sees two stable object shapes: adding a field later would change them per node.
 export interface TrieLeaf {
   readonly key: string
   readonly keyHash: Uint8Array
   readonly value: unknown
-  readonly valueHash: Uint8Array
-  hash?: Uint8Array
+  /** leafHash(keyHash, valueHashOf(value)), computed when the leaf is made. */
+  readonly hash: Uint8Array
 }
 export interface TrieBranch {
   readonly left: TrieNode | null
   readonly right: TrieNode | null
-  hash?: Uint8Array
+  hash: Uint8Array | undefined
 }
 export type TrieNode = TrieLeaf | TrieBranch
 
@@ -30,46 +32,42 @@ export const keyHashOf = (key: string): Uint8Array => sha256(utf8(key))
 /** Bit i (0 = most significant bit of byte 0) of a 32-byte key hash. */
 export const bitAt = (h: Uint8Array, i: number): number => (h[i >>> 3]! >>> (7 - (i & 7))) & 1
 
-// One scratch buffer for node preimages: hashing is synchronous, so it is never shared.
-const buf = new Uint8Array(65)
+export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array =>
+  sha256Node(LEAF_TAG, keyHash, valueHash)
 
-export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array => {
-  buf[0] = LEAF_TAG
-  buf.set(keyHash, 1)
-  buf.set(valueHash, 33)
-  return sha256(buf)
-}
-
-export const branchHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
-  buf[0] = BRANCH_TAG
-  buf.set(left, 1)
-  buf.set(right, 33)
-  return sha256(buf)
-}
+export const branchHash = (left: Uint8Array, right: Uint8Array): Uint8Array =>
+  sha256Node(BRANCH_TAG, left, right)
 
 export const valueHashOf = (value: unknown): Uint8Array => sha256(encode(value))
 
-export const makeLeaf = (key: string, value: unknown): TrieLeaf => ({
+/** A leaf; `keyHash` when the caller already has it (it must be keyHashOf(key)). */
+export const makeLeaf = (key: string, value: unknown, keyHash = keyHashOf(key)): TrieLeaf => ({
   key,
-  keyHash: keyHashOf(key),
+  keyHash,
   value,
-  valueHash: valueHashOf(value),
+  hash: leafHash(keyHash, valueHashOf(value)),
+})
+
+const branch = (left: TrieNode | null, right: TrieNode | null): TrieBranch => ({
+  left,
+  right,
+  hash: undefined,
 })
 
 export const nodeHash = (n: TrieNode | null): Uint8Array => {
   if (n === null) return ZERO_HASH
-  if (n.hash === undefined) {
-    n.hash = isLeaf(n) ? leafHash(n.keyHash, n.valueHash) : branchHash(nodeHash(n.left), nodeHash(n.right))
-  }
-  return n.hash
+  if (n.hash !== undefined) return n.hash
+  const b = n as TrieBranch
+  b.hash = branchHash(nodeHash(b.left), nodeHash(b.right))
+  return b.hash
 }
 
 const split = (a: TrieLeaf, b: TrieLeaf, depth: number): TrieBranch => {
   if (depth >= 256) throw new Error('sha256 collision in state trie')
   const ba = bitAt(a.keyHash, depth)
-  if (ba !== bitAt(b.keyHash, depth)) return ba === 0 ? { left: a, right: b } : { left: b, right: a }
+  if (ba !== bitAt(b.keyHash, depth)) return ba === 0 ? branch(a, b) : branch(b, a)
   const below = split(a, b, depth + 1)
-  return ba === 0 ? { left: below, right: null } : { left: null, right: below }
+  return ba === 0 ? branch(below, null) : branch(null, below)
 }
 
 const sameKey = (a: Uint8Array, b: Uint8Array): boolean => {
@@ -82,8 +80,8 @@ export const trieInsert = (n: TrieNode | null, leaf: TrieLeaf, depth = 0): TrieN
   if (n === null) return leaf
   if (isLeaf(n)) return sameKey(n.keyHash, leaf.keyHash) ? leaf : split(n, leaf, depth)
   return bitAt(leaf.keyHash, depth) === 0
-    ? { left: trieInsert(n.left, leaf, depth + 1), right: n.right }
-    : { left: n.left, right: trieInsert(n.right, leaf, depth + 1) }
+    ? branch(trieInsert(n.left, leaf, depth + 1), n.right)
+    : branch(n.left, trieInsert(n.right, leaf, depth + 1))
 }
 
 /** Returns a new trie without the entry at keyHash (the same trie if absent). */
@@ -112,16 +110,28 @@ const isDeletion = (c: TrieChange): c is TrieDeletion => 'deleted' in c
 const join = (left: TrieNode | null, right: TrieNode | null): TrieNode | null => {
   if (left === null && (right === null || isLeaf(right))) return right
   if (right === null && isLeaf(left!)) return left
-  return { left, right }
+  return branch(left, right)
+}
+
+/**
+ * In items sorted by key hash that share their first `depth` bits, the index of the first whose
+ * bit `depth` is 1 (hi if none): a binary search, since the zeros come first.
+ */
+const firstOne = (items: readonly { keyHash: Uint8Array }[], lo: number, hi: number, depth: number) => {
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1
+    if (bitAt(items[m]!.keyHash, depth) === 0) lo = m + 1
+    else hi = m
+  }
+  return lo
 }
 
 /** Builds the subtree of leaves sorted by key hash, all sharing their first `depth` bits. */
 const build = (leaves: readonly TrieLeaf[], lo: number, hi: number, depth: number): TrieNode | null => {
   if (hi - lo <= 1) return hi > lo ? leaves[lo]! : null
   if (depth >= 256) throw new Error('sha256 collision in state trie')
-  let mid = lo
-  while (mid < hi && bitAt(leaves[mid]!.keyHash, depth) === 0) mid++
-  return { left: build(leaves, lo, mid, depth + 1), right: build(leaves, mid, hi, depth + 1) }
+  const mid = firstOne(leaves, lo, hi, depth)
+  return branch(build(leaves, lo, mid, depth + 1), build(leaves, mid, hi, depth + 1))
 }
 
 const update = (
@@ -146,8 +156,7 @@ const update = (
     }
     return build(leaves, 0, leaves.length, depth)
   }
-  let mid = lo
-  while (mid < hi && bitAt(cs[mid]!.keyHash, depth) === 0) mid++
+  const mid = firstOne(cs, lo, hi, depth)
   const left = update(n.left, cs, lo, mid, depth + 1)
   const right = update(n.right, cs, mid, hi, depth + 1)
   return left === n.left && right === n.right ? n : join(left, right)

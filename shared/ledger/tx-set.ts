@@ -7,7 +7,7 @@ import type { Verifier, VerifyItem } from '../crypto/signer.ts'
 import { bytesEqual, compareBytes, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import type { Protocol } from './operations/registry.ts'
-import { decodeTx, MAX_TX_BYTES, type SignedTx, type TxId, txSigningHash } from './tx.ts'
+import { decodeBody, decodeEnvelope, MAX_TX_BYTES, type SignedTx, type TxId, txSigningHash } from './tx.ts'
 
 export interface TxSet {
   readonly prevHeader: CID
@@ -39,48 +39,45 @@ export const compareTxOrder = (a: CheckedTx, b: CheckedTx): number => {
   return compareBytes(a.hash, b.hash)
 }
 
-const toChecked = (
-  bytes: Uint8Array,
-  tx: SignedTx,
-  hash: Uint8Array,
-  sigResults: readonly boolean[],
-): CheckedTx => {
+/** A decoded tx's identity and signers, computed while its signatures are being verified. */
+const prepare = (bytes: Uint8Array, tx: SignedTx, hash: Uint8Array) => {
   const source = addressOf(tx.body.source)
   const signers = new Set(tx.sigs.map((s) => (bytesEqual(s.pk, tx.body.source) ? source : addressOf(s.pk))))
-  return {
-    bytes,
-    tx,
-    id: toHex(hash) as TxId,
-    hash,
-    source,
-    signers,
-    opCount: tx.body.ops.length,
-    sigOk: sigResults.every(Boolean) && signers.has(source),
-  }
+  return { bytes, tx, id: toHex(hash) as TxId, hash, source, signers, opCount: tx.body.ops.length }
 }
 
-/** Decodes and verifies many transactions with one batched verification. */
+/**
+ * Decodes and verifies many transactions with one batched verification. The envelopes are
+ * decoded and hashed first and the batch starts at once; the bodies are parsed while it runs.
+ */
 export const checkTxs = async (
   encoded: readonly Uint8Array[],
   protocol: Protocol,
   verifier: Verifier,
 ): Promise<Result<CheckedTx, WattError>[]> => {
-  const decoded = encoded.map((b) => decodeTx(b, protocol))
-  const hashes = decoded.map((d) => (d.ok ? txSigningHash(d.value.bodyBytes) : undefined))
+  const envelopes = encoded.map(decodeEnvelope)
   const items: VerifyItem[] = []
-  for (const [i, d] of decoded.entries()) {
-    if (!d.ok) continue
-    const message = hashes[i]!
-    for (const s of d.value.sigs) items.push({ publicKey: s.pk, message, signature: s.sig })
-  }
-  const results = await verifier.verifyBatch(items)
+  const hashes = envelopes.map((e) => {
+    if (!e.ok) return undefined
+    const message = txSigningHash(e.value.bodyBytes)
+    for (const s of e.value.sigs) items.push({ publicKey: s.pk, message, signature: s.sig })
+    return message
+  })
+  const verified = verifier.verifyBatch(items)
+  const prepared = envelopes.map((e, i) => {
+    if (!e.ok) return e
+    const d = decodeBody(e.value, protocol)
+    return d.ok ? ok(prepare(encoded[i]!, d.value, hashes[i]!)) : d
+  })
+  const results = await verified
   let at = 0
-  return decoded.map((d, i) => {
-    if (!d.ok) return d
-    const n = d.value.sigs.length
-    const checked = toChecked(encoded[i]!, d.value, hashes[i]!, results.slice(at, at + n))
+  return prepared.map((p, i) => {
+    const e = envelopes[i]!
+    const n = e.ok ? e.value.sigs.length : 0
     at += n
-    return ok(checked)
+    if (!p.ok) return p
+    const sigOk = p.value.signers.has(p.value.source) && results.slice(at - n, at).every(Boolean)
+    return ok({ ...p.value, sigOk })
   })
 }
 

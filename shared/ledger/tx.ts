@@ -68,16 +68,31 @@ const malformed = (field: string): { ok: false; error: TxError } =>
 
 const BODY_KEYS = ['network', 'source', 'seq', 'fee', 'minTimeMs', 'maxTimeMs', 'memo', 'ops']
 
-/** Strictly decodes wire bytes into a signed transaction (signatures not yet verified). */
-export const decodeTx = (bytes: Uint8Array, protocol: Protocol): Result<SignedTx, TxError> => {
+/** The wire envelope: the signed body bytes and the signatures, shapes checked, body unparsed. */
+export interface TxEnvelope {
+  readonly bodyBytes: Uint8Array
+  readonly sigs: readonly TxSignature[]
+}
+
+/** First half of decodeTx: enough to hash the body and start verifying the signatures. */
+export const decodeEnvelope = (bytes: Uint8Array): Result<TxEnvelope, TxError> => {
   if (bytes.length > MAX_TX_BYTES)
     return err(wattError('oversized', { size: bytes.length, max: MAX_TX_BYTES }))
   const d = decode(bytes, MAX_TX_BYTES)
   if (!d.ok) return malformed('cbor')
   const raw = d.value
   if (!exactKeys(raw, ['body', 'sigs']) || !(raw.body instanceof Uint8Array)) return malformed('root')
-  const bodyBytes = raw.body
-  const db = decode(bodyBytes, MAX_TX_BYTES)
+  if (!Array.isArray(raw.sigs) || raw.sigs.length === 0 || raw.sigs.length > MAX_SIGS)
+    return malformed('sigs')
+  for (const s of raw.sigs) {
+    if (!exactKeys(s, ['pk', 'sig']) || !isBytes(s.pk, 32) || !isBytes(s.sig, 64)) return malformed('sigs')
+  }
+  return ok({ bodyBytes: raw.body, sigs: raw.sigs as TxSignature[] })
+}
+
+/** Second half of decodeTx: strictly parses the body, each operation by its handler. */
+export const decodeBody = (env: TxEnvelope, protocol: Protocol): Result<SignedTx, TxError> => {
+  const db = decode(env.bodyBytes, MAX_TX_BYTES)
   if (!db.ok) return malformed('body')
   const b = db.value
   if (!exactKeys(b, BODY_KEYS)) return malformed('body')
@@ -102,14 +117,15 @@ export const decodeTx = (bytes: Uint8Array, protocol: Protocol): Result<SignedTx
     if (!parsed.ok) return malformed(`ops[${i}]`)
     ops.push(parsed.value)
   }
-  if (!Array.isArray(raw.sigs) || raw.sigs.length === 0 || raw.sigs.length > MAX_SIGS)
-    return malformed('sigs')
-  for (const s of raw.sigs) {
-    if (!exactKeys(s, ['pk', 'sig']) || !isBytes(s.pk, 32) || !isBytes(s.sig, 64)) return malformed('sigs')
-  }
   return ok({
     body: { ...(b as unknown as TxBody), seq, fee, ops },
-    bodyBytes,
-    sigs: raw.sigs as TxSignature[],
+    bodyBytes: env.bodyBytes,
+    sigs: env.sigs,
   })
+}
+
+/** Strictly decodes wire bytes into a signed transaction (signatures not yet verified). */
+export const decodeTx = (bytes: Uint8Array, protocol: Protocol): Result<SignedTx, TxError> => {
+  const env = decodeEnvelope(bytes)
+  return env.ok ? decodeBody(env.value, protocol) : env
 }

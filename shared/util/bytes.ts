@@ -1,7 +1,9 @@
 // Byte helpers shared by codec, crypto, ledger and storage code.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 export const toHex = (b: Uint8Array): string => {
   let s = ''
-  for (const x of b) s += x.toString(16).padStart(2, '0')
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]!]
   return s
 }
 

@@ -18,9 +18,10 @@ const block = new Uint8Array(64)
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n))
 
-const compress = (b: Uint8Array) => {
+/** Compresses the 64-byte block of `b` at `at` into H. */
+const compress = (b: Uint8Array, at: number) => {
   for (let i = 0; i < 16; i++) {
-    const o = i * 4
+    const o = at + i * 4
     W[i] = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!
   }
   for (let i = 16; i < 64; i++) {
@@ -69,13 +70,13 @@ export const sha256Small = (data: Uint8Array): Uint8Array => {
   H.set(IV)
   const n = data.length
   let off = 0
-  for (; off + 64 <= n; off += 64) compress(data.subarray(off, off + 64))
+  for (; off + 64 <= n; off += 64) compress(data, off)
   const rest = n - off
   block.fill(0)
-  block.set(data.subarray(off), 0)
+  for (let i = 0; i < rest; i++) block[i] = data[off + i]!
   block[rest] = 0x80
   if (rest >= 56) {
-    compress(block)
+    compress(block, 0)
     block.fill(0)
   }
   const bits = n * 8
@@ -87,7 +88,28 @@ export const sha256Small = (data: Uint8Array): Uint8Array => {
   block[61] = (bits >>> 16) & 0xff
   block[62] = (bits >>> 8) & 0xff
   block[63] = bits & 0xff
-  compress(block)
+  compress(block, 0)
+  return digest()
+}
+
+/** SHA-256 of `tag || a || b` for one tag byte and two 32-byte values: a Merkle node's hash. */
+export const sha256Node = (tag: number, a: Uint8Array, b: Uint8Array): Uint8Array => {
+  H.set(IV)
+  block[0] = tag
+  for (let i = 0; i < 32; i++) block[1 + i] = a[i]!
+  for (let i = 0; i < 31; i++) block[33 + i] = b[i]!
+  compress(block, 0)
+  // the 65th byte, the 0x80 pad, zeros, and the length: 520 bits = 0x0208
+  block.fill(0)
+  block[0] = b[31]!
+  block[1] = 0x80
+  block[62] = 0x02
+  block[63] = 0x08
+  compress(block, 0)
+  return digest()
+}
+
+const digest = (): Uint8Array => {
   const out = new Uint8Array(32)
   for (let i = 0; i < 8; i++) {
     const v = H[i]!
