@@ -7,6 +7,7 @@ import { nobleSigner } from '../shared/crypto/noble.ts'
 import { type Amount, encodeTx, type Operation, signTx, watt } from '../shared/ledger/index.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { expectSameHashes as sameHashes, rpc, seqOf } from './ledger-pages.ts'
 
 const PORT = Number(process.env.E2E_CONSENSUS_PORT ?? 8396)
 let devnet: DevnetProcess
@@ -29,31 +30,8 @@ test.afterAll(async () => {
   await devnet?.stop()
 })
 
-type Rpc = { call(method: string, params?: unknown): Promise<unknown> }
-const rpc = (page: Page, method: string, params?: unknown) =>
-  page.evaluate(([m, p]) => (globalThis as unknown as { wattCore: Rpc }).wattCore.call(m as string, p), [
-    method,
-    params,
-  ] as const)
-
-const seqOf = async (page: Page) => Number(await page.getByTestId('ledger-seq').textContent())
-const recent = async (page: Page) =>
-  new Map(
-    ((await rpc(page, 'ledger.recent', { limit: 50 })) as Array<{ seq: number; hash: string }>).map((l) => [
-      l.seq,
-      l.hash,
-    ]),
-  )
-
 const live = () => validators.filter((v) => v.page).map((v) => v.page!)
-
-/** Every pair of live validators agrees on every ledger both still list. */
-const expectSameHashes = async () => {
-  const lists = await Promise.all(live().map(recent))
-  for (const a of lists)
-    for (const b of lists)
-      for (const [seq, hash] of a) if (b.has(seq)) expect(b.get(seq), `ledger ${seq}`).toBe(hash)
-}
+const expectSameHashes = () => sameHashes(live())
 
 const expectClosing = async (pages: Page[], by: number, timeout = 60_000) => {
   const start = await Promise.all(pages.map(seqOf))

@@ -4,6 +4,7 @@
 // has its EXTERNALIZE counted in their proofs, and all four go on closing identical ledgers.
 import { type BrowserContext, expect, type Page, test } from '@playwright/test'
 import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { expectSameHashes, rpc, seqOf } from './ledger-pages.ts'
 
 const PORT = Number(process.env.E2E_VALIDATOR_REQUEST_PORT ?? 8397)
 let devnet: DevnetProcess
@@ -26,22 +27,6 @@ test.afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {})
   await devnet?.stop()
 })
-
-type Rpc = { call(method: string, params?: unknown): Promise<unknown> }
-const rpc = <T>(page: Page, method: string, params?: unknown) =>
-  page.evaluate(([m, p]) => (globalThis as unknown as { wattCore: Rpc }).wattCore.call(m as string, p), [
-    method,
-    params,
-  ] as const) as Promise<T>
-
-const seqOf = async (page: Page) => Number(await page.getByTestId('ledger-seq').textContent())
-const recent = async (page: Page) =>
-  new Map(
-    (await rpc<Array<{ seq: number; hash: string }>>(page, 'ledger.recent', { limit: 50 })).map((l) => [
-      l.seq,
-      l.hash,
-    ]),
-  )
 
 test('a watcher asks to validate, is admitted, votes, and ledgers keep closing identically', async ({
   browser,
@@ -93,8 +78,5 @@ test('a watcher asks to validate, is admitted, votes, and ledgers keep closing i
   const start = await Promise.all(pages.map(seqOf))
   for (const [i, p] of pages.entries())
     await expect.poll(() => seqOf(p), { timeout: 60_000 }).toBeGreaterThanOrEqual(start[i]! + 5)
-  const lists = await Promise.all(pages.map(recent))
-  for (const a of lists)
-    for (const b of lists)
-      for (const [seq, hash] of a) if (b.has(seq)) expect(b.get(seq), `ledger ${seq}`).toBe(hash)
+  await expectSameHashes(pages)
 })
