@@ -88,7 +88,7 @@ export const createAdmission = (d: AdmissionDeps, asked: boolean) => {
         .catch((e) => d.log(`auto-admit refused: ${String(e)}`))
     },
     /** The operator admits a pending request (serialized with automatic admissions). */
-    admit(node: NodeId): Promise<QuorumSet> {
+    async admit(node: NodeId): Promise<QuorumSet> {
       if (!book.has(node)) fail('unknown_request', { node })
       const done = admitting.then(() => admit(node))
       admitting = done.catch(() => {})
