@@ -1,16 +1,16 @@
 // Benchmark in Node: payments verified (batched WebCrypto Ed25519 through the Verifier port) and
 // applied per second against WebCrypto verifications of the same signatures in the same run, plus
 // noble verifications for reference. Scenario: worker/ledger/ledger-bench.ts.
-// Writes bench/results/ledger-node.json. Run: npx node bench/ledger-node.ts [backgroundAccounts]
+// Writes bench/results/ledger-node.json in the common result format (bench/browser/report.ts).
+// Run: npx node bench/ledger-node.ts [backgroundAccounts]
 import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
 import { nobleVerifier } from '../shared/crypto/noble.ts'
 import type { PublicKey, Signature, Signer } from '../shared/crypto/signer.ts'
 import { createMemoryLedgerStore } from '../shared/ledger/index.ts'
 import { concatBytes, fromHex } from '../shared/util/bytes.ts'
 import { createWebCryptoVerifier } from '../worker/crypto/webcrypto-verifier.ts'
 import { runLedgerBench } from '../worker/ledger/ledger-bench.ts'
+import { writeResult } from './browser/report.ts'
 
 const PKCS8 = fromHex('302e020100300506032b657004220420')
 const makeSigner = async (): Promise<Signer> => {
@@ -53,15 +53,9 @@ const t0 = performance.now()
 await nobleVerifier.verifyBatch(items.map((i) => ({ ...i, signature: sig })))
 const noblePerS = Math.round((items.length * 1000) / (performance.now() - t0))
 
-const result = {
-  bench: 'ledger-node',
-  node: process.version,
-  cpus: cpus().length,
-  loadAverage: loadavg().map((x) => Number(x.toFixed(1))),
-  store: 'memory',
-  ...run,
-  nobleVerifyPerS: noblePerS,
-}
-console.log(JSON.stringify(result, null, 2))
-mkdirSync('bench/results', { recursive: true })
-writeFileSync('bench/results/ledger-node.json', `${JSON.stringify(result, null, 2)}\n`)
+writeResult('ledger-node', {
+  headline: [
+    { label: 'payments verified+applied/s / WebCrypto verifies/s (Node)', ratio: run.ratio, aim: 0.6 },
+  ],
+  figures: { store: 'memory', ...run, nobleVerifyPerS: noblePerS },
+})

@@ -4,8 +4,8 @@
 // a ledger's updates rehash only their paths, old versions stay valid, and a proof is the list of
 // sibling hashes on the path. Hashes are computed lazily and cached in the (otherwise immutable) nodes.
 import { sha256Node, sha256Small as sha256 } from '../util/sha256.ts'
-import { encode } from '../codec/dag-cbor.ts'
 import { utf8 } from '../util/bytes.ts'
+import { encodeEntryValue } from './account-codec.ts'
 
 // Every node is created with all its fields (a branch's hash as undefined until computed), so
 // the engine sees two stable object shapes: adding a field later would change them per node.
@@ -38,7 +38,7 @@ export const leafHash = (keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array
 export const branchHash = (left: Uint8Array, right: Uint8Array): Uint8Array =>
   sha256Node(BRANCH_TAG, left, right)
 
-export const valueHashOf = (value: unknown): Uint8Array => sha256(encode(value))
+export const valueHashOf = (value: unknown): Uint8Array => sha256(encodeEntryValue(value))
 
 /** A leaf; `keyHash` when the caller already has it (it must be keyHashOf(key)). */
 export const makeLeaf = (key: string, value: unknown, keyHash = keyHashOf(key)): TrieLeaf => ({
