@@ -20,7 +20,8 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
     const links: string[] = []
     let validatorAddresses: string[] = []
     let url = ''
-    const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 60_000)
+    let headless = false
+    const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 180_000)
     const onLine = (line: string) => {
       if (logFile) appendFileSync(logFile, `${line}\n`)
       const up = /open (http:\/\/\S+)/.exec(line)
@@ -29,13 +30,14 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
       if (link) links.push(link[1]!)
       const vs = /^Validators: (.*)$/.exec(line)
       if (vs) validatorAddresses = vs[1]!.trim().split(/\s+/)
+      if (/headless validator\(s\) running/.test(line)) headless = true
     }
     const feed = (chunk: Buffer) => {
       out += chunk.toString()
       const lines = out.split('\n')
       out = lines.pop() ?? ''
       for (const l of lines) onLine(l)
-      if (url && links.length > 0 && validatorAddresses.length > 0) {
+      if (url && (links.length > 0 || headless) && validatorAddresses.length > 0) {
         clearTimeout(timer)
         setTimeout(
           () =>

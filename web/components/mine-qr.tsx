@@ -1,9 +1,10 @@
 // A QR code as an inline SVG (dark modules on a white quiet zone), from the `qr` encoder's
-// module matrix. Rows are drawn as horizontal runs: one path, small DOM.
+// module matrix (which includes a 2-module quiet zone: `qr` rejects border 0). Rows are drawn as
+// horizontal runs: one path, small DOM.
 import { encodeQR } from 'qr'
 
 export const MineQr = ({ text, size = 168, testid }: { text: string; size?: number; testid?: string }) => {
-  const m = encodeQR(text, 'raw', { ecc: 'medium', border: 0 })
+  const m = encodeQR(text, 'raw', { ecc: 'medium', border: 2 })
   const n = m.length
   let d = ''
   m.forEach((row, y) => {
@@ -15,13 +16,13 @@ export const MineQr = ({ text, size = 168, testid }: { text: string; size?: numb
       }
       const start = x
       while (x < n && row[x]) x++
-      d += `M${start + 2} ${y + 2}h${x - start}v1h${start - x}z`
+      d += `M${start} ${y}h${x - start}v1h${start - x}z`
     }
   })
   return (
     <svg
       data-testid={testid}
-      viewBox={`0 0 ${n + 4} ${n + 4}`}
+      viewBox={`0 0 ${n} ${n}`}
       width={size}
       height={size}
       role="img"

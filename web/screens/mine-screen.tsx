@@ -114,7 +114,7 @@ const NodeRewards = ({ view }: { view: MiningView }) => {
         <span>
           {view.node.accountExists
             ? `${wattOf(view.node.balance)} WATT`
-            : 'no account yet (send it WATT to open one)'}
+            : 'no account yet (its first node reward opens one)'}
         </span>
       </div>
       {view.lastDay && (
