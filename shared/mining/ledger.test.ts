@@ -19,7 +19,7 @@ import {
   VALIDATOR,
 } from '../ledger/test/fixtures.ts'
 import { dayInputsFromLedger, miningCloseStep } from './day-close.ts'
-import { computeDayDistribution } from './distribution.ts'
+import { computeDayDistribution, type DayDistribution } from './distribution.ts'
 import { getRewardHistory, keys, MODULE } from './ledger-data.ts'
 import { miningOperations } from './operations.ts'
 import { defaultMiningParams } from './params.ts'
@@ -33,6 +33,23 @@ const protocol = createProtocol({
 const env = { config, protocol }
 const [A, B, C, D, E] = [20, 21, 22, 23, 24].map(testKey) as [TestKey, TestKey, TestKey, TestKey, TestKey]
 const DAY = config.dayLengthMs
+
+/** The protocol with a step before mining's that hands over `day`'s distribution, computed
+ * independently from the boundary ledger's draft, before the mining step pays it. */
+const probing = (day: number, seen: (d: DayDistribution) => void) =>
+  createProtocol({
+    operations: [],
+    closeSteps: [
+      {
+        name: 'probe',
+        run: (d, ctx) => {
+          if (ctx.dayIndex > ctx.prevDayIndex)
+            seen(computeDayDistribution(dayInputsFromLedger(d, day, ctx.config.validators), params))
+        },
+      },
+      ...protocol.closeSteps,
+    ],
+  })
 
 const checkIn = { type: 'checkIn' } as Operation
 const circle = (...ks: TestKey[]) => ({ type: 'setCircle', members: ks.map((k) => k.pk) }) as Operation
@@ -159,21 +176,13 @@ test('check-ins, circles, invites and two day boundaries, to the unit', async ()
   )
   s = l5.state
   const mid = s
-  let day1: ReturnType<typeof computeDayDistribution> | undefined
-  const probe = createProtocol({
-    operations: [],
-    closeSteps: [
-      {
-        name: 'probe',
-        run: (d, ctx) => {
-          if (ctx.dayIndex > ctx.prevDayIndex)
-            day1 = computeDayDistribution(dayInputsFromLedger(d, 1, ctx.config.validators), params)
-        },
-      },
-      ...protocol.closeSteps,
-    ],
+  let day1: DayDistribution | undefined
+  const l6 = await close(mid, [], GENESIS_TIME + 2 * DAY, {
+    config,
+    protocol: probing(1, (d) => {
+      day1 = d
+    }),
   })
-  const l6 = await close(mid, [], GENESIS_TIME + 2 * DAY, { config, protocol: probe })
   s = l6.state
   assert.ok(day1)
   const byAccount = new Map(day1.rewards.map((r) => [r.account, r]))
@@ -195,21 +204,11 @@ test("a validator's node reward opens its account when nobody funded it", async 
   s = (await ledger(s, [tx(FAUCET, [create(A, watt(10))])], GENESIS_TIME + 1000)).state
   s = (await ledger(s, [tx(A, [checkIn])], GENESIS_TIME + 2000)).state
   assert.equal(getAccount(s, VALIDATOR.address), undefined)
-  let day0: ReturnType<typeof computeDayDistribution> | undefined
-  const probe = createProtocol({
-    operations: [],
-    closeSteps: [
-      {
-        name: 'probe',
-        run: (d, ctx) => {
-          if (ctx.dayIndex > ctx.prevDayIndex)
-            day0 = computeDayDistribution(dayInputsFromLedger(d, 0, ctx.config.validators), params)
-        },
-      },
-      ...protocol.closeSteps,
-    ],
-  })
+  let day0: DayDistribution | undefined
   const before = s
+  const probe = probing(0, (d) => {
+    day0 = d
+  })
   s = (await close(s, [], GENESIS_TIME + DAY, { config, protocol: probe })).state
   const node = day0!.rewards.find((r) => r.account === VALIDATOR.address)!
   assert.ok(node.node > 0n)

@@ -77,6 +77,16 @@ const setup = async () => {
   return { ledger, me, friends, call, status, events, adoptWallet, at, now: () => now }
 }
 
+/** A wallet for `me`, and accounts for `me` and the three friends, closed at T0 + 2 s. */
+const withFriends = async () => {
+  const s = await setup()
+  await s.adoptWallet()
+  await s.ledger.fund(s.me.publicKey)
+  for (const f of s.friends) await s.ledger.fund(f.publicKey)
+  await s.ledger.close(T0 + 2000)
+  return s
+}
+
 test('check-in needs a wallet, an account and a fresh presence proof; once a day', async () => {
   const s = await setup()
   assert.equal((await s.status()).wallet, false)
@@ -116,11 +126,7 @@ test('check-in needs a wallet, an account and a fresh presence proof; once a day
 })
 
 test('circle and invite requests are checked before signing; the day boundary pays what was estimated', async () => {
-  const s = await setup()
-  await s.adoptWallet()
-  await s.ledger.fund(s.me.publicKey)
-  for (const f of s.friends) await s.ledger.fund(f.publicKey)
-  await s.ledger.close(T0 + 2000)
+  const s = await withFriends()
   s.at(T0 + 2500)
   const addrs = s.friends.map((f) => addressOf(f.publicKey) as string)
   const mine = addressOf(s.me.publicKey) as string
@@ -189,11 +195,7 @@ test('circle and invite requests are checked before signing; the day boundary pa
 })
 
 test('a mining tx takes the sequence number after a payment pending in the mempool', async () => {
-  const s = await setup()
-  await s.adoptWallet()
-  await s.ledger.fund(s.me.publicKey)
-  for (const f of s.friends) await s.ledger.fund(f.publicKey)
-  await s.ledger.close(T0 + 2000)
+  const s = await withFriends()
   const { state, header } = s.ledger.current()
   const seq = getAccount(state, addressOf(s.me.publicKey))!.seq
   // a payment the wallet sent and the ledger has not applied yet
