@@ -472,6 +472,9 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       cancelNomination?.()
       for (const c of timers.values()) c()
       timers.clear()
+      // the newest ledger's proof would otherwise be saved only after the next close
+      const last = archive.get(state.header.seq)
+      if (last) p.history?.save(last).catch(() => count('history_save_failed'))
     },
     receive(kind: GossipKind, bytes: Uint8Array): Promise<void> {
       if (stopped) return Promise.resolve()

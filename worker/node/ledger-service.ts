@@ -169,12 +169,18 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
   }
 
   /** Consensus restarts with the current quorum set and role, from the last committed ledger. */
-  const restartNode = async () => {
-    const old = node
-    old.stop()
-    await old.settled()
-    health = { text: 'checking', at: 0 }
-    await startNode(old.current())
+  let restarting: Promise<void> = Promise.resolve()
+  const restartNode = (): Promise<void> => {
+    // serialized: two overlapping restarts must not leave a second node running
+    const done = restarting.then(async () => {
+      const old = node
+      old.stop()
+      await old.settled()
+      health = { text: 'checking', at: 0 }
+      await startNode(old.current())
+    })
+    restarting = done.catch(() => {})
+    return done
   }
 
   const saveQuorum = async (q: QuorumSet) => {
