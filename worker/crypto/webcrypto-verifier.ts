@@ -17,34 +17,33 @@ export const hasWebCryptoEd25519 = async (): Promise<boolean> => {
 
 export const createWebCryptoVerifier = async (): Promise<Verifier> => {
   if (!(await hasWebCryptoEd25519())) return nobleVerifier
-  // imported keys: the promise while importing, then the key itself (null: WebCrypto refused it)
-  const keys = new Map<string, Promise<CryptoKey | null> | CryptoKey | null>()
+  const keys = new Map<string, Promise<CryptoKey | undefined>>()
   const keyFor = (pk: Uint8Array) => {
     const id = toHex(pk)
     let k = keys.get(id)
-    if (k === undefined) {
+    if (!k) {
       if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!)
-      const p = crypto.subtle
+      k = crypto.subtle
         .importKey('raw', pk as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify'])
-        .catch(() => null)
-      keys.set(id, p)
-      void p.then((key) => keys.get(id) === p && keys.set(id, key))
-      k = p
+        .catch(() => undefined)
+      keys.set(id, k)
     }
     return k
   }
-  const run = (key: CryptoKey | null, pk: Uint8Array, m: Uint8Array, s: Uint8Array) => {
-    if (!key) return Promise.resolve(verifySync(pk, m, s))
-    return crypto.subtle
-      .verify('Ed25519', key, s as Uint8Array<ArrayBuffer>, m as Uint8Array<ArrayBuffer>)
-      .catch(() => false)
-  }
-  // A known key starts its verification synchronously, so a batch is in flight as soon as
-  // verifyBatch returns and the caller's own work overlaps it.
-  const verify = (pk: Uint8Array, m: Uint8Array, s: Uint8Array): Promise<boolean> => {
-    if (pk.length !== 32 || s.length !== 64) return Promise.resolve(false)
-    const key = keyFor(pk)
-    return key instanceof Promise ? key.then((k) => run(k, pk, m, s)) : run(key, pk, m, s)
+  const verify = async (pk: Uint8Array, m: Uint8Array, s: Uint8Array): Promise<boolean> => {
+    if (pk.length !== 32 || s.length !== 64) return false
+    const key = await keyFor(pk)
+    if (!key) return verifySync(pk, m, s)
+    try {
+      return await crypto.subtle.verify(
+        'Ed25519',
+        key,
+        s as Uint8Array<ArrayBuffer>,
+        m as Uint8Array<ArrayBuffer>,
+      )
+    } catch {
+      return false
+    }
   }
   return {
     verify,
