@@ -31,9 +31,6 @@ const BENCHES: readonly Bench[] = [
     script: 'bench/ledger-node.ts',
     limitS: 400,
     about: 'payments verified+applied/s vs WebCrypto verifies/s in Node (issue 3)',
-    summarize: (r) => [
-      `payments/s ${num(r.paymentsVerifiedAndAppliedPerS)} vs verifies/s ${num(r.verifyPerS)}: ratio ${num(r.ratio)} (aim 0.6)`,
-    ],
   },
   {
     name: 'ledger-browser',
