@@ -23,5 +23,5 @@ test('IndexedDB ledger store passes the store acceptance suite', async ({ page }
   await page.goto('/harness.html')
   const result = await runInPage(page, `/@fs${resolve('worker/ledger/store-acceptance-run.ts')}`)
   expect(result.failed).toEqual([])
-  expect(result.passed.length).toBe(5)
+  expect(result.passed.length).toBe(6)
 })
