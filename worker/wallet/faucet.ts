@@ -44,10 +44,12 @@ export const faucetTx = async (
   const fee = config.minFeePerOp
   if (!acct || acct.balance < FAUCET_AMOUNT + fee) return err(wattError('faucet_empty'))
   const exists = getAccount(state, addressOf(to)) !== undefined
+  const next = ledger.nextSeq(faucet)
   const body: TxBody = {
     network: config.networkId,
     source: signer.publicKey,
-    seq: (acct.seq > minSeq ? acct.seq : minSeq) + 1n,
+    // past the faucet's txs already in the mempool, from this node or flooded by others
+    seq: next > minSeq + 1n ? next : minSeq + 1n,
     fee,
     minTimeMs: 0,
     maxTimeMs: Math.max(nowMs, state.header.closeTimeMs) + TX_LIFETIME_MS,
