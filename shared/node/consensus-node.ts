@@ -54,7 +54,13 @@ import {
 import { createOwnEnvelopes, type OwnEnvelopeStore } from './own-envelopes.ts'
 import { createTxRebroadcast } from './tx-rebroadcast.ts'
 import type { ValidatorRequest } from './validator-request.ts'
-import { decodeLedgerValue, encodeLedgerValue, type LedgerValue, unionSigners } from './value.ts'
+import {
+  decodeLedgerValue,
+  encodeLedgerValue,
+  type LedgerValue,
+  statementTxSets,
+  unionSigners,
+} from './value.ts'
 
 export type GossipKind = 'tx' | 'scp' | 'ledger'
 
@@ -132,7 +138,11 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const validators = new Set<string>(config.validators)
   /** Whose EXTERNALIZE counts as proof here: genesis validators and those this node trusts. */
   const trusted = quorumSetNodes(init.quorumSet)
-  const own = createOwnEnvelopes(p.ownEnvelopes, () => count('own_envelopes_save_failed'))
+  const own = createOwnEnvelopes(
+    p.ownEnvelopes,
+    () => count('own_envelopes_save_failed'),
+    (cid) => txSets.get(cid)?.set,
+  )
   qsets.set(quorumSetHash(init.quorumSet), init.quorumSet)
 
   const nextSlot = () => state.header.seq + 1
@@ -343,20 +353,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   }
 
   /** Tx sets a statement's values name that this node does not hold yet. */
-  const missingTxSets = (st: Statement): string[] => {
-    const values =
-      st.type === 'nominate'
-        ? [...st.votes, ...st.accepted]
-        : st.type === 'prepare'
-          ? [st.ballot.value, st.prepared?.value, st.preparedPrime?.value]
-          : st.type === 'confirm'
-            ? [st.ballot.value]
-            : [st.commit.value]
-    const cids = values
-      .flatMap((v) => (v ? [decodeLedgerValue(v)?.txSet] : []))
-      .filter((c): c is string => !!c)
-    return [...new Set(cids)].filter((c) => !txSets.has(c))
-  }
+  const missingTxSets = (st: Statement): string[] => statementTxSets(st).filter((c) => !txSets.has(c))
 
   /** Like stellar-core's herder: an envelope waits until the tx sets it names have arrived. */
   const deliver = async (env: Envelope, bytes: Uint8Array) => {
@@ -455,11 +452,21 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     /** Restores this validator's own statements of the current slot, if saved, then runs. */
     async start() {
       if (init.isValidator) {
-        const saved = await own.load(nextSlot())
-        if (saved.length > 0) {
-          const r = await scp.restore(nextSlot(), saved)
+        const slot = nextSlot()
+        const saved = await own.load(slot)
+        for (const s of saved.txSets) {
+          const c = await checkTxSet(s, env.protocol, p.verifier, maxTxs)
+          if (c.ok && c.value.set.prevHeader.equals(state.headerCid))
+            txSets.set(cidString(c.value.cid), c.value)
+          else count('restored_txset_invalid')
+        }
+        if (saved.envelopes.length > 0) {
+          const r = await scp.restore(slot, saved.envelopes)
           counters.restored_envelopes = r.restored
-          for (const e of saved) own.emitted(e, encodeEnvelope(e))
+          for (const e of saved.envelopes) own.emitted(e, encodeEnvelope(e))
+          // SCP restores an EXTERNALIZE silently; the ledger it names was not committed yet
+          const ext = saved.envelopes.find((e) => e.statement.type === 'externalize')?.statement
+          if (ext?.type === 'externalize' && phase === 'externalize') enqueueApply(slot, ext.commit.value)
         }
       }
       if (stopped) return

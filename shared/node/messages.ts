@@ -28,7 +28,7 @@ export type LedgerMessage =
   | { readonly type: 'catchup-res'; readonly ledgers: readonly ArchivedLedger[] }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
-const isTxSet = (x: unknown): x is TxSet =>
+export const isTxSet = (x: unknown): x is TxSet =>
   isObj(x) &&
   typeof x.prevHeader === 'object' &&
   Array.isArray(x.txs) &&

@@ -1,13 +1,28 @@
 // What a validator last said: its latest own NOMINATE and ballot envelopes of its newest slot,
 // persisted on every emit (coalesced: at most one write in flight, the next one takes the latest)
 // and handed back to SCP's `restore` on start, so a validator reloaded mid-slot resumes from its
-// own statements instead of contradicting them (a different vote, a lower ballot).
+// own statements instead of contradicting them (a different vote, a lower ballot). The tx sets
+// those statements name are saved with them: they live only in memory and gossip, so a lone
+// validator (or one whose own mempool built the set) could otherwise never apply what it voted.
+import type { TxSet } from '../ledger/index.ts'
 import { DEFAULT_SCP_LIMITS, decodeEnvelope, type Envelope } from '../scp/index.ts'
+import { isTxSet } from './messages.ts'
+import { statementTxSets } from './value.ts'
+
+/** Tx sets saved with the envelopes: the ballot's (at most 3 values) first, then nomination's. */
+const MAX_SAVED_TX_SETS = 4
 
 export interface SavedEnvelopes {
   readonly slot: number
   /** Encoded envelopes: at most one nomination and one ballot statement. */
   readonly envelopes: readonly Uint8Array[]
+  /** The tx sets those envelopes name that this node held when it said them (absent in old records). */
+  readonly txSets?: readonly TxSet[]
+}
+
+export interface RestoredEnvelopes {
+  readonly envelopes: Envelope[]
+  readonly txSets: readonly TxSet[]
 }
 
 export interface OwnEnvelopeStore {
@@ -15,15 +30,22 @@ export interface OwnEnvelopeStore {
   save(s: SavedEnvelopes): Promise<void>
 }
 
-export const createOwnEnvelopes = (store: OwnEnvelopeStore | undefined, onError: () => void) => {
+export const createOwnEnvelopes = (
+  store: OwnEnvelopeStore | undefined,
+  onError: () => void,
+  txSetOf: (cid: string) => TxSet | undefined,
+) => {
   let slot = 0
   let nomination: Uint8Array | undefined
   let ballot: Uint8Array | undefined
+  let nominationSets: TxSet[] = []
+  let ballotSets: TxSet[] = []
   let queued = false
   let chain: Promise<void> = Promise.resolve()
   const snapshot = (): SavedEnvelopes => ({
     slot,
     envelopes: [nomination, ballot].filter((e): e is Uint8Array => e !== undefined),
+    txSets: [...new Set([...ballotSets, ...nominationSets])].slice(0, MAX_SAVED_TX_SETS),
   })
   return {
     /** Records one of this node's emitted envelopes and schedules its persistence. */
@@ -34,9 +56,17 @@ export const createOwnEnvelopes = (store: OwnEnvelopeStore | undefined, onError:
         slot = s
         nomination = undefined
         ballot = undefined
+        nominationSets = []
+        ballotSets = []
       }
-      if (env.statement.type === 'nominate') nomination = bytes
-      else ballot = bytes
+      const sets = statementTxSets(env.statement).flatMap((cid) => txSetOf(cid) ?? [])
+      if (env.statement.type === 'nominate') {
+        nomination = bytes
+        nominationSets = sets
+      } else {
+        ballot = bytes
+        ballotSets = sets
+      }
       if (!store || queued) return
       queued = true
       chain = chain
@@ -46,14 +76,16 @@ export const createOwnEnvelopes = (store: OwnEnvelopeStore | undefined, onError:
         })
         .catch(onError)
     },
-    /** The persisted envelopes of `slot`, decoded; none when the saved ones are for another slot. */
-    async load(forSlot: number): Promise<Envelope[]> {
+    /** The persisted envelopes of `slot`, decoded, and their tx sets (unchecked); none for another slot. */
+    async load(forSlot: number): Promise<RestoredEnvelopes> {
       const saved = await store?.load().catch(() => undefined)
-      if (!saved || saved.slot !== forSlot) return []
-      return saved.envelopes.flatMap((b) => {
+      if (!saved || saved.slot !== forSlot) return { envelopes: [], txSets: [] }
+      const envelopes = saved.envelopes.flatMap((b) => {
         const d = decodeEnvelope(b, DEFAULT_SCP_LIMITS)
         return d.ok && d.value.statement.slot === forSlot ? [d.value] : []
       })
+      const txSets = Array.isArray(saved.txSets) ? saved.txSets.filter(isTxSet) : []
+      return { envelopes, txSets: txSets.slice(0, MAX_SAVED_TX_SETS) }
     },
     /** Resolves once every scheduled write has finished. */
     flushed: () => chain,

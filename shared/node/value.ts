@@ -2,7 +2,7 @@
 // validators whose EXTERNALIZE for the previous ledger the proposer holds (the mining close step
 // counts them toward each validator's uptime). Encoded as DAG-CBOR; decoding is strict.
 import { decode, encode } from '../codec/dag-cbor.ts'
-import type { Value } from '../scp/index.ts'
+import type { Statement, Value } from '../scp/index.ts'
 
 export interface LedgerValue {
   readonly txSet: string
@@ -33,3 +33,17 @@ export const decodeLedgerValue = (bytes: Uint8Array): LedgerValue | undefined =>
 /** Sorted union of signer lists. */
 export const unionSigners = (lists: ReadonlyArray<readonly string[]>): string[] =>
   [...new Set(lists.flat())].sort()
+
+/** The distinct tx set CIDs the values of an SCP statement name. */
+export const statementTxSets = (st: Statement): string[] => {
+  const values =
+    st.type === 'nominate'
+      ? [...st.votes, ...st.accepted]
+      : st.type === 'prepare'
+        ? [st.ballot.value, st.prepared?.value, st.preparedPrime?.value]
+        : st.type === 'confirm'
+          ? [st.ballot.value]
+          : [st.commit.value]
+  const cids = values.flatMap((v) => (v ? [decodeLedgerValue(v)?.txSet] : [])).filter((c): c is string => !!c)
+  return [...new Set(cids)]
+}

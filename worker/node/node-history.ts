@@ -35,9 +35,12 @@ const isSaved = (x: unknown): x is SavedEnvelopes =>
   (x as SavedEnvelopes).envelopes.length <= 2 &&
   (x as SavedEnvelopes).envelopes.every((e) => e instanceof Uint8Array)
 
-const read = <T>(bytes: unknown, guard: (x: unknown) => x is T): T | undefined => {
+/** The own-envelope record carries the tx sets its envelopes name (a few, up to ~8 MiB each). */
+const OWN_RECORD_LIMIT = 64 << 20
+
+const read = <T>(bytes: unknown, guard: (x: unknown) => x is T, limit = 1 << 20): T | undefined => {
   if (!(bytes instanceof Uint8Array)) return undefined
-  const d = decode<unknown>(bytes, 1 << 20)
+  const d = decode<unknown>(bytes, limit)
   return d.ok && guard(d.value) ? d.value : undefined
 }
 
@@ -77,9 +80,10 @@ export const openNodeHistory = async (
     },
   }
   const own: OwnEnvelopeStore = {
-    load: async () => read(await db.get(OWN, 'latest'), isSaved),
+    load: async () => read(await db.get(OWN, 'latest'), isSaved, OWN_RECORD_LIMIT),
     save: async (s) => {
-      await db.put(OWN, encode({ slot: s.slot, envelopes: [...s.envelopes] }), 'latest')
+      const record = { slot: s.slot, envelopes: [...s.envelopes], txSets: [...(s.txSets ?? [])] }
+      await db.put(OWN, encode(record), 'latest')
     },
   }
   return { history, own }
