@@ -13,7 +13,7 @@ import { closeAll, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
 /** Long enough for the day's actions on a slow, shared machine; raise it if D runs out. */
-const DAY_MS = Number(process.env.E2E_MINING_DAY_MS ?? 40_000)
+const DAY_MS = Number(process.env.E2E_MINING_DAY_MS ?? 90_000)
 const MIN_FEE = 100n // the devnet's minimum fee per operation, base units
 const PAY_FEE = 10_000n // 0.001 WATT
 const PAY_TO_C = 20_000_000n // 2 WATT
@@ -22,7 +22,7 @@ let devnet: DevnetProcess
 let url: string
 const nodes: TestNode[] = []
 
-test.describe.configure({ timeout: 600_000 })
+test.describe.configure({ timeout: 900_000 })
 
 test.beforeAll(async () => {
   devnet = await spawnDevnet([
@@ -67,7 +67,7 @@ const newFundedWallet = async (page: Page): Promise<string> => {
   await page.getByTestId('wallet-create').click({ timeout: 60_000 })
   const address = (await page.getByTestId('wallet-address').textContent())!.trim()
   await page.getByTestId('faucet-request').click()
-  await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 60_000 })
+  await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 120_000 })
   return address
 }
 
@@ -80,6 +80,25 @@ const pay = async (page: Page, to: string, amount: string, fee: string) => {
   await expect(page.getByTestId('tx-status')).toContainText(/applied in ledger \d+/, { timeout: 60_000 })
 }
 
+/** On a failed wait: what the Mine screen says, the mining txs and the node's ledger status. */
+const diagnose = async (page: Page, what: string) => {
+  const text = async (id: string) =>
+    page
+      .getByTestId(id)
+      .textContent({ timeout: 1000 })
+      .catch(() => '')
+  const call = (m: string) =>
+    page.evaluate(
+      (m) => (globalThis as unknown as { wattCore: { call(m: string): Promise<unknown> } }).wattCore.call(m),
+      m,
+    )
+  const txs = ((await call('mining.status').catch(() => ({}))) as { txs?: unknown }).txs
+  const ledger = await call('ledger.status').catch(() => undefined)
+  console.log(
+    `${what} stuck: message=${await text('mine-message')} note=${await text('circle-note')} txs=${JSON.stringify(txs)} ledger=${JSON.stringify(ledger)}`,
+  )
+}
+
 const setCircle = async (page: Page, members: string[]) => {
   await tab(page, 'mine')
   for (const m of members) {
@@ -88,23 +107,35 @@ const setCircle = async (page: Page, members: string[]) => {
   }
   const items = page.getByTestId('circle-list').getByTestId('circle-item')
   await expect(items).toHaveCount(members.length)
-  for (const m of members)
-    await expect(page.locator(`[data-testid="circle-item"][data-address="${m}"]`)).toHaveAttribute(
-      'data-state',
-      /^(tomorrow|today)$/,
-      { timeout: 60_000 },
-    )
+  try {
+    for (const m of members)
+      await expect(page.locator(`[data-testid="circle-item"][data-address="${m}"]`)).toHaveAttribute(
+        'data-state',
+        /^(tomorrow|today)$/,
+        { timeout: 60_000 },
+      )
+  } catch (e) {
+    await diagnose(page, 'setCircle')
+    throw e
+  }
 }
 
 /** A real press-and-hold: trusted pointer events from the browser's input pipeline. */
 const holdToCheckIn = async (page: Page) => {
   await tab(page, 'mine')
-  const box = (await page.getByTestId('mine-button').boundingBox())!
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const button = page.getByTestId('mine-button')
+  await expect(button).toHaveAttribute('data-state', 'idle')
+  await button.hover() // scrolls it into view: filling the circle form scrolled the page down
   await page.mouse.down()
+  await expect(button).toHaveAttribute('data-state', 'holding')
   await page.waitForTimeout(1900)
   await page.mouse.up()
-  await expect(page.getByTestId('mine-status')).toHaveText(/^active today/, { timeout: 60_000 })
+  try {
+    await expect(page.getByTestId('mine-status')).toHaveText(/^active today/, { timeout: 60_000 })
+  } catch (e) {
+    await diagnose(page, 'check-in')
+    throw e
+  }
 }
 
 const waitLedgerDay = async (page: Page, day: number) => {
@@ -114,9 +145,11 @@ const waitLedgerDay = async (page: Page, day: number) => {
   })
 }
 
-// Known failing (see the closing note of the session that wrote it): on this 2-core machine the
-// users' setCircle never leaves the `draft` state, so the day's actions never complete. It is
-// kept as the specification of the issue's e2e and skipped so that `npm test` stays green.
+// Not yet green on this 2-core machine: since the second session the users get faucet WATT,
+// set circles, check in with a real press-and-hold, accept an invite and pay within the day, but
+// under load (average ~20) those actions did not fit in a 40 s day and the run with longer days
+// has not been completed. Kept as the issue's specification; `npx playwright test
+// e2e/mining.e2e.ts --project e2e` runs it once the fixme is removed.
 test.fixme('a mining day: check-ins, circles, an invite and fees, paid out to the unit at the boundary', async ({
   browser,
 }) => {
@@ -129,20 +162,20 @@ test.fixme('a mining day: check-ins, circles, an invite and fees, paid out to th
 
   const validators: TestNode[] = []
   for (const l of devnet.links) validators.push(await openNode(browser, l))
-  const [a, b, c] = [
-    await openNode(browser, `${url}/`),
-    await openNode(browser, `${url}/`),
-    await openNode(browser, `${url}/`),
-  ]
-  const [A, B, C] = [
-    await newFundedWallet(a!.page),
-    await newFundedWallet(b!.page),
-    await newFundedWallet(c!.page),
-  ]
+  const [a, b, c] = await Promise.all([
+    openNode(browser, `${url}/`),
+    openNode(browser, `${url}/`),
+    openNode(browser, `${url}/`),
+  ])
+  // one faucet account serves the devnet: its payments go one after another
+  const A = await newFundedWallet(a.page)
+  const B = await newFundedWallet(b.page)
+  const C = await newFundedWallet(c.page)
   const V = devnet.validatorAddresses
-  for (const v of V) await pay(a!.page, v, '1', '') // node rewards need the node accounts to exist
-  await setCircle(a!.page, [B, C, V[0]!])
-  await setCircle(b!.page, [A, C, V[1]!])
+  // circle members must have accounts; V[2] and V[3] get theirs from their first node reward.
+  // From here the users act at once, each waiting on its own ledger-applied status.
+  await Promise.all([pay(a!.page, V[0]!, '1', ''), pay(b!.page, V[1]!, '1', '')])
+  await Promise.all([setCircle(a!.page, [B, C, V[0]!]), setCircle(b!.page, [A, C, V[1]!])])
   for (const v of validators) await tab(v.page, 'mine')
   await tab(c!.page, 'mine')
 
