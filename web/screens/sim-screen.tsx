@@ -66,6 +66,27 @@ const DayExportCard = ({ rpc }: { rpc: RpcClient }) => {
   )
 }
 
+const RangeField = (p: {
+  id: string
+  label: string
+  min: number
+  max: number
+  value: number
+  set: (v: number) => void
+}) => (
+  <div class="field">
+    <label for={p.id}>{p.label}</label>
+    <input
+      id={p.id}
+      type="range"
+      min={p.min}
+      max={p.max}
+      value={p.value}
+      onInput={(e) => p.set(Number(e.currentTarget.value))}
+    />
+  </div>
+)
+
 export const SimScreen = ({ rpc }: { rpc?: RpcClient }) => {
   const [validators, setValidators] = useState(7)
   const [drop, setDrop] = useState(5)
@@ -110,28 +131,22 @@ export const SimScreen = ({ rpc }: { rpc?: RpcClient }) => {
           A seeded simulation of validators running the real SCP and ledger code under a virtual clock, with
           messages lost at random. The validators form a full-mesh core that trusts itself.
         </p>
-        <div class="field">
-          <label for="sim-n">Validators: {validators}</label>
-          <input
-            id="sim-n"
-            type="range"
-            min={4}
-            max={16}
-            value={validators}
-            onInput={(e) => setValidators(Number(e.currentTarget.value))}
-          />
-        </div>
-        <div class="field">
-          <label for="sim-drop">Messages lost: {drop}%</label>
-          <input
-            id="sim-drop"
-            type="range"
-            min={0}
-            max={30}
-            value={drop}
-            onInput={(e) => setDrop(Number(e.currentTarget.value))}
-          />
-        </div>
+        <RangeField
+          id="sim-n"
+          label={`Validators: ${validators}`}
+          min={4}
+          max={16}
+          value={validators}
+          set={setValidators}
+        />
+        <RangeField
+          id="sim-drop"
+          label={`Messages lost: ${drop}%`}
+          min={0}
+          max={30}
+          value={drop}
+          set={setDrop}
+        />
         <button type="button" class="btn" data-testid="sim-run" disabled={running} onClick={run}>
           {running ? 'Running…' : 'Run 20 ledgers'}
         </button>
