@@ -1,5 +1,5 @@
 // One mining-day measurement, run the same way in Node and in a browser worker: synthetic day
-// inputs as bench/mining-node.ts builds them (3-5 circle edges per account, 80% checked in, 20%
+// inputs (3-5 circle edges per account, 80% checked in, 20%
 // invited, 20 validators, seeded), then the fastest of `reps` timed computeDayDistribution calls.
 import { computeDayDistribution } from '../../shared/mining/distribution.ts'
 import { defaultMiningParams } from '../../shared/mining/params.ts'
@@ -9,7 +9,9 @@ import { createRng } from '../../shared/util/prng.ts'
 export interface DayTiming {
   readonly accounts: number
   readonly edges: number
+  readonly checkedIn: number
   readonly rewarded: number
+  readonly walkSteps: number
   readonly msMin: number
   readonly msAll: readonly number[]
 }
@@ -25,11 +27,22 @@ export const timeMiningDay = (accounts: number, reps: number): DayTiming => {
   })
   const ms: number[] = []
   let rewarded = 0
+  let walkSteps = 0
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now()
-    rewarded = computeDayDistribution(inputs, defaultMiningParams).rewards.length
+    const d = computeDayDistribution(inputs, defaultMiningParams)
     ms.push(Math.round(performance.now() - t0))
+    rewarded = d.rewards.length
+    walkSteps = d.steps
   }
   const edges = inputs.circles.reduce((n, c) => n + c.members.length, 0)
-  return { accounts, edges, rewarded, msMin: Math.min(...ms), msAll: ms }
+  return {
+    accounts,
+    edges,
+    checkedIn: inputs.checkedIn.length,
+    rewarded,
+    walkSteps,
+    msMin: Math.min(...ms),
+    msAll: ms,
+  }
 }
