@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { BYZANTINE_KINDS, type ByzantineKind } from '../shared/sim/byzantine.ts'
 import { describeViolation } from '../shared/sim/checkers.ts'
 import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
+import { genesisFromJson } from '../shared/node/genesis-document.ts'
 import { replayFirstDay } from '../shared/sim/day-ledgers.ts'
 import {
   DEFAULT_SCENARIO,
@@ -166,11 +167,14 @@ const replay = async (file: string, genesisFile?: string): Promise<number> => {
     console.log(JSON.stringify({ file, ...r, ok: r.agree }))
     return r.agree ? 0 : 1
   }
-  const l = await replayFirstDay(
-    parsed.value.doc,
-    parsed.value.params,
-    JSON.parse(readFileSync(genesisFile, 'utf8')),
-  )
+  const genesis = genesisFromJson(JSON.parse(readFileSync(genesisFile, 'utf8')))
+  if (!genesis.ok) {
+    console.log(
+      JSON.stringify({ file, ok: false, error: { code: 'bad_genesis', reason: genesis.error.code } }),
+    )
+    return 1
+  }
+  const l = await replayFirstDay(parsed.value.doc, parsed.value.params, genesis.value.config)
   const ledgers = l.agree
     ? { agree: true, ledgers: l.ledgers, finalHash: l.finalHash, stateRoot: l.stateRoot }
     : l

@@ -7,11 +7,11 @@ import { CID, cidString } from '../codec/dag-cbor.ts'
 import { nobleVerifier } from '../crypto/noble.ts'
 import type { Verifier } from '../crypto/signer.ts'
 import { applyLedger, type LedgerEnv } from '../ledger/apply.ts'
+import type { GenesisConfig } from '../ledger/config.ts'
 import { genesisState } from '../ledger/genesis.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import { checkTxSet } from '../ledger/tx-set.ts'
 import type { MiningParams } from '../mining/params.ts'
-import { genesisFromJson } from '../node/genesis-document.ts'
 import { networkProtocol } from '../node/protocol.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
 import type { DayExport, DayLedger } from './day-export.ts'
@@ -88,20 +88,19 @@ export const replayDayLedgers = async (
 }
 
 /**
- * A first day (one that starts at genesis) replayed from the network's genesis document (the
- * JSON the relay serves at /genesis) with the network's protocol and the export's mining params.
+ * A first day (one that starts at genesis) replayed from the network's genesis config (callers
+ * parse the document the relay serves at /genesis) with the network's protocol and the export's
+ * mining params.
  */
 export const replayFirstDay = async (
   doc: DayExport,
   params: MiningParams,
-  genesisJson: unknown,
+  config: GenesisConfig,
 ): Promise<LedgerReplay> => {
-  const g = genesisFromJson(genesisJson)
-  if (!g.ok) return differ('genesis', 'a genesis document', g.error.code)
   if (doc.start?.seq !== 1) return differ('$.start.seq', 1, doc.start?.seq ?? null)
   const holder = { current: [] as readonly string[] }
-  return replayDayLedgers(doc, genesisState(g.value.config).state, {
-    env: { config: g.value.config, protocol: networkProtocol(holder, params) },
+  return replayDayLedgers(doc, genesisState(config).state, {
+    env: { config, protocol: networkProtocol(holder, params) },
     verifier: nobleVerifier,
     setSigners: (s) => {
       holder.current = s

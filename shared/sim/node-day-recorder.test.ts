@@ -22,7 +22,7 @@ import {
 import { nodeVerifier } from '../ledger/test/node-ed25519.ts'
 import { checkTxs, makeTxSet } from '../ledger/tx-set.ts'
 import { defaultMiningParams } from '../mining/params.ts'
-import { genesisToJson } from '../node/genesis-document.ts'
+import { genesisFromJson, genesisToJson } from '../node/genesis-document.ts'
 import { networkProtocol } from '../node/protocol.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
 import { replayDayLedgers, replayFirstDay } from './day-ledgers.ts'
@@ -104,14 +104,19 @@ test('a first day replays from the genesis document (what `--replay FILE --genes
   const { recorder, read } = await runChain(2)
   const r = await recorder.exportDay(0, read)
   assert.ok(r.ok)
+  // the config as a node gets it: through the /genesis document's JSON
   const json = JSON.parse(
     JSON.stringify(genesisToJson({ config, quorumSet: { threshold: 1, validators: [], innerSets: [] } })),
   )
-  const good = await replayFirstDay(r.value, defaultMiningParams, json)
+  const served = genesisFromJson(json)
+  assert.ok(served.ok)
+  const good = await replayFirstDay(r.value, defaultMiningParams, served.value.config)
   assert.ok(good.agree)
   assert.equal(good.finalHash, r.value.closingHeader.cid)
-  const other = { ...json, config: { ...json.config, networkId: 'watt-other' } }
-  const bad = await replayFirstDay(r.value, defaultMiningParams, other)
+  const bad = await replayFirstDay(r.value, defaultMiningParams, {
+    ...served.value.config,
+    networkId: 'watt-other',
+  })
   assert.equal(!bad.agree && bad.difference.path, '$.start.cid')
 })
 
