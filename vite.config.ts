@@ -10,6 +10,12 @@ export default defineConfig({
   worker: { format: 'es' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: { fs: { allow: ['..'] } },
+  // The dev server (browser tests) pre-bundles every dependency the pages and workers import up
+  // front. Found later, a new dependency makes Vite reload the page and fail the worker's module
+  // fetch, and a worker whose module never loads answers nothing.
+  optimizeDeps: {
+    entries: ['index.html', 'harness.html', '../worker/**/*entry.ts', 'sim/sim-worker.ts', 'opfs-probe.ts'],
+  },
   plugins: [
     VitePWA({
       injectRegister: false,

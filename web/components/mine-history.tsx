@@ -24,7 +24,10 @@ export const MineHistory = (props: {
             </div>
             <strong>{r.day}</strong>
           </div>
-          <div style="display:flex;flex-wrap:wrap;gap:4px 10px;font-size:0.8rem" class="muted">
+          <div
+            style="display:flex;flex-wrap:wrap;gap:4px 10px;font-size:0.8rem;flex:1;min-width:0;overflow-wrap:anywhere"
+            class="muted"
+          >
             {PARTS.filter((p) => r[p] !== '0').map((p) => (
               <span key={p} data-part={p} data-amount={r[p]}>
                 {p} {wattOf(r[p])}

@@ -21,11 +21,12 @@ const dataOf = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 +
 /** Starts a proof worker in the page and installs `__call(req)` and a progress log. */
 const startWorker = async (page: Page): Promise<void> => {
   // The dev server may reload the page once while it optimizes the worker's dependencies.
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       await installWorker(page)
       const ping = await call(page, { type: 'delete', sector: 999 })
       if (ping.type === 'done') return
+      throw new Error(`the proof worker did not start: ${JSON.stringify(ping.error)}`)
     } catch (e) {
       if (attempt >= 3) throw e
       // a reload that never settles is retried by navigating again, not waited on forever
@@ -43,6 +44,13 @@ const installWorker = async (page: Page) => {
     const progress: unknown[] = []
     g.__progress = progress
     let next = 1
+    // a module that fails to load (the dev server re-optimizing) answers every pending call
+    let dead = false
+    w.onerror = () => {
+      dead = true
+      for (const settle of pending.values()) settle({ type: 'failed', error: { code: 'worker_error' } })
+      pending.clear()
+    }
     w.onmessage = (ev) => {
       const e = ev.data as { type: string; id: number }
       if (e.type === 'progress') progress.push(e)
@@ -50,6 +58,7 @@ const installWorker = async (page: Page) => {
     }
     g.__call = (req: Record<string, unknown>) =>
       new Promise((res) => {
+        if (dead) return res({ type: 'failed', error: { code: 'worker_error' } })
         const id = next++
         pending.set(id, res)
         const fix = (v: unknown) => (Array.isArray(v) ? new Uint8Array(v) : v)

@@ -37,6 +37,8 @@ export interface HistoryItem {
   readonly ledger?: number
   readonly timeMs: number
   readonly maxTimeMs: number
+  /** Faucet requests only: which try this is (another node's faucet payment may take its seq). */
+  readonly attempt?: number
 }
 
 export interface ObservedLedger {

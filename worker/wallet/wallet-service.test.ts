@@ -228,3 +228,55 @@ test('without a ledger service the wallet still makes keys, and sending says led
   await noFaucet.call('wallet.create')
   assert.equal(await codeOf(noFaucet.call('wallet.faucet')), 'no_faucet')
 })
+
+test('a faucet request whose sequence number another node took is asked again, a bounded number of times', async () => {
+  const ledger = fakeLedger()
+  const c = await node(ledger, 30)
+  const d = await node(ledger, 31)
+  await c.call('wallet.create')
+  await d.call('wallet.create')
+  const settle = () => new Promise((r) => setTimeout(r, 20)) // the wallet's serial queue
+  // c's request never reaches the validators; d's node, not having seen it, signs the same seq
+  await c.call('wallet.faucet')
+  ledger.lose()
+  await d.call('wallet.faucet')
+  await ledger.closeLedger()
+  await settle()
+  let hc = (await c.call<WalletView>('wallet.status')).history
+  assert.deepEqual(
+    hc.map((h) => [h.state, h.code]),
+    [
+      ['pending', undefined],
+      ['dropped', 'seq_taken'],
+    ],
+  )
+  await ledger.closeLedger()
+  await settle()
+  const vc = await c.call<WalletView>('wallet.status')
+  assert.equal(vc.balance, '100')
+  hc = vc.history
+  assert.deepEqual(
+    hc.map((h) => h.state),
+    ['applied', 'dropped'],
+  )
+
+  // every retry lost too: after the first request and two more, the wallet stops asking
+  const e = await node(ledger, 32)
+  await e.call('wallet.create')
+  for (let i = 0; i < 4; i++) {
+    if (i === 0) await e.call('wallet.faucet')
+    ledger.lose()
+    await d.call('wallet.faucet')
+    await ledger.closeLedger()
+    await settle()
+  }
+  const he = (await e.call<WalletView>('wallet.status')).history
+  assert.deepEqual(
+    he.map((h) => [h.state, h.code]),
+    [
+      ['dropped', 'seq_taken'],
+      ['dropped', 'seq_taken'],
+      ['dropped', 'seq_taken'],
+    ],
+  )
+})

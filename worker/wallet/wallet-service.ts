@@ -27,6 +27,12 @@ export interface WalletDeps {
 }
 
 const HISTORY_KEY = 'history'
+/**
+ * Every devnet node signs faucet payments from the one faucet account, so two nodes can pick the
+ * same sequence number when one has not seen the other's payment yet; the loser is dropped with
+ * `seq_taken`. The wallet then asks again, at most this many times.
+ */
+const FAUCET_RETRIES = 2
 const MAX_RECENT_LEDGERS = 50
 
 const row = (i: HistoryItem): HistoryRow => ({
@@ -104,8 +110,16 @@ export const createWalletService = (
   const onClosed = (closed: ClosedLedgerEvent) => {
     if (!account) return changed()
     const r = observeLedger(history, account.address, closed)
-    if (r.changed) void serial(() => saveHistory(r.items))
-    else changed()
+    if (!r.changed) return changed()
+    const was = new Map(history.map((i) => [i.id, i.state]))
+    const raced = r.items.filter(
+      (i) =>
+        i.code === 'seq_taken' && was.get(i.id) === 'pending' && (i.attempt ?? Infinity) <= FAUCET_RETRIES,
+    )
+    void serial(async () => {
+      await saveHistory(r.items)
+      for (const i of raced) await faucet(i.attempt! + 1).catch(() => {}) // an empty faucet: the row says dropped
+    })
   }
 
   const adopt = async (secret: Uint8Array, phrase: readonly string[] | undefined): Promise<void> => {
@@ -169,7 +183,7 @@ export const createWalletService = (
     })
   }
 
-  const faucet = async (): Promise<SubmittedTx> => {
+  const faucet = async (attempt = 1): Promise<SubmittedTx> => {
     const me = needAccount()
     const l = needLedger()
     let minSeq = 0n // faucet sequence numbers this node already has in flight
@@ -187,6 +201,7 @@ export const createWalletService = (
       state: 'pending',
       timeMs: c.now(),
       maxTimeMs: body.maxTimeMs,
+      attempt,
     })
   }
 
@@ -217,7 +232,7 @@ export const createWalletService = (
         return view()
       }),
     'wallet.send': (p) => serial(() => send(p)),
-    'wallet.faucet': () => serial(faucet),
+    'wallet.faucet': () => serial(() => faucet()),
     'wallet.history': (p) => history.slice(0, parseLimit(p, MAX_HISTORY)).map(row),
     'wallet.ledgers': async (p) => needLedger().recent(parseLimit(p, MAX_RECENT_LEDGERS)),
   }
