@@ -8,6 +8,7 @@ import { type MiningParams, defaultMiningParams } from '../../shared/mining/para
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { ledgerLink, serialQueue } from '../node/ledger-link.ts'
 import type { AccountKey } from './account-key.ts'
 import { miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
 import {
@@ -84,20 +85,10 @@ export const createMiningService = (
   // the uptime of the day of the last closed ledger, and of the day before once it is finished
   let uptime: DayUptime | undefined
   let lastDay: DayUptime | undefined
-  let unsubscribe: (() => void) | undefined
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job)
-    queue = run.catch(() => {})
-    return run
-  }
-
-  const ledger = (): LedgerNodeApi | undefined => {
-    const l = c.services.get('ledger') as LedgerNodeApi | undefined
-    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
-    return l
-  }
-  const needLedger = (): LedgerNodeApi => ledger() ?? fail('ledger_unavailable')
+  const serial = serialQueue()
+  const link = ledgerLink(c.services, (e) => onClosed(e))
+  const ledger = link.get
+  const needLedger = link.need
 
   const estimateFor = (l: LedgerNodeApi, me: Address | undefined): bigint | undefined => {
     const { state } = l.current()
@@ -215,8 +206,7 @@ export const createMiningService = (
       changed()
     },
     stop() {
-      unsubscribe?.()
-      unsubscribe = () => {}
+      link.stop()
     },
   }
 }

@@ -10,7 +10,8 @@ import { exportFile } from '../../shared/storage/unixfs-export.ts'
 import { toHex } from '../../shared/util/bytes.ts'
 import { fail, toWattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
-import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
+import { ledgerLink } from '../node/ledger-link.ts'
 import { usedBytes } from './budget.ts'
 import { type ComputePort, createComputePool } from './compute-pool.ts'
 import type { Randomness, StorageContext } from './context.ts'
@@ -74,7 +75,6 @@ export const createStorageService = (
   let blockBytes = 0
   let files: ImportRecord[] = []
   let lastPost: PostView | null = null
-  let unsubscribe: (() => void) | undefined
   let lastLedgerAt = c.now()
   let lastWindowAt = 0
   let windowBusy = false
@@ -83,11 +83,8 @@ export const createStorageService = (
   let imports: Promise<unknown> = Promise.resolve()
   const sealing = new Set<Promise<void>>()
 
-  const ledger = (): LedgerNodeApi | undefined => {
-    const l = c.services.get('ledger') as LedgerNodeApi | undefined
-    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
-    return l
-  }
+  const link = ledgerLink(c.services, (e) => onClosed(e))
+  const ledger = link.get
   const randomness = (): Randomness => {
     const l = ledger()
     if (l) {
@@ -224,7 +221,7 @@ export const createStorageService = (
     stop() {
       clearInterval(tick)
       clearTimeout(broadcastTimer)
-      unsubscribe?.()
+      link.stop()
     },
     view,
     async setOffer(bytes) {

@@ -6,6 +6,7 @@ import { addressOf, encodeTx, formatWatt, getAccount, signTx, txIdOf } from '../
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { ledgerLink, serialQueue } from '../node/ledger-link.ts'
 import { buildPayment, defaultFee, isSendRequest } from './build-payment.ts'
 import { faucetTx } from './faucet.ts'
 import { addPending, type HistoryItem, MAX_HISTORY, observeLedger, pendingOut } from './history.ts'
@@ -55,22 +56,11 @@ export const createWalletService = (
   let vault: Vault | undefined
   let account: AccountInfo | undefined
   let history: HistoryItem[] = []
-  let unsubscribe: (() => void) | undefined
   // one mutating job at a time: sequence numbers and the history stay consistent
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job)
-    queue = run.catch(() => {})
-    return run
-  }
-
-  // looked up at use, not at start: the wallet works (keys, backup) before the ledger service exists
-  const ledger = (): LedgerNodeApi | undefined => {
-    const l = c.services.get('ledger') as LedgerNodeApi | undefined
-    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
-    return l
-  }
-  const needLedger = (): LedgerNodeApi => ledger() ?? fail('ledger_unavailable')
+  const serial = serialQueue()
+  const link = ledgerLink(c.services, (e) => onClosed(e))
+  const ledger = link.get
+  const needLedger = link.need
   const needAccount = (): AccountInfo => account ?? fail('no_wallet')
 
   const view = (): WalletView => {
@@ -248,8 +238,7 @@ export const createWalletService = (
       changed()
     },
     stop() {
-      unsubscribe?.()
-      unsubscribe = () => {}
+      link.stop()
     },
     view,
   }
