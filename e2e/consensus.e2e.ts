@@ -2,9 +2,9 @@
 // identical hashes, apply a payment sent at one of them everywhere, keep closing with one gone,
 // halt without forking with two gone, and resume when one returns and catches up.
 import { type BrowserContext, expect, type Page, test } from '@playwright/test'
-import { addressOf } from '../shared/crypto/address.ts'
 import { nobleSigner } from '../shared/crypto/noble.ts'
-import { type Amount, encodeTx, type Operation, signTx, watt } from '../shared/ledger/index.ts'
+import { watt } from '../shared/ledger/index.ts'
+import { body, create, keyOf, signed } from '../shared/ledger/test/fixtures.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
 import { expectSameHashes as sameHashes, rpc, seqOf } from './ledger-pages.ts'
@@ -63,25 +63,13 @@ test('four browser validators reach consensus, survive one loss, halt safely at 
 
   // a payment submitted at one validator is applied at all of them
   const genesis = (await (await fetch(`${devnet.url}/genesis`)).json()) as { faucetSecret: string }
-  const faucet = nobleSigner(fromHex(genesis.faucetSecret))
-  const dest = nobleSigner(new Uint8Array(32).fill(42))
-  const tx = await signTx(
-    {
-      network: 'e2e-scp',
-      source: faucet.publicKey,
-      seq: 1n,
-      fee: 100n as Amount,
-      minTimeMs: 0,
-      maxTimeMs: 0,
-      memo: new Uint8Array(0),
-      ops: [{ type: 'createAccount', dest: dest.publicKey, amount: watt(7n) } as Operation],
-    },
-    [faucet],
-  )
-  await rpc(live()[2]!, 'ledger.submit', { tx: encodeTx(tx) })
+  const faucet = keyOf(nobleSigner(fromHex(genesis.faucetSecret)))
+  const dest = keyOf(nobleSigner(new Uint8Array(32).fill(42)))
+  const tx = await signed(faucet, body(faucet, 1n, [create(dest, watt(7n))], { network: 'e2e-scp' }))
+  await rpc(live()[2]!, 'ledger.submit', { tx })
   for (const p of live())
     await expect
-      .poll(() => rpc(p, 'ledger.account', { address: addressOf(dest.publicKey) }), { timeout: 30_000 })
+      .poll(() => rpc(p, 'ledger.account', { address: dest.address }), { timeout: 30_000 })
       .toEqual({ balance: String(watt(7n)), seq: '0' })
 
   // one validator gone: the other three (a quorum) keep closing

@@ -10,17 +10,16 @@ import {
   checkTx,
   checkTxs,
   coreProtocol,
-  encodeTx,
   genesisState,
   getAccount,
   makeGenesisConfig,
   makeTxSet,
   type Operation,
   type Protocol,
-  signTx,
   type TxResult,
   watt,
 } from '../../shared/ledger/index.ts'
+import { body, keyOf, signed } from '../../shared/ledger/test/fixtures.ts'
 import { ok } from '../../shared/util/errors.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi, LedgerSummary } from './ledger-node-api.ts'
@@ -116,17 +115,8 @@ export const testLedger = (o: TestLedgerOptions = {}) => {
     /** Queues a faucet payment creating `to`'s account. */
     async fund(to: Uint8Array, amount: Amount = watt(10)) {
       const op = { type: 'createAccount', dest: to, amount } as unknown as Operation
-      const body = {
-        network: config.networkId,
-        source: faucet.publicKey,
-        seq: ++faucetSeq,
-        fee: config.minFeePerOp,
-        minTimeMs: 0,
-        maxTimeMs: 0,
-        memo: new Uint8Array(0),
-        ops: [op],
-      }
-      await submit(encodeTx(await signTx(body, [faucet])))
+      const from = keyOf(faucet)
+      await submit(await signed(from, body(from, ++faucetSeq, [op], { network: config.networkId })))
     },
     /** Applies the queue as one ledger closed at `atMs`. */
     closeAt,

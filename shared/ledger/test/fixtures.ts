@@ -19,14 +19,20 @@ export interface TestKey {
   readonly address: Address
 }
 
+/** A TestKey for a key made elsewhere (a devnet's faucet, a node's key). */
+export const keyOf = (signer: Signer): TestKey => ({
+  signer,
+  pk: signer.publicKey,
+  address: addressOf(signer.publicKey),
+})
+
 const keys = new Map<number, TestKey>()
 
 /** A deterministic key per label (cached: deriving keys is slow in pure JS). */
 export const testKey = (label: number): TestKey => {
   const known = keys.get(label)
   if (known) return known
-  const signer = nodeSigner(createRng(0x5eed + label).bytes(32))
-  const k = { signer, pk: signer.publicKey, address: addressOf(signer.publicKey) }
+  const k = keyOf(nodeSigner(createRng(0x5eed + label).bytes(32)))
   keys.set(label, k)
   return k
 }
