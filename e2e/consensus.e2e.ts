@@ -6,29 +6,20 @@ import { nobleSigner } from '../shared/crypto/noble.ts'
 import { watt } from '../shared/ledger/index.ts'
 import { body, create, keyOf, signed } from '../shared/ledger/test/fixtures.ts'
 import { fromHex } from '../shared/util/bytes.ts'
-import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { useDevnet } from './devnet-process.ts'
 import { expectSameHashes as sameHashes, rpc, seqOf } from './ledger-pages.ts'
 
 const PORT = Number(process.env.E2E_CONSENSUS_PORT ?? 8396)
-let devnet: DevnetProcess
+const net = useDevnet([
+  `--port=${PORT}`,
+  '--network=e2e-scp',
+  '--validators=4',
+  '--no-headless',
+  '--close-interval=1',
+])
 const validators: Array<{ context: BrowserContext; page: Page | undefined }> = []
 
 test.describe.configure({ timeout: 420_000 })
-
-test.beforeAll(async () => {
-  devnet = await spawnDevnet([
-    `--port=${PORT}`,
-    '--network=e2e-scp',
-    '--validators=4',
-    '--no-headless',
-    '--close-interval=1',
-  ])
-})
-
-test.afterAll(async () => {
-  for (const v of validators) await v.context.close().catch(() => {})
-  await devnet?.stop()
-})
 
 const live = () => validators.filter((v) => v.page).map((v) => v.page!)
 const expectSameHashes = () => sameHashes(live())
@@ -42,8 +33,9 @@ const expectClosing = async (pages: Page[], by: number, timeout = 60_000) => {
 test('four browser validators reach consensus, survive one loss, halt safely at two and resume', async ({
   browser,
 }) => {
+  const { devnet } = net
   for (const link of devnet.links) {
-    const context = await browser.newContext()
+    const context = net.track(await browser.newContext())
     const page = await context.newPage()
     await page.goto(link)
     validators.push({ context, page })

@@ -16,33 +16,22 @@ import { getAccount } from '../shared/ledger/index.ts'
 import { genesisFromJson } from '../shared/node/genesis-document.ts'
 import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
 import { replayFirstDay } from '../shared/sim/day-ledgers.ts'
-import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
-import { closeAll, type TestNode } from './nodes.ts'
+import { useDevnet } from './devnet-process.ts'
 
 const PORT = Number(process.env.E2E_DAY_REPLAY_PORT ?? 8395)
 /** Day 0 must hold the wallet's actions; raise it on a slow machine. */
 const DAY_MS = Number(process.env.E2E_DAY_REPLAY_DAY_MS ?? 45_000)
 
-let devnet: DevnetProcess
-const nodes: TestNode[] = []
+const net = useDevnet([
+  `--port=${PORT}`,
+  '--network=e2e-day-replay',
+  '--validators=1',
+  '--no-headless',
+  '--close-interval=1',
+  `--day-length=${DAY_MS / 1000}`,
+])
 
 test.describe.configure({ timeout: 240_000 })
-
-test.beforeAll(async () => {
-  devnet = await spawnDevnet([
-    `--port=${PORT}`,
-    '--network=e2e-day-replay',
-    '--validators=1',
-    '--no-headless',
-    '--close-interval=1',
-    `--day-length=${DAY_MS / 1000}`,
-  ])
-})
-
-test.afterAll(async () => {
-  await closeAll(nodes)
-  await devnet?.stop()
-})
 
 const walletActions = async (page: Page, to: string) => {
   await page.getByTestId('tab-wallet').click()
@@ -60,6 +49,7 @@ const walletActions = async (page: Page, to: string) => {
 test('a browser node exports its first day; the simulator code replays it identically', async ({
   browser,
 }) => {
+  const { devnet } = net
   const genesisJson: unknown = await (await fetch(`${devnet.url}/genesis`)).json()
   const genesisDoc = genesisFromJson(genesisJson)
   if (!genesisDoc.ok) throw new Error(genesisDoc.error.code)
@@ -67,9 +57,8 @@ test('a browser node exports its first day; the simulator code replays it identi
   expect(config.dayLengthMs).toBe(DAY_MS)
   const dayOf = (t: number) => Math.floor((t - config.genesisTimeMs) / DAY_MS)
 
-  const context = await browser.newContext({ acceptDownloads: true })
+  const context = net.track(await browser.newContext({ acceptDownloads: true }))
   const page = await context.newPage()
-  nodes.push({ context, page, peerId: '' })
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
   await page.goto(devnet.links[0]!)
   await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })

@@ -3,6 +3,7 @@
 // the test runner.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
+import { type BrowserContext, test } from '@playwright/test'
 
 export interface DevnetProcess {
   url: string
@@ -59,3 +60,29 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
     child.stderr!.on('data', (c: Buffer) => logFile && appendFileSync(logFile, c.toString()))
     child.once('exit', (code) => reject(new Error(`devnet exited ${code}:\n${out}`)))
   })
+
+/**
+ * A test file's devnet: spawned before its tests, stopped after them, and the browser contexts the
+ * file hands to `track` closed first.
+ */
+export const useDevnet = (args: string[]) => {
+  let devnet: DevnetProcess | undefined
+  const contexts = new Set<BrowserContext>()
+  test.beforeAll(async () => {
+    devnet = await spawnDevnet(args)
+  })
+  test.afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await devnet?.stop()
+  })
+  return {
+    get devnet(): DevnetProcess {
+      if (!devnet) throw new Error('the devnet has not started')
+      return devnet
+    },
+    track<T extends BrowserContext>(context: T): T {
+      contexts.add(context)
+      return context
+    },
+  }
+}

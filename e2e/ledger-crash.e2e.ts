@@ -30,27 +30,25 @@ import { networkProtocol } from '../shared/node/protocol.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { createRng } from '../shared/util/prng.ts'
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
-import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { useDevnet } from './devnet-process.ts'
 
 const PORT = Number(process.env.E2E_LEDGER_CRASH_PORT ?? 8398)
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000_007)
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 10)
 const ACCOUNTS = 60
 
-let devnet: DevnetProcess
+const net = useDevnet([`--port=${PORT}`, '--network=e2e-crash', '--no-headless', '--close-interval=1'])
 let profile: string
 let context: BrowserContext | undefined
 
 test.describe.configure({ timeout: 420_000 })
 
-test.beforeAll(async () => {
-  devnet = await spawnDevnet([`--port=${PORT}`, '--network=e2e-crash', '--no-headless', '--close-interval=1'])
+test.beforeAll(() => {
   profile = mkdtempSync(join(tmpdir(), 'watt-crash-'))
 })
 
 test.afterAll(async () => {
   await context?.close().catch(() => {})
-  await devnet?.stop()
   rmSync(profile, { recursive: true, force: true })
 })
 
@@ -159,6 +157,7 @@ const checkStore = async (doc: GenesisDocument, snap: Snapshot, reported: Status
 test('the validator survives being closed at random moments while it applies payments', async () => {
   console.log(`ledger crash e2e seed ${SEED} (CRASH_SEED=${SEED} reproduces the kill times)`)
   const rng = createRng(SEED)
+  const { devnet } = net
   const doc = genesisFromJson(await (await fetch(`${devnet.url}/genesis`)).json())
   if (!doc.ok) throw new Error(doc.error.code)
   const { config } = doc.value

@@ -8,8 +8,8 @@ import { type Browser, expect, type Page, test } from '@playwright/test'
 import type { DayInputs } from '../shared/mining/day-inputs.ts'
 import { computeDayDistribution } from '../shared/mining/distribution.ts'
 import { defaultMiningParams } from '../shared/mining/params.ts'
-import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
-import { closeAll, type TestNode } from './nodes.ts'
+import { useDevnet } from './devnet-process.ts'
+import { openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
 /** Long enough for the day's actions on a slow, shared machine; raise it if D runs out. */
@@ -20,37 +20,20 @@ const MIN_FEE = 100n // the devnet's minimum fee per operation, base units
 const PAY_FEE = 10_000n // 0.001 WATT
 const PAY_TO_C = 20_000_000n // 2 WATT
 
-let devnet: DevnetProcess
-let url: string
-const nodes: TestNode[] = []
+const net = useDevnet([
+  `--port=${PORT}`,
+  '--network=e2e-mining',
+  '--validators=4',
+  '--no-headless',
+  `--close-interval=${CLOSE_MS / 1000}`,
+  `--day-length=${DAY_MS / 1000}`,
+])
 
 test.describe.configure({ timeout: 900_000 })
 
-test.beforeAll(async () => {
-  devnet = await spawnDevnet([
-    `--port=${PORT}`,
-    '--network=e2e-mining',
-    '--validators=4',
-    '--no-headless',
-    `--close-interval=${CLOSE_MS / 1000}`,
-    `--day-length=${DAY_MS / 1000}`,
-  ])
-  url = devnet.url
-})
-
-test.afterAll(async () => {
-  await closeAll(nodes)
-  await devnet?.stop()
-})
-
-const openNode = async (browser: Browser, path: string): Promise<TestNode> => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
-  await page.goto(path)
-  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
-  const node = { context, page, peerId: '' }
-  nodes.push(node)
+const open = async (browser: Browser, path: string): Promise<TestNode> => {
+  const node = await openNode(browser, path)
+  net.track(node.context)
   return node
 }
 
@@ -152,6 +135,8 @@ const waitLedgerDay = async (page: Page, day: number) => {
 test('a mining day: check-ins, circles, an invite and fees, paid out to the unit at the boundary', async ({
   browser,
 }) => {
+  const { devnet } = net
+  const { url } = devnet
   const genesis = (await (await fetch(`${url}/genesis`)).json()) as {
     config: { genesisTimeMs: number; dayLengthMs: number }
   }
@@ -160,11 +145,11 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   const dayOf = (t: number) => Math.floor((t - genesisTimeMs) / DAY_MS)
 
   const validators: TestNode[] = []
-  for (const l of devnet.links) validators.push(await openNode(browser, l))
+  for (const l of devnet.links) validators.push(await open(browser, l))
   const [a, b, c] = await Promise.all([
-    openNode(browser, `${url}/`),
-    openNode(browser, `${url}/`),
-    openNode(browser, `${url}/`),
+    open(browser, `${url}/`),
+    open(browser, `${url}/`),
+    open(browser, `${url}/`),
   ])
   // one faucet account serves the devnet: its payments go one after another
   const A = await newFundedWallet(a.page)

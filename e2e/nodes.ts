@@ -7,12 +7,14 @@ export interface TestNode {
   peerId: string
 }
 
+/** A node in a fresh context, online; the wait has room for a slow, shared machine. */
 export const openNode = async (browser: Browser, path = '/'): Promise<TestNode> => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
   const page = await context.newPage()
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  if (process.env.E2E_CONSOLE) page.on('console', (m) => console.log(`[console] ${m.type()} ${m.text()}`))
   await page.goto(path)
-  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 60_000 })
+  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
   const peerId = (await page.getByTestId('node-peer-id').textContent()) ?? ''
   expect(peerId).toMatch(/^12D3KooW/)
   return { context, page, peerId }

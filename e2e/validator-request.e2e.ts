@@ -2,39 +2,29 @@
 // started with --auto-admit, a fourth profile that joins as a watcher, presses the Node screen's
 // button, becomes a validator, is admitted into every validator's quorum set (threshold 3 of 4),
 // has its EXTERNALIZE counted in their proofs, and all four go on closing identical ledgers.
-import { type BrowserContext, expect, type Page, test } from '@playwright/test'
-import { type DevnetProcess, spawnDevnet } from './devnet-process.ts'
+import { expect, type Page, test } from '@playwright/test'
+import { useDevnet } from './devnet-process.ts'
 import { expectSameHashes, rpc, seqOf } from './ledger-pages.ts'
 
 const PORT = Number(process.env.E2E_VALIDATOR_REQUEST_PORT ?? 8397)
-let devnet: DevnetProcess
-const contexts: BrowserContext[] = []
+const net = useDevnet([
+  `--port=${PORT}`,
+  '--network=e2e-join',
+  '--validators=3',
+  '--no-headless',
+  '--auto-admit',
+  '--close-interval=1',
+])
 
 test.describe.configure({ timeout: 240_000 })
-
-test.beforeAll(async () => {
-  devnet = await spawnDevnet([
-    `--port=${PORT}`,
-    '--network=e2e-join',
-    '--validators=3',
-    '--no-headless',
-    '--auto-admit',
-    '--close-interval=1',
-  ])
-})
-
-test.afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await devnet?.stop()
-})
 
 test('a watcher asks to validate, is admitted, votes, and ledgers keep closing identically', async ({
   browser,
 }) => {
+  const { devnet } = net
   const pages: Page[] = []
   const openNode = async (url: string) => {
-    const context = await browser.newContext()
-    contexts.push(context)
+    const context = net.track(await browser.newContext())
     const page = await context.newPage()
     await page.goto(url)
     pages.push(page)

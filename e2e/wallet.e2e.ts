@@ -1,9 +1,9 @@
 // The wallet end to end on its own devnet (relay + genesis with a faucet + one validator tab):
 // a user creates a wallet and confirms the backup, takes faucet WATT, pays a second user; both
 // balances and histories update and the fee lands in the fee pool. Bad input shows its code.
-import { type Browser, expect, type Page, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 import { type Devnet, startDevnet } from '../tools/devnet.ts'
-import { closeAll, type TestNode } from './nodes.ts'
+import { closeAll, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_WALLET_PORT ?? 8397)
 let devnet: Devnet
@@ -31,18 +31,6 @@ test.afterAll(async () => {
   if (validator) await closeAll([validator])
   await devnet?.stop()
 })
-
-/** A node in a fresh context, as nodes.ts's openNode, with room for a slow, shared machine. */
-const openNode = async (browser: Browser, path: string): Promise<TestNode> => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
-  if (process.env.WALLET_E2E_DEBUG)
-    page.on('console', (m) => console.log(`[console] ${m.type()} ${m.text()}`))
-  await page.goto(path)
-  await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
-  return { context, page, peerId: (await page.getByTestId('node-peer-id').textContent()) ?? '' }
-}
 
 const openWallet = async (page: Page) => {
   await page.getByTestId('tab-wallet').click()
