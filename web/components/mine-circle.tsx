@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { parseAddress } from '../../shared/crypto/address.ts'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
 import type { RpcClient } from '../../worker/rpc/client.ts'
+import { InlineForm } from './inline-form.tsx'
 import { describeError } from './wallet-data.tsx'
 import { addressFromText, shortAddress } from './mine-data.tsx'
 
@@ -97,19 +98,17 @@ export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
         })}
         {list.length === 0 && <li class="empty">Nobody yet.</li>}
       </ul>
-      <form onSubmit={add} style="display:flex;gap:8px;margin-top:10px">
-        <input
-          class="mono"
-          style="flex:1;min-width:0;padding:10px 12px;border-radius:10px;border:1px solid #2a3b4d;background:#0d141c;color:var(--text)"
-          data-testid="circle-add-input"
-          placeholder="Address or invite link"
-          value={text}
-          onInput={(e) => setText((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit" class="btn" data-testid="circle-add-submit" disabled={!view.wallet}>
-          Add
-        </button>
-      </form>
+      <InlineForm
+        class="spaced"
+        onSubmit={add}
+        value={text}
+        onInput={setText}
+        placeholder="Address or invite link"
+        inputTestid="circle-add-input"
+        submitTestid="circle-add-submit"
+        submitLabel="Add"
+        disabled={!view.wallet}
+      />
       {note && (
         <p class="muted" data-testid="circle-note">
           {note}

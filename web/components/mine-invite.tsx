@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
 import type { RpcClient } from '../../worker/rpc/client.ts'
+import { InlineForm } from './inline-form.tsx'
 import { describeError } from './wallet-data.tsx'
 import { addressFromText, inviteLink, shortAddress } from './mine-data.tsx'
 import { MineQr } from './mine-qr.tsx'
@@ -60,19 +61,16 @@ export const MineInvite = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
             Invited by <code class="mono">{shortAddress(view.invitedBy)}</code>
           </p>
         ) : (
-          <form onSubmit={accept} style="display:flex;gap:8px">
-            <input
-              class="mono"
-              style="flex:1;min-width:0;padding:10px 12px;border-radius:10px;border:1px solid #2a3b4d;background:#0d141c;color:var(--text)"
-              data-testid="invite-accept-input"
-              placeholder="Who invited you? Code or link"
-              value={text}
-              onInput={(e) => setText((e.target as HTMLInputElement).value)}
-            />
-            <button type="submit" class="btn" data-testid="invite-accept-submit" disabled={!view.wallet}>
-              Accept
-            </button>
-          </form>
+          <InlineForm
+            onSubmit={accept}
+            value={text}
+            onInput={setText}
+            placeholder="Who invited you? Code or link"
+            inputTestid="invite-accept-input"
+            submitTestid="invite-accept-submit"
+            submitLabel="Accept"
+            disabled={!view.wallet}
+          />
         )}
         {note && !view.invitedBy && (
           <p class="muted" data-testid="invite-note">
