@@ -1,7 +1,8 @@
 // Daily mining end to end on its own devnet with short days: 4 validators and 3 users A, B, C.
-// Before day D: faucet WATT, accounts for the validators' node keys, circles for A and B. During
-// D: A and B check in with a real press-and-hold, B accepts A's invite, A pays C with a fee; C
-// skips the day. After the boundary every balance moved by exactly what an independent
+// Before day D: faucet WATT, accounts for the validators' node keys, circles for A and B (A adds B
+// by scanning a screenshot of B's invite QR code). During D: A and B check in with a real
+// press-and-hold, B accepts A's invite by scanning A's QR code, A pays C with a fee; C skips the
+// day. After the boundary every balance moved by exactly what an independent
 // computation in this test expects (inputs built from what the test did, plus the validators'
 // signature counts that only consensus knows), the fee pool was paid out, and C got nothing.
 import { type Browser, expect, type Page, test } from '@playwright/test'
@@ -84,9 +85,30 @@ const diagnose = async (page: Page, what: string) => {
   )
 }
 
-const setCircle = async (page: Page, members: string[]) => {
+/** A screenshot of the invite QR code on `page`'s Mine screen, as a friend's camera would see it. */
+const inviteQr = async (page: Page): Promise<Buffer> => {
   await tab(page, 'mine')
-  for (const m of members) {
+  const qr = page.getByTestId('invite-qr')
+  await qr.evaluate((e) => e.scrollIntoView({ block: 'center' })) // clear of the fixed tab bar
+  return qr.screenshot()
+}
+
+/** Opens the scanner behind `button` and hands it the picture `png` (the photo path of the scanner). */
+const scanQr = async (page: Page, button: string, png: Buffer) => {
+  await page.getByTestId(button).click()
+  await page
+    .getByTestId('qr-scan-file')
+    .setInputFiles({ name: 'code.png', mimeType: 'image/png', buffer: png })
+}
+
+/** Sets the circle: `scanned` (a member's invite QR) first when given, then the rest typed in. */
+const setCircle = async (page: Page, members: string[], scanned?: Buffer) => {
+  await tab(page, 'mine')
+  if (scanned) {
+    await scanQr(page, 'circle-scan', scanned)
+    await expect(page.getByTestId('circle-list').getByTestId('circle-item')).toHaveCount(1)
+  }
+  for (const m of members.slice(scanned ? 1 : 0)) {
     await page.getByTestId('circle-add-input').fill(m)
     await page.getByTestId('circle-add-submit').click()
   }
@@ -159,7 +181,9 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   // circle members must have accounts; V[2] and V[3] get theirs from their first node reward.
   // From here the users act at once, each waiting on its own ledger-applied status.
   await Promise.all([pay(a!.page, V[0]!, '1', ''), pay(b!.page, V[1]!, '1', '')])
-  await Promise.all([setCircle(a!.page, [B, C, V[0]!]), setCircle(b!.page, [A, C, V[1]!])])
+  // A adds B by scanning B's invite QR code; B will accept A's invite from A's
+  const [qrA, qrB] = [await inviteQr(a!.page), await inviteQr(b!.page)]
+  await Promise.all([setCircle(a!.page, [B, C, V[0]!], qrB), setCircle(b!.page, [A, C, V[1]!])])
   for (const v of validators) await tab(v.page, 'mine')
   await tab(c!.page, 'mine')
 
@@ -177,8 +201,7 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
     })(),
     (async () => {
       await holdToCheckIn(b!.page)
-      await b!.page.getByTestId('invite-accept-input').fill(A)
-      await b!.page.getByTestId('invite-accept-submit').click()
+      await scanQr(b!.page, 'invite-scan', qrA)
       await expect(b!.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
     })(),
   ])

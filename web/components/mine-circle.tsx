@@ -40,9 +40,9 @@ export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
     }
   }
 
-  const add = (e: Event) => {
-    e.preventDefault()
-    const a = addressFromText(text)
+  /** Adds the address in `input` (an address or an invite link, typed or scanned). */
+  const add = (input: string) => {
+    const a = addressFromText(input)
     const parsed = parseAddress(a)
     if (!parsed.ok) return setNote(describeError(parsed.error))
     if (a === view.address) return setNote('Your own account cannot be in your circle.')
@@ -100,7 +100,11 @@ export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
       </ul>
       <InlineForm
         class="spaced"
-        onSubmit={add}
+        onSubmit={(e) => {
+          e.preventDefault()
+          add(text)
+        }}
+        scan={{ testid: 'circle-scan', onText: add }}
         value={text}
         onInput={setText}
         placeholder="Address or invite link"

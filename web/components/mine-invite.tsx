@@ -16,11 +16,12 @@ export const MineInvite = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
   const [copied, setCopied] = useState(false)
   const link = view.inviteCode ? inviteLink(view.inviteCode) : ''
 
-  const accept = async (e: Event) => {
-    e.preventDefault()
+  /** Accepts the invite in `input` (a code or an invite link, typed or scanned). */
+  const accept = async (input: string) => {
+    setText(input)
     setNote('Sending…')
     try {
-      await rpc.call('mining.acceptInvite', { ambassador: addressFromText(text) })
+      await rpc.call('mining.acceptInvite', { ambassador: addressFromText(input) })
       setNote('Sent.')
     } catch (err) {
       setNote(describeError(err))
@@ -62,7 +63,11 @@ export const MineInvite = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
           </p>
         ) : (
           <InlineForm
-            onSubmit={accept}
+            onSubmit={(e) => {
+              e.preventDefault()
+              void accept(text)
+            }}
+            scan={{ testid: 'invite-scan', onText: (t) => void accept(t) }}
             value={text}
             onInput={setText}
             placeholder="Who invited you? Code or link"

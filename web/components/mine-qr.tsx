@@ -3,8 +3,11 @@
 // horizontal runs: one path, small DOM.
 import { encodeQR } from 'qr'
 
+/** The module matrix (true = dark) of `text`'s QR code, quiet zone included. */
+export const qrModules = (text: string): boolean[][] => encodeQR(text, 'raw', { ecc: 'medium', border: 2 })
+
 export const MineQr = ({ text, size = 168, testid }: { text: string; size?: number; testid?: string }) => {
-  const m = encodeQR(text, 'raw', { ecc: 'medium', border: 2 })
+  const m = qrModules(text)
   const n = m.length
   let d = ''
   m.forEach((row, y) => {
@@ -21,6 +24,7 @@ export const MineQr = ({ text, size = 168, testid }: { text: string; size?: numb
   })
   return (
     <svg
+      xmlns="http://www.w3.org/2000/svg"
       data-testid={testid}
       viewBox={`0 0 ${n} ${n}`}
       width={size}
