@@ -12,8 +12,12 @@ export const useMining = (rpc: RpcClient): [MiningView | undefined, () => void] 
   return [view, refresh]
 }
 
-/** WATT from a decimal string of base units. */
-export const wattOf = (units: string | undefined): string => formatWatt(BigInt(units ?? '0'))
+/** WATT from a decimal string of base units, thousands grouped for reading ('4,106,776.18'). */
+export const wattOf = (units: string | undefined): string => {
+  const [whole, frac] = formatWatt(BigInt(units ?? '0')).split('.')
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return frac ? `${grouped}.${frac}` : grouped
+}
 
 export const inviteLink = (address: string): string => `${location.origin}/#invite=${address}`
 
