@@ -16,6 +16,9 @@ const cameraProblem = (e: unknown): string => {
 
 export const QrScanner = ({ onText, onClose }: { onText: (text: string) => void; onClose: () => void }) => {
   const root = useRef<HTMLDivElement>(null)
+  // the camera loop outlives renders: it calls the newest onText, not the one it started with
+  const latest = useRef(onText)
+  latest.current = onText
   const video = useRef<HTMLVideoElement>(null)
   const [camera, setCamera] = useState<'starting' | 'live' | 'off'>('starting')
   const [note, setNote] = useState('')
@@ -38,7 +41,7 @@ export const QrScanner = ({ onText, onClose }: { onText: (text: string) => void;
         const text = await readQr(v, v.videoWidth, v.videoHeight).catch(() => undefined)
         if (text && !done) {
           stop()
-          return onText(text)
+          return latest.current(text)
         }
       }
       if (!done) timer = setTimeout(frame, FRAME_EVERY_MS)
