@@ -63,8 +63,17 @@ test('reload keeps the peer id, and the app shell loads with the network offline
   try {
     await a.page.reload()
     await expect(a.page.getByTestId('node-peer-id')).toHaveText(a.peerId)
-    // the service worker has taken control once the page reloads under it
-    await expect.poll(() => a.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+    // the service worker has precached the shell and is active: from now on it serves navigations
+    // (waiting for it to control this page measured flaky on a loaded machine: the claim can lag)
+    await expect
+      .poll(
+        () =>
+          a.page.evaluate(
+            async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? 'none',
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe('activated')
     await a.context.setOffline(true)
     await a.page.reload()
     await expect(a.page.getByTestId('node-peer-id')).toHaveText(a.peerId)
