@@ -83,12 +83,21 @@ const StoreFile = ({ core }: { core: CoreConnection }) => {
   return (
     <section class="card">
       <h2>Store a file</h2>
-      <input
-        type="file"
-        data-testid="store-file"
-        onChange={(e) => void store(e.currentTarget.files?.[0])}
-        style="max-width:100%"
-      />
+      <p class="muted" style="margin-top:0">
+        Imported as IPFS content (its CID below), packed into a sector and sealed on this device.
+      </p>
+      <label class="btn">
+        Choose a file
+        <input
+          type="file"
+          hidden
+          data-testid="store-file"
+          onChange={(e) => {
+            void store(e.currentTarget.files?.[0])
+            e.currentTarget.value = '' // the same file chosen again stores again
+          }}
+        />
+      </label>
       <p class={status.error ? 'error' : 'muted'} data-testid="store-status">
         {status.text}
       </p>
