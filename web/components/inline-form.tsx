@@ -1,41 +1,45 @@
 // One text input and its submit button on a line (adding a circle member, accepting an invite),
-// and optionally a Scan button that reads the text from a QR code instead of the keyboard.
-import type { JSX } from 'preact'
+// and optionally a Scan button that reads the text from a QR code instead of the keyboard. Typed
+// or scanned, the text goes to `onText`.
 import { useState } from 'preact/hooks'
 import { QrScanner } from './qr-scanner.tsx'
 
 export const InlineForm = (props: {
   value: string
   onInput: (text: string) => void
-  onSubmit: (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => void
+  onText: (text: string) => void
   placeholder: string
-  inputTestid: string
-  submitTestid: string
+  testids: { input: string; submit: string; scan?: string }
   submitLabel: string
   disabled: boolean
   class?: string
-  /** A Scan button (this testid) whose QR code's text goes to `onText`. */
-  scan?: { testid: string; onText: (text: string) => void }
 }) => {
   const [scanning, setScanning] = useState(false)
+  const { testids } = props
   return (
     <div class={props.class}>
-      <form onSubmit={props.onSubmit} class="inline-form">
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          props.onText(props.value)
+        }}
+      >
         <input
           class="mono"
-          data-testid={props.inputTestid}
+          data-testid={testids.input}
           placeholder={props.placeholder}
           value={props.value}
           onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
         />
-        <button type="submit" class="btn" data-testid={props.submitTestid} disabled={props.disabled}>
+        <button type="submit" class="btn" data-testid={testids.submit} disabled={props.disabled}>
           {props.submitLabel}
         </button>
-        {props.scan && (
+        {testids.scan && (
           <button
             type="button"
             class="btn secondary"
-            data-testid={props.scan.testid}
+            data-testid={testids.scan}
             disabled={props.disabled}
             aria-expanded={scanning}
             title="Scan a QR code"
@@ -45,12 +49,12 @@ export const InlineForm = (props: {
           </button>
         )}
       </form>
-      {scanning && props.scan && (
+      {scanning && (
         <QrScanner
           onClose={() => setScanning(false)}
           onText={(text) => {
             setScanning(false)
-            props.scan!.onText(text)
+            props.onText(text)
           }}
         />
       )}

@@ -100,16 +100,11 @@ export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
       </ul>
       <InlineForm
         class="spaced"
-        onSubmit={(e) => {
-          e.preventDefault()
-          add(text)
-        }}
-        scan={{ testid: 'circle-scan', onText: add }}
+        onText={add}
         value={text}
         onInput={setText}
         placeholder="Address or invite link"
-        inputTestid="circle-add-input"
-        submitTestid="circle-add-submit"
+        testids={{ input: 'circle-add-input', submit: 'circle-add-submit', scan: 'circle-scan' }}
         submitLabel="Add"
         disabled={!view.wallet}
       />

@@ -63,16 +63,11 @@ export const MineInvite = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) 
           </p>
         ) : (
           <InlineForm
-            onSubmit={(e) => {
-              e.preventDefault()
-              void accept(text)
-            }}
-            scan={{ testid: 'invite-scan', onText: (t) => void accept(t) }}
+            onText={(t) => void accept(t)}
             value={text}
             onInput={setText}
             placeholder="Who invited you? Code or link"
-            inputTestid="invite-accept-input"
-            submitTestid="invite-accept-submit"
+            testids={{ input: 'invite-accept-input', submit: 'invite-accept-submit', scan: 'invite-scan' }}
             submitLabel="Accept"
             disabled={!view.wallet}
           />
