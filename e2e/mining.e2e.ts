@@ -180,50 +180,50 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   const V = devnet.validatorAddresses
   // circle members must have accounts; V[2] and V[3] get theirs from their first node reward.
   // From here the users act at once, each waiting on its own ledger-applied status.
-  await Promise.all([pay(a!.page, V[0]!, '1', ''), pay(b!.page, V[1]!, '1', '')])
-  // A adds B by scanning B's invite QR code; B will accept A's invite from A's
-  const [qrA, qrB] = [await inviteQr(a!.page), await inviteQr(b!.page)]
-  await Promise.all([setCircle(a!.page, [B, C, V[0]!], qrB), setCircle(b!.page, [A, C, V[1]!])])
+  await Promise.all([pay(a.page, V[0]!, '1', ''), pay(b.page, V[1]!, '1', '')])
+  // A adds B by scanning B's invite QR code; on day D, B accepts A's invite by scanning A's
+  const [qrA, qrB] = [await inviteQr(a.page), await inviteQr(b.page)]
+  await Promise.all([setCircle(a.page, [B, C, V[0]!], qrB), setCircle(b.page, [A, C, V[1]!])])
   for (const v of validators) await tab(v.page, 'mine')
-  await tab(c!.page, 'mine')
+  await tab(c.page, 'mine')
 
   // day D starts fresh: every action below falls inside it
   const D = dayOf(Date.now()) + 1
-  await waitLedgerDay(a!.page, D)
-  const feePool0 = await units(a!.page, 'mine-screen', 'data-fee-pool')
-  const phase1 = await units(a!.page, 'mine-screen', 'data-phase1')
+  await waitLedgerDay(a.page, D)
+  const feePool0 = await units(a.page, 'mine-screen', 'data-fee-pool')
+  const phase1 = await units(a.page, 'mine-screen', 'data-phase1')
 
   await Promise.all([
     (async () => {
-      await holdToCheckIn(a!.page)
-      await pay(a!.page, C, '2', '0.001')
-      await tab(a!.page, 'mine')
+      await holdToCheckIn(a.page)
+      await pay(a.page, C, '2', '0.001')
+      await tab(a.page, 'mine')
     })(),
     (async () => {
-      await holdToCheckIn(b!.page)
-      await scanQr(b!.page, 'invite-scan', qrA)
-      await expect(b!.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
+      await holdToCheckIn(b.page)
+      await scanQr(b.page, 'invite-scan', qrA)
+      await expect(b.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
     })(),
   ])
   const feesInD = 3n * MIN_FEE + PAY_FEE // A: check-in, B: check-in + invite; A's payment
 
-  await expect(c!.page.getByTestId('mine-balance')).toHaveAttribute(
+  await expect(c.page.getByTestId('mine-balance')).toHaveAttribute(
     'data-amount',
     String(1_000_000_000n + PAY_TO_C),
   )
   const before = new Map<string, bigint>()
   for (const [page, addr] of [
-    [a!.page, A],
-    [b!.page, B],
-    [c!.page, C],
+    [a.page, A],
+    [b.page, B],
+    [c.page, C],
   ] as const)
     before.set(addr, await units(page, 'mine-balance'))
   for (const [i, v] of validators.entries())
     before.set(V[i]!, await units(v.page, 'mine-node', 'data-balance'))
   expect(dayOf(Date.now()), `day ${D} ended before its actions were done: raise E2E_MINING_DAY_MS`).toBe(D)
-  expect(await attr(a!.page, 'mine-screen', 'data-ledger-day')).toBe(String(D))
+  expect(await attr(a.page, 'mine-screen', 'data-ledger-day')).toBe(String(D))
 
-  for (const n of [a!, b!, c!]) await waitLedgerDay(n.page, D + 1)
+  for (const n of [a, b, c]) await waitLedgerDay(n.page, D + 1)
   const uptime = []
   for (const [i, v] of validators.entries()) {
     await waitLedgerDay(v.page, D + 1)
@@ -260,9 +260,9 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
 
   const after = new Map<string, bigint>()
   for (const [page, addr] of [
-    [a!.page, A],
-    [b!.page, B],
-    [c!.page, C],
+    [a.page, A],
+    [b.page, B],
+    [c.page, C],
   ] as const)
     after.set(addr, await units(page, 'mine-balance'))
   for (const [i, v] of validators.entries())
@@ -273,18 +273,18 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   expect(got[C]).toBe('0') // C skipped the day
 
   // the fee pool went into the distribution; only the rounding remainder is left
-  const feePoolAfter = await units(a!.page, 'mine-screen', 'data-fee-pool')
+  const feePoolAfter = await units(a.page, 'mine-screen', 'data-fee-pool')
   expect(feePoolAfter).toBe(dist.remainder)
   expect(dist.remainder).toBeLessThan(BigInt(2 * dist.rewards.length))
   expect(dist.rewards.reduce((s, r) => s + r.fee, 0n)).toBeGreaterThan(
     inputs.feePool - BigInt(dist.rewards.length),
   )
 
-  const itemA = a!.page.getByTestId('reward-history').locator(`[data-testid="reward-item"][data-day="${D}"]`)
+  const itemA = a.page.getByTestId('reward-history').locator(`[data-testid="reward-item"][data-day="${D}"]`)
   await expect(itemA).toHaveAttribute('data-amount', String(expected.get(A)))
-  await expect(c!.page.getByTestId('reward-history').getByTestId('reward-item')).toHaveCount(0)
+  await expect(c.page.getByTestId('reward-history').getByTestId('reward-item')).toHaveCount(0)
 
-  await a!.page.screenshot({ path: 'e2e/artifacts/mine-phone.png', fullPage: true })
-  await a!.page.setViewportSize({ width: 1280, height: 800 })
-  await a!.page.screenshot({ path: 'e2e/artifacts/mine-desktop.png', fullPage: true })
+  await a.page.screenshot({ path: 'e2e/artifacts/mine-phone.png', fullPage: true })
+  await a.page.setViewportSize({ width: 1280, height: 800 })
+  await a.page.screenshot({ path: 'e2e/artifacts/mine-desktop.png', fullPage: true })
 })

@@ -45,7 +45,10 @@ export const pixelsOf = (source: CanvasImageSource, w: number, h: number): Image
   return ctx.getImageData(0, 0, cw, ch)
 }
 
-/** The text of a QR code in `source` (w x h pixels), or undefined if none is readable. */
+/**
+ * The text of a QR code in `source` (w x h pixels), or undefined if none is readable. Where the
+ * platform detector reads the source, its answer stands (a camera frame is not read twice).
+ */
 export const readQr = async (
   source: CanvasImageSource,
   w: number,
@@ -54,10 +57,9 @@ export const readQr = async (
   const detector = await nativeDetector()
   if (detector) {
     try {
-      const found = await detector.detect(source)
-      if (found[0]) return found[0].rawValue
+      return (await detector.detect(source))[0]?.rawValue
     } catch {
-      // an image the detector cannot take: jsQR below
+      // a source the detector cannot take: jsQR below
     }
   }
   const img = pixelsOf(source, w, h)

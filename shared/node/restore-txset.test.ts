@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { cidString } from '../codec/dag-cbor.ts'
-import { addressOf } from '../crypto/address.ts'
 import { nobleSigner } from '../crypto/noble.ts'
-import { type Amount, encodeTx, getAccount, type Operation, signTx, watt } from '../ledger/index.ts'
+import { getAccount, watt } from '../ledger/index.ts'
+import { body, create, keyOf, signed } from '../ledger/test/fixtures.ts'
 import type { ConsensusNodePorts } from './consensus-node.ts'
 import type { SavedEnvelopes } from './own-envelopes.ts'
 import { createTestNet } from './test/net.ts'
@@ -40,13 +40,10 @@ for (const size of [1, 4]) {
     for (const n of net.nodes) await n!.start()
     await net.run(3000)
 
-    const to = nobleSigner(net.rng.bytes(32))
-    const ops = [{ type: 'createAccount', dest: to.publicKey, amount: watt(5n) } as Operation]
-    const body = { network: 'test', source: net.faucet.publicKey, seq: 1n, fee: 100n as Amount }
-    const tx = await signTx({ ...body, minTimeMs: 0, maxTimeMs: 0, memo: new Uint8Array(0), ops }, [
-      net.faucet,
-    ])
-    assert.ok((await old.submit(encodeTx(tx))).ok)
+    const to = keyOf(nobleSigner(net.rng.bytes(32)))
+    const from = keyOf(net.faucet)
+    const tx = await signed(from, body(from, 1n, [create(to, watt(5n))], { network: 'test' }))
+    assert.ok((await old.submit(tx)).ok)
     await net.run(3000)
     const slot = old.current().header.seq + 1
     assert.equal(saved?.slot, slot, 'node 0 saved its statements of the ledger it was committing')
@@ -61,7 +58,7 @@ for (const size of [1, 4]) {
 
     const seqs = net.seqs()
     assert.ok(seqs[0]! > slot + 2, `node 0 went on closing after restart (seed ${seed}): ${seqs}`)
-    assert.equal(getAccount(restarted.current(), addressOf(to.publicKey))?.balance, watt(5n))
+    assert.equal(getAccount(restarted.current(), to.address)?.balance, watt(5n))
     assert.equal(net.agreeOnEveryLedger(), undefined, `seed ${seed}`)
   })
 }

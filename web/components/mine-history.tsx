@@ -24,10 +24,7 @@ export const MineHistory = (props: {
             </div>
             <strong>{r.day}</strong>
           </div>
-          <div
-            style="display:flex;flex-wrap:wrap;gap:4px 10px;font-size:0.8rem;flex:1;min-width:0;overflow-wrap:anywhere"
-            class="muted"
-          >
+          <div class="muted reward-parts">
             {PARTS.filter((p) => r[p] !== '0').map((p) => (
               <span key={p} data-part={p} data-amount={r[p]}>
                 {p} {wattOf(r[p])}

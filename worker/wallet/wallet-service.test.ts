@@ -235,48 +235,49 @@ test('a faucet request whose sequence number another node took is asked again, a
   const d = await node(ledger, 31)
   await c.call('wallet.create')
   await d.call('wallet.create')
-  const settle = () => new Promise((r) => setTimeout(r, 20)) // the wallet's serial queue
+  type Row = [string, string | undefined]
+  const states = async (n: Awaited<ReturnType<typeof node>>): Promise<Row[]> =>
+    (await n.call<WalletView>('wallet.status')).history.map((h) => [h.state, h.code])
+  /** The wallet updates its history and asks again from its serial queue, after the close. */
+  const until = async (n: Awaited<ReturnType<typeof node>>, done: (rows: Row[]) => boolean) => {
+    for (let i = 0; i < 200 && !done(await states(n)); i++) await new Promise((r) => setTimeout(r, 10))
+    return states(n)
+  }
+  const count = (rows: Row[], state: string) => rows.filter(([s]) => s === state).length
+
   // c's request never reaches the validators; d's node, not having seen it, signs the same seq
   await c.call('wallet.faucet')
   ledger.lose()
   await d.call('wallet.faucet')
   await ledger.closeLedger()
-  await settle()
-  let hc = (await c.call<WalletView>('wallet.status')).history
-  assert.deepEqual(
-    hc.map((h) => [h.state, h.code]),
-    [
-      ['pending', undefined],
-      ['dropped', 'seq_taken'],
-    ],
-  )
+  assert.deepEqual(await until(c, (rows) => rows.length === 2), [
+    ['pending', undefined],
+    ['dropped', 'seq_taken'],
+  ])
   await ledger.closeLedger()
-  await settle()
-  const vc = await c.call<WalletView>('wallet.status')
-  assert.equal(vc.balance, '100')
-  hc = vc.history
+  assert.equal((await c.call<WalletView>('wallet.status')).balance, '100')
   assert.deepEqual(
-    hc.map((h) => h.state),
+    (await until(c, (rows) => count(rows, 'pending') === 0)).map(([state]) => state),
     ['applied', 'dropped'],
   )
 
   // every retry lost too: after the first request and two more, the wallet stops asking
   const e = await node(ledger, 32)
   await e.call('wallet.create')
+  await e.call('wallet.faucet')
   for (let i = 0; i < 4; i++) {
-    if (i === 0) await e.call('wallet.faucet')
     ledger.lose()
     await d.call('wallet.faucet')
     await ledger.closeLedger()
-    await settle()
+    // each lost request is dropped, and asked again (submitted, pending) while retries are left
+    await until(
+      e,
+      (rows) => count(rows, 'dropped') === Math.min(i + 1, 3) && count(rows, 'pending') === (i < 2 ? 1 : 0),
+    )
   }
-  const he = (await e.call<WalletView>('wallet.status')).history
-  assert.deepEqual(
-    he.map((h) => [h.state, h.code]),
-    [
-      ['dropped', 'seq_taken'],
-      ['dropped', 'seq_taken'],
-      ['dropped', 'seq_taken'],
-    ],
-  )
+  assert.deepEqual(await states(e), [
+    ['dropped', 'seq_taken'],
+    ['dropped', 'seq_taken'],
+    ['dropped', 'seq_taken'],
+  ])
 })

@@ -102,9 +102,13 @@ export const createWalletService = (
     const r = observeLedger(history, account.address, closed)
     if (!r.changed) return changed()
     const was = new Map(history.map((i) => [i.id, i.state]))
+    // faucet requests (only they carry `attempt`) that this ledger dropped for a taken seq
     const raced = r.items.filter(
       (i) =>
-        i.code === 'seq_taken' && was.get(i.id) === 'pending' && (i.attempt ?? Infinity) <= FAUCET_RETRIES,
+        i.attempt !== undefined &&
+        i.attempt <= FAUCET_RETRIES &&
+        i.code === 'seq_taken' &&
+        was.get(i.id) === 'pending',
     )
     void serial(async () => {
       await saveHistory(r.items)
