@@ -12,37 +12,60 @@ import {
   type NodeId,
   type QuorumSet,
   signingBytes,
+  statementQuorumSetHash,
 } from '../scp/index.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import type { ArchivedLedger } from './messages.ts'
 import { decodeLedgerValue, type LedgerValue } from './value.ts'
 
+/** A ledger from a peer that passed every check, with the EXTERNALIZEs this node verified. */
+export interface VerifiedLedger {
+  readonly value: LedgerValue
+  /** The verified envelopes of nodes whose EXTERNALIZE counts here, by node. */
+  readonly externalizes: ReadonlyMap<NodeId, Uint8Array>
+  /** The quorum set hashes those verified statements name. */
+  readonly qsetHashes: ReadonlySet<string>
+}
+
+/**
+ * Checks one archived ledger. Entries of nodes whose EXTERNALIZE does not count here (`counts`)
+ * are skipped unverified and never recorded; every other entry is verified, and a single bad
+ * one rejects the ledger (a peer that pads or forges is lying). The bound on entries is the
+ * decoder's (MAX_ARCHIVED_EXTERNALIZES).
+ */
 export const verifyArchivedLedger = async (
   l: ArchivedLedger,
   local: QuorumSet,
   networkId: Uint8Array,
   verifier: Verifier,
-): Promise<Result<LedgerValue, WattError>> => {
+  counts: (n: NodeId) => boolean,
+): Promise<Result<VerifiedLedger, WattError<'bad_catchup'>>> => {
   const bad = (reason: string) => err(wattError('bad_catchup', { seq: l.seq, reason }))
   const value = decodeLedgerValue(l.value)
   if (!value) return bad('value')
   if (cidString(cidOf(l.set)) !== value.txSet) return bad('tx_set_mismatch')
-  const signers = new Set<NodeId>()
-  for (const bytes of l.externalizes.slice(0, 1000)) {
+  const verified = new Map<NodeId, Uint8Array>()
+  const qsetHashes = new Set<string>()
+  const seen = new Set<NodeId>()
+  for (const bytes of l.externalizes) {
     const env = decodeEnvelope(bytes, DEFAULT_SCP_LIMITS)
     if (!env.ok) return bad('envelope')
     const st = env.value.statement
     if (st.type !== 'externalize' || st.slot !== l.seq || !bytesEqual(st.commit.value, l.value))
       return bad('statement')
+    if (seen.has(st.nodeId)) return bad('duplicate_signer')
+    seen.add(st.nodeId)
+    if (!counts(st.nodeId)) continue
     const pk = parseAddress(st.nodeId)
     if (!pk.ok) return bad('node_id')
     if (!(await verifier.verify(pk.value, signingBytes(networkId, st), env.value.signature)))
       return bad('signature')
-    signers.add(st.nodeId)
+    verified.set(st.nodeId, bytes)
+    qsetHashes.add(statementQuorumSetHash(st))
   }
-  if (!isQuorumSlice(local, (n) => signers.has(n))) return bad('no_quorum')
-  return ok(value)
+  if (!isQuorumSlice(local, (n) => verified.has(n))) return bad('no_quorum')
+  return ok({ value, externalizes: verified, qsetHashes })
 }
 
 /** Durable history: closed ledgers with their EXTERNALIZE proof, kept beyond the memory archive. */

@@ -16,9 +16,9 @@ import {
   type LedgerEnv,
   type LedgerState,
   makeTxSet,
+  type TxSet,
 } from '../ledger/index.ts'
 import {
-  checkQuorumSet,
   createScp,
   DEFAULT_TIMEOUTS,
   decodeEnvelope,
@@ -32,8 +32,8 @@ import {
   type Scp,
   type ScpDriver,
   type Envelope,
+  parseQuorumSet,
   type SlotPhase,
-  type Statement,
   sha256Priority,
   signingBytes,
   statementQuorumSetHash,
@@ -42,16 +42,21 @@ import {
 } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { ok, type Result, type WattError } from '../util/errors.ts'
+import { createRateLimiter } from '../util/rate-limit.ts'
 import { BoundedMap } from './bounded-map.ts'
-import { collectCatchupBatch, type LedgerHistory, verifyArchivedLedger } from './catchup.ts'
+import { type LedgerHistory, verifyArchivedLedger } from './catchup.ts'
+import { createCatchupServer } from './catchup-server.ts'
 import {
   type ArchivedLedger,
   decodeLedgerMessage,
   decodeScpMessage,
   encodeMessage,
   MAX_CATCHUP_BATCH,
+  type ScpMessage,
 } from './messages.ts'
 import { createOwnEnvelopes, type OwnEnvelopeStore } from './own-envelopes.ts'
+import { createPendingEnvelopes } from './pending-envelopes.ts'
+import { createTxSetPool } from './tx-set-pool.ts'
 import { createTxRebroadcast } from './tx-rebroadcast.ts'
 import type { ValidatorRequest } from './validator-request.ts'
 import {
@@ -105,7 +110,17 @@ export interface ClosedEvent {
 
 const MAX_DRIFT_MS = 10_000
 const CATCHUP_THROTTLE_MS = 2_000
+/** Catch-up answers are read only this long after this node asked. */
+const CATCHUP_LISTEN_MS = 10_000
 const REBROADCAST_MS = 1_000
+/** Requests a node answers: per source (connection) and in all, per second (burst twice that). */
+const TXSET_REQ_PER_SOURCE = 8
+const TXSET_ANSWERS_PER_SECOND = 16
+const CATCHUP_REQ_PER_SOURCE = 1
+/** A set answered (by anyone) is not sent again for this long. */
+const TXSET_ANSWERED_FOR_MS = 1_000
+/** Late EXTERNALIZEs (of closed slots) verified per source per second. */
+const LATE_EXTERNALIZE_PER_SOURCE = 32
 
 export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePorts) => {
   const { env } = init
@@ -116,8 +131,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   let phase: SlotPhase = 'idle'
   let lastCloseMs: number | undefined
   let cancelNomination: (() => void) | undefined
-  let lastCatchupReq = 0
-  let lastCatchupRes = 0
+  let lastCatchupReq = Number.NEGATIVE_INFINITY
   let applying: Promise<void> = Promise.resolve()
   const counters: Record<string, number> = {}
   const count = (k: string) => {
@@ -125,28 +139,54 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   }
   const mempool = createMempool(config)
   const txFlood = createTxRebroadcast()
-  const txSets = new BoundedMap<string, CheckedTxSet>(64)
+  const pool = createTxSetPool({
+    now: p.now,
+    check: (set) => checkTxSet(set, env.protocol, p.verifier, maxTxs),
+    ask: (cid) => p.publish('scp', encodeMessage({ type: 'txset-req', cid })),
+    count,
+  })
+  const waiting = createPendingEnvelopes()
   const pending = new BoundedMap<number, Value>(64) // externalized, waiting for their tx set
   const archive = new BoundedMap<number, ArchivedLedger>(init.archiveLimit ?? 512)
   const externalizers = new BoundedMap<number, Map<NodeId, Uint8Array>>(64)
+  /** Quorum sets by hash: the local one and those named by verified envelopes. */
   const qsets = new BoundedMap<string, QuorumSet>(1024)
   const nominatedAt = new BoundedMap<number, number>(64)
   const nodeQsets = new BoundedMap<NodeId, QuorumSet>(1024)
-  const parked = new BoundedMap<string, { env: Envelope; bytes: Uint8Array; missing: string[] }>(256)
+  const txSetAnswered = new BoundedMap<string, number>(256)
+  const limits = {
+    txsetReq: createRateLimiter(TXSET_REQ_PER_SOURCE, 2 * TXSET_REQ_PER_SOURCE, p.now),
+    txsetAnswers: createRateLimiter(TXSET_ANSWERS_PER_SECOND, 2 * TXSET_ANSWERS_PER_SECOND, p.now, 1),
+    catchupReq: createRateLimiter(CATCHUP_REQ_PER_SOURCE, 2 * CATCHUP_REQ_PER_SOURCE, p.now),
+    lateExternalize: createRateLimiter(LATE_EXTERNALIZE_PER_SOURCE, 2 * LATE_EXTERNALIZE_PER_SOURCE, p.now),
+  }
+  /** The quorum set an envelope under check announced, readable by SCP's synchronous precheck only. */
+  let announced: { hash: string; qset: QuorumSet } | undefined
   const timers = new Map<string, () => void>()
   const listeners: Array<(e: ClosedEvent) => void> = []
   const validators = new Set<string>(config.validators)
   /** Whose EXTERNALIZE counts as proof here: genesis validators and those this node trusts. */
   const trusted = quorumSetNodes(init.quorumSet)
+  const counted = (n: NodeId) => validators.has(n) || trusted.has(n)
   const own = createOwnEnvelopes(
     p.ownEnvelopes,
     () => count('own_envelopes_save_failed'),
-    (cid) => txSets.get(cid)?.set,
+    (cid) => pool.get(cid)?.set,
   )
-  qsets.set(quorumSetHash(init.quorumSet), init.quorumSet)
+  const localQsetHash = quorumSetHash(init.quorumSet)
+  qsets.set(localQsetHash, init.quorumSet)
 
   const nextSlot = () => state.header.seq + 1
   const previousValue = (): Value => utf8(cidString(state.headerCid))
+  const catchupServer = createCatchupServer(init.nodeId, {
+    now: p.now,
+    setTimer: p.setTimer,
+    publish: (data) => p.publish('ledger', data),
+    seq: () => state.header.seq,
+    memory: (s) => archive.get(s),
+    history: p.history,
+    count,
+  })
 
   const requestCatchup = () => {
     const now = p.now()
@@ -156,18 +196,13 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     p.publish('ledger', encodeMessage({ type: 'catchup-req', from: nextSlot(), limit: MAX_CATCHUP_BATCH }))
   }
 
-  const requestTxSet = (cid: string) => p.publish('scp', encodeMessage({ type: 'txset-req', cid }))
-
   const validateValue: ScpDriver['validateValue'] = (slot, bytes) => {
     const v = decodeLedgerValue(bytes)
     if (!v) return 'invalid'
     if (!v.signers.every((s) => validators.has(s))) return 'invalid'
     if (slot !== nextSlot()) return 'maybeValid'
-    const set = txSets.get(v.txSet)
-    if (!set) {
-      requestTxSet(v.txSet)
-      return 'maybeValid'
-    }
+    if (!pool.want(v.txSet, slot)) return 'maybeValid'
+    const set = pool.get(v.txSet)!
     if (!set.set.prevHeader.equals(state.headerCid)) return 'invalid'
     if (v.closeTimeMs <= state.header.closeTimeMs || v.closeTimeMs > p.now() + MAX_DRIFT_MS) return 'invalid'
     return 'fullyValid'
@@ -176,7 +211,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const combineCandidates: ScpDriver['combineCandidates'] = (_slot, candidates) => {
     const values = candidates.map(decodeLedgerValue).filter((v): v is LedgerValue => v !== undefined)
     if (values.length === 0) return candidates[0]!
-    const size = (v: LedgerValue) => txSets.get(v.txSet)?.txs.length ?? -1
+    const size = (v: LedgerValue) => pool.get(v.txSet)?.txs.length ?? -1
     const best = values.reduce((a, b) =>
       size(b) > size(a) || (size(b) === size(a) && b.txSet > a.txSet) ? b : a,
     )
@@ -188,7 +223,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   }
 
   const recordExternalize = (nodeId: NodeId, slot: number, bytes: Uint8Array) => {
-    if (!validators.has(nodeId) && !trusted.has(nodeId)) return
+    if (!counted(nodeId)) return
     const m = externalizers.get(slot) ?? new Map<NodeId, Uint8Array>()
     externalizers.set(slot, m)
     m.set(nodeId, bytes)
@@ -212,7 +247,10 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     validateValue,
     combineCandidates,
     extractValidValue: () => undefined,
-    getQuorumSet: (h) => qsets.get(h),
+    getQuorumSet: (h) =>
+      h === localQsetHash
+        ? init.quorumSet
+        : (qsets.get(h) ?? (announced?.hash === h ? announced.qset : undefined)),
     setTimer: (slot, kind, ms, cb) => {
       const key = `${slot}/${kind}`
       timers.get(key)?.()
@@ -282,12 +320,14 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     mempool.update(state, p.now())
     for (const bytes of txFlood.due(slot, mempool.pending())) p.publish('tx', bytes)
     pending.delete(slot)
-    for (const [key, p2] of parked) if (p2.env.statement.slot <= slot) parked.delete(key)
+    pool.closed(slot)
+    waiting.closed(slot)
     scp.purgeSlots(slot)
     phase = 'idle'
     const event: ClosedEvent = { closed: r.value, set, hash: cidString(r.value.headerCid), closeMs }
     for (const l of listeners) l(event)
     scheduleNomination()
+    for (const cid of waiting.missingFor(nextSlot())) pool.want(cid, nextSlot())
     const next = pending.get(nextSlot())
     if (next) tryApply(nextSlot(), next, true)
   }
@@ -295,12 +335,11 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const tryApply = (slot: number, value: Value, voted: boolean) => {
     const v = decodeLedgerValue(value)
     if (!v) return
-    const set = txSets.get(v.txSet)
-    if (!set) {
+    if (!pool.want(v.txSet, slot)) {
       pending.set(slot, value)
-      requestTxSet(v.txSet)
       return
     }
+    const set = pool.get(v.txSet)!
     applying = applying
       .then(() => applyValue(slot, value, set, voted))
       .catch((e) => {
@@ -315,7 +354,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     if (stopped || !init.isValidator) return
     const slot = nextSlot()
     const set = makeTxSet(state.headerCid, mempool.select(config.ledgerCapacityOps))
-    txSets.set(cidString(set.cid), set)
+    pool.hold(slot, set)
     p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
     const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)
     const signers = [...(externalizers.get(slot - 1)?.keys() ?? [])].filter((n) => validators.has(n)).sort()
@@ -352,100 +391,131 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     cancelNomination = p.setTimer(Math.max(0, due), nominate)
   }
 
-  /** Tx sets a statement's values name that this node does not hold yet. */
-  const missingTxSets = (st: Statement): string[] => statementTxSets(st).filter((c) => !txSets.has(c))
-
-  /** Like stellar-core's herder: an envelope waits until the tx sets it names have arrived. */
+  /**
+   * A verified envelope of a slot not yet closed reaches SCP once every tx set it names is held
+   * (stellar-core's herder); until then it waits and the missing sets are fetched.
+   */
   const deliver = async (env: Envelope, bytes: Uint8Array) => {
     const st = env.statement
-    if (st.slot === nextSlot()) {
-      const missing = missingTxSets(st)
-      if (missing.length > 0) {
-        parked.set(`${st.nodeId}/${st.slot}/${st.type}`, { env, bytes, missing })
-        for (const cid of missing) requestTxSet(cid)
-        return
-      }
+    const missing = statementTxSets(st).filter((cid) => !pool.want(cid, st.slot))
+    if (missing.length > 0) {
+      if (!waiting.park(env, bytes, missing)) count('envelope_pending_full')
+      return
     }
     const outcome = await scp.receiveEnvelope(env)
     if (outcome.status === 'rejected') count(`envelope_rejected_${outcome.code}`)
-    // EXTERNALIZE of past slots still counts toward archives and uptime; verify it first
-    if (st.type === 'externalize' && (outcome.status === 'accepted' || st.slot <= state.header.seq)) {
-      if (
-        outcome.status === 'accepted' ||
-        (await driver.verify(st.nodeId, signingBytes(init.networkId, st), env.signature))
-      )
-        recordExternalize(st.nodeId, st.slot, bytes)
-    }
+    if (st.type === 'externalize' && outcome.status === 'accepted')
+      recordExternalize(st.nodeId, st.slot, bytes)
   }
 
-  const releaseParked = async (cid: string) => {
-    for (const [key, p2] of [...parked]) {
-      if (!p2.missing.includes(cid)) continue
-      parked.delete(key)
-      await deliver(p2.env, p2.bytes)
-    }
+  /** The quorum set an envelope message carries, if well formed and the one its statement names. */
+  const announcedQset = (data: unknown, named: string): QuorumSet | undefined => {
+    const q = parseQuorumSet(data)
+    if (!q.ok) return void count('qset_malformed')
+    if (quorumSetHash(q.value) !== named) return void count('qset_mismatch')
+    return q.value
   }
 
-  const onScp = async (bytes: Uint8Array) => {
-    const m = decodeScpMessage(bytes)
-    if (!m) return count('scp_malformed')
-    if (m.type === 'txset') {
-      const r = await checkTxSet(m.set, env.protocol, p.verifier, maxTxs)
-      if (!r.ok) return count('txset_invalid')
-      const cid = cidString(r.value.cid)
-      txSets.set(cid, r.value)
-      await releaseParked(cid)
-      for (const [slot, value] of pending)
-        if (decodeLedgerValue(value)?.txSet === cid && slot === nextSlot()) tryApply(slot, value, true)
-      return
-    }
-    if (m.type === 'txset-req') {
-      const set = txSets.get(m.cid)
-      if (set) p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
-      return
-    }
-    if (m.type === 'validator-req') return p.onValidatorRequest?.(m)
-    if (checkQuorumSet(m.qset).ok) qsets.set(quorumSetHash(m.qset), m.qset)
+  /** EXTERNALIZE of a closed slot: still proof for archives and uptime, once verified (bounded). */
+  const lateExternalize = async (env: Envelope, bytes: Uint8Array, source: string) => {
+    const st = env.statement
+    if (st.type !== 'externalize' || st.slot < state.header.seq - 1 || !counted(st.nodeId)) return
+    if (externalizers.get(st.slot)?.has(st.nodeId)) return
+    if (!limits.lateExternalize.allow(source)) return count('externalize_late_throttled')
+    if (!(await driver.verify(st.nodeId, signingBytes(init.networkId, st), env.signature)))
+      return count('externalize_late_bad_signature')
+    recordExternalize(st.nodeId, st.slot, bytes)
+  }
+
+  /**
+   * Shape, then the announced quorum set, then SCP's checks and the signature: nothing is kept
+   * (no quorum set filed, no envelope parked, no set fetched) before the envelope is verified.
+   */
+  const onEnvelope = async (m: ScpMessage & { type: 'envelope' }, source: string) => {
     const decoded = decodeEnvelope(m.env, DEFAULT_SCP_LIMITS)
     if (!decoded.ok) return count('envelope_malformed')
-    const st = decoded.value.statement
-    // remember who trusts whom, for the quorum health view; only a set the statement names
-    if (quorumSetHash(m.qset) === statementQuorumSetHash(st)) nodeQsets.set(st.nodeId, m.qset)
+    const env = decoded.value
+    const st = env.statement
+    if (st.slot <= state.header.seq) return lateExternalize(env, m.env, source)
     if (st.slot > nextSlot()) requestCatchup()
-    await deliver(decoded.value, m.env)
+    const again = waiting.waitingFor(env, m.env)
+    if (again) {
+      for (const cid of again) pool.want(cid, st.slot)
+      return
+    }
+    const hash = statementQuorumSetHash(st)
+    const qset = announcedQset(m.qset, hash)
+    announced = qset && { hash, qset }
+    const checking = scp.checkEnvelope(env)
+    announced = undefined
+    const checked = await checking
+    if (checked.status === 'rejected') return count(`envelope_rejected_${checked.code}`)
+    if (checked.status !== 'verified') return
+    if (qset) {
+      qsets.set(hash, qset)
+      nodeQsets.set(st.nodeId, qset)
+    }
+    await deliver(checked.envelope, m.env)
   }
 
-  const onLedger = async (bytes: Uint8Array) => {
+  const onTxSet = async (set: TxSet, source: string) => {
+    const { cid, held } = await pool.receive(set, source, state.headerCid)
+    txSetAnswered.set(cid, p.now())
+    if (!held) return
+    for (const w of waiting.arrived(cid)) await deliver(w.env, w.bytes)
+    for (const [slot, value] of pending)
+      if (decodeLedgerValue(value)?.txSet === cid && slot === nextSlot()) tryApply(slot, value, true)
+  }
+
+  /** Answers with a held set, at most once a second per set and within a node-wide budget. */
+  const onTxSetRequest = (cid: string, source: string) => {
+    const set = pool.get(cid)
+    if (!set) return count('txset_req_unknown')
+    const at = txSetAnswered.get(cid)
+    if (at !== undefined && p.now() - at < TXSET_ANSWERED_FOR_MS) return count('txset_req_recent')
+    if (!limits.txsetReq.allow(source) || !limits.txsetAnswers.allow('')) return count('txset_req_throttled')
+    txSetAnswered.set(cid, p.now())
+    p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
+  }
+
+  const onScp = async (bytes: Uint8Array, source: string) => {
+    const m = decodeScpMessage(bytes)
+    if (!m) return count('scp_malformed')
+    if (m.type === 'txset') return onTxSet(m.set, source)
+    if (m.type === 'txset-req') return onTxSetRequest(m.cid, source)
+    if (m.type === 'validator-req') return p.onValidatorRequest?.(m)
+    return onEnvelope(m, source)
+  }
+
+  /** One archived ledger of a catch-up answer: verified entry by entry, re-applied, recorded. */
+  const catchUpOne = async (l: ArchivedLedger) => {
+    const v = await verifyArchivedLedger(l, init.quorumSet, init.networkId, p.verifier, counted)
+    if (!v.ok) return count(`catchup_rejected_${String(v.error.reason)}`)
+    const set = await checkTxSet(l.set, env.protocol, p.verifier, maxTxs)
+    if (!set.ok) return count('catchup_rejected_tx_set')
+    for (const [nodeId, e] of v.value.externalizes) recordExternalize(nodeId, l.seq, e)
+    for (const q of l.qsets) {
+      // only the quorum sets the verified EXTERNALIZEs name
+      const parsed = parseQuorumSet(q)
+      if (parsed.ok && v.value.qsetHashes.has(quorumSetHash(parsed.value)))
+        qsets.set(quorumSetHash(parsed.value), parsed.value)
+    }
+    const done = applying.then(() => applyValue(l.seq, l.value, set.value, false))
+    applying = done.catch(() => count('commit_failed'))
+    await applying
+    count('caught_up')
+  }
+
+  const onLedger = async (bytes: Uint8Array, source: string) => {
     const m = decodeLedgerMessage(bytes)
     if (!m) return count('ledger_malformed')
     if (m.type === 'catchup-req') {
-      if (m.from > state.header.seq || p.now() - lastCatchupRes < 500) return
-      lastCatchupRes = p.now()
-      const limit = Math.min(m.limit, MAX_CATCHUP_BATCH)
-      const batch = await collectCatchupBatch(m.from, limit, (s) => archive.get(s), p.history)
-      if (batch.length > 0) p.publish('ledger', encodeMessage({ type: 'catchup-res', ledgers: batch }))
-      return
+      if (!limits.catchupReq.allow(source)) return count('catchup_req_throttled')
+      return catchupServer.request(m.from, m.limit)
     }
-    for (const l of m.ledgers) {
-      if (l.seq !== nextSlot()) continue
-      for (const q of l.qsets) if (checkQuorumSet(q).ok) qsets.set(quorumSetHash(q), q)
-      const v = await verifyArchivedLedger(l, init.quorumSet, init.networkId, p.verifier)
-      if (!v.ok) {
-        count('catchup_rejected')
-        return
-      }
-      const set = await checkTxSet(l.set, env.protocol, p.verifier, maxTxs)
-      if (!set.ok) return count('catchup_rejected')
-      txSets.set(v.value.txSet, set.value)
-      for (const e of l.externalizes) {
-        const d = decodeEnvelope(e, DEFAULT_SCP_LIMITS)
-        if (d.ok) recordExternalize(d.value.statement.nodeId, l.seq, e)
-      }
-      const done = applying.then(() => applyValue(l.seq, l.value, set.value, false))
-      applying = done.catch(() => count('commit_failed'))
-      await applying
-      count('caught_up')
-    }
+    catchupServer.heard(m.ledgers)
+    if (p.now() - lastCatchupReq > CATCHUP_LISTEN_MS) return count('catchup_unsolicited')
+    for (const l of m.ledgers) if (l.seq === nextSlot()) await catchUpOne(l)
   }
 
   return {
@@ -456,8 +526,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
         const saved = await own.load(slot)
         for (const s of saved.txSets) {
           const c = await checkTxSet(s, env.protocol, p.verifier, maxTxs)
-          if (c.ok && c.value.set.prevHeader.equals(state.headerCid))
-            txSets.set(cidString(c.value.cid), c.value)
+          if (c.ok && c.value.set.prevHeader.equals(state.headerCid)) pool.hold(slot, c.value)
           else count('restored_txset_invalid')
         }
         if (saved.envelopes.length > 0) {
@@ -483,10 +552,14 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       const last = archive.get(state.header.seq)
       if (last) p.history?.save(last).catch(() => count('history_save_failed'))
     },
-    receive(kind: GossipKind, bytes: Uint8Array): Promise<void> {
+    /**
+     * A gossip message heard from `source`: the connection it arrived on (a direct peer or the
+     * relay), the unit per-peer budgets count in, never the message's claimed author.
+     */
+    receive(kind: GossipKind, bytes: Uint8Array, source = ''): Promise<void> {
       if (stopped) return Promise.resolve()
-      if (kind === 'scp') return onScp(bytes)
-      if (kind === 'ledger') return onLedger(bytes)
+      if (kind === 'scp') return onScp(bytes, source)
+      if (kind === 'ledger') return onLedger(bytes, source)
       return admit(bytes, false).then(() => {})
     },
     /** A transaction submitted on this node: admitted to the mempool, then flooded. */

@@ -2,7 +2,7 @@
 // encoded and strictly guarded: a malformed message is a counted drop, never an exception.
 import { decode, encode } from '../codec/dag-cbor.ts'
 import type { TxSet } from '../ledger/index.ts'
-import type { QuorumSet } from '../scp/index.ts'
+import { isQuorumSetShape, MAX_QUORUM_NODES, type QuorumSet } from '../scp/index.ts'
 import { isValidatorRequestShape, type ValidatorRequest } from './validator-request.ts'
 
 /** On the `scp` topic. */
@@ -33,8 +33,6 @@ export const isTxSet = (x: unknown): x is TxSet =>
   typeof x.prevHeader === 'object' &&
   Array.isArray(x.txs) &&
   x.txs.every((t) => t instanceof Uint8Array)
-const isQsetShape = (x: unknown): x is QuorumSet =>
-  isObj(x) && typeof x.threshold === 'number' && Array.isArray(x.validators) && Array.isArray(x.innerSets)
 
 export const encodeMessage = (m: ScpMessage | LedgerMessage): Uint8Array => encode(m)
 
@@ -42,7 +40,7 @@ export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
   const d = decode<unknown>(bytes, 1 << 20)
   if (!d.ok || !isObj(d.value)) return undefined
   const m = d.value
-  if (m.type === 'envelope' && m.env instanceof Uint8Array && isQsetShape(m.qset)) return m as ScpMessage
+  if (m.type === 'envelope' && m.env instanceof Uint8Array && isQuorumSetShape(m.qset)) return m as ScpMessage
   if (m.type === 'txset' && isTxSet(m.set)) return m as ScpMessage
   if (m.type === 'txset-req' && typeof m.cid === 'string' && m.cid.length < 100) return m as ScpMessage
   if (isValidatorRequestShape(m)) return m as unknown as ScpMessage
@@ -50,6 +48,10 @@ export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
 }
 
 export const MAX_CATCHUP_BATCH = 32
+/** EXTERNALIZE entries one archived ledger may carry: one per node of the largest quorum set. */
+export const MAX_ARCHIVED_EXTERNALIZES = MAX_QUORUM_NODES
+/** Quorum sets one archived ledger may carry. */
+export const MAX_ARCHIVED_QSETS = 64
 
 export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefined => {
   const d = decode<unknown>(bytes, 1 << 20)
@@ -68,9 +70,11 @@ export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefine
         l.value instanceof Uint8Array &&
         isTxSet(l.set) &&
         Array.isArray(l.externalizes) &&
+        l.externalizes.length <= MAX_ARCHIVED_EXTERNALIZES &&
         l.externalizes.every((e) => e instanceof Uint8Array) &&
         Array.isArray(l.qsets) &&
-        l.qsets.every(isQsetShape),
+        l.qsets.length <= MAX_ARCHIVED_QSETS &&
+        l.qsets.every(isQuorumSetShape),
     )
   )
     return m as LedgerMessage

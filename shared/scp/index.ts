@@ -3,6 +3,7 @@ export type { NodeId, QuorumSet } from './quorum-set.ts'
 export {
   checkQuorumSet,
   isQuorum,
+  isQuorumSetShape,
   isQuorumSlice,
   isVBlocking,
   isVBlockingBy,

@@ -24,53 +24,72 @@ export const singletonQuorumSet = (node: NodeId): QuorumSet => ({
   innerSets: [],
 })
 
+/** Longest node id a quorum set may name (addresses are far shorter). */
+export const MAX_NODE_ID_CHARS = 128
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+
 /**
- * Checks the sanity rules: threshold in 1..entries, nesting depth <= 4, at most 1000 distinct
- * nodes, no node listed twice. `strict` also demands threshold > 50% at every level (a
- * threshold below the v-blocking size lets two disjoint quorums exist).
+ * Shape at every level, for data off the wire: an object with an integer threshold, an array of
+ * non-empty strings and an array of inner sets of the same shape, at most MAX_QUORUM_DEPTH deep.
+ * Returns what is wrong ('malformed' or 'too_deep'), or null. Sanity is `checkQuorumSet`'s.
+ */
+const shapeError = (x: unknown, depth: number): 'malformed' | 'too_deep' | null => {
+  if (depth > MAX_QUORUM_DEPTH) return 'too_deep'
+  if (!isObject(x) || !Number.isSafeInteger(x.threshold)) return 'malformed'
+  if (!Array.isArray(x.validators) || !Array.isArray(x.innerSets)) return 'malformed'
+  if (!x.validators.every((v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_NODE_ID_CHARS))
+    return 'malformed'
+  for (const inner of x.innerSets) {
+    const r = shapeError(inner, depth + 1)
+    if (r !== null) return r
+  }
+  return null
+}
+
+export const isQuorumSetShape = (x: unknown): x is QuorumSet => shapeError(x, 1) === null
+
+/**
+ * Checks the shape (every level, every field) and the sanity rules: threshold in 1..entries,
+ * nesting depth <= 4, at most 1000 distinct nodes, no node listed twice. `strict` also demands
+ * threshold > 50% at every level (a threshold below the v-blocking size lets two disjoint
+ * quorums exist). Safe on any input: it never throws.
  */
 export const checkQuorumSet = (q: QuorumSet, strict = false): Result<true, WattError<'insane_qset'>> => {
+  const shape = shapeError(q, 1)
+  if (shape !== null) return err(wattError('insane_qset', { reason: shape }))
   const seen = new Set<string>()
-  const walk = (s: QuorumSet, depth: number): string | null => {
-    if (depth > MAX_QUORUM_DEPTH) return 'too_deep'
+  const walk = (s: QuorumSet): string | null => {
     const entries = s.validators.length + s.innerSets.length
-    if (!Number.isInteger(s.threshold) || s.threshold < 1 || s.threshold > entries) return 'bad_threshold'
+    if (s.threshold < 1 || s.threshold > entries) return 'bad_threshold'
     if (strict && s.threshold < entries - s.threshold + 1) return 'threshold_below_half'
     for (const v of s.validators) {
-      if (typeof v !== 'string' || v.length === 0) return 'bad_node'
       if (seen.has(v)) return 'duplicate_node'
       seen.add(v)
       if (seen.size > MAX_QUORUM_NODES) return 'too_many_nodes'
     }
     for (const inner of s.innerSets) {
-      const r = walk(inner, depth + 1)
+      const r = walk(inner)
       if (r !== null) return r
     }
     return null
   }
-  const reason = walk(q, 1)
+  const reason = walk(q)
   return reason === null ? ok(true) : err(wattError('insane_qset', { reason }))
 }
 
 /** Parses a quorum set from decoded data, checking shape and sanity. */
-export const parseQuorumSet = (data: unknown, depth = 1): Result<QuorumSet, WattError> => {
-  if (depth > MAX_QUORUM_DEPTH) return err(wattError('insane_qset', { reason: 'too_deep' }))
-  if (typeof data !== 'object' || data === null) return err(wattError('malformed', { what: 'qset' }))
-  const d = data as { threshold?: unknown; validators?: unknown; innerSets?: unknown }
-  if (typeof d.threshold !== 'number' || !Array.isArray(d.validators) || !Array.isArray(d.innerSets))
-    return err(wattError('malformed', { what: 'qset' }))
-  if (!d.validators.every((v) => typeof v === 'string')) return err(wattError('malformed', { what: 'qset' }))
-  const innerSets: QuorumSet[] = []
-  for (const i of d.innerSets) {
-    const r = parseQuorumSet(i, depth + 1)
-    if (!r.ok) return r
-    innerSets.push(r.value)
-  }
-  const q: QuorumSet = { threshold: d.threshold, validators: d.validators as NodeId[], innerSets }
-  if (depth > 1) return ok(q)
-  const sane = checkQuorumSet(q)
-  return sane.ok ? ok(q) : sane
+export const parseQuorumSet = (data: unknown): Result<QuorumSet, WattError<'insane_qset'>> => {
+  const sane = checkQuorumSet(data as QuorumSet)
+  return sane.ok ? ok(toPlain(data as QuorumSet)) : sane
 }
+
+/** A copy holding only the three fields, so extra fields never reach a hash or a store. */
+const toPlain = (q: QuorumSet): QuorumSet => ({
+  threshold: q.threshold,
+  validators: [...q.validators],
+  innerSets: q.innerSets.map(toPlain),
+})
 
 /**
  * Normal form: optionally drops one node (adjusting thresholds), merges singleton inner sets

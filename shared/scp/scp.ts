@@ -83,6 +83,14 @@ export interface Scp {
   readonly nodeId: NodeId
   readonly quorumSetHash: QuorumSetHash
   receiveEnvelope(env: Envelope | Uint8Array): Promise<ReceiveOutcome>
+  /**
+   * Every check `receiveEnvelope` makes before it changes anything (shape, window, quorum set,
+   * membership, signature), changing nothing. The checks before the signature run before the
+   * promise is returned. A verified envelope object is then received without a second verify.
+   */
+  checkEnvelope(
+    env: Envelope | Uint8Array,
+  ): Promise<ReceiveOutcome | { readonly status: 'verified'; readonly envelope: Envelope }>
   /** Proposes `value` for a slot (validators only); false when nothing changed. */
   nominate(slot: SlotIndex, value: Value, previousValue: Value): boolean
   getState(slot: SlotIndex): SlotState | undefined
@@ -239,8 +247,10 @@ export const createScp = (cfg: ScpConfig): Scp => {
   const parse = (input: Envelope | Uint8Array) =>
     input instanceof Uint8Array ? decodeEnvelope(input, limits) : parseEnvelope(input, limits)
 
-  const receiveEnvelope = async (input: Envelope | Uint8Array): Promise<ReceiveOutcome> => {
-    counts.received++
+  /** Envelope objects that passed `checkEnvelope` (weakly held: they die with the caller's copy). */
+  const verified = new WeakSet<Envelope>()
+
+  const checkEnvelope: Scp['checkEnvelope'] = async (input) => {
     const parsed = parse(input)
     if (!parsed.ok) return reject(parsed.error.code)
     const envelope = parsed.value
@@ -248,6 +258,7 @@ export const createScp = (cfg: ScpConfig): Scp => {
     if (st.nodeId === cfg.nodeId) return ignore('own')
     const pre = precheck(st)
     if (pre !== null) return pre
+    if (verified.has(envelope)) return { status: 'verified', envelope }
     let good: boolean
     try {
       good = await d.verify(st.nodeId, signingBytes(cfg.networkId, st), envelope.signature)
@@ -255,8 +266,15 @@ export const createScp = (cfg: ScpConfig): Scp => {
       good = false
     }
     if (!good) return reject('bad_signature', st)
+    verified.add(envelope)
+    return { status: 'verified', envelope }
+  }
+
+  const receiveEnvelope = async (input: Envelope | Uint8Array): Promise<ReceiveOutcome> => {
+    counts.received++
+    const checked = await checkEnvelope(input)
     // Other envelopes may have been processed while we awaited: process() re-checks.
-    return process(envelope)
+    return checked.status === 'verified' ? process(checked.envelope) : checked
   }
 
   const restore = async (slot: SlotIndex, envelopes: readonly Envelope[]) => {
@@ -293,6 +311,7 @@ export const createScp = (cfg: ScpConfig): Scp => {
     nodeId: cfg.nodeId,
     quorumSetHash: localQsetHash,
     receiveEnvelope,
+    checkEnvelope,
     nominate: (slot, value, previousValue) => {
       if (!cfg.isValidator || slot < floor || value.length > limits.maxValueBytes) return false
       highest = Math.max(highest, slot)

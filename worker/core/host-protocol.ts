@@ -17,7 +17,11 @@ export type HostToCore =
   | { type: 'started'; peerId: string; listenAddrs: string[] }
   | { type: 'addrs'; listenAddrs: string[] }
   | { type: 'connections'; conns: HostConnection[]; relays: number }
-  | { type: 'message'; topic: string; from: string; data: Uint8Array }
+  /**
+   * A pubsub message: `from` is its signed author (free to mint), `via` the peer whose connection
+   * delivered it (the relay or a direct peer): per-peer budgets count `via`.
+   */
+  | { type: 'message'; topic: string; from: string; via: string; data: Uint8Array }
   | { type: 'dial-result'; peerId: string; ok: boolean; error?: string }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
@@ -35,7 +39,12 @@ export const isHostToCore = (x: unknown): x is HostToCore => {
     case 'connections':
       return typeof x.relays === 'number' && Array.isArray(x.conns)
     case 'message':
-      return typeof x.topic === 'string' && typeof x.from === 'string' && x.data instanceof Uint8Array
+      return (
+        typeof x.topic === 'string' &&
+        typeof x.from === 'string' &&
+        typeof x.via === 'string' &&
+        x.data instanceof Uint8Array
+      )
     case 'dial-result':
       return typeof x.peerId === 'string' && typeof x.ok === 'boolean'
     default:

@@ -31,7 +31,8 @@ export interface NodeCoreComponents {
   capabilities: Record<string, boolean>
 }
 
-export type TopicHandler = (data: Uint8Array, from: string) => void
+/** `from`: the message's signed author; `via`: the peer whose connection delivered it. */
+export type TopicHandler = (data: Uint8Array, from: string, via: string) => void
 
 export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
   const heartbeatMs = init.heartbeatMs ?? 2000
@@ -128,7 +129,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
         if (kind < 0) return drops.count('unknown-topic', 'dropped')
         const k = msg.topic.split('/')[2] as TopicKind
         if (msg.data.length > MAX_TOPIC_MESSAGE_BYTES[k]) return drops.count(k, 'oversized')
-        for (const h of topicHandlers.get(msg.topic) ?? []) h(msg.data, msg.from)
+        for (const h of topicHandlers.get(msg.topic) ?? []) h(msg.data, msg.from, msg.via)
         return
       }
       default:

@@ -113,10 +113,11 @@ export const runNetworkHost = (port: MessagePort): NetworkHost => {
     const pubsub = node.services.pubsub
     for (const [t, v] of topicValidators) pubsub.topicValidators.set(t, v as never)
     for (const t of m.topics) pubsub.subscribe(t)
-    pubsub.addEventListener('message', (e) => {
-      const msg = e.detail
+    // gossipsub:message (not message) names the connection a message came through
+    pubsub.addEventListener('gossipsub:message', (e) => {
+      const { msg, propagationSource } = e.detail
       const from = msg.type === 'signed' ? msg.from.toString() : ''
-      post({ type: 'message', topic: msg.topic, from, data: msg.data })
+      post({ type: 'message', topic: msg.topic, from, via: propagationSource.toString(), data: msg.data })
     })
     node.addEventListener('connection:open', reportConnections)
     node.addEventListener('connection:close', reportConnections)

@@ -25,7 +25,7 @@ import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
 import { openNodeHistory } from './node-history.ts'
 import { loadAutoAdmit, loadQuorumSet, loadRole, saveQuorumSet, saveRole } from './quorum-config.ts'
-import { createRateLimiter } from './rate-limit.ts'
+import { createRateLimiter } from '../../shared/util/rate-limit.ts'
 import { type Admission, createAdmission, type RequestState } from './validator-admission.ts'
 
 /** `intersecting` or `at risk: ...`, the text the Node screen shows. */
@@ -264,9 +264,9 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       )
       await startNode(await loadState())
       for (const kind of ['scp', 'ledger', 'tx'] as GossipKind[]) {
-        c.core.onTopic(kind, (data, from) => {
+        c.core.onTopic(kind, (data, from, via) => {
           if (!limiter.allow(from)) return
-          void node.receive(kind, data)
+          void node.receive(kind, data, via)
         })
       }
       c.core.addStatus('ledger', status)

@@ -1,10 +1,10 @@
 // A seeded in-memory network of consensus nodes for Node tests: real SCP, real ledger, real
-// signatures, gossip delivered after a random 5-45 ms under a virtual clock. Nodes can be
+// signatures (Node's native Ed25519, for speed), gossip delivered after a random 5-45 ms under a virtual clock. Nodes can be
 // disconnected (they neither send nor hear), replaced (a restart over the same stores) or added.
 import { cidString } from '../../codec/dag-cbor.ts'
 import { addressOf } from '../../crypto/address.ts'
-import { nobleSigner, nobleVerifier } from '../../crypto/noble.ts'
 import type { Signer } from '../../crypto/signer.ts'
+import { nodeSigner, nodeVerifier } from '../../ledger/test/node-ed25519.ts'
 import { genesisState, type LedgerState, makeGenesisConfig, watt } from '../../ledger/index.ts'
 import type { NodeId, QuorumSet } from '../../scp/index.ts'
 import { VirtualClock } from '../../scp/test/virtual-clock.ts'
@@ -33,8 +33,8 @@ export interface NodeOptions {
 
 export const createTestNet = (validatorCount: number, seed: number) => {
   const rng = createRng(seed)
-  const keys = Array.from({ length: validatorCount }, () => nobleSigner(rng.bytes(32)))
-  const faucet = nobleSigner(rng.bytes(32))
+  const keys = Array.from({ length: validatorCount }, () => nodeSigner(rng.bytes(32)))
+  const faucet = nodeSigner(rng.bytes(32))
   const ids = keys.map((k) => addressOf(k.publicKey) as string as NodeId)
   const config = makeGenesisConfig({
     networkId: 'test',
@@ -53,13 +53,16 @@ export const createTestNet = (validatorCount: number, seed: number) => {
   /** Per node slot: every committed ledger's header hash by seq. */
   const hashes: Array<Map<number, string>> = []
 
-  const deliver = (from: number, kind: GossipKind, data: Uint8Array) => {
+  /** Every node is linked to every other: the source a node hears a message from is its sender. */
+  const deliverFrom = (source: string, from: number, kind: GossipKind, data: Uint8Array) => {
     if (offline.has(from)) return
     nodes.forEach((n, i) => {
       if (n && i !== from && !offline.has(i))
-        clock.schedule(5 + rng.int(40), () => (nodes[i] === n ? n.receive(kind, data) : undefined))
+        clock.schedule(5 + rng.int(40), () => (nodes[i] === n ? n.receive(kind, data, source) : undefined))
     })
   }
+  const deliver = (from: number, kind: GossipKind, data: Uint8Array) =>
+    deliverFrom(`node-${from}`, from, kind, data)
 
   const makeNode = (i: number, o: NodeOptions = {}): ConsensusNode => {
     const signer = o.signer ?? keys[i]!
@@ -89,7 +92,7 @@ export const createTestNet = (validatorCount: number, seed: number) => {
           deliver(i, kind, data)
         },
         signer,
-        verifier: nobleVerifier,
+        verifier: nodeVerifier,
         commit: async (closed) => {
           seen.set(closed.header.seq, cidString(closed.headerCid))
         },
@@ -132,6 +135,9 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     makeNode,
     /** Gossip from node `from` that no consensus node published (a service's message). */
     broadcast: deliver,
+    /** Gossip from a peer outside the net (an attacker's connection named `source`). */
+    broadcastFrom: (source: string, kind: GossipKind, data: Uint8Array) =>
+      deliverFrom(source, -1, kind, data),
     run,
     seqs,
     agreeOnEveryLedger,
