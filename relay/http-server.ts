@@ -154,7 +154,7 @@ export const createHttpServer = (config: HttpConfig): { server: http.Server; soc
   server.on('clientError', onClientError(config.log))
   const sockets = gateSockets(
     server,
-    { maxSockets: limits.httpMaxSockets, maxPerIp: limits.httpMaxSocketsPerIp },
+    { name: 'http', maxSockets: limits.httpMaxSockets, maxPerIp: limits.httpMaxSocketsPerIp },
     config.log,
   )
   return { server, sockets }

@@ -4,6 +4,8 @@
 import type net from 'node:net'
 
 export interface SocketCaps {
+  /** Which port, for the log ('http', 'ws'). */
+  name: string
   maxSockets: number
   maxPerIp: number
 }
@@ -46,7 +48,9 @@ export const gateSockets = (
     if (refusal !== undefined) {
       if (refusal === 'full') counts.refusedFull++
       else counts.refusedPerIp++
-      log(`relay socket refused reason=${refusal} ip=${ip}`)
+      log(
+        `relay ${caps.name} socket-refused reason=${refusal} ip=${ip} open=${counts.open} from-ip=${fromIp}`,
+      )
       socket.destroy()
       return
     }

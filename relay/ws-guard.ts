@@ -66,12 +66,15 @@ type GuardCounts = Omit<WsCounts, keyof SocketCounts>
 /** One deadline per socket from accept until its libp2p connection opens; keyed "ip:port". */
 const handshakeDeadlines = (limits: ConnectionLimits, counts: GuardCounts, log: (line: string) => void) => {
   const deadlines = new Map<string, () => void>()
+  /** Sockets past their WebSocket upgrade (still in noise or yamux), for the log line. */
+  const upgraded = new WeakSet<net.Socket>()
   return {
     start(socket: net.Socket): void {
       const key = `${ipOf(socket)}:${socket.remotePort}`
       const timer = setTimeout(() => {
         counts.handshakeTimeouts++
-        log(`relay ws handshake-timeout ip=${ipOf(socket)}`)
+        const phase = upgraded.has(socket) ? 'libp2p-upgrade' : 'websocket-upgrade'
+        log(`relay ws handshake-timeout ip=${ipOf(socket)} phase=${phase}`)
         socket.destroy()
       }, limits.wsHandshakeTimeoutMs)
       const clear = () => {
@@ -80,6 +83,9 @@ const handshakeDeadlines = (limits: ConnectionLimits, counts: GuardCounts, log: 
       }
       deadlines.set(key, clear)
       socket.once('close', clear)
+    },
+    upgraded(socket: net.Socket): void {
+      upgraded.add(socket)
     },
     done(connection: Connection): void {
       const key = endpointOf(connection.remoteAddr.toString())
@@ -128,7 +134,7 @@ export const guardedWebSockets = (
     if (gate) throw new Error('the relay guards one WebSockets listener')
     gate = gateSockets(
       listener.server,
-      { maxSockets: limits.wsMaxSockets, maxPerIp: limits.wsMaxSocketsPerIp },
+      { name: 'ws', maxSockets: limits.wsMaxSockets, maxPerIp: limits.wsMaxSocketsPerIp },
       log,
       deadlines.start,
     )
@@ -136,6 +142,7 @@ export const guardedWebSockets = (
     listener.wsServer.options.closeTimeout = WS_CLOSE_TIMEOUT_MS
     const upgraded = listener.onWsServerConnection
     listener.onWsServerConnection = (ws, req) => {
+      deadlines.upgraded(req.socket as net.Socket)
       watchOpenSocket(ws, req.socket as net.Socket, limits, counts, log)
       upgraded.call(listener, ws, req)
     }
