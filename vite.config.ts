@@ -6,7 +6,8 @@ import { VitePWA } from 'vite-plugin-pwa'
 export default defineConfig({
   root: 'web',
   publicDir: 'public',
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2023', sourcemap: true },
+  // no source maps in production: they would publish the sources and cost every visitor a download
+  build: { outDir: '../dist', emptyOutDir: true, target: 'es2023', sourcemap: false },
   worker: { format: 'es' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: { fs: { allow: ['..'] } },

@@ -11,6 +11,10 @@ export interface CliConfig {
   genesisFile?: string
   quorumSetFile?: string
   maxConnections?: number
+  httpSocketsPerIp?: number
+  wsSocketsPerIp?: number
+  /** This relay serves a devnet: it may serve a genesis with a faucet secret. */
+  devnet: boolean
   help: boolean
 }
 
@@ -23,9 +27,12 @@ export const USAGE = `usage: node relay/main.ts [options]
   --genesis FILE.json    serve FILE.json at /genesis
   --quorum-set FILE.json recommend this quorum set in /bootstrap
   --max-connections N    libp2p connection limit (default 256)
+  --http-sockets-per-ip N  open HTTP sockets one IP address may hold (default 64)
+  --ws-sockets-per-ip N  open WebSockets sockets one IP address may hold (default 32)
+  --devnet               this is a devnet: allow a genesis that publishes its faucetSecret
   --help                 print this and exit`
 
-type Key = Exclude<keyof CliConfig, 'help'>
+type Key = Exclude<keyof CliConfig, 'help' | 'devnet'>
 const FLAGS: Record<string, Key> = {
   '--host': 'host',
   '--port': 'port',
@@ -35,9 +42,11 @@ const FLAGS: Record<string, Key> = {
   '--genesis': 'genesisFile',
   '--quorum-set': 'quorumSetFile',
   '--max-connections': 'maxConnections',
+  '--http-sockets-per-ip': 'httpSocketsPerIp',
+  '--ws-sockets-per-ip': 'wsSocketsPerIp',
 }
 const ENV: Record<string, Key> = { HOST: 'host', PORT: 'port', WS_PORT: 'wsPort', WATT_NETWORK: 'network' }
-const NUMERIC = new Set<Key>(['port', 'wsPort', 'maxConnections'])
+const NUMERIC = new Set<Key>(['port', 'wsPort', 'maxConnections', 'httpSocketsPerIp', 'wsSocketsPerIp'])
 
 const usageError = (message: string): WattError<'relay/usage'> => ({ code: 'relay/usage', message })
 
@@ -53,7 +62,7 @@ const setValue = (values: Values, key: Key, raw: string, from: string): WattErro
   return undefined
 }
 
-const toConfig = (v: Values, help: boolean): CliConfig => {
+const toConfig = (v: Values, flags: { help: boolean; devnet: boolean }): CliConfig => {
   const str = (k: Key) => (typeof v[k] === 'string' ? v[k] : undefined)
   const num = (k: Key) => (typeof v[k] === 'number' ? v[k] : undefined)
   return {
@@ -65,7 +74,9 @@ const toConfig = (v: Values, help: boolean): CliConfig => {
     genesisFile: str('genesisFile'),
     quorumSetFile: str('quorumSetFile'),
     maxConnections: num('maxConnections'),
-    help,
+    httpSocketsPerIp: num('httpSocketsPerIp'),
+    wsSocketsPerIp: num('wsSocketsPerIp'),
+    ...flags,
   }
 }
 
@@ -74,7 +85,7 @@ export const parseCli = (
   env: Readonly<Record<string, string | undefined>>,
 ): Result<CliConfig> => {
   const values: Values = {}
-  let help = false
+  const flags = { help: false, devnet: false }
   for (const [name, key] of Object.entries(ENV)) {
     const v = env[name]
     if (v === undefined || v === '') continue
@@ -83,8 +94,8 @@ export const parseCli = (
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
-    if (arg === '--help' || arg === '-h') {
-      help = true
+    if (arg === '--help' || arg === '-h' || arg === '--devnet') {
+      flags[arg === '--devnet' ? 'devnet' : 'help'] = true
       continue
     }
     const eq = arg.indexOf('=')
@@ -96,5 +107,5 @@ export const parseCli = (
     const e = setValue(values, key, value, name)
     if (e) return err(e)
   }
-  return ok(toConfig(values, help))
+  return ok(toConfig(values, flags))
 }

@@ -1,8 +1,12 @@
 // The relay's HTTP face: a few JSON endpoints and the static PWA, behind strict input limits.
 // Only GET and HEAD exist; anything malformed gets a 4xx and one log line, never a crash.
+// Every response carries the security headers; sockets are capped per IP and in all.
 import { createReadStream } from 'node:fs'
 import http from 'node:http'
 import type { Duplex } from 'node:stream'
+import { type ConnectionLimits, timeoutCheckIntervalMs } from './limits.ts'
+import { SECURITY_HEADERS, securityHeaderLines } from './security-headers.ts'
+import { gateSockets, type SocketGate } from './socket-gate.ts'
 import { cacheControlFor, lookupStatic, mimeTypeOf } from './static-files.ts'
 
 /** A JSON endpoint: computes its body on each request. */
@@ -15,16 +19,14 @@ export interface HttpConfig {
   enroll: (token: string) => { status: number; body: string }
   /** Real path of the static root, if the relay serves a PWA. */
   staticRoot: string | undefined
+  limits: ConnectionLimits
   log: (line: string) => void
 }
 
+/** Request limits that are facts of the protocol, not operator settings. */
 export const HTTP_LIMITS = {
   maxHeaderBytes: 16 * 1024,
   maxUrlBytes: 4 * 1024,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 15_000,
-  keepAliveTimeoutMs: 5_000,
-  maxSockets: 1024,
 } as const
 
 export const errorBody = (code: string, message: string): string => JSON.stringify({ code, message })
@@ -35,7 +37,6 @@ const sendJson = (req: http.IncomingMessage, res: http.ServerResponse, status: n
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'access-control-allow-origin': '*',
-    'x-content-type-options': 'nosniff',
   })
   res.end(req.method === 'HEAD' ? undefined : body)
 }
@@ -59,7 +60,6 @@ const serveStatic = async (
     'cache-control': cacheControlFor(urlPath),
     etag,
     'last-modified': new Date(found.mtimeMs).toUTCString(),
-    'x-content-type-options': 'nosniff',
   }
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers)
@@ -75,10 +75,19 @@ const serveStatic = async (
   stream.pipe(res)
 }
 
+/** GET and HEAD carry no body; one that claims a body could trickle it to hold the socket. */
+const hasBody = (req: http.IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0
+
 const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.ServerResponse) => {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD')
     return sendJson(req, res, 405, errorBody('relay/method-not-allowed', 'only GET and HEAD'))
+  }
+  if (hasBody(req)) {
+    res.setHeader('connection', 'close')
+    return sendJson(req, res, 400, errorBody('relay/bad-request', 'requests carry no body'))
   }
   const url = req.url ?? ''
   if (!url.startsWith('/') || url.startsWith('//') || url.length > HTTP_LIMITS.maxUrlBytes) {
@@ -115,18 +124,20 @@ const onClientError = (log: (line: string) => void) => (e: NodeJS.ErrnoException
         : code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? '408 Request Timeout'
           : '400 Bad Request'
-    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+    socket.end(`HTTP/1.1 ${status}\r\n${securityHeaderLines()}connection: close\r\ncontent-length: 0\r\n\r\n`)
   }
   socket.destroy()
 }
 
-export const createHttpServer = (config: HttpConfig): http.Server => {
+export const createHttpServer = (config: HttpConfig): { server: http.Server; sockets: SocketGate } => {
+  const { limits } = config
   const server = http.createServer(
     {
       maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
-      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
-      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
-      keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+      headersTimeout: limits.httpHeadersTimeoutMs,
+      requestTimeout: limits.httpRequestTimeoutMs,
+      keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(limits.httpHeadersTimeoutMs),
     },
     (req, res) => {
       req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
@@ -140,7 +151,11 @@ export const createHttpServer = (config: HttpConfig): http.Server => {
       })
     },
   )
-  server.maxConnections = HTTP_LIMITS.maxSockets
   server.on('clientError', onClientError(config.log))
-  return server
+  const sockets = gateSockets(
+    server,
+    { name: 'http', maxSockets: limits.httpMaxSockets, maxPerIp: limits.httpMaxSocketsPerIp },
+    config.log,
+  )
+  return { server, sockets }
 }

@@ -157,11 +157,106 @@ describe('relay HTTP', () => {
   })
 })
 
+/** What every response must carry, written out here (not read from the product's table). */
+const assertSecurityHeaders = (h: Record<string, unknown>, what: string) => {
+  const csp = String(h['content-security-policy'] ?? '')
+  const directive = (name: string) =>
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .find((d) => d[0] === name)
+      ?.slice(1) ?? []
+  assert.deepEqual(directive('default-src'), ["'self'"], what)
+  assert.deepEqual(directive('script-src').sort(), ["'self'", "'wasm-unsafe-eval'"], what)
+  assert.deepEqual(directive('worker-src'), ["'self'"], what)
+  assert.deepEqual(directive('frame-ancestors'), ["'none'"], what)
+  assert.deepEqual(directive('object-src'), ["'none'"], what)
+  assert.ok(directive('connect-src').includes('ws:') && directive('connect-src').includes("'self'"), what)
+  assert.ok(!csp.includes("'unsafe-inline'") && !csp.includes("'unsafe-eval'"), what)
+  assert.equal(h['x-frame-options'], 'DENY', what)
+  assert.equal(h['referrer-policy'], 'no-referrer', what)
+  assert.equal(h['cross-origin-opener-policy'], 'same-origin', what)
+  assert.equal(h['x-content-type-options'], 'nosniff', what)
+}
+
+/** Parses the header block of a raw HTTP answer into lower-case name -> value. */
+const rawHeaders = (answer: string): Record<string, string> =>
+  Object.fromEntries(
+    answer
+      .split('\r\n\r\n')[0]!
+      .split('\r\n')
+      .slice(1)
+      .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  )
+
+describe('relay security headers', () => {
+  test('every response carries CSP, X-Frame-Options, Referrer-Policy, COOP and nosniff', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'watt-headers-'))
+    await mkdir(path.join(dir, 'assets'))
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html>')
+    await writeFile(path.join(dir, 'assets', 'a-1.js'), 'x')
+    const relay = await startRelay({ port: 0, staticDir: dir, genesis: { g: 1 }, log: () => undefined })
+    try {
+      const paths: [string, string, number][] = [
+        ['GET', '/', 200],
+        ['GET', '/assets/a-1.js', 200],
+        ['HEAD', '/assets/a-1.js', 200],
+        ['GET', '/some/route', 200],
+        ['GET', '/health', 200],
+        ['GET', '/bootstrap', 200],
+        ['GET', '/genesis', 200],
+        ['GET', '/missing.js', 404],
+        ['GET', '/%2e%2e/x', 400],
+        ['POST', '/health', 405],
+        ['GET', '/enroll/unknown-token', 410],
+      ]
+      for (const [method, p, status] of paths) {
+        const r = await rawRequest(relay.httpUrl, p, method)
+        assert.equal(r.status, status, `${method} ${p}`)
+        assertSecurityHeaders(r.headers, `${method} ${p}`)
+      }
+      const etag = (await rawRequest(relay.httpUrl, '/')).headers.etag
+      const port = Number(new URL(relay.httpUrl).port)
+      const notModified = await rawTcp(port, `GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: ${etag}\r\n\r\n`)
+      assert.match(notModified, /^HTTP\/1\.1 304/)
+      assertSecurityHeaders(rawHeaders(notModified), '304')
+      const tooBig = await rawTcp(
+        port,
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+      )
+      assert.match(tooBig, /^HTTP\/1\.1 431/)
+      assertSecurityHeaders(rawHeaders(tooBig), '431 from the parser')
+    } finally {
+      await relay.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('a request that claims a body is refused and its socket closed (no slow body to wait for)', async () => {
+    const relay = await startRelay({ port: 0, log: () => undefined })
+    try {
+      const port = Number(new URL(relay.httpUrl).port)
+      const started = Date.now()
+      const answer = await rawTcp(
+        port,
+        'GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nab',
+        5_000,
+      )
+      assert.match(answer, /^HTTP\/1\.1 400/)
+      assert.match(answer, /requests carry no body/)
+      assert.ok(Date.now() - started < 4_000, 'the relay closed the socket, not the test timer')
+    } finally {
+      await relay.stop()
+    }
+  })
+})
+
 describe('relay enrollment', () => {
   test('each token is answered once on GET; HEAD and unknown tokens burn nothing', async () => {
     const token = 'tok_ABCdef-123'
     const relay = await startRelay({
       port: 0,
+      devnet: true,
       enrollments: new Map([[token, { privateKey: 'ab01' }]]),
       log: () => undefined,
     })
@@ -191,13 +286,34 @@ describe('relay options', () => {
       [{ genesis: { network: 'other' } }, 'genesis'],
       [{ genesis: { n: 1n } }, 'genesis'],
       [{ port: 0, staticDir: '/nonexistent/dir' }, 'staticDir'],
-      [{ enrollments: new Map([['short', {}]]) }, 'enrollments'],
+      [{ devnet: true, enrollments: new Map([['short', {}]]) }, 'enrollments'],
+      // enrollments hand out keys, a faucet secret hands out the faucet: devnets only
+      [{ enrollments: new Map([['long-enough-token', {}]]) }, 'enrollments'],
+      [{ genesis: { faucetSecret: 'ab'.repeat(32) } }, 'genesis'],
+      [{ limits: { httpMaxSocketsPerIp: 0 } }, 'limits.httpMaxSocketsPerIp'],
+      [{ limits: { httpMaxSockets: 10, httpMaxSocketsPerIp: 11 } }, 'limits.httpMaxSocketsPerIp'],
+      [{ limits: { wsHandshakeTimeoutMs: 1.5 } }, 'limits.wsHandshakeTimeoutMs'],
+      [
+        { limits: { httpHeadersTimeoutMs: 20_000, httpRequestTimeoutMs: 15_000 } },
+        'limits.httpHeadersTimeoutMs',
+      ],
+      [{ limits: { maxSockets: 5 } }, 'limits.maxSockets'],
     ]
     for (const [opts, option] of cases) {
       await assert.rejects(startRelay({ port: 0, ...opts, log: () => undefined }), (e: unknown) => {
         const data = (e as { data?: { code: string; option: string } }).data
         return data?.code === 'relay/bad-option' && data.option === option
       })
+    }
+  })
+
+  test('a devnet relay serves a genesis with a faucet secret', async () => {
+    const devnetGenesis = { network: 'devnet', faucetSecret: 'ab'.repeat(32) }
+    const relay = await startRelay({ port: 0, devnet: true, genesis: devnetGenesis, log: () => undefined })
+    try {
+      assert.deepEqual(await getJson(relay.httpUrl, '/genesis'), { status: 200, json: devnetGenesis })
+    } finally {
+      await relay.stop()
     }
   })
 })

@@ -1,34 +1,10 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
 import { parseCli } from './cli-args.ts'
-import { getJson, waitFor } from './testing/helpers.ts'
-
-const MAIN = new URL('./main.ts', import.meta.url).pathname
-
-const spawnRelay = (args: string[], env: Record<string, string> = {}) => {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, HOST: '', PORT: '', WS_PORT: '', WATT_NETWORK: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString()
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, out: () => stdout, err: () => stderr }
-}
-
-const kill = (child: ChildProcess) => {
-  if (child.exitCode === null) child.kill('SIGKILL')
-}
+import { getJson, kill, spawnRelay, waitFor } from './testing/helpers.ts'
 
 test('the relay process prints where it listens, serves, and exits 0 on SIGTERM', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'watt-main-'))
@@ -81,9 +57,15 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
       genesisFile: undefined,
       quorumSetFile: undefined,
       maxConnections: undefined,
+      httpSocketsPerIp: undefined,
+      wsSocketsPerIp: undefined,
+      devnet: false,
       help: false,
     },
   )
+  const b = parseCli(['--devnet', '--ws-sockets-per-ip', '8', '--http-sockets-per-ip=16'], {})
+  assert.ok(b.ok)
+  assert.deepEqual([b.value.devnet, b.value.wsSocketsPerIp, b.value.httpSocketsPerIp], [true, 8, 16])
   const bad: [string[], Record<string, string>, RegExp][] = [
     [['--port', 'eighty'], {}, /whole number/],
     [['--port'], {}, /needs a value/],
@@ -101,4 +83,24 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
   }
   const help = parseCli(['--help'], {})
   assert.ok(help.ok && help.value.help)
+})
+
+test('a genesis with a faucet secret needs --devnet: refused (exit 1) without it, served with it', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'watt-faucet-'))
+  const genesisFile = path.join(dir, 'genesis.json')
+  const genesis = { network: 'devnet', faucetSecret: 'cd'.repeat(32) }
+  await writeFile(genesisFile, JSON.stringify(genesis))
+  const refused = spawnRelay(['--port', '0', '--genesis', genesisFile])
+  const served = spawnRelay(['--port', '0', '--genesis', genesisFile, '--devnet'])
+  try {
+    assert.equal(await refused.exited, 1)
+    assert.match(refused.err(), /relay\/bad-option.*faucetSecret.*devnet/)
+    await waitFor('listening line', () => served.out().includes('WATT relay listening'), 60_000)
+    const url = /listening on (http:\/\/[^ ]+)/.exec(served.out())?.[1] ?? ''
+    assert.deepEqual((await getJson(url, '/genesis')).json, genesis)
+  } finally {
+    kill(refused.child)
+    kill(served.child)
+    await rm(dir, { recursive: true, force: true })
+  }
 })

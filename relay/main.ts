@@ -47,6 +47,8 @@ const main = async (): Promise<void> => {
     genesis: readJson('--genesis', cfg.genesisFile),
     recommendedQuorumSet: readJson('--quorum-set', cfg.quorumSetFile),
     maxConnections: cfg.maxConnections,
+    devnet: cfg.devnet,
+    limits: { httpMaxSocketsPerIp: cfg.httpSocketsPerIp, wsMaxSocketsPerIp: cfg.wsSocketsPerIp },
     log,
   }).catch((e: unknown) => {
     const w = toWattError(e)

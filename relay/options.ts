@@ -3,7 +3,11 @@
 import { isIPv4 } from 'node:net'
 import { isValidNetworkName } from '../shared/net/topics.ts'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
+import { type ConnectionLimits, resolveLimits } from './limits.ts'
 import { rateLimitedLog } from './log-limit.ts'
+import type { PubsubCounts } from './pubsub-guard.ts'
+import type { SocketCounts } from './socket-gate.ts'
+import type { WsCounts } from './ws-guard.ts'
 
 export interface RelayOptions {
   /** IPv4 address to listen on (HTTP and WebSockets); 'localhost' means 127.0.0.1. Default 127.0.0.1. */
@@ -23,6 +27,13 @@ export interface RelayOptions {
   /** libp2p connection limit. Default 256. */
   maxConnections?: number
   /**
+   * This relay serves a devnet (tools/devnet.ts sets it). Only a devnet may serve a genesis
+   * carrying a `faucetSecret` or hand out enrollments; otherwise the relay refuses to start.
+   */
+  devnet?: boolean
+  /** Socket caps and timeouts of both ports; each missing field keeps its default (relay/limits.ts). */
+  limits?: Partial<ConnectionLimits>
+  /**
    * Devnet only: one-time tokens, each answered once at GET /enroll/<token> with its JSON
    * payload (tools/devnet.ts hands validator keys to browser tabs this way).
    */
@@ -40,7 +51,15 @@ export interface RelayHandle {
   connections(): number
   /** Pubsub messages rejected so far (oversized for their topic), per topic string. */
   rejectedMessages(): Record<string, number>
+  /** What the guards refused, dropped or timed out since start (issue 20 will serve them). */
+  counters(): RelayCounters
   stop(): Promise<void>
+}
+
+export interface RelayCounters {
+  http: SocketCounts
+  ws: WsCounts
+  pubsub: PubsubCounts
 }
 
 export interface ResolvedOptions {
@@ -53,6 +72,8 @@ export interface ResolvedOptions {
   genesisJson: string | undefined
   quorumSetJson: string | undefined
   maxConnections: number
+  devnet: boolean
+  limits: ConnectionLimits
   /** Enrollment token -> serialized payload; an entry is deleted when it is handed out. */
   enrollments: Map<string, string>
   log: (line: string) => void
@@ -113,6 +134,21 @@ const checkGenesisNetwork = (genesis: unknown, network: string): void => {
   }
 }
 
+/**
+ * A genesis that publishes its faucet key hands the faucet to anyone who reads /genesis: fine
+ * for a devnet (that is what the faucet is for there), never for any other network.
+ */
+const checkFaucetSecret = (genesis: unknown, devnet: boolean): void => {
+  if (devnet || typeof genesis !== 'object' || genesis === null) return
+  if ((genesis as Record<string, unknown>)['faucetSecret'] !== undefined) {
+    badOption(
+      'genesis',
+      'faucetSecret',
+      'a genesis with a faucetSecret is served by a devnet relay only (devnet: true, --devnet)',
+    )
+  }
+}
+
 const stderrLine = (line: string): void => {
   process.stderr.write(`${line}\n`)
 }
@@ -131,6 +167,15 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     badOption('maxConnections', maxConnections, `must be an integer 1..${MAX_CONNECTIONS_CEILING}`)
   }
   checkGenesisNetwork(opts.genesis, network)
+  const devnet = opts.devnet === true
+  checkFaucetSecret(opts.genesis, devnet)
+  if (!devnet && (opts.enrollments?.size ?? 0) > 0) {
+    badOption(
+      'enrollments',
+      opts.enrollments?.size,
+      'enrollments hand out keys: devnet relays only (devnet: true)',
+    )
+  }
   return {
     host,
     port,
@@ -140,6 +185,8 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     genesisJson: jsonObject('genesis', opts.genesis),
     quorumSetJson: jsonObject('recommendedQuorumSet', opts.recommendedQuorumSet),
     maxConnections,
+    devnet,
+    limits: resolveLimits(opts.limits, maxConnections),
     enrollments: enrollmentsOf(opts.enrollments),
     log: rateLimitedLog(opts.log ?? stderrLine),
   }

@@ -7,12 +7,12 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
-import { hangUpOnBrokenPubsubStream } from './pubsub-guard.ts'
+import { installPubsubGuard } from './pubsub-guard.ts'
 import { installTopicLimits, LARGEST_TOPIC_MESSAGE, type TopicLimits } from './topic-limits.ts'
+import { guardedWebSockets } from './ws-guard.ts'
 
 /**
  * Circuit relay limits. Browsers use a relayed connection only to exchange SDP offers/answers
@@ -35,14 +35,12 @@ export const MAX_PUBSUB_FRAME_BYTES = LARGEST_TOPIC_MESSAGE * 2
 const hostMultiaddr = (host: string, port: number): string => `/ip4/${host}/tcp/${port}/ws`
 
 export const createRelayNode = async (opts: ResolvedOptions) => {
+  const ws = guardedWebSockets(opts.limits, opts.log)
   const node = await createLibp2p({
+    // started below, once every guard is in place
+    start: false,
     addresses: { listen: [hostMultiaddr(opts.host, opts.wsPort)] },
-    transports: [
-      webSockets({
-        // the WebSockets upgrade request: small headers, quick handshakes
-        http: { maxHeaderSize: 16 * 1024, requestTimeout: 10_000, headersTimeout: 10_000 },
-      }),
-    ],
+    transports: [ws.transport],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // tests and LANs use loopback and private addresses: nothing is filtered
@@ -52,6 +50,7 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
       // every browser of a local devnet dials from 127.0.0.1: allow bursts from one host
       inboundConnectionThreshold: 50,
       maxIncomingPendingConnections: 64,
+      inboundUpgradeTimeout: opts.limits.wsHandshakeTimeoutMs,
     },
     services: {
       identify: identify(),
@@ -80,11 +79,19 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
   const limits: TopicLimits = installTopicLimits(node.services.pubsub, opts.network, (topic, size, limit) =>
     opts.log(`relay pubsub rejected topic=${topic} bytes=${size} limit=${limit}`),
   )
-  if (!hangUpOnBrokenPubsubStream(node.services.pubsub, node, opts.log)) {
-    opts.log('relay pubsub guard unavailable: peers with broken pubsub streams stay connected')
+  node.addEventListener('connection:open', (e) => ws.opened(e.detail))
+  const pubsubGuard = installPubsubGuard(node.services.pubsub, node, {
+    maxFrameBytes: MAX_PUBSUB_FRAME_BYTES,
+    log: opts.log,
+  })
+  try {
+    await node.start()
+  } catch (e) {
+    await Promise.resolve(node.stop()).catch(() => undefined)
+    throw e
   }
   for (const topic of allTopics(opts.network)) node.services.pubsub.subscribe(topic)
-  return { node, limits }
+  return { node, limits, ws, pubsubGuard }
 }
 
 export type RelayNode = Awaited<ReturnType<typeof createRelayNode>>['node']

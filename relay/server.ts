@@ -11,7 +11,8 @@ import { createHttpServer, errorBody, type JsonRoute } from './http-server.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
 import { createRelayNode } from './p2p.ts'
 
-export type { RelayHandle, RelayOptions } from './options.ts'
+export type { ConnectionLimits } from './limits.ts'
+export type { RelayCounters, RelayHandle, RelayOptions } from './options.ts'
 export { RELAY_LIMITS } from './p2p.ts'
 
 export const RELAY_VERSION: string = (
@@ -47,7 +48,7 @@ const closeServer = (server: http.Server): Promise<void> =>
 export const startRelay = async (options: RelayOptions): Promise<RelayHandle> => {
   const opts = resolveOptions(options)
   const staticRoot = await staticRootOf(opts.staticDir)
-  const { node, limits } = await createRelayNode(opts).catch((e: unknown) => {
+  const { node, limits, ws, pubsubGuard } = await createRelayNode(opts).catch((e: unknown) => {
     throw new WattFailure(
       wattError('relay/listen-failed', { host: opts.host, port: opts.wsPort, message: (e as Error).message }),
     )
@@ -89,7 +90,13 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     opts.enrollments.delete(token)
     return { status: 200, body: payload }
   }
-  const server = createHttpServer({ json: routes, staticRoot, log: opts.log, enroll })
+  const { server, sockets } = createHttpServer({
+    json: routes,
+    staticRoot,
+    limits: opts.limits,
+    log: opts.log,
+    enroll,
+  })
   let httpPort: number
   try {
     httpPort = await listen(server, opts.host, opts.port)
@@ -110,6 +117,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     multiaddrs,
     connections,
     rejectedMessages: limits.rejected,
+    counters: () => ({ http: sockets.counts(), ws: ws.counts(), pubsub: pubsubGuard.counts() }),
     stop: () => {
       stopping ??= Promise.all([node.stop(), closeServer(server)]).then(() => undefined)
       return stopping

@@ -64,6 +64,8 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     host: o.host,
     port: o.port,
     network: o.network,
+    // a devnet: its /genesis publishes the faucet key and its relay hands out validator keys
+    devnet: true,
     staticDir: o.staticDir,
     genesis: genesisToJson({ config, quorumSet, faucetSecret }),
     recommendedQuorumSet: quorumSet,

@@ -81,6 +81,9 @@ if (Number(values.validators) === 0 || values['no-headless']) {
   console.log(`${devnet.links.length} headless validator(s) running`)
 }
 console.log(`Validators: ${devnet.validatorAddresses.join(' ')}`)
+console.log(
+  `Devnet only: ${devnet.relay.httpUrl}/genesis publishes the faucet key to anyone who can reach it (docs/relay.md).`,
+)
 
 let stopping = false
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,6 @@
 // Test helpers for the relay: raw HTTP requests (no URL normalization, so traversal attempts
-// reach the server as written), raw TCP writes, polling, and a minimal Node libp2p client
-// with the same stack a browser uses to reach the relay.
+// reach the server as written), raw TCP writes, polling, a minimal Node libp2p client with the
+// same stack a browser uses to reach the relay, and the relay program as a child process.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -11,6 +11,7 @@ import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { type ChildProcess, spawn } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 
@@ -99,3 +100,27 @@ export const createCircuitClient = () =>
   })
 
 export const dial = (client: Libp2p, addr: string) => client.dial(multiaddr(addr))
+
+const MAIN = new URL('../main.ts', import.meta.url).pathname
+
+/** Runs relay/main.ts with `args`; HOST/PORT/WS_PORT/WATT_NETWORK are cleared unless given. */
+export const spawnRelay = (args: string[], env: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, HOST: '', PORT: '', WS_PORT: '', WATT_NETWORK: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+  })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, out: () => stdout, err: () => stderr }
+}
+
+export const kill = (child: ChildProcess) => {
+  if (child.exitCode === null) child.kill('SIGKILL')
+}
