@@ -11,6 +11,9 @@ export const memoryKv = (): WalletKv & { raw: Map<string, unknown> } => {
     put: async (k, v) => {
       raw.set(k, structuredClone(v))
     },
+    delete: async (k) => {
+      raw.delete(k)
+    },
   }
 }
 
