@@ -3,4 +3,5 @@ import type { ServiceFactory } from '../core/service.ts'
 import { walletAccountKey } from './account-key.ts'
 import { createMiningService } from './mining-service.ts'
 
-export const miningService: ServiceFactory = (c) => createMiningService(c, { key: walletAccountKey(c.services) })
+export const miningService: ServiceFactory = (c) =>
+  createMiningService(c, { key: walletAccountKey(c.services) })

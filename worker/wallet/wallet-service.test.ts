@@ -313,7 +313,11 @@ test('a PIN wallet starts each core session locked: nothing signs until the righ
   assert.equal((await next.call<WalletView>('wallet.status')).locked, true)
   const unlocked = await next.call<WalletView>('wallet.unlock', LOCK)
   assert.equal(unlocked.locked, false)
-  assert.equal((next.events.at(-1)?.data as WalletView).locked, false, 'every tab hears of the unlock')
+  assert.equal(
+    (next.events.at(-1)?.data as WalletView | undefined)?.locked,
+    false,
+    'every tab hears of the unlock',
+  )
   await next.call('wallet.send', { to, amount: '1' })
   assert.equal((await next.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
   assert.equal((await next.call<WalletView>('wallet.lock')).locked, true)
