@@ -3,7 +3,7 @@
 // balances and histories update and the fee lands in the fee pool. Bad input shows its code.
 import { expect, type Page, test } from '@playwright/test'
 import { type Devnet, startDevnet } from '../tools/devnet.ts'
-import { closeAll, openNode, type TestNode } from './nodes.ts'
+import { closeAll, fillPin, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_WALLET_PORT ?? 8397)
 let devnet: Devnet
@@ -39,6 +39,7 @@ const openWallet = async (page: Page) => {
 
 /** Creates a wallet; with `backup`, reads the phrase once and re-enters the words asked for. */
 const createWallet = async (page: Page, backup: boolean): Promise<string> => {
+  await fillPin(page, 'create')
   await page.getByTestId('wallet-create').click()
   await expect(page.getByTestId('wallet-backup')).toHaveAttribute('data-state', 'pending')
   await expect(page.getByTestId('backup-word')).toHaveCount(24)
@@ -112,6 +113,7 @@ test('faucet, a payment between two users, histories, fee pool and bad input', a
 
     await b.page.getByTestId('wallet-restore').locator('summary').click()
     await b.page.getByTestId('restore-phrase').fill('abandon '.repeat(23) + 'zoo')
+    await fillPin(b.page, 'restore')
     b.page.once('dialog', (d) => void d.accept()) // replacing a wallet asks first
     await b.page.getByTestId('restore-submit').click()
     await expect(b.page.getByTestId('restore-error')).toContainText('bad_phrase (checksum)')
@@ -132,6 +134,7 @@ test('keys survive a reload and the wallet restores from its phrase in another p
   const b = await openNode(browser, `${url}/`)
   try {
     await openWallet(a.page)
+    await fillPin(a.page, 'create')
     await a.page.getByTestId('wallet-create').click()
     await expect(a.page.getByTestId('backup-word')).toHaveCount(24)
     const words = await a.page.getByTestId('backup-word').allTextContents()
@@ -149,6 +152,7 @@ test('keys survive a reload and the wallet restores from its phrase in another p
 
     await openWallet(b.page)
     await b.page.getByTestId('restore-phrase').fill(words.join(' '))
+    await fillPin(b.page, 'restore')
     await b.page.getByTestId('restore-submit').click()
     await expect(b.page.getByTestId('wallet-address')).toHaveText(address)
     await expect(b.page.getByTestId('wallet-balance')).toHaveText('100')

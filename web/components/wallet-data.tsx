@@ -10,10 +10,35 @@ export const useWallet = (rpc: RpcClient): [WalletView | undefined, (v: WalletVi
   return [view, setView]
 }
 
-/** One line for an error: its code, then the detail that says which part was wrong. */
+/** Errors about the wallet's lock and passkeys: a sentence saying what to do. */
+const SENTENCES: Record<string, (e: WattError) => string> = {
+  wallet_locked: () => 'The wallet is locked: unlock it at the top of the Wallet screen, then try again.',
+  wrong_pin: () => "That is not this wallet's PIN: check it and try again.",
+  wrong_passkey: () => 'That passkey did not open this wallet: use the passkey it was protected with.',
+  bad_pin: (e) =>
+    e.reason === 'too_long'
+      ? `A PIN has at most ${String(e.max)} characters: choose a shorter one.`
+      : `A PIN needs at least ${String(e.min ?? 6)} characters: choose a longer one.`,
+  pin_mismatch: () => 'The two PINs differ: type the same PIN in both fields.',
+  lock_mismatch: (e) =>
+    e.expected === 'passkey'
+      ? 'This wallet is protected by a passkey: unlock it with the passkey.'
+      : 'This wallet is protected by a PIN: unlock it with the PIN.',
+  passkey_cancelled: () =>
+    'The passkey prompt was closed or timed out: try again and confirm with your fingerprint, face or screen lock.',
+  passkey_no_prf: () =>
+    "This device's passkeys cannot protect a wallet (no PRF support): choose a PIN instead.",
+  passkey_unavailable: () =>
+    'Passkeys are not available here (they need a recent browser and HTTPS): choose a PIN instead.',
+  passkey_failed: () => 'The passkey prompt failed: try again, or choose a PIN instead.',
+}
+
+/** One line for an error: a sentence for the lock's errors, else its code and the detail that says which part was wrong. */
 export const describeError = (e: unknown): string => {
   const w = e as WattError
   if (typeof w?.code !== 'string') return String(e)
+  const sentence = SENTENCES[w.code]
+  if (sentence) return sentence(w)
   const detail = [w.reason, w.field, w.word === undefined ? undefined : `word ${String(w.word)}`]
     .filter((x) => x !== undefined)
     .join(', ')
