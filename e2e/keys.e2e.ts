@@ -7,40 +7,13 @@ import { privateKeyToProtobuf, generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { addressOf } from '../shared/crypto/address.ts'
 import { nobleSigner } from '../shared/crypto/noble.ts'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
-import { closeAll, E2E_PIN, fillPin, openNode, type TestNode } from './nodes.ts'
+import { closeAll, E2E_PIN, fillPin, openNode } from './nodes.ts'
+import { openWallet, useWalletDevnet } from './wallet-devnet.ts'
 
 const PORT = Number(process.env.E2E_KEYS_PORT ?? 8402)
-let devnet: Devnet
-let validator: TestNode | undefined
-let url: string
+const net = useWalletDevnet(PORT, 'e2e-keys')
 
 test.describe.configure({ timeout: 300_000 })
-
-test.beforeAll(async ({ browser }) => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-keys',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: 86_400_000,
-    staticDir: 'dist',
-    log: () => {},
-  })
-  url = devnet.relay.httpUrl
-  validator = await openNode(browser, devnet.links[0]!)
-})
-
-test.afterAll(async () => {
-  if (validator) await closeAll([validator])
-  await devnet?.stop()
-})
-
-const openWallet = async (page: Page) => {
-  await page.getByTestId('tab-wallet').click()
-  await expect(page.getByTestId('ledger-seq')).toHaveText(/^\d+$/, { timeout: 60_000 })
-}
 
 /** Where the tests send to: any valid address (a payment creates its account). */
 const RECEIVER = addressOf(nobleSigner(new Uint8Array(32).fill(5)).publicKey)
@@ -86,7 +59,7 @@ const restartCore = async (context: BrowserContext, page: Page, path: string): P
 test('PIN wallet: created unlocked, locked by the user and by a restart, unlocked by the right PIN only', async ({
   browser,
 }) => {
-  const a = await openNode(browser, `${url}/`)
+  const a = await openNode(browser, `${net.url}/`)
   try {
     let page = a.page
     await openWallet(page)
@@ -97,7 +70,11 @@ test('PIN wallet: created unlocked, locked by the user and by a restart, unlocke
     await fillPin(page, 'create', '1234')
     await page.getByTestId('wallet-create').click()
     await expect(page.getByTestId('create-error')).toHaveText(/at least 6 characters/)
+    await expectFits(page)
     await page.screenshot({ path: 'e2e/artifacts/keys-create-phone.png', fullPage: true })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.screenshot({ path: 'e2e/artifacts/keys-create-desktop.png', fullPage: true })
+    await page.setViewportSize({ width: 390, height: 844 })
     await fillPin(page, 'create')
     await page.getByTestId('wallet-create').click()
     await expect(page.getByTestId('wallet-backup')).toHaveAttribute('data-state', 'pending')
@@ -118,7 +95,7 @@ test('PIN wallet: created unlocked, locked by the user and by a restart, unlocke
     await expect(page.getByTestId('wallet-unlock')).toHaveCount(0)
     await send(page, '2')
 
-    page = await restartCore(a.context, page, `${url}/`)
+    page = await restartCore(a.context, page, `${net.url}/`)
     await openWallet(page)
     await expectLocked(page)
     await page.getByTestId('unlock-pin').fill(E2E_PIN)
@@ -259,9 +236,9 @@ test('a profile from before sealed keys keeps its peer id and wallet; setting a 
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
   try {
     const page = await context.newPage()
-    await page.goto(`${url}/health`)
+    await page.goto(`${net.url}/health`)
     await writeOldProfile(page, old)
-    await page.goto(`${url}/`)
+    await page.goto(`${net.url}/`)
     await expect(page.getByTestId('node-peer-id')).toHaveText(peerIdFromPrivateKey(nodeKey).toString(), {
       timeout: 120_000,
     })

@@ -33,7 +33,28 @@ const SENTENCES: Record<string, (e: WattError) => string> = {
   passkey_failed: () => 'The passkey prompt failed: try again, or choose a PIN instead.',
 }
 
-/** One line for an error: a sentence for the lock's errors, else its code and the detail that says which part was wrong. */
+/** What to do after the wallet's other refusals, shown after their code (which tests and logs match on). */
+const HINTS: Record<string, string> = {
+  bad_address: 'check the address, or copy or scan it again',
+  bad_amount: 'type an amount in WATT, like 12.5, with at most 7 decimals',
+  bad_fee: 'type a fee in WATT, or leave it empty for the minimum',
+  below_min_fee: "the fee is below the network's minimum: leave it empty or raise it",
+  insufficient_balance: 'the amount and fee are more than this wallet can spend now: send less',
+  self_payment: 'this is your own address: send to another one',
+  no_account: 'this wallet has no WATT on the ledger yet: receive some first',
+  no_wallet: 'create or restore a wallet first',
+  wallet_exists: 'this device already has a wallet: use "Restore a different wallet" to replace it',
+  bad_phrase: 'check the 24 words, their spelling and their order',
+  backup_mismatch: 'a word differs from your phrase: check the words you wrote down',
+  ledger_unavailable: 'the node is not following the ledger yet: wait a moment and try again',
+  no_faucet: 'this network has no faucet: ask someone to send you WATT',
+  faucet_empty: "the devnet's faucet is empty: ask the devnet's operator",
+}
+
+/**
+ * One line for an error: a sentence for the lock's errors; else its code, the detail that says
+ * which part was wrong, and for the wallet's refusals what to do.
+ */
 export const describeError = (e: unknown): string => {
   const w = e as WattError
   if (typeof w?.code !== 'string') return String(e)
@@ -42,7 +63,9 @@ export const describeError = (e: unknown): string => {
   const detail = [w.reason, w.field, w.word === undefined ? undefined : `word ${String(w.word)}`]
     .filter((x) => x !== undefined)
     .join(', ')
-  return detail ? `${w.code} (${String(detail)})` : w.code
+  const what = detail ? `${w.code} (${String(detail)})` : w.code
+  const hint = HINTS[w.code]
+  return hint ? `${what}: ${hint}.` : what
 }
 
 export const shortId = (id: string, keep = 8) =>

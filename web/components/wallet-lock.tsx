@@ -95,16 +95,14 @@ export const LockChoice = (p: ChoiceProps) => {
   )
 }
 
-/** The prompt of a locked wallet: its PIN, or its passkey. */
-export const WalletUnlock = ({
-  rpc,
-  view,
-  onView,
-}: {
+interface ViewProps {
   rpc: RpcClient
   view: WalletView
   onView: (v: WalletView) => void
-}) => {
+}
+
+/** The prompt of a locked wallet: its PIN, or its passkey. */
+export const WalletUnlock = ({ rpc, view, onView }: ViewProps) => {
   const [pin, setPin] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
@@ -175,15 +173,7 @@ export const WalletUnlock = ({
 }
 
 /** An old wallet (device lock) gets a warning and a first PIN or passkey; others may change theirs. */
-export const WalletProtect = ({
-  rpc,
-  view,
-  onView,
-}: {
-  rpc: RpcClient
-  view: WalletView
-  onView: (v: WalletView) => void
-}) => {
+export const WalletProtect = ({ rpc, view, onView }: ViewProps) => {
   const setLock = async (lock: LockParams) => onView(await rpc.call<WalletView>('wallet.setLock', lock))
   const choice = (
     <LockChoice

@@ -9,7 +9,7 @@ import type { CoreService } from '../core/service.ts'
 import type { NodeIdentity } from '../core/identity.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { createVault } from '../wallet/vault.ts'
-import { fakeRpc, memoryKv } from '../wallet/test-kit.ts'
+import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { createMiningService } from './mining-service.ts'
 import type { MiningView } from './mining-view.ts'
 import type { PresenceProof } from './presence.ts'
@@ -35,16 +35,6 @@ const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
   samples: [1, 2, 3, 4].map((i) => nowMs - holdMs - 50 + i * 300),
   untrusted: 0,
 })
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p
-    return 'ok'
-  } catch (e) {
-    const d = (e as { data?: { code: string; reason?: string } }).data
-    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
-  }
-}
 
 const setup = async () => {
   const ledger = miningLedger()

@@ -37,3 +37,14 @@ export const fakeRpc = () => {
   }
   return { rpc, call, events }
 }
+
+/** The code (and reason) a call failed with, or 'ok'. */
+export const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p
+    return 'ok'
+  } catch (e) {
+    const d = (e as { data?: { code: string; reason?: string } }).data
+    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
+  }
+}

@@ -25,7 +25,7 @@ export type StoredLock =
   | { readonly kind: 'pin'; readonly salt: Uint8Array; readonly iterations: number }
   | { readonly kind: 'passkey'; readonly credentialId: Uint8Array; readonly salt: Uint8Array }
 
-/** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; about 0.3 s per try on a laptop core. */
+/** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; about 0.12 s a try on one core here (Node 24). */
 export const PIN_ITERATIONS = 600_000
 export const MIN_PIN = 6
 export const MAX_PIN = 64

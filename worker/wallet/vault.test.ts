@@ -5,7 +5,7 @@ import { addressOf } from '../../shared/crypto/address.ts'
 import { nobleSigner, verifySync } from '../../shared/crypto/noble.ts'
 import { toHex, utf8 } from '../../shared/util/bytes.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import { memoryKv } from './test-kit.ts'
+import { codeOf, memoryKv } from './test-kit.ts'
 import { createVault } from './vault.ts'
 
 const PIN = '482915'
@@ -21,17 +21,10 @@ const setup = (seed = 21) => {
   const publicKey = nobleSigner(secret).publicKey
   /** A new core session on the same store. */
   const reload = () => createVault(kv, crypto.subtle, random, { pinIterations: ITERATIONS })
-  return { kv, vault, reload, secret, publicKey, address: addressOf(publicKey) }
-}
-
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p
-    return 'ok'
-  } catch (e) {
-    const d = (e as { data?: { code: string; reason?: string } }).data
-    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
-  }
+  const address = addressOf(publicKey)
+  /** A backed-up account under the PIN; tests override what they look at. */
+  const account = { address, publicKey, secret, confirmPositions: [] as number[], lock: { pin: PIN } }
+  return { kv, vault, reload, secret, publicKey, address, account }
 }
 
 /** True when `needle` (bytes, or text as UTF-8) occurs anywhere in a stored structured value. */
@@ -64,15 +57,8 @@ const openWith = (key: Uint8Array, sealed: { iv: Uint8Array; data: Uint8Array },
 }
 
 test('PIN lock: only sealed bytes at rest, and they open with PBKDF2-SHA256 of the PIN', async () => {
-  const { kv, vault, secret, publicKey, address } = setup()
-  const info = await vault.save({
-    address,
-    publicKey,
-    secret,
-    phrase: PHRASE,
-    confirmPositions: [1, 3, 9],
-    lock: { pin: PIN },
-  })
+  const { kv, vault, secret, address, account } = setup()
+  const info = await vault.save({ ...account, phrase: PHRASE, confirmPositions: [1, 3, 9] })
   assert.deepEqual([info.lock, info.locked, info.backedUp], ['pin', false, false])
   assertNothingPlain(kv.raw, secret)
   assert.equal(kv.raw.has('wrap-key'), false, 'no stored key can open a PIN wallet')
@@ -88,20 +74,14 @@ test('PIN lock: only sealed bytes at rest, and they open with PBKDF2-SHA256 of t
 })
 
 test('the default PIN cost is 600,000 PBKDF2 iterations', async () => {
-  const { kv, secret, publicKey, address } = setup(40)
-  await createVault(kv, crypto.subtle, (n) => new Uint8Array(n)).save({
-    address,
-    publicKey,
-    secret,
-    confirmPositions: [],
-    lock: { pin: PIN },
-  })
+  const { kv, account } = setup(40)
+  await createVault(kv, crypto.subtle, (n) => new Uint8Array(n)).save(account)
   assert.equal((kv.raw.get('account') as { lock: { iterations: number } }).lock.iterations, 600_000)
 })
 
 test('a new session starts locked; a wrong PIN is a typed error and changes nothing; the right one signs', async () => {
-  const { kv, vault, reload, secret, publicKey, address } = setup(23)
-  await vault.save({ address, publicKey, secret, confirmPositions: [], lock: { pin: PIN } })
+  const { kv, vault, reload, publicKey, account } = setup(23)
+  await vault.save(account)
   assert.equal(await signs(vault, publicKey), true, 'unlocked right after creation')
   const next = reload()
   assert.equal((await next.load())?.locked, true)
@@ -120,20 +100,13 @@ test('a new session starts locked; a wrong PIN is a typed error and changes noth
 })
 
 test('passkey lock: the PRF output opens it (HKDF-SHA256), another output or a PIN does not', async () => {
-  const { kv, vault, reload, secret, publicKey, address } = setup(25)
+  const { kv, vault, reload, secret, publicKey, address, account } = setup(25)
   const passkey = {
     credentialId: utf8('cred-1'),
     salt: createRng(126).bytes(32),
     prf: createRng(127).bytes(32),
   }
-  const info = await vault.save({
-    address,
-    publicKey,
-    secret,
-    phrase: PHRASE,
-    confirmPositions: [2],
-    lock: { passkey },
-  })
+  const info = await vault.save({ ...account, phrase: PHRASE, confirmPositions: [2], lock: { passkey } })
   assert.equal(info.lock, 'passkey')
   assert.deepEqual(info.passkey, { credentialId: passkey.credentialId, salt: passkey.salt })
   assertNothingPlain(kv.raw, secret)
@@ -191,8 +164,8 @@ test('an old record (device lock) keeps working, and setting a PIN re-seals it a
 })
 
 test('a sealed secret moved under another address or another lock kind fails to open', async () => {
-  const { kv, vault, reload, secret, publicKey, address } = setup(33)
-  await vault.save({ address, publicKey, secret, confirmPositions: [], lock: { pin: PIN } })
+  const { kv, vault, reload, account } = setup(33)
+  await vault.save(account)
   const rec = kv.raw.get('account') as Record<string, unknown> & { lock: Record<string, unknown> }
   const other = addressOf(nobleSigner(createRng(134).bytes(32)).publicKey)
   kv.raw.set('account', { ...rec, address: other })
@@ -202,15 +175,8 @@ test('a sealed secret moved under another address or another lock kind fails to 
 })
 
 test('backup confirmation: wrong words keep the phrase, right words forget it', async () => {
-  const { kv, vault, secret, publicKey, address } = setup(35)
-  let info = await vault.save({
-    address,
-    publicKey,
-    secret,
-    phrase: PHRASE,
-    confirmPositions: [2, 9, 24],
-    lock: { pin: PIN },
-  })
+  const { kv, vault, account } = setup(35)
+  let info = await vault.save({ ...account, phrase: PHRASE, confirmPositions: [2, 9, 24] })
   assert.equal(info.backedUp, false)
   assert.equal(await vault.confirmBackup({ 2: PHRASE[1]!, 9: PHRASE[8]!, 24: 'wrong' }), false)
   assert.equal(await vault.confirmBackup({ 2: PHRASE[1]!, 9: PHRASE[8]! }), false)
