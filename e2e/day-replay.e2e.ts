@@ -17,6 +17,7 @@ import { genesisFromJson } from '../shared/node/genesis-document.ts'
 import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
 import { replayFirstDay } from '../shared/sim/day-ledgers.ts'
 import { useDevnet } from './devnet-process.ts'
+import { fillPin } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_DAY_REPLAY_PORT ?? 8395)
 /** Day 0 must hold the wallet's actions; raise it on a slow machine. */
@@ -35,6 +36,7 @@ test.describe.configure({ timeout: 240_000 })
 
 const walletActions = async (page: Page, to: string) => {
   await page.getByTestId('tab-wallet').click()
+  await fillPin(page, 'create')
   await page.getByTestId('wallet-create').click({ timeout: 60_000 })
   await page.getByTestId('faucet-request').click()
   await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 60_000 })

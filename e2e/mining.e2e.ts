@@ -10,7 +10,7 @@ import type { DayInputs } from '../shared/mining/day-inputs.ts'
 import { computeDayDistribution } from '../shared/mining/distribution.ts'
 import { defaultMiningParams } from '../shared/mining/params.ts'
 import { useDevnet } from './devnet-process.ts'
-import { openNode, type TestNode } from './nodes.ts'
+import { fillPin, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
 /** Long enough for the day's actions on a slow, shared machine; raise it if D runs out. */
@@ -50,6 +50,7 @@ const tab = async (page: Page, id: 'wallet' | 'mine') => {
 
 const newFundedWallet = async (page: Page): Promise<string> => {
   await tab(page, 'wallet')
+  await fillPin(page, 'create')
   await page.getByTestId('wallet-create').click({ timeout: 60_000 })
   const address = (await page.getByTestId('wallet-address').textContent())!.trim()
   await page.getByTestId('faucet-request').click()

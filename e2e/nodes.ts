@@ -26,3 +26,12 @@ export const peerItem = (page: Page, peerId: string) =>
 export const closeAll = async (nodes: TestNode[]) => {
   for (const n of nodes) await n.context.close().catch(() => {})
 }
+
+/** The PIN the e2e users protect their wallets with. */
+export const E2E_PIN = '246802'
+
+/** Fills a PIN chooser (`create`, `restore`, `protect`): the PIN and its repetition. */
+export const fillPin = async (page: Page, prefix: string, pin = E2E_PIN) => {
+  await page.getByTestId(`${prefix}-pin`).fill(pin)
+  await page.getByTestId(`${prefix}-pin-again`).fill(pin)
+}

@@ -2,43 +2,17 @@
 // a user creates a wallet and confirms the backup, takes faucet WATT, pays a second user; both
 // balances and histories update and the fee lands in the fee pool. Bad input shows its code.
 import { expect, type Page, test } from '@playwright/test'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
-import { closeAll, openNode, type TestNode } from './nodes.ts'
+import { closeAll, fillPin, openNode } from './nodes.ts'
+import { openWallet, useWalletDevnet } from './wallet-devnet.ts'
 
 const PORT = Number(process.env.E2E_WALLET_PORT ?? 8397)
-let devnet: Devnet
-let validator: TestNode | undefined
-let url: string
+const net = useWalletDevnet(PORT, 'e2e-wallet')
 
 test.describe.configure({ timeout: 300_000 })
 
-test.beforeAll(async ({ browser }) => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-wallet',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: 86_400_000,
-    staticDir: 'dist',
-    log: () => {},
-  })
-  url = devnet.relay.httpUrl
-  validator = await openNode(browser, devnet.links[0]!)
-})
-
-test.afterAll(async () => {
-  if (validator) await closeAll([validator])
-  await devnet?.stop()
-})
-
-const openWallet = async (page: Page) => {
-  await page.getByTestId('tab-wallet').click()
-  await expect(page.getByTestId('ledger-seq')).toHaveText(/^\d+$/, { timeout: 60_000 })
-}
-
 /** Creates a wallet; with `backup`, reads the phrase once and re-enters the words asked for. */
 const createWallet = async (page: Page, backup: boolean): Promise<string> => {
+  await fillPin(page, 'create')
   await page.getByTestId('wallet-create').click()
   await expect(page.getByTestId('wallet-backup')).toHaveAttribute('data-state', 'pending')
   await expect(page.getByTestId('backup-word')).toHaveCount(24)
@@ -67,8 +41,8 @@ const send = async (page: Page, to: string, amount: string, fee = '') => {
 }
 
 test('faucet, a payment between two users, histories, fee pool and bad input', async ({ browser }) => {
-  const a = await openNode(browser, `${url}/`)
-  const b = await openNode(browser, `${url}/`)
+  const a = await openNode(browser, `${net.url}/`)
+  const b = await openNode(browser, `${net.url}/`)
   try {
     await openWallet(a.page)
     await openWallet(b.page)
@@ -112,6 +86,7 @@ test('faucet, a payment between two users, histories, fee pool and bad input', a
 
     await b.page.getByTestId('wallet-restore').locator('summary').click()
     await b.page.getByTestId('restore-phrase').fill('abandon '.repeat(23) + 'zoo')
+    await fillPin(b.page, 'restore')
     b.page.once('dialog', (d) => void d.accept()) // replacing a wallet asks first
     await b.page.getByTestId('restore-submit').click()
     await expect(b.page.getByTestId('restore-error')).toContainText('bad_phrase (checksum)')
@@ -128,10 +103,11 @@ test('faucet, a payment between two users, histories, fee pool and bad input', a
 test('keys survive a reload and the wallet restores from its phrase in another profile', async ({
   browser,
 }) => {
-  const a = await openNode(browser, `${url}/`)
-  const b = await openNode(browser, `${url}/`)
+  const a = await openNode(browser, `${net.url}/`)
+  const b = await openNode(browser, `${net.url}/`)
   try {
     await openWallet(a.page)
+    await fillPin(a.page, 'create')
     await a.page.getByTestId('wallet-create').click()
     await expect(a.page.getByTestId('backup-word')).toHaveCount(24)
     const words = await a.page.getByTestId('backup-word').allTextContents()
@@ -149,6 +125,7 @@ test('keys survive a reload and the wallet restores from its phrase in another p
 
     await openWallet(b.page)
     await b.page.getByTestId('restore-phrase').fill(words.join(' '))
+    await fillPin(b.page, 'restore')
     await b.page.getByTestId('restore-submit').click()
     await expect(b.page.getByTestId('wallet-address')).toHaveText(address)
     await expect(b.page.getByTestId('wallet-balance')).toHaveText('100')

@@ -10,14 +10,62 @@ export const useWallet = (rpc: RpcClient): [WalletView | undefined, (v: WalletVi
   return [view, setView]
 }
 
-/** One line for an error: its code, then the detail that says which part was wrong. */
+/** Errors about the wallet's lock and passkeys: a sentence saying what to do. */
+const SENTENCES: Record<string, (e: WattError) => string> = {
+  wallet_locked: () => 'The wallet is locked: unlock it at the top of the Wallet screen, then try again.',
+  wrong_pin: () => "That is not this wallet's PIN: check it and try again.",
+  wrong_passkey: () => 'That passkey did not open this wallet: use the passkey it was protected with.',
+  bad_pin: (e) =>
+    e.reason === 'too_long'
+      ? `A PIN has at most ${String(e.max)} characters: choose a shorter one.`
+      : `A PIN needs at least ${String(e.min ?? 6)} characters: choose a longer one.`,
+  pin_mismatch: () => 'The two PINs differ: type the same PIN in both fields.',
+  lock_mismatch: (e) =>
+    e.expected === 'passkey'
+      ? 'This wallet is protected by a passkey: unlock it with the passkey.'
+      : 'This wallet is protected by a PIN: unlock it with the PIN.',
+  passkey_cancelled: () =>
+    'The passkey prompt was closed or timed out: try again and confirm with your fingerprint, face or screen lock.',
+  passkey_no_prf: () =>
+    "This device's passkeys cannot protect a wallet (no PRF support): choose a PIN instead.",
+  passkey_unavailable: () =>
+    'Passkeys are not available here (they need a recent browser and HTTPS): choose a PIN instead.',
+  passkey_failed: () => 'The passkey prompt failed: try again, or choose a PIN instead.',
+}
+
+/** What to do after the wallet's other refusals, shown after their code (which tests and logs match on). */
+const HINTS: Record<string, string> = {
+  bad_address: 'check the address, or copy or scan it again',
+  bad_amount: 'type an amount in WATT, like 12.5, with at most 7 decimals',
+  bad_fee: 'type a fee in WATT, or leave it empty for the minimum',
+  below_min_fee: "the fee is below the network's minimum: leave it empty or raise it",
+  insufficient_balance: 'the amount and fee are more than this wallet can spend now: send less',
+  self_payment: 'this is your own address: send to another one',
+  no_account: 'this wallet has no WATT on the ledger yet: receive some first',
+  no_wallet: 'create or restore a wallet first',
+  wallet_exists: 'this device already has a wallet: use "Restore a different wallet" to replace it',
+  bad_phrase: 'check the 24 words, their spelling and their order',
+  backup_mismatch: 'a word differs from your phrase: check the words you wrote down',
+  ledger_unavailable: 'the node is not following the ledger yet: wait a moment and try again',
+  no_faucet: 'this network has no faucet: ask someone to send you WATT',
+  faucet_empty: "the devnet's faucet is empty: ask the devnet's operator",
+}
+
+/**
+ * One line for an error: a sentence for the lock's errors; else its code, the detail that says
+ * which part was wrong, and for the wallet's refusals what to do.
+ */
 export const describeError = (e: unknown): string => {
   const w = e as WattError
   if (typeof w?.code !== 'string') return String(e)
+  const sentence = SENTENCES[w.code]
+  if (sentence) return sentence(w)
   const detail = [w.reason, w.field, w.word === undefined ? undefined : `word ${String(w.word)}`]
     .filter((x) => x !== undefined)
     .join(', ')
-  return detail ? `${w.code} (${String(detail)})` : w.code
+  const what = detail ? `${w.code} (${String(detail)})` : w.code
+  const hint = HINTS[w.code]
+  return hint ? `${what}: ${hint}.` : what
 }
 
 export const shortId = (id: string, keep = 8) =>

@@ -1,9 +1,9 @@
-// Restore from a recovery phrase. With a wallet already here, restoring replaces it (after a
-// second, explicit confirmation), since the node holds one account key.
+// Restore from a recovery phrase, protected by a new PIN or passkey. With a wallet already here,
+// restoring replaces it (after a second, explicit confirmation), since the node holds one account key.
 import { useState } from 'preact/hooks'
 import type { RpcClient } from '../../worker/rpc/client.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
-import { describeError } from './wallet-data.tsx'
+import { type LockParams, LockChoice } from './wallet-lock.tsx'
 
 interface Props {
   rpc: RpcClient
@@ -13,21 +13,11 @@ interface Props {
 
 export const WalletRestore = ({ rpc, hasWallet, onDone }: Props) => {
   const [phrase, setPhrase] = useState('')
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  const restore = async () => {
+  const restore = async (lock: LockParams) => {
     if (hasWallet && !confirm('Replace this wallet? Its key is gone unless you have its recovery phrase.'))
       return
-    setBusy(true)
-    setError('')
-    try {
-      onDone(await rpc.call<WalletView>('wallet.restore', { phrase, replace: hasWallet }))
-      setPhrase('')
-    } catch (e) {
-      setError(describeError(e))
-    } finally {
-      setBusy(false)
-    }
+    onDone(await rpc.call<WalletView>('wallet.restore', { phrase, replace: hasWallet, ...lock }))
+    setPhrase('')
   }
   const form = (
     <>
@@ -43,20 +33,14 @@ export const WalletRestore = ({ rpc, hasWallet, onDone }: Props) => {
           onInput={(e) => setPhrase(e.currentTarget.value)}
         />
       </div>
-      <button
-        type="button"
-        class="btn secondary"
-        data-testid="restore-submit"
-        disabled={busy || phrase.trim() === ''}
-        onClick={restore}
-      >
-        {hasWallet ? 'Replace with this phrase' : 'Restore'}
-      </button>
-      {error && (
-        <p class="error" data-testid="restore-error">
-          {error}
-        </p>
-      )}
+      <LockChoice
+        id="restore"
+        submitId="restore-submit"
+        submitLabel={hasWallet ? 'Replace, with this PIN' : 'Restore with this PIN'}
+        passkeyLabel={hasWallet ? 'Replace, with a passkey' : 'Restore with a passkey'}
+        disabled={phrase.trim() === ''}
+        onLock={restore}
+      />
     </>
   )
   return (

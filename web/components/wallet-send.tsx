@@ -98,7 +98,18 @@ export const WalletSend = ({ rpc, view, last, onSubmitted }: Props) => {
             />
           </div>
         </div>
-        <button type="submit" class="btn" data-testid="send-submit" disabled={busy} style="width:100%">
+        {view.locked && (
+          <p class="muted" data-testid="send-locked">
+            The wallet is locked: unlock it at the top of this screen to sign and send.
+          </p>
+        )}
+        <button
+          type="submit"
+          class="btn"
+          data-testid="send-submit"
+          disabled={busy || view.locked}
+          style="width:100%"
+        >
           {busy ? 'Signing…' : 'Sign and send'}
         </button>
       </form>

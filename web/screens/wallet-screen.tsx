@@ -1,17 +1,25 @@
-// The Wallet screen: create or restore the account key, back it up, see the balance, get devnet
-// WATT from the faucet, send, follow the history, and look at the recent ledgers. All state lives
-// in the core's wallet service; this screen only renders its view and calls wallet.* methods.
+// The Wallet screen: create or restore the account key (protected by a PIN or a passkey), unlock
+// and lock it, back it up, see the balance, get devnet WATT from the faucet, send, follow the
+// history, and look at the recent ledgers. All state lives in the core's wallet service; this
+// screen only renders its view and calls wallet.* methods.
 import { useState } from 'preact/hooks'
 import type { CreatedWallet, SubmittedTx, WalletView } from '../../worker/wallet/wallet-view.ts'
 import { WalletBackup } from '../components/wallet-backup.tsx'
 import { describeError, useWallet } from '../components/wallet-data.tsx'
 import { WalletExplorer } from '../components/wallet-explorer.tsx'
 import { WalletHistory } from '../components/wallet-history.tsx'
+import { type LockParams, LockChoice, WalletProtect, WalletUnlock } from '../components/wallet-lock.tsx'
 import { WalletRestore } from '../components/wallet-restore.tsx'
 import { type LastTx, WalletSend } from '../components/wallet-send.tsx'
 import type { CoreConnection } from '../core-client.ts'
 
-const Account = ({ view, onFaucet }: { view: WalletView; onFaucet: () => void }) => {
+interface AccountProps {
+  view: WalletView
+  onFaucet: () => void
+  onLock: () => void
+}
+
+const Account = ({ view, onFaucet, onLock }: AccountProps) => {
   const [copied, setCopied] = useState(false)
   const copy = () =>
     void navigator.clipboard?.writeText(view.address ?? '').then(() => {
@@ -42,6 +50,11 @@ const Account = ({ view, onFaucet }: { view: WalletView; onFaucet: () => void })
             Get 100 test WATT
           </button>
         )}
+        {view.lock !== 'device' && !view.locked && (
+          <button type="button" class="btn secondary" data-testid="wallet-lock" onClick={onLock}>
+            Lock
+          </button>
+        )}
       </div>
     </section>
   )
@@ -52,20 +65,15 @@ export const WalletScreen = ({ core }: { core: CoreConnection }) => {
   const [view, setView] = useWallet(rpc)
   const [phrase, setPhrase] = useState<readonly string[]>()
   const [last, setLast] = useState<LastTx>()
-  const [error, setError] = useState('')
 
   if (!view) return <div class="screen muted">Starting the wallet…</div>
 
-  const create = async () => {
-    setError('')
-    try {
-      const c = await rpc.call<CreatedWallet>('wallet.create')
-      setPhrase(c.phrase)
-      setView(c.view)
-    } catch (e) {
-      setError(describeError(e))
-    }
+  const create = async (lock: LockParams) => {
+    const c = await rpc.call<CreatedWallet>('wallet.create', lock)
+    setPhrase(c.phrase)
+    setView(c.view)
   }
+  const lock = () => void rpc.call<WalletView>('wallet.lock').then(setView, () => {})
   const faucet = async () => {
     try {
       const r = await rpc.call<SubmittedTx>('wallet.faucet')
@@ -93,10 +101,17 @@ export const WalletScreen = ({ core }: { core: CoreConnection }) => {
             A wallet is one key on this device. It is stored encrypted and never leaves it; a 24-word recovery
             phrase brings it back anywhere.
           </p>
-          <button type="button" class="btn" data-testid="wallet-create" onClick={create}>
-            Create a wallet
-          </button>
-          {error && <p class="error">{error}</p>}
+          <p class="muted">
+            Choose what unlocks it: a PIN, or a passkey (your fingerprint, face or screen lock). Nothing is
+            signed until you unlock it, once each time the app starts.
+          </p>
+          <LockChoice
+            id="create"
+            submitId="wallet-create"
+            submitLabel="Create with this PIN"
+            passkeyLabel="Create with a passkey"
+            onLock={create}
+          />
         </section>
         <WalletRestore rpc={rpc} hasWallet={false} onDone={restored} />
         <WalletExplorer rpc={rpc} view={view} />
@@ -106,12 +121,15 @@ export const WalletScreen = ({ core }: { core: CoreConnection }) => {
 
   return (
     <div class="screen">
+      {view.locked && <WalletUnlock rpc={rpc} view={view} onView={setView} />}
+      {view.lock === 'device' && <WalletProtect rpc={rpc} view={view} onView={setView} />}
       {!view.backedUp && <WalletBackup rpc={rpc} view={view} phrase={phrase} onDone={backedUp} />}
-      <Account view={view} onFaucet={faucet} />
+      <Account view={view} onFaucet={faucet} onLock={lock} />
       <WalletSend rpc={rpc} view={view} last={last} onSubmitted={setLast} />
       <WalletHistory rows={view.history} />
       <WalletExplorer rpc={rpc} view={view} />
       {view.backedUp && <WalletBackup rpc={rpc} view={view} phrase={undefined} onDone={setView} />}
+      {view.lock !== 'device' && <WalletProtect rpc={rpc} view={view} onView={setView} />}
       <WalletRestore rpc={rpc} hasWallet onDone={restored} />
     </div>
   )

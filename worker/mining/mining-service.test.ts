@@ -9,8 +9,7 @@ import type { CoreService } from '../core/service.ts'
 import type { NodeIdentity } from '../core/identity.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { createVault } from '../wallet/vault.ts'
-import { fakeRpc, memoryKv } from '../wallet/test-kit.ts'
-import { walletAccountKey } from './account-key.ts'
+import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { createMiningService } from './mining-service.ts'
 import type { MiningView } from './mining-view.ts'
 import type { PresenceProof } from './presence.ts'
@@ -37,16 +36,6 @@ const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
   untrusted: 0,
 })
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p
-    return 'ok'
-  } catch (e) {
-    const d = (e as { data?: { code: string; reason?: string } }).data
-    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
-  }
-}
-
 const setup = async () => {
   const ledger = miningLedger()
   const kv = memoryKv()
@@ -58,17 +47,16 @@ const setup = async () => {
   const identity = { signer: key(3) } as unknown as NodeIdentity
   const services = new Map<string, CoreService>([['ledger', ledger]])
   const random = (n: number) => rng.bytes(n)
-  const mining = createMiningService(
-    { rpc, services, now: () => now, identity },
-    { key: walletAccountKey(async () => kv, crypto.subtle, random) },
-  )
+  const vault = createVault(kv, crypto.subtle, random, { pinIterations: 1000 })
+  const mining = createMiningService({ rpc, services, now: () => now, identity }, { key: vault })
   await mining.start()
   const adoptWallet = () =>
-    createVault(kv, crypto.subtle, random).save({
+    vault.save({
       address: addressOf(me.publicKey),
       publicKey: me.publicKey,
       secret: createRng(20).bytes(32),
       confirmPositions: [],
+      lock: { pin: '135790' },
     })
   const status = () => call<MiningView>('mining.status')
   const at = (ms: number) => {

@@ -1,5 +1,5 @@
 // The wallet's key-value store in IndexedDB (database `watt-wallet`, one object store). Holds the
-// non-extractable wrapping CryptoKey, the sealed account and the bounded history.
+// sealed account, the bounded history and, for an old record only, its non-extractable wrapping key.
 import { type IDBPDatabase, openDB } from 'idb'
 import type { WalletKv } from './vault.ts'
 
@@ -16,6 +16,9 @@ export const openWalletKv = async (): Promise<WalletKv> => {
     get: (key) => db.get(STORE, key),
     put: async (key, value) => {
       await db.put(STORE, value, key)
+    },
+    delete: async (key) => {
+      await db.delete(STORE, key)
     },
   }
 }

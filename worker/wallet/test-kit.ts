@@ -11,6 +11,9 @@ export const memoryKv = (): WalletKv & { raw: Map<string, unknown> } => {
     put: async (k, v) => {
       raw.set(k, structuredClone(v))
     },
+    delete: async (k) => {
+      raw.delete(k)
+    },
   }
 }
 
@@ -33,4 +36,15 @@ export const fakeRpc = () => {
     return (await h(p)) as T
   }
   return { rpc, call, events }
+}
+
+/** The code (and reason) a call failed with, or 'ok'. */
+export const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p
+    return 'ok'
+  } catch (e) {
+    const d = (e as { data?: { code: string; reason?: string } }).data
+    return d ? [d.code, d.reason].filter(Boolean).join(':') : String(e)
+  }
 }

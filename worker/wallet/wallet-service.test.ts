@@ -8,6 +8,8 @@ import { TX_LIFETIME_MS } from './build-payment.ts'
 import { createWalletService } from './wallet-service.ts'
 import type { CreatedWallet, SubmittedTx, WalletView } from './wallet-view.ts'
 
+const LOCK = { pin: '975310' }
+
 const codeOf = async (p: Promise<unknown>): Promise<string> => {
   try {
     await p
@@ -25,7 +27,7 @@ const node = async (ledger: ReturnType<typeof fakeLedger> | undefined, seed: num
   let t = 1_800_000_000_000
   const wallet = createWalletService(
     { rpc, services, now: () => (t += 10) },
-    { kv: async () => kv, subtle: crypto.subtle, random: (n) => rng.bytes(n) },
+    { kv: async () => kv, subtle: crypto.subtle, random: (n) => rng.bytes(n), pinIterations: 1000 },
   )
   await wallet.start()
   return { wallet, call, events, kv }
@@ -35,13 +37,13 @@ test('create, back up, faucet, pay a second wallet: balances, histories and the 
   const ledger = fakeLedger()
   const a = await node(ledger, 1)
   const b = await node(ledger, 2)
-  const created = await a.call<CreatedWallet>('wallet.create')
+  const created = await a.call<CreatedWallet>('wallet.create', LOCK)
   assert.equal(created.phrase.length, 24)
   assert.equal(created.view.backedUp, false)
   assert.equal(created.view.confirmPositions.length, 3)
   const answers = Object.fromEntries(created.view.confirmPositions.map((p) => [p, created.phrase[p - 1]]))
   assert.equal((await a.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
-  const bView = (await b.call<CreatedWallet>('wallet.create')).view
+  const bView = (await b.call<CreatedWallet>('wallet.create', LOCK)).view
 
   const drip = await a.call<SubmittedTx>('wallet.faucet')
   assert.equal((await a.call<WalletView>('wallet.status')).history[0]?.state, 'pending')
@@ -80,9 +82,9 @@ test('create, back up, faucet, pay a second wallet: balances, histories and the 
 test('bad input is refused with its code before anything is signed', async () => {
   const ledger = fakeLedger()
   const a = await node(ledger, 3)
-  const to = (await (await node(ledger, 4)).call<CreatedWallet>('wallet.create')).view.address!
+  const to = (await (await node(ledger, 4)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
   assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_wallet')
-  await a.call('wallet.create')
+  await a.call('wallet.create', LOCK)
   assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_account')
   await a.call('wallet.faucet')
   await ledger.closeLedger()
@@ -108,8 +110,8 @@ test('bad input is refused with its code before anything is signed', async () =>
 test('two sends before a close use consecutive sequence numbers and reserve the balance', async () => {
   const ledger = fakeLedger()
   const a = await node(ledger, 5)
-  const to = (await (await node(ledger, 6)).call<CreatedWallet>('wallet.create')).view.address!
-  await a.call('wallet.create')
+  const to = (await (await node(ledger, 6)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  await a.call('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
   await a.call('wallet.send', { to, amount: '60' })
@@ -132,10 +134,10 @@ test('two sends before a close use consecutive sequence numbers and reserve the 
 test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen) or rejected (code)', async () => {
   const ledger = fakeLedger()
   const a = await node(ledger, 7)
-  await a.call('wallet.create')
+  await a.call('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
-  const to = (await (await node(ledger, 8)).call<CreatedWallet>('wallet.create')).view.address!
+  const to = (await (await node(ledger, 8)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
   await a.call('wallet.send', { to, amount: '1' })
   ledger.lose()
   await ledger.closeLedger()
@@ -151,11 +153,11 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
 
   // the same key restored on a second node takes seq 1 while this node watches, then seq 2 while not
   const b = await node(ledger, 9)
-  const { phrase } = await b.call<CreatedWallet>('wallet.create')
+  const { phrase } = await b.call<CreatedWallet>('wallet.create', LOCK)
   await b.call('wallet.faucet')
   await ledger.closeLedger()
   const twin = await node(ledger, 10)
-  await twin.call('wallet.restore', { phrase: phrase.join(' ') })
+  await twin.call('wallet.restore', { phrase: phrase.join(' '), ...LOCK })
   await b.call('wallet.send', { to, amount: '1' })
   ledger.lose()
   await twin.call('wallet.send', { to, amount: '2' })
@@ -179,7 +181,7 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
 
   // a faucet race: two creates of the same account in one ledger, the second fails in apply
   const c = await node(ledger, 12)
-  await c.call('wallet.create')
+  await c.call('wallet.create', LOCK)
   await c.call('wallet.faucet')
   await c.call('wallet.faucet')
   await ledger.closeLedger()
@@ -194,7 +196,7 @@ test('history and keys survive a restart; restore from the phrase gives the same
   const ledger = fakeLedger()
   const kv = memoryKv()
   const a = await node(ledger, 20, kv)
-  const { phrase, view } = await a.call<CreatedWallet>('wallet.create')
+  const { phrase, view } = await a.call<CreatedWallet>('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
   a.wallet.stop()
@@ -203,11 +205,14 @@ test('history and keys survive a restart; restore from the phrase gives the same
   assert.equal(v.address, view.address)
   assert.equal(v.backedUp, false)
   assert.equal(v.history.length, 1)
-  assert.equal(await codeOf(again.call('wallet.create')), 'wallet_exists')
+  assert.equal(await codeOf(again.call('wallet.create', LOCK)), 'wallet_exists')
 
   const other = await node(ledger, 22)
-  assert.equal(await codeOf(other.call('wallet.restore', { phrase: 'abandon abandon' })), 'bad_phrase')
-  const restored = await other.call<WalletView>('wallet.restore', { phrase: phrase.join(' ') })
+  assert.equal(
+    await codeOf(other.call('wallet.restore', { phrase: 'abandon abandon', ...LOCK })),
+    'bad_phrase',
+  )
+  const restored = await other.call<WalletView>('wallet.restore', { phrase: phrase.join(' '), ...LOCK })
   assert.equal(restored.address, view.address)
   assert.equal(restored.backedUp, true)
   assert.equal(restored.balance, '100')
@@ -215,7 +220,7 @@ test('history and keys survive a restart; restore from the phrase gives the same
 
 test('without a ledger service the wallet still makes keys, and sending says ledger_unavailable', async () => {
   const a = await node(undefined, 13)
-  const c = await a.call<CreatedWallet>('wallet.create')
+  const c = await a.call<CreatedWallet>('wallet.create', LOCK)
   assert.equal(c.view.ledger, undefined)
   assert.equal(c.view.faucet, false)
   const codes = await Promise.all([
@@ -225,7 +230,7 @@ test('without a ledger service the wallet still makes keys, and sending says led
   ])
   assert.deepEqual(codes, ['ledger_unavailable', 'ledger_unavailable', 'ledger_unavailable'])
   const noFaucet = await node(fakeLedger({ faucet: false }), 14)
-  await noFaucet.call('wallet.create')
+  await noFaucet.call('wallet.create', LOCK)
   assert.equal(await codeOf(noFaucet.call('wallet.faucet')), 'no_faucet')
 })
 
@@ -233,8 +238,8 @@ test('a faucet request whose sequence number another node took is asked again, a
   const ledger = fakeLedger()
   const c = await node(ledger, 30)
   const d = await node(ledger, 31)
-  await c.call('wallet.create')
-  await d.call('wallet.create')
+  await c.call('wallet.create', LOCK)
+  await d.call('wallet.create', LOCK)
   type Row = [string, string | undefined]
   const states = async (n: Awaited<ReturnType<typeof node>>): Promise<Row[]> =>
     (await n.call<WalletView>('wallet.status')).history.map((h) => [h.state, h.code])
@@ -263,7 +268,7 @@ test('a faucet request whose sequence number another node took is asked again, a
 
   // every retry lost too: after the first request and two more, the wallet stops asking
   const e = await node(ledger, 32)
-  await e.call('wallet.create')
+  await e.call('wallet.create', LOCK)
   await e.call('wallet.faucet')
   for (let i = 0; i < 4; i++) {
     ledger.lose()
@@ -280,4 +285,70 @@ test('a faucet request whose sequence number another node took is asked again, a
     ['dropped', 'seq_taken'],
     ['dropped', 'seq_taken'],
   ])
+})
+
+test('a PIN wallet starts each core session locked: nothing signs until the right PIN, and lock locks again', async () => {
+  const ledger = fakeLedger()
+  const kv = memoryKv()
+  const a = await node(ledger, 40, kv)
+  assert.equal(await codeOf(a.call('wallet.create')), 'bad_params')
+  assert.equal(await codeOf(a.call('wallet.create', { pin: '12345' })), 'bad_pin')
+  assert.equal((await a.call<WalletView>('wallet.status')).exists, false)
+  const { view, phrase } = await a.call<CreatedWallet>('wallet.create', LOCK)
+  assert.deepEqual([view.lock, view.locked], ['pin', false])
+  await a.call('wallet.faucet')
+  await ledger.closeLedger()
+  const to = (await (await node(ledger, 41)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  a.wallet.stop()
+
+  const next = await node(ledger, 42, kv)
+  assert.equal((await next.call<WalletView>('wallet.status')).locked, true)
+  assert.equal(await codeOf(next.call('wallet.send', { to, amount: '1' })), 'wallet_locked')
+  const answers = Object.fromEntries(view.confirmPositions.map((p) => [p, phrase[p - 1]]))
+  assert.equal(await codeOf(next.call('wallet.confirmBackup', { answers })), 'wallet_locked')
+  assert.equal(await codeOf(next.wallet.accountKey.withSigner(async () => 1)), 'wallet_locked')
+  assert.equal(await codeOf(next.call('wallet.setLock', { pin: '11112222' })), 'wallet_locked')
+  assert.equal(await codeOf(next.call('wallet.unlock', { pin: '975311' })), 'wrong_pin')
+  assert.equal(await codeOf(next.call('wallet.unlock', {})), 'bad_params')
+  assert.equal((await next.call<WalletView>('wallet.status')).locked, true)
+  const unlocked = await next.call<WalletView>('wallet.unlock', LOCK)
+  assert.equal(unlocked.locked, false)
+  assert.equal(
+    (next.events.at(-1)?.data as WalletView | undefined)?.locked,
+    false,
+    'every tab hears of the unlock',
+  )
+  await next.call('wallet.send', { to, amount: '1' })
+  assert.equal((await next.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
+  assert.equal((await next.call<WalletView>('wallet.lock')).locked, true)
+  assert.equal(await codeOf(next.call('wallet.send', { to, amount: '1' })), 'wallet_locked')
+  await ledger.closeLedger()
+  assert.equal((await next.call<WalletView>('wallet.status')).history[0]?.state, 'applied')
+})
+
+test('a passkey wallet unlocks with the PRF output; a new PIN replaces the passkey', async () => {
+  const kv = memoryKv()
+  const a = await node(undefined, 43, kv)
+  const passkey = {
+    credentialId: new Uint8Array([1, 2, 3]),
+    salt: new Uint8Array(32).fill(7),
+    prf: new Uint8Array(32).fill(9),
+  }
+  assert.equal(
+    await codeOf(a.call('wallet.create', { passkey: { ...passkey, salt: new Uint8Array(31) } })),
+    'bad_params',
+  )
+  const { view } = await a.call<CreatedWallet>('wallet.create', { passkey })
+  assert.deepEqual(
+    [view.lock, view.passkey?.credentialId, view.passkey?.salt],
+    ['passkey', passkey.credentialId, passkey.salt],
+  )
+  a.wallet.stop()
+  const next = await node(undefined, 44, kv)
+  assert.equal(await codeOf(next.call('wallet.unlock', { prf: new Uint8Array(32) })), 'wrong_passkey')
+  assert.equal(await codeOf(next.call('wallet.unlock', LOCK)), 'lock_mismatch')
+  await next.call('wallet.unlock', { prf: passkey.prf })
+  assert.equal((await next.call<WalletView>('wallet.setLock', LOCK)).lock, 'pin')
+  const third = await node(undefined, 45, kv)
+  assert.equal((await third.call<WalletView>('wallet.unlock', LOCK)).address, view.address)
 })

@@ -11,8 +11,9 @@ import { buildPayment, defaultFee, isSendRequest } from './build-payment.ts'
 import { faucetTx } from './faucet.ts'
 import { addPending, type HistoryItem, MAX_HISTORY, observeLedger, pendingOut } from './history.ts'
 import { parsePhrase, phraseFromEntropy, pickConfirmPositions, secretFromPhrase } from './mnemonic.ts'
-import { isObj, isReplace, parseAnswers, parseLimit } from './rpc-params.ts'
-import { type AccountInfo, createVault, type Vault, type WalletKv } from './vault.ts'
+import { isObj, isReplace, parseAnswers, parseLimit, parseNewLock, parseUnlock } from './rpc-params.ts'
+import { type AccountInfo, type AccountKey, createVault, type Vault, type WalletKv } from './vault.ts'
+import type { NewLock } from './vault-locks.ts'
 import {
   type CreatedWallet,
   type HistoryRow,
@@ -25,6 +26,8 @@ export interface WalletDeps {
   readonly kv: () => Promise<WalletKv>
   readonly subtle: SubtleCrypto
   readonly random: (n: number) => Uint8Array
+  /** PBKDF2 iterations for a new PIN (tests lower it); the vault's default otherwise. */
+  readonly pinIterations?: number
 }
 
 const HISTORY_KEY = 'history'
@@ -51,7 +54,7 @@ const row = (i: HistoryItem): HistoryRow => ({
 export const createWalletService = (
   c: Pick<ServiceComponents, 'rpc' | 'services' | 'now'>,
   deps: WalletDeps,
-): CoreService & { view(): WalletView } => {
+): CoreService & { view(): WalletView; accountKey: AccountKey } => {
   let kv: WalletKv | undefined
   let vault: Vault | undefined
   let account: AccountInfo | undefined
@@ -62,6 +65,7 @@ export const createWalletService = (
   const ledger = link.get
   const needLedger = link.need
   const needAccount = (): AccountInfo => account ?? fail('no_wallet')
+  const needUnlocked = (): AccountInfo => (needAccount().locked ? fail('wallet_locked') : needAccount())
 
   const view = (): WalletView => {
     const l = ledger()
@@ -72,6 +76,9 @@ export const createWalletService = (
       ...(account ? { address: account.address } : {}),
       backedUp: account?.backedUp ?? false,
       confirmPositions: account?.backedUp ? [] : (account?.confirmPositions ?? []),
+      ...(account ? { lock: account.lock } : {}),
+      locked: account?.locked ?? false,
+      ...(account?.passkey ? { passkey: account.passkey } : {}),
       balance: formatWatt(acct?.balance ?? 0n),
       accountExists: acct !== undefined,
       ...(cur
@@ -116,7 +123,7 @@ export const createWalletService = (
     })
   }
 
-  const adopt = async (secret: Uint8Array, phrase: readonly string[] | undefined): Promise<void> => {
+  const adopt = async (secret: Uint8Array, phrase: readonly string[] | undefined, lock: NewLock) => {
     const publicKey = nobleSigner(secret).publicKey
     account = await vault!.save({
       address: addressOf(publicKey),
@@ -124,6 +131,7 @@ export const createWalletService = (
       secret,
       ...(phrase ? { phrase } : {}),
       confirmPositions: phrase ? pickConfirmPositions(deps.random(16)) : [],
+      lock,
     })
     secret.fill(0)
     await saveHistory([])
@@ -138,7 +146,7 @@ export const createWalletService = (
 
   const send = async (params: unknown): Promise<SubmittedTx> => {
     if (!isSendRequest(params)) return fail('bad_params')
-    const me = needAccount()
+    const me = needUnlocked()
     const l = needLedger()
     const { state } = l.current()
     const pend = pendingOut(history)
@@ -199,22 +207,33 @@ export const createWalletService = (
     })
   }
 
+  /** Runs a vault job that changes the lock state, then tells every tab. */
+  const refreshAfter = (job: () => Promise<AccountInfo>) =>
+    serial(async () => {
+      needAccount()
+      account = await job()
+      changed()
+      return view()
+    })
+
   const handlers: Record<string, (p: unknown) => Promise<unknown> | unknown> = {
     'wallet.status': () => view(),
     'wallet.create': (p) =>
       serial(async (): Promise<CreatedWallet> => {
         if (account && !isReplace(p)) return fail('wallet_exists')
+        const lock = parseNewLock(p)
         const phrase = phraseFromEntropy(deps.random(32))
-        await adopt(await secretFromPhrase(phrase), phrase)
+        await adopt(await secretFromPhrase(phrase), phrase, lock)
         return { phrase, view: view() }
       }),
     'wallet.restore': (p) =>
       serial(async () => {
         if (!isObj(p) || typeof p.phrase !== 'string' || p.phrase.length > 1000) return fail('bad_params')
         if (account && !isReplace(p)) return fail('wallet_exists')
+        const lock = parseNewLock(p)
         const words = parsePhrase(p.phrase)
         if (!words.ok) return fail(words.error.code, words.error)
-        await adopt(await secretFromPhrase(words.value), undefined)
+        await adopt(await secretFromPhrase(words.value), undefined, lock)
         return view()
       }),
     'wallet.confirmBackup': (p) =>
@@ -225,6 +244,9 @@ export const createWalletService = (
         changed()
         return view()
       }),
+    'wallet.unlock': (p) => refreshAfter(() => vault!.unlock(parseUnlock(p))),
+    'wallet.lock': () => refreshAfter(() => vault!.lock()),
+    'wallet.setLock': (p) => refreshAfter(() => vault!.relock(parseNewLock(p))),
     'wallet.send': (p) => serial(() => send(p)),
     'wallet.faucet': () => serial(() => faucet()),
     'wallet.history': (p) => history.slice(0, parseLimit(p, MAX_HISTORY)).map(row),
@@ -235,7 +257,7 @@ export const createWalletService = (
     name: 'wallet',
     async start() {
       kv = await deps.kv()
-      vault = createVault(kv, deps.subtle, deps.random)
+      vault = createVault(kv, deps.subtle, deps.random, { pinIterations: deps.pinIterations })
       account = await vault.load()
       history = ((await kv.get(HISTORY_KEY)) as HistoryItem[] | undefined) ?? []
       for (const [method, h] of Object.entries(handlers)) c.rpc.register(method, h)
@@ -245,5 +267,9 @@ export const createWalletService = (
       link.stop()
     },
     view,
+    accountKey: {
+      load: async () => vault?.load(),
+      withSigner: (job) => (vault ?? fail('no_wallet')).withSigner(job),
+    },
   }
 }

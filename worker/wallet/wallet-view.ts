@@ -2,6 +2,7 @@
 // decimal WATT text (the UI never does money arithmetic). Shared by worker/wallet and web/.
 import type { LedgerSummary } from '../node/ledger-node-api.ts'
 import type { TxState } from './history.ts'
+import type { LockKind } from './vault-locks.ts'
 
 export interface HistoryRow {
   readonly id: string
@@ -32,6 +33,12 @@ export interface WalletView {
   readonly backedUp: boolean
   /** 1-based word positions to re-enter for the backup check. */
   readonly confirmPositions: readonly number[]
+  /** What protects the key: a PIN, a passkey, or (old wallets only, weaker) a key kept by this browser. */
+  readonly lock?: LockKind
+  /** True until the user unlocks a PIN or passkey wallet in this session of the core; nothing signs meanwhile. */
+  readonly locked: boolean
+  /** For a passkey lock: the credential and PRF input the page asks the authenticator for. */
+  readonly passkey?: { readonly credentialId: Uint8Array; readonly salt: Uint8Array }
   /** Decimal WATT; '0' while the account does not exist on the ledger. */
   readonly balance: string
   readonly accountExists: boolean
