@@ -24,15 +24,24 @@ export const singletonQuorumSet = (node: NodeId): QuorumSet => ({
   innerSets: [],
 })
 
+/** The fields of one level have the right types (the levels below are walked separately). */
+const isLevelShape = (x: unknown): x is QuorumSet => {
+  if (typeof x !== 'object' || x === null) return false
+  const s = x as { threshold?: unknown; validators?: unknown; innerSets?: unknown }
+  return typeof s.threshold === 'number' && Array.isArray(s.validators) && Array.isArray(s.innerSets)
+}
+
 /**
- * Checks the sanity rules: threshold in 1..entries, nesting depth <= 4, at most 1000 distinct
+ * Checks the shape at every level (the input may be untrusted data claiming to be a quorum set)
+ * and the sanity rules: threshold in 1..entries, nesting depth <= 4, at most 1000 distinct
  * nodes, no node listed twice. `strict` also demands threshold > 50% at every level (a
  * threshold below the v-blocking size lets two disjoint quorums exist).
  */
-export const checkQuorumSet = (q: QuorumSet, strict = false): Result<true, WattError<'insane_qset'>> => {
+export const checkQuorumSet = (q: unknown, strict = false): Result<true, WattError<'insane_qset'>> => {
   const seen = new Set<string>()
-  const walk = (s: QuorumSet, depth: number): string | null => {
+  const walk = (s: unknown, depth: number): string | null => {
     if (depth > MAX_QUORUM_DEPTH) return 'too_deep'
+    if (!isLevelShape(s)) return 'malformed'
     const entries = s.validators.length + s.innerSets.length
     if (!Number.isInteger(s.threshold) || s.threshold < 1 || s.threshold > entries) return 'bad_threshold'
     if (strict && s.threshold < entries - s.threshold + 1) return 'threshold_below_half'
