@@ -1,11 +1,14 @@
 // Deterministic encoding: every signed or hashed structure is DAG-CBOR, named by a CIDv1
 // (codec dag-cbor, sha2-256). Decoding is strict and bounded; bad bytes become typed errors.
+// Strict includes canonical: a value has one encoding, so bytes that decode but would encode
+// otherwise (map keys out of order, an integer written as a float) are malformed.
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { type Result, err, ok, wattError, type WattError } from '../util/errors.ts'
 import type { Brand } from '../util/brand.ts'
+import { bytesEqual } from '../util/bytes.ts'
 
 export { CID }
 export const DAG_CBOR = 0x71
@@ -20,7 +23,10 @@ export const encode = (value: unknown): Uint8Array => dagCbor.encode(value)
 export const decode = <T = unknown>(bytes: Uint8Array, maxBytes = 1 << 20): Result<T, WattError> => {
   if (bytes.length > maxBytes) return err(wattError('oversized', { size: bytes.length, max: maxBytes }))
   try {
-    return ok(dagCbor.decode<T>(bytes))
+    const value = dagCbor.decode<T>(bytes)
+    if (!bytesEqual(dagCbor.encode(value), bytes))
+      return err(wattError('malformed', { reason: 'non_canonical' }))
+    return ok(value)
   } catch (e) {
     return err(wattError('malformed', { message: e instanceof Error ? e.message : String(e) }))
   }

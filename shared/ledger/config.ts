@@ -65,12 +65,14 @@ const bad = (reason: string): { ok: false; error: WattError<'bad_genesis'> } =>
 
 /** Checks that a config (e.g. fetched from a relay) is internally consistent. */
 export const checkGenesisConfig = (c: GenesisConfig): Result<GenesisConfig, WattError<'bad_genesis'>> => {
-  if (!/^[a-z0-9-]{1,32}$/.test(c.networkId)) return bad('network_id')
+  if (typeof c.networkId !== 'string' || !/^[a-z0-9-]{1,32}$/.test(c.networkId)) return bad('network_id')
+  if (!Number.isSafeInteger(c.protocolVersion) || c.protocolVersion < 1) return bad('protocol_version')
   if (!isAddress(c.reserve.address)) return bad('reserve_address')
   if (c.faucet && (!isAddress(c.faucet.address) || c.faucet.address === c.reserve.address))
     return bad('faucet')
   if (c.faucet && c.faucet.amount > c.reserve.amount) return bad('faucet_amount')
-  if (!c.validators.every(isAddress) || c.validators.length === 0) return bad('validators')
+  if (!Array.isArray(c.validators) || !c.validators.every(isAddress) || c.validators.length === 0)
+    return bad('validators')
   let total = c.reserve.amount
   for (const v of Object.values(c.unissued)) total = (total + v) as Amount
   if (total !== c.supplyCap) return bad('supply_not_conserved')

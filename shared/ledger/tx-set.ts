@@ -1,7 +1,7 @@
 // Transaction sets: the wire form (encoded txs in canonical order, chained to the previous header)
 // and the checked form applyLedger consumes. Checking decodes every tx strictly and verifies all
 // signatures in one batch through the Verifier port, so WebCrypto can keep them in flight together.
-import { type CID, cidOf } from '../codec/dag-cbor.ts'
+import { CID, cidOf } from '../codec/dag-cbor.ts'
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { Verifier, VerifyItem } from '../crypto/signer.ts'
 import { bytesEqual, compareBytes, toHex } from '../util/bytes.ts'
@@ -99,8 +99,9 @@ export const makeTxSet = (prevHeader: CID, txs: readonly CheckedTx[]): CheckedTx
 }
 
 /**
- * Checks a set received from a peer or a store: every tx decodes and the order is canonical.
- * Transactions with bad signatures stay in (applyLedger rejects them with `bad_signature`).
+ * Checks a set received from a peer or a store: it chains to a header CID, every tx decodes and
+ * the order is canonical. Transactions with bad signatures stay in (applyLedger rejects them with
+ * `bad_signature`).
  */
 export const checkTxSet = async (
   set: TxSet,
@@ -108,6 +109,8 @@ export const checkTxSet = async (
   verifier: Verifier,
   maxTxs: number,
 ): Promise<Result<CheckedTxSet, WattError>> => {
+  if (CID.asCID(set.prevHeader) === null || !Array.isArray(set.txs))
+    return err(wattError('bad_tx_set', { reason: 'malformed' }))
   if (set.txs.length > maxTxs) return err(wattError('bad_tx_set', { reason: 'too_many_txs' }))
   if (set.txs.some((t) => !(t instanceof Uint8Array) || t.length > MAX_TX_BYTES)) {
     return err(wattError('bad_tx_set', { reason: 'malformed' }))

@@ -2,7 +2,7 @@
 // (amounts as decimal strings of base units), the quorum set recommended to newcomers, and on
 // devnets only the faucet's secret key, so any devnet node can hand out test WATT.
 import { checkGenesisConfig, type GenesisConfig } from '../ledger/index.ts'
-import type { QuorumSet } from '../scp/index.ts'
+import { parseQuorumSet, type QuorumSet } from '../scp/index.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 
@@ -52,10 +52,16 @@ export const genesisFromJson = (x: unknown): Result<GenesisDocument, WattError> 
     } as unknown as GenesisConfig
     const checked = checkGenesisConfig(config)
     if (!checked.ok) return checked
+    const quorumSet = parseQuorumSet(o.quorumSet)
+    if (!quorumSet.ok) return err(wattError('bad_genesis', { reason: 'quorum_set', cause: quorumSet.error }))
     const faucetSecret = o.faucetSecret === undefined ? undefined : fromHex(o.faucetSecret)
     if (faucetSecret && faucetSecret.length !== 32)
       return err(wattError('bad_genesis', { reason: 'faucet_secret' }))
-    return ok({ config: checked.value, quorumSet: o.quorumSet, ...(faucetSecret ? { faucetSecret } : {}) })
+    return ok({
+      config: checked.value,
+      quorumSet: quorumSet.value,
+      ...(faucetSecret ? { faucetSecret } : {}),
+    })
   } catch (e) {
     return err(wattError('bad_genesis', { reason: e instanceof Error ? e.message : 'malformed' }))
   }

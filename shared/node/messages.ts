@@ -1,6 +1,6 @@
 // Wire messages of the consensus node, one `type`-tagged union per gossip topic, DAG-CBOR
 // encoded and strictly guarded: a malformed message is a counted drop, never an exception.
-import { decode, encode } from '../codec/dag-cbor.ts'
+import { CID, decode, encode } from '../codec/dag-cbor.ts'
 import type { TxSet } from '../ledger/index.ts'
 import { isQuorumSetShape, MAX_QUORUM_NODES, type QuorumSet } from '../scp/index.ts'
 import { isValidatorRequestShape, type ValidatorRequest } from './validator-request.ts'
@@ -30,7 +30,7 @@ export type LedgerMessage =
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 export const isTxSet = (x: unknown): x is TxSet =>
   isObj(x) &&
-  typeof x.prevHeader === 'object' &&
+  CID.asCID(x.prevHeader) !== null &&
   Array.isArray(x.txs) &&
   x.txs.every((t) => t instanceof Uint8Array)
 

@@ -47,6 +47,25 @@ test('sanity: threshold range, duplicates, depth, size', () => {
   assert.equal(parseQuorumSet({ threshold: 1, validators: [1], innerSets: [] }).ok, false)
 })
 
+test('untrusted data that is not a quorum set at some level is malformed, never a throw', () => {
+  // found by `npm run fuzz` (scp-message) and issue 12: inner sets of {} or null threw inside
+  // checkQuorumSet, and validators given as a string passed it
+  const reason = (q: unknown) => {
+    const r = checkQuorumSet(q)
+    return r.ok ? null : r.error['reason']
+  }
+  const inner = (x: unknown) => ({ threshold: 1, validators: ['a'], innerSets: [x] })
+  assert.equal(reason(inner({})), 'malformed')
+  assert.equal(reason(inner(null)), 'malformed')
+  assert.equal(reason(inner([1])), 'malformed')
+  assert.equal(reason(inner({ threshold: 1, validators: 'bc', innerSets: [] })), 'malformed')
+  assert.equal(reason(inner({ threshold: 1, validators: ['b'] })), 'malformed')
+  assert.equal(reason(inner({ threshold: '1', validators: ['b'], innerSets: [] })), 'malformed')
+  assert.equal(reason({ threshold: 1, validators: 'a', innerSets: [] }), 'malformed')
+  assert.equal(reason(undefined), 'malformed')
+  assert.equal(reason(inner({ threshold: 1, validators: ['b'], innerSets: [] })), null)
+})
+
 test('v-blocking and slices on a nested set', () => {
   // 2 of { a, b, {2 of c, d, e} }
   const q = qs(2, ['a', 'b'], [qs(2, ['c', 'd', 'e'])])

@@ -55,7 +55,7 @@ export const isQuorumSetShape = (x: unknown): x is QuorumSet => shapeError(x, 1)
  * threshold > 50% at every level (a threshold below the v-blocking size lets two disjoint
  * quorums exist). Safe on any input: it never throws.
  */
-export const checkQuorumSet = (q: QuorumSet, strict = false): Result<true, WattError<'insane_qset'>> => {
+export const checkQuorumSet = (q: unknown, strict = false): Result<true, WattError<'insane_qset'>> => {
   const shape = shapeError(q, 1)
   if (shape !== null) return err(wattError('insane_qset', { reason: shape }))
   const seen = new Set<string>()
@@ -74,13 +74,13 @@ export const checkQuorumSet = (q: QuorumSet, strict = false): Result<true, WattE
     }
     return null
   }
-  const reason = walk(q)
+  const reason = walk(q as QuorumSet)
   return reason === null ? ok(true) : err(wattError('insane_qset', { reason }))
 }
 
 /** Parses a quorum set from decoded data, checking shape and sanity. */
 export const parseQuorumSet = (data: unknown): Result<QuorumSet, WattError<'insane_qset'>> => {
-  const sane = checkQuorumSet(data as QuorumSet)
+  const sane = checkQuorumSet(data)
   return sane.ok ? ok(toPlain(data as QuorumSet)) : sane
 }
 

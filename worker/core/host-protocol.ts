@@ -26,6 +26,12 @@ export type HostToCore =
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 const isStrArr = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string')
+const TRANSPORTS: readonly unknown[] = ['webrtc', 'relay', 'websocket'] satisfies Transport[]
+const isConnection = (x: unknown): x is HostConnection =>
+  isObj(x) &&
+  typeof x.peerId === 'string' &&
+  Array.isArray(x.transports) &&
+  x.transports.every((t) => TRANSPORTS.includes(t))
 
 export const isHostToCore = (x: unknown): x is HostToCore => {
   if (!isObj(x)) return false
@@ -37,7 +43,7 @@ export const isHostToCore = (x: unknown): x is HostToCore => {
     case 'addrs':
       return isStrArr(x.listenAddrs)
     case 'connections':
-      return typeof x.relays === 'number' && Array.isArray(x.conns)
+      return typeof x.relays === 'number' && Array.isArray(x.conns) && x.conns.every(isConnection)
     case 'message':
       return (
         typeof x.topic === 'string' &&

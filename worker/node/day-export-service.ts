@@ -8,6 +8,7 @@ import { defaultMiningParams } from '../../shared/mining/params.ts'
 import { NodeDayRecorder } from '../../shared/sim/node-day-recorder.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
+import { isObj } from '../rpc/params.ts'
 import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
 import type { LedgerNodeApi } from './ledger-node-api.ts'
 
@@ -16,7 +17,7 @@ export const dayExportService = (c: ServiceComponents): CoreService => {
 
   const exportDay = async (ledger: LedgerNodeApi, r: NodeDayRecorder, asked: unknown) => {
     const days = r.days()
-    const day = asked === undefined ? days.at(-1) : Number(asked)
+    const day = asked === undefined ? days.at(-1) : typeof asked === 'number' ? asked : Number.NaN
     if (day === undefined || !Number.isSafeInteger(day))
       return fail('sim/day-not-recorded', { recorded: days })
     const store = await openIdbLedgerStore(ledgerDbName(ledger.genesis().networkId))
@@ -39,7 +40,7 @@ export const dayExportService = (c: ServiceComponents): CoreService => {
       const r = new NodeDayRecorder(ledger.env(), defaultMiningParams, ledger.current().state)
       unsubscribe = ledger.onClosed((e) => r.closed({ header: e.header, txSet: e.txSet, state: e.state }))
       c.rpc.register('sim.days', () => ({ days: r.days() }))
-      c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, (p as { day?: unknown } | undefined)?.day))
+      c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, isObj(p) ? p.day : undefined))
     },
     stop() {
       unsubscribe?.()

@@ -26,6 +26,7 @@ import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
 import { openNodeHistory } from './node-history.ts'
 import { loadAutoAdmit, loadQuorumSet, loadRole, saveQuorumSet, saveRole } from './quorum-config.ts'
 import { createRateLimiter } from '../../shared/util/rate-limit.ts'
+import { intParam, textParam } from '../rpc/params.ts'
 import { type Admission, createAdmission, type RequestState } from './validator-admission.ts'
 
 /** `intersecting` or `at risk: ...`, the text the Node screen shows. */
@@ -272,7 +273,7 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       c.core.addStatus('ledger', status)
       c.rpc.register('ledger.status', () => status())
       c.rpc.register('ledger.recent', (p) =>
-        api.recent(Math.min(50, Number((p as { limit?: number })?.limit ?? 10))),
+        api.recent(Math.min(50, Math.max(1, intParam(p, 'limit') ?? 10))),
       )
       c.rpc.register('ledger.submit', async (p) => {
         const tx = (p as { tx?: unknown })?.tx
@@ -282,7 +283,7 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
         return r.ok ? r.value : undefined
       })
       c.rpc.register('ledger.account', (p) => {
-        const a = parseAddress(String((p as { address?: unknown })?.address ?? ''))
+        const a = parseAddress(textParam(p, 'address'))
         if (!a.ok) fail(a.error.code, a.error)
         const entry = a.ok ? getAccount(node.current(), addressOf(a.value)) : undefined
         return entry ? { balance: String(entry.balance), seq: String(entry.seq) } : null
@@ -295,7 +296,7 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       })
       c.rpc.register('validator.request', async () => ({ request: await admission.request() }))
       c.rpc.register('validator.admit', async (p) => ({
-        quorumSet: await admission.admit(String((p as { nodeId?: unknown })?.nodeId ?? '') as NodeId),
+        quorumSet: await admission.admit(textParam(p, 'nodeId') as NodeId),
       }))
     },
     stop() {

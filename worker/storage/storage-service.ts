@@ -24,6 +24,7 @@ import {
   windowEveryLedgers,
 } from './post-windows.ts'
 import { sealSector } from './sealer.ts'
+import { intParam, textParam } from '../rpc/params.ts'
 import type { ImportRecord, StorageDb } from './storage-db.ts'
 import { type PostView, type StorageView, sectorView } from './storage-view.ts'
 
@@ -210,11 +211,9 @@ export const createStorageService = (
         if (a.role === 'compute') service.attachCompute(a.port)
       })
       c.rpc.register('storage.view', () => service.view())
-      c.rpc.register('storage.setOffer', (p) =>
-        service.setOffer(Number((p as { offerBytes?: unknown })?.offerBytes)),
-      )
+      c.rpc.register('storage.setOffer', (p) => service.setOffer(intParam(p, 'offerBytes') ?? Number.NaN))
       c.rpc.register('storage.store', (p) => service.store(asFile(p)))
-      c.rpc.register('storage.retrieve', (p) => service.retrieve(String((p as { cid?: unknown })?.cid ?? '')))
+      c.rpc.register('storage.retrieve', (p) => service.retrieve(textParam(p, 'cid', 200)))
       tick = setInterval(onTick, TICK_MS)
       changed()
     },

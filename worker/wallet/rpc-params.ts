@@ -1,9 +1,8 @@
 // Guards for the wallet's RPC parameters: tabs are untrusted callers, so every shape is checked
 // and every size bounded before the service looks at it.
 import { fail } from '../../shared/util/errors.ts'
+import { isObj } from '../rpc/params.ts'
 import { checkPin, type NewLock, type UnlockWith } from './vault-locks.ts'
-
-export const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 
 export const isReplace = (p: unknown): boolean => isObj(p) && p.replace === true
 

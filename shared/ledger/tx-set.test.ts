@@ -1,0 +1,42 @@
+// checkTxSet on sets from peers: only a set chaining to a header CID with an array of txs gets as
+// far as decoding its transactions (regression: found by `npm run fuzz`, target tx-set).
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { cidOf } from '../codec/dag-cbor.ts'
+import { applyLedger } from './apply.ts'
+import { coreProtocol } from './operations/core.ts'
+import { env, FAUCET, GENESIS_TIME, pay, RESERVE, signed, body } from './test/fixtures.ts'
+import { nodeVerifier } from './test/node-ed25519.ts'
+import { genesisState } from './genesis.ts'
+import { checkTxSet, type TxSet } from './tx-set.ts'
+
+const { state } = genesisState(env().config)
+
+test('a set whose prevHeader is not a CID, or whose txs are not an array, is malformed', async () => {
+  const tx = await signed(FAUCET, body(FAUCET, 1n, [pay(RESERVE, 5n)]))
+  const check = (set: unknown) => checkTxSet(set as TxSet, coreProtocol, nodeVerifier, 10)
+  for (const prevHeader of [null, {}, 'bafy', new Uint8Array(36), { '/': state.headerCid.toString() }]) {
+    const r = await check({ prevHeader, txs: [tx] })
+    assert.deepEqual(
+      r.ok ? 'accepted' : r.error,
+      { code: 'bad_tx_set', reason: 'malformed' },
+      String(prevHeader),
+    )
+  }
+  for (const txs of [undefined, 'x', { length: 1, 0: tx }]) {
+    const r = await check({ prevHeader: state.headerCid, txs })
+    assert.deepEqual(r.ok ? 'accepted' : r.error, { code: 'bad_tx_set', reason: 'malformed' })
+  }
+})
+
+test('a well-formed set is checked and applies (applyLedger compares prevHeader as a CID)', async () => {
+  const tx = await signed(FAUCET, body(FAUCET, 1n, [pay(RESERVE, 5n)]))
+  const r = await checkTxSet({ prevHeader: state.headerCid, txs: [tx] }, coreProtocol, nodeVerifier, 10)
+  assert.ok(r.ok)
+  const closed = applyLedger(state, r.value, { closeTimeMs: GENESIS_TIME + 1000 }, env())
+  assert.ok(closed.ok && closed.value.results[0]?.ok)
+  const elsewhere = await checkTxSet({ prevHeader: cidOf(null), txs: [tx] }, coreProtocol, nodeVerifier, 10)
+  assert.ok(elsewhere.ok, 'a set on another header is well-formed; applyLedger rejects it')
+  const wrong = applyLedger(state, elsewhere.value, { closeTimeMs: GENESIS_TIME + 1000 }, env())
+  assert.deepEqual(wrong.ok ? 'applied' : wrong.error.code, 'bad_tx_set')
+})
