@@ -1,5 +1,6 @@
 // SCP with real browsers: four validators (threshold 3) on their own devnet close ledgers with
-// identical hashes, apply a payment sent at one of them everywhere, keep closing with one gone,
+// identical hashes, apply a payment sent at one of them everywhere, keep closing through a junk
+// tx-set flood sent through the relay, keep closing with one gone,
 // halt without forking with two gone, and resume when one returns and catches up.
 import { type BrowserContext, expect, type Page, test } from '@playwright/test'
 import { nobleSigner } from '../shared/crypto/noble.ts'
@@ -7,6 +8,7 @@ import { watt } from '../shared/ledger/index.ts'
 import { body, create, keyOf, signed } from '../shared/ledger/test/fixtures.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { useDevnet } from './devnet-process.ts'
+import { floodJunkTxSets } from './junk-flood.ts'
 import { expectSameHashes as sameHashes, rpc, seqOf } from './ledger-pages.ts'
 
 const PORT = Number(process.env.E2E_CONSENSUS_PORT ?? 8396)
@@ -63,6 +65,25 @@ test('four browser validators reach consensus, survive one loss, halt safely at 
     await expect
       .poll(() => rpc(p, 'ledger.account', { address: dest.address }), { timeout: 30_000 })
       .toEqual({ balance: String(watt(7n)), seq: '0' })
+
+  // a junk tx-set flood through the relay from 8 rotating authors (issue 12): the validators see
+  // it, refuse it unread, and every one closes at least 20 ledgers in the minute after
+  const flood = await floodJunkTxSets(devnet.url, 'e2e-scp', { perSecond: 500, ms: 20_000, authors: 8 })
+  // the attacker shares two cores with four browsers: its rate is what it reached
+  console.log(`junk flood: ${flood.sent} tx sets in 20 s from ${flood.authors} authors`)
+  expect(flood.sent).toBeGreaterThan(1500)
+  const afterFlood = await Promise.all(live().map(seqOf))
+  await live()[0]!.waitForTimeout(60_000)
+  const minuteLater = await Promise.all(live().map(seqOf))
+  for (const [i, s] of minuteLater.entries())
+    expect(s - afterFlood[i]!, `validator ${i}`).toBeGreaterThanOrEqual(20)
+  // what gossip delivered of it (the relay and the browsers' meshes forward what they can)
+  const refused = await Promise.all(
+    live().map(async (p) => (await rpc<{ counters: Record<string, number> }>(p, 'ledger.status')).counters),
+  )
+  console.log(`junk refused unread per validator: ${refused.map((c) => c.txset_unknown_slot ?? 0)}`)
+  for (const c of refused) expect(c.txset_unknown_slot ?? 0).toBeGreaterThan(200)
+  await expectSameHashes()
 
   // one validator gone: the other three (a quorum) keep closing
   await validators[3]!.page!.close()
