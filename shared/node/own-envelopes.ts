@@ -91,3 +91,5 @@ export const createOwnEnvelopes = (
     flushed: () => chain,
   }
 }
+
+export type OwnEnvelopes = ReturnType<typeof createOwnEnvelopes>

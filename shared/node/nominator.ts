@@ -1,0 +1,86 @@
+// A validator's part in each slot: at the close interval it builds a tx set from its mempool
+// (surge pricing), floods it just before nominating a value naming it, and credits the
+// validators whose EXTERNALIZE of the previous ledger it holds. A slot that does not close in
+// four intervals is nominated again (and catch-up asked for). SCP emits only on change, so the
+// validator re-sends its latest own envelopes every second: gossip loss is repaired that way.
+import { cidString } from '../codec/dag-cbor.ts'
+import { makeTxSet, type Mempool } from '../ledger/index.ts'
+import { encodeEnvelope, type Scp } from '../scp/index.ts'
+import { utf8 } from '../util/bytes.ts'
+import { BoundedMap } from './bounded-map.ts'
+import type { CloseProofs } from './close-proofs.ts'
+import type { NodeView } from './herder-types.ts'
+import { encodeMessage } from './messages.ts'
+import type { TxSetPool } from './tx-set-pool.ts'
+import { encodeLedgerValue } from './value.ts'
+
+export const REBROADCAST_MS = 1_000
+/** Close intervals a slot may take before this node nominates again. */
+const RENOMINATE_AFTER_INTERVALS = 4
+
+export interface NominatorDeps {
+  readonly view: NodeView
+  readonly scp: Scp
+  readonly pool: TxSetPool
+  readonly mempool: Mempool
+  readonly proofs: CloseProofs
+  readonly validators: () => ReadonlySet<string>
+  /** The slot is taking long: catch-up may help. */
+  readonly stuck: () => void
+}
+
+export const createNominator = (d: NominatorDeps) => {
+  const { view } = d
+  const { init, ports: p } = view
+  const config = init.env.config
+  const startedAt = new BoundedMap<number, number>(64)
+  let cancel: (() => void) | undefined
+
+  const nominate = () => {
+    cancel = undefined
+    if (view.stopped() || !init.isValidator) return
+    const slot = view.nextSlot()
+    const state = view.ledger()
+    const set = makeTxSet(state.headerCid, d.mempool.select(config.ledgerCapacityOps))
+    d.pool.hold(slot, set)
+    p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
+    const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)
+    const validators = d.validators()
+    const signers = d.proofs.signers(slot - 1).filter((n) => validators.has(n))
+    if (!startedAt.has(slot)) startedAt.set(slot, p.now())
+    const value = encodeLedgerValue({ txSet: cidString(set.cid), closeTimeMs, signers })
+    d.scp.nominate(slot, value, utf8(cidString(state.headerCid)))
+    cancel = p.setTimer(config.closeIntervalMs * RENOMINATE_AFTER_INTERVALS, () => {
+      if (view.nextSlot() !== slot) return
+      d.stuck()
+      nominate()
+    })
+  }
+
+  const rebroadcast = () => {
+    if (view.stopped()) return
+    for (const slot of [view.nextSlot(), view.nextSlot() - 1]) {
+      for (const e of d.scp.getState(slot)?.envelopes ?? []) {
+        if (e.statement.nodeId === init.nodeId)
+          p.publish('scp', encodeMessage({ type: 'envelope', env: encodeEnvelope(e), qset: init.quorumSet }))
+      }
+    }
+    p.setTimer(REBROADCAST_MS, rebroadcast)
+  }
+
+  return {
+    startedAt: (slot: number) => startedAt.get(slot),
+    /** Nominates at the next close time (the last close + the interval). */
+    schedule() {
+      cancel?.()
+      const due = view.ledger().header.closeTimeMs + config.closeIntervalMs - p.now()
+      cancel = p.setTimer(Math.max(0, due), nominate)
+    },
+    startRebroadcast() {
+      if (init.isValidator) p.setTimer(REBROADCAST_MS, rebroadcast)
+    },
+    stop() {
+      cancel?.()
+    },
+  }
+}
