@@ -30,7 +30,7 @@ export const createCatchupClient = (d: CatchupClientDeps, limits = CATCHUP_CLIEN
   let askedAt = Number.NEGATIVE_INFINITY
 
   const catchUpOne = async (l: ArchivedLedger) => {
-    const v = await verifyArchivedLedger(l, init.quorumSet, init.networkId, p.verifier, d.proofs.counted)
+    const v = await verifyArchivedLedger(l, init, init.networkId, p.verifier, d.proofs.counted)
     if (!v.ok) return count(`catchup_rejected_${String(v.error.reason)}`)
     const set = await checkTxSet(l.set, init.env.protocol, p.verifier, init.env.config.ledgerCapacityOps)
     if (!set.ok) return count('catchup_rejected_tx_set')

@@ -1,6 +1,7 @@
 // Verifying a ledger received from a peer while catching up: its EXTERNALIZE statements must be
-// validly signed by a set of validators that satisfies this node's own quorum set (a slice of
-// it), all naming this slot and the archived value, and the value must name the archived tx
+// validly signed by a set of validators that, with this node itself, satisfies this node's own
+// quorum set (a slice of it) or blocks it (a v-blocking set), all naming this slot and the
+// archived value, and the value must name the archived tx
 // set. Only then is the tx set re-applied, which checks the hash chain and every transaction.
 import { cidOf, cidString } from '../codec/dag-cbor.ts'
 import { parseAddress } from '../crypto/address.ts'
@@ -9,6 +10,7 @@ import {
   DEFAULT_SCP_LIMITS,
   decodeEnvelope,
   isQuorumSlice,
+  isVBlocking,
   type NodeId,
   type QuorumSet,
   signingBytes,
@@ -36,7 +38,7 @@ export interface VerifiedLedger {
  */
 export const verifyArchivedLedger = async (
   l: ArchivedLedger,
-  local: QuorumSet,
+  local: { readonly nodeId: NodeId; readonly quorumSet: QuorumSet },
   networkId: Uint8Array,
   verifier: Verifier,
   counts: (n: NodeId) => boolean,
@@ -64,7 +66,16 @@ export const verifyArchivedLedger = async (
     verified.set(st.nodeId, bytes)
     qsetHashes.add(statementQuorumSetHash(st))
   }
-  if (!isQuorumSlice(local, (n) => verified.has(n))) return bad('no_quorum')
+  // Enough signers: a slice of this node's quorum set (its own place counts: it agrees with what
+  // it verified), or a set that blocks every slice of it. For an intact node either holds an
+  // intact node, so the value is the one the network externalized; the second lets a node whose
+  // slices need peers as far behind as itself (a security circle) follow the nodes ahead.
+  const has = (n: NodeId) => verified.has(n)
+  if (
+    !isQuorumSlice(local.quorumSet, (n) => n === local.nodeId || has(n)) &&
+    !isVBlocking(local.quorumSet, has)
+  )
+    return bad('no_quorum')
   return ok({ value, externalizes: verified, qsetHashes })
 }
 

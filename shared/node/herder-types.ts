@@ -3,7 +3,7 @@
 // The browser core, the Node tests and the simulator each supply their own ports.
 import type { Signer, Verifier } from '../crypto/signer.ts'
 import type { CheckedTxSet, ClosedLedger, LedgerEnv, LedgerState } from '../ledger/index.ts'
-import type { NodeId, QuorumSet, TimeoutParams } from '../scp/index.ts'
+import type { NodeId, QuorumSet, TimeoutParams, Value } from '../scp/index.ts'
 import type { LedgerHistory } from './catchup.ts'
 import type { OwnEnvelopeStore } from './own-envelopes.ts'
 import type { ValidatorRequest } from './validator-request.ts'
@@ -39,6 +39,8 @@ export interface ConsensusNodePorts {
   ownEnvelopes?: OwnEnvelopeStore
   /** A validator request heard on gossip (shape-checked only; the receiver verifies it). */
   onValidatorRequest?(r: ValidatorRequest): void
+  /** SCP externalized `value` for `slot` (the simulator's fork checker listens). */
+  onExternalized?(slot: number, value: Value): void
 }
 
 export interface ClosedEvent {

@@ -36,7 +36,21 @@ export const isTxSet = (x: unknown): x is TxSet =>
 
 export const encodeMessage = (m: ScpMessage | LedgerMessage): Uint8Array => encode(m)
 
-export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
+// Messages are immutable values. One byte array handed to many nodes in memory (the simulator's
+// broadcast) is decoded once: both memos are keyed by the array itself (weakly held), so bytes
+// off the wire, a fresh array each time, never hit them. Decoded messages must not be modified.
+const scpMemo = new WeakMap<Uint8Array, ScpMessage | undefined>()
+const ledgerMemo = new WeakMap<Uint8Array, LedgerMessage | undefined>()
+const memoized =
+  <T>(memo: WeakMap<Uint8Array, T | undefined>, fn: (bytes: Uint8Array) => T | undefined) =>
+  (bytes: Uint8Array): T | undefined => {
+    if (memo.has(bytes)) return memo.get(bytes)
+    const m = fn(bytes)
+    memo.set(bytes, m)
+    return m
+  }
+
+export const decodeScpMessage = memoized(scpMemo, (bytes: Uint8Array): ScpMessage | undefined => {
   const d = decode<unknown>(bytes, 1 << 20)
   if (!d.ok || !isObj(d.value)) return undefined
   const m = d.value
@@ -45,7 +59,7 @@ export const decodeScpMessage = (bytes: Uint8Array): ScpMessage | undefined => {
   if (m.type === 'txset-req' && typeof m.cid === 'string' && m.cid.length < 100) return m as ScpMessage
   if (isValidatorRequestShape(m)) return m as unknown as ScpMessage
   return undefined
-}
+})
 
 export const MAX_CATCHUP_BATCH = 32
 /** EXTERNALIZE entries one archived ledger may carry: one per node of the largest quorum set. */
@@ -53,7 +67,7 @@ export const MAX_ARCHIVED_EXTERNALIZES = MAX_QUORUM_NODES
 /** Quorum sets one archived ledger may carry. */
 export const MAX_ARCHIVED_QSETS = 64
 
-export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefined => {
+export const decodeLedgerMessage = memoized(ledgerMemo, (bytes: Uint8Array): LedgerMessage | undefined => {
   const d = decode<unknown>(bytes, 1 << 20)
   if (!d.ok || !isObj(d.value)) return undefined
   const m = d.value
@@ -79,4 +93,4 @@ export const decodeLedgerMessage = (bytes: Uint8Array): LedgerMessage | undefine
   )
     return m as LedgerMessage
   return undefined
-}
+})

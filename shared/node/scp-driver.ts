@@ -113,6 +113,7 @@ export const createScpDriver = (d: DriverDeps) => {
     computeTimeout: linearTimeout(init.timeouts ?? DEFAULT_TIMEOUTS),
     ...sha256Priority,
     valueExternalized: (slot, value) => {
+      p.onExternalized?.(slot, value)
       if (d.applier.externalized(slot, value) === 'ahead') d.behind()
     },
     onEvent: (e) => {

@@ -59,10 +59,23 @@ const parseFresh = (
   return ok({ statement: st.value, signature: e.signature })
 }
 
+/** Decoded envelopes by the byte array they came from (the simulator hands one to many nodes). */
+const decoded = new WeakMap<
+  Uint8Array,
+  {
+    readonly lim: StatementLimits & { readonly maxEnvelopeBytes: number }
+    readonly result: Result<Envelope, WattError>
+  }
+>()
+
 export const decodeEnvelope = (
   bytes: Uint8Array,
   lim: StatementLimits & { readonly maxEnvelopeBytes: number },
 ): Result<Envelope, WattError> => {
+  const hit = decoded.get(bytes)
+  if (hit !== undefined && hit.lim === lim) return hit.result
   const d = decode(bytes, lim.maxEnvelopeBytes)
-  return d.ok ? parseEnvelope(d.value, lim) : d
+  const result = d.ok ? parseEnvelope(d.value, lim) : d
+  decoded.set(bytes, { lim, result })
+  return result
 }

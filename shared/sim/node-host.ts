@@ -1,6 +1,6 @@
 // The contract between the simulator engine and a simulated node: the node gets a host (its
 // clock, timers, network and reporting hooks) and answers inbound calls. Any protocol fits:
-// the real SCP + ledger node (scp-node.ts) or a test stand-in.
+// the real herder (herder-node.ts) or a test stand-in.
 import type { Rng } from '../util/prng.ts'
 import type { ClosedLedger } from './checkers.ts'
 

@@ -2,7 +2,9 @@
 // topology and quorum sets, genesis with the mining protocol, the workload, Byzantine nodes
 // and the fault plan, all from one seed, then runs the simulation. The CLI, the tests and
 // the benchmark all go through here.
-import { addressOf } from '../crypto/address.ts'
+import { type Address, addressOf } from '../crypto/address.ts'
+import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
+import type { ConsensusNode } from '../node/consensus-node.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
 import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
 import { coreOperations } from '../ledger/operations/core.ts'
@@ -10,7 +12,7 @@ import { createProtocol } from '../ledger/operations/registry.ts'
 import { miningCloseStep } from '../mining/day-close.ts'
 import { miningOperations } from '../mining/operations.ts'
 import { defaultMiningParams } from '../mining/params.ts'
-import { type NodeId, type QuorumSet, quorumSetHash } from '../scp/index.ts'
+import type { NodeId, QuorumSet } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { createRng } from '../util/prng.ts'
 import type { ByzantineKind } from './byzantine.ts'
@@ -19,11 +21,14 @@ import { DayRecorder } from './day-recorder.ts'
 import { Simulation, type SimResult } from './engine.ts'
 import { type FaultSpec, NO_FAULTS, type PlannedFault, planFaults } from './faults.ts'
 import { HEALTHY_LINKS } from './network.ts'
-import { BoundedPool, type ScpWorld, scpNodeFactory } from './scp-node.ts'
-import { simSigner } from './sim-crypto.ts'
+import { type HerderWorld, herderNodeFactory } from './herder-node.ts'
+import { simSigner, simVerifier } from './sim-crypto.ts'
 import { makeTopology, type TopologyKind } from './topology.ts'
-import { corruptEnvelope } from './corrupt.ts'
+import { corruptGossip } from './corrupt.ts'
 import { Workload } from './workload.ts'
+
+/** How validators sign: the fast stand-in of sim-crypto.ts, or real Ed25519 (@noble, slow). */
+export type SignatureKind = 'fast' | 'ed25519'
 
 /** Test-only mutations of the protocol's inputs, to prove the checkers catch real bugs. */
 export type Mutation = 'none' | 'quorum-threshold-minus-one'
@@ -44,6 +49,7 @@ export interface ScenarioOptions {
   readonly dayLengthMs: number
   readonly livenessBoundMs: number
   readonly mutation: Mutation
+  readonly signatures: SignatureKind
   readonly onProgress?: (p: { virtualMs: number; ledgers: number; messages: number }) => void
 }
 
@@ -63,6 +69,7 @@ export const DEFAULT_SCENARIO: ScenarioOptions = {
   dayLengthMs: 60_000,
   livenessBoundMs: 30_000,
   mutation: 'none',
+  signatures: 'fast',
 }
 
 export interface ScenarioResult extends SimResult {
@@ -85,33 +92,56 @@ const lowerThresholds = (q: QuorumSet): QuorumSet => ({
   innerSets: q.innerSets.map(lowerThresholds),
 })
 
+/** dependencies[j]: the nodes whose statements node j needs (the peers lists, inverted). */
+const invert = (peers: readonly (readonly number[])[]): number[][] => {
+  const out: number[][] = peers.map(() => [])
+  peers.forEach((list, i) => {
+    for (const j of list) out[j]!.push(i)
+  })
+  return out
+}
+
+/** The run's signature scheme: the fast stand-in (sim-crypto.ts) or real Ed25519. */
+const keyScheme = (kind: SignatureKind) =>
+  kind === 'ed25519'
+    ? { signer: (secret: Uint8Array) => nobleSigner(secret), verifier: nobleVerifier }
+    : { signer: (secret: Uint8Array) => simSigner(secret), verifier: simVerifier }
+
 export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> => {
   const rng = createRng(o.seed)
   const n = o.validators
-  const keys = Array.from({ length: n }, () => rng.bytes(32))
-  const nodeIds = keys.map((_, i) => `v${i}` as NodeId)
+  const scheme = keyScheme(o.signatures)
+  const signers = Array.from({ length: n }, () => scheme.signer(rng.bytes(32)))
+  const nodeIds = signers.map((s) => addressOf(s.publicKey) as string as NodeId)
   const topology = makeTopology(o.topology, nodeIds, rng.fork(1), o.coreSize)
   const quorumSets = topology.quorumSets.map((q) =>
     o.mutation === 'quorum-threshold-minus-one' ? lowerThresholds(q) : q,
   )
-  const faucet = simSigner(rng.bytes(32))
+  const faucet = scheme.signer(rng.bytes(32))
   const params = defaultMiningParams
   const config = makeGenesisConfig({
     networkId: 'watt-sim',
     genesisTimeMs: 1_800_000_000_000,
     reserveAddress: addressOf(rng.bytes(32)),
-    validators: keys.map((k) => addressOf(k)),
+    validators: signers.map((s) => addressOf(s.publicKey)),
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
   })
   const days = o.mining ? new DayRecorder(params, config.networkId) : undefined
+  const signersHolder = { current: [] as readonly string[] }
   const protocol = createProtocol({
     operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
-    closeSteps: days ? [days.step, miningCloseStep(params)] : [],
+    closeSteps: days
+      ? [
+          days.step,
+          miningCloseStep(params, { externalizeSigners: () => signersHolder.current as readonly Address[] }),
+        ]
+      : [],
   })
   const born = genesisState(config)
   const genesis = born.state
+  const mempools = new Map<number, ConsensusNode>()
   const workload =
     o.accounts > 0
       ? new Workload(
@@ -121,6 +151,11 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
           protocol,
           faucet,
           genesis,
+          {
+            ...scheme,
+            submit: (bytes) =>
+              Promise.all([...mempools.values()].map((m) => m.receive('tx', bytes, 'workload'))),
+          },
         )
       : undefined
   const byzRng = rng.fork(3)
@@ -131,8 +166,10 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     byzantine.set(i, o.byzantineKind)
   }
   const honest = nodeIds.map((_, i) => i).filter((i) => !byzantine.has(i))
-  const world: ScpWorld = {
+  const reference = { state: genesis }
+  const world: HerderWorld = {
     env: { config, protocol },
+    signersHolder,
     genesis,
     genesisRecord: {
       header: genesis.header,
@@ -142,26 +179,24 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     },
     networkId: utf8(config.networkId),
     nodeIds,
-    publicKeys: new Map(nodeIds.map((id, i) => [id, keys[i]!])),
+    signers,
+    verifier: scheme.verifier,
     quorumSets,
-    quorumSetsByHash: new Map(quorumSets.map((q) => [quorumSetHash(q) as string, q])),
-    txSets: new BoundedPool(4096),
-    archive: new Map(),
-    workload,
+    dependencies: invert(topology.peers),
     timeouts: { initialMs: o.closeIntervalMs, incrementMs: o.closeIntervalMs, maxMs: 30 * o.closeIntervalMs },
-    rebroadcastMs: 2 * o.closeIntervalMs,
     referenceNode: honest[0] ?? 0,
-    reference: { state: genesis },
+    reference,
     days,
-    maxSlot: o.ledgers + 1,
+    observe: (state, nowMs) => workload?.observe(state, nowMs),
+    mempools,
   }
   const sim = new Simulation({
     seed: o.seed,
     topology,
-    factory: scpNodeFactory(world),
+    factory: herderNodeFactory(world),
     links: HEALTHY_LINKS,
     byzantine,
-    corrupt: corruptEnvelope,
+    corrupt: corruptGossip,
     livenessBoundMs: o.livenessBoundMs,
   })
   const plan = planFaults(sim, HEALTHY_LINKS, o.faults, rng.fork(4), honest)
@@ -188,9 +223,9 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     plan,
     byzantineNodes: [...byzantine.keys()],
     txsGenerated: workload?.generated ?? 0,
-    totalCoins: world.reference.state.header.totalCoins,
-    feePool: world.reference.state.header.feePool,
-    dayIndex: world.reference.state.header.dayIndex,
+    totalCoins: reference.state.header.totalCoins,
+    feePool: reference.state.header.feePool,
+    dayIndex: reference.state.header.dayIndex,
     dayExports: days?.exports ?? new Map(),
   }
 }

@@ -2,16 +2,16 @@
 // set their security circles, accept invites and check in once a day (mining operations).
 // Each account has at most one transaction in flight; it is retired when the reference
 // node's ledger shows its sequence consumed, or dropped and regenerated after a timeout.
+// Every transaction made is handed to `submit` (the scenario offers it to the nodes' mempools).
 import { type Address, addressOf } from '../crypto/address.ts'
-import type { PublicKey, Signer } from '../crypto/signer.ts'
+import type { PublicKey, Signer, Verifier } from '../crypto/signer.ts'
 import type { Amount } from '../ledger/amount.ts'
 import type { GenesisConfig } from '../ledger/config.ts'
 import type { Operation, Protocol } from '../ledger/operations/registry.ts'
 import { getAccount, type LedgerState } from '../ledger/state.ts'
 import { encodeTx, signTx, type TxBody } from '../ledger/tx.ts'
-import { type CheckedTx, checkTxs } from '../ledger/tx-set.ts'
+import { checkTxs } from '../ledger/tx-set.ts'
 import type { Rng } from '../util/prng.ts'
-import { simSigner, simVerifier } from './sim-crypto.ts'
 
 export interface WorkloadOptions {
   readonly accounts: number
@@ -23,6 +23,14 @@ export interface WorkloadOptions {
   readonly mining: boolean
 }
 
+/** How the workload signs: the run's signature scheme (fast stand-in or Ed25519). */
+export interface WorkloadKeys {
+  readonly signer: (secret: Uint8Array) => Signer
+  readonly verifier: Verifier
+  /** Receives every transaction the workload makes. */
+  readonly submit: (bytes: Uint8Array) => Promise<unknown>
+}
+
 interface Actor {
   readonly signer: Signer
   readonly address: Address
@@ -32,7 +40,6 @@ interface Actor {
 }
 
 interface InFlight {
-  readonly tx: CheckedTx
   readonly seq: bigint
   readonly at: number
 }
@@ -46,6 +53,7 @@ export class Workload {
   readonly #config: GenesisConfig
   readonly #protocol: Protocol
   readonly #faucet: Actor
+  readonly #keys: WorkloadKeys
   readonly #actors: Actor[] = []
   readonly #inFlight = new Map<Address, InFlight>()
   #created = 0
@@ -60,7 +68,9 @@ export class Workload {
     protocol: Protocol,
     faucet: Signer,
     genesis: LedgerState,
+    keys: WorkloadKeys,
   ) {
+    this.#keys = keys
     this.#rng = rng
     this.#opts = opts
     this.#config = config
@@ -89,17 +99,6 @@ export class Workload {
     }
   }
 
-  /** Transactions a node whose ledger is `state` may include: the next sequence of their account. */
-  pendingFor(state: LedgerState, max: number): CheckedTx[] {
-    const out: CheckedTx[] = []
-    for (const [address, f] of this.#inFlight) {
-      if (out.length >= max) break
-      const acct = getAccount(state, address)
-      if (acct !== undefined && acct.seq + 1n === f.seq) out.push(f.tx)
-    }
-    return out
-  }
-
   async #submit(from: Actor, ops: Operation[], nowMs: number): Promise<void> {
     const acct = getAccount(this.#reference, from.address)
     if (acct === undefined || this.#inFlight.has(from.address)) return
@@ -114,11 +113,11 @@ export class Workload {
       ops,
     }
     const bytes = encodeTx(await signTx(body, [from.signer]))
-    const [checked] = await checkTxs([bytes], this.#protocol, simVerifier)
-    if (checked?.ok) {
-      this.#inFlight.set(from.address, { tx: checked.value, seq: body.seq, at: nowMs })
-      this.generated++
-    }
+    const [checked] = await checkTxs([bytes], this.#protocol, this.#keys.verifier)
+    if (!checked?.ok) return
+    this.#inFlight.set(from.address, { seq: body.seq, at: nowMs })
+    this.generated++
+    await this.#keys.submit(bytes)
   }
 
   #pk = (a: Actor): PublicKey => a.signer.publicKey
@@ -128,7 +127,7 @@ export class Workload {
     if (this.#created < this.#opts.accounts) {
       const ops: Operation[] = []
       while (ops.length < CREATE_BATCH && this.#created + ops.length < this.#opts.accounts) {
-        const a = this.#actor(simSigner(this.#rng.bytes(32)))
+        const a = this.#actor(this.#keys.signer(this.#rng.bytes(32)))
         this.#actors.push(a)
         ops.push({ type: 'createAccount', dest: this.#pk(a), amount: 1_000_000_000n } as Operation)
       }

@@ -28,7 +28,7 @@ import {
 } from '../../../shared/node/messages.ts'
 import { createRequestBook, makeValidatorRequest } from '../../../shared/node/validator-request.ts'
 import { decodeLedgerValue, encodeLedgerValue, statementTxSets } from '../../../shared/node/value.ts'
-import { checkQuorumSet, DEFAULT_SCP_LIMITS, decodeEnvelope } from '../../../shared/scp/index.ts'
+import { checkQuorumSet, DEFAULT_SCP_LIMITS, decodeEnvelope, type NodeId } from '../../../shared/scp/index.ts'
 import { dataArb, type Vocabulary } from '../data.ts'
 import { expect, type Target } from '../target.ts'
 import { bytesEqual } from '../../../shared/util/bytes.ts'
@@ -45,6 +45,7 @@ import {
   QSET,
   VALIDATORS,
   verifier,
+  WATCHER,
 } from './fixtures.ts'
 import { qsetArb } from './quorum-arb.ts'
 
@@ -182,7 +183,8 @@ const takeCatchup = async (ledgers: readonly ArchivedLedger[]) => {
   for (const l of ledgers) {
     for (const q of l.qsets) checkQuorumSet(q)
     const counted = new Set(QSET.validators)
-    const v = await verifyArchivedLedger(l, QSET, new TextEncoder().encode(NETWORK), verifier, (n) =>
+    const local = { nodeId: WATCHER.address as string as NodeId, quorumSet: QSET }
+    const v = await verifyArchivedLedger(l, local, new TextEncoder().encode(NETWORK), verifier, (n) =>
       counted.has(n),
     )
     if (!v.ok) return v
