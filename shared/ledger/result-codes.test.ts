@@ -2,11 +2,13 @@
 // handler typed with its module's catalogue cannot return a misspelt code.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { MiningResultCode } from '../mining/operations.ts'
 import { ok, wattError } from '../util/errors.ts'
 import type { LedgerDraft } from './draft.ts'
 import type { OpHandler } from './operations/registry.ts'
 import type { CoreOpCode } from './result-codes.ts'
+
+/** A module's own catalogue, as shared/mining's MiningResultCode. */
+type TipCode = 'bad_tip' | 'no_account'
 
 const ctx = { source: 'W' as never, signers: new Set<never>(), txId: 't', opIndex: 0 }
 const draft = {} as LedgerDraft
@@ -23,11 +25,11 @@ test('handlers return only their catalogue codes; a misspelt one fails typecheck
     // @ts-expect-error 'insufficent_balance' is not in the core catalogue
     apply: () => wattError('insufficent_balance'),
   }
-  const foreign: OpHandler<{ type: 'tip' }, MiningResultCode> = {
+  const foreign: OpHandler<{ type: 'tip' }, TipCode> = {
     type: 'tip',
     // @ts-expect-error a parser refuses with 'malformed' only
     parse: () => ({ ok: false, error: wattError('bad_tip') }),
-    // @ts-expect-error 'account_exists' is a core code, not a mining one
+    // @ts-expect-error 'account_exists' is a core code, not one of this module's
     apply: () => wattError('account_exists'),
   }
   assert.equal(tip.apply(draft, { type: 'tip' }, ctx)?.code, 'bad_amount')
