@@ -82,3 +82,15 @@ test('a refused first enrollment still starts the core as the node the profile a
   assert.deepEqual(b, { peerId: 'peer-99', enrollment: { ok: false, error: { code: 'bad_node_key' } } })
   assert.deepEqual(bad.log, ['install 0', 'load'])
 })
+
+test('a stored key that does not open fails every boot with its code, and the identity with it', async () => {
+  const corrupt = { code: 'node_key_corrupt' }
+  const gate = createBootGate({
+    install: async () => ok(true),
+    load: async () => Promise.reject(corrupt),
+    onEnrolled: async () => {},
+  })
+  await assert.rejects(gate.boot(undefined), (e) => e === corrupt)
+  await assert.rejects(gate.boot(undefined), (e) => e === corrupt)
+  await assert.rejects(gate.identity(), (e) => e === corrupt)
+})

@@ -1,7 +1,8 @@
 // The building blocks of the methods' guards (table.ts). Tabs are untrusted callers: a field of the
 // wrong type or size is `bad_params` naming the field, never coerced with String() or Number(),
-// which would run the caller's code. Guards copy the fields they read into a fresh request, so
-// nothing else the caller put in reaches a handler.
+// which would run the caller's code. Guards build a fresh request from the fields they read, so
+// nothing else the caller put in reaches a handler (a nested structure a guard checks whole, a
+// quorum set or a presence proof, passes as checked).
 import { fail } from '../../shared/util/errors.ts'
 import type { Guard } from './table.ts'
 
