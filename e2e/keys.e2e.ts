@@ -7,6 +7,7 @@ import { privateKeyToProtobuf, generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { addressOf } from '../shared/crypto/address.ts'
 import { nobleSigner } from '../shared/crypto/noble.ts'
+import { rpc } from './ledger-pages.ts'
 import { closeAll, E2E_PIN, fillPin, openNode } from './nodes.ts'
 import { openWallet, useWalletDevnet } from './wallet-devnet.ts'
 
@@ -131,11 +132,7 @@ test('passkey wallet: the fingerprint (a virtual authenticator with PRF) creates
     await openWallet(page)
     await page.getByTestId('create-passkey').click()
     await expect(page.getByTestId('wallet-backup')).toHaveAttribute('data-state', 'pending')
-    const view = await page.evaluate(() =>
-      (globalThis as unknown as { wattCore: { call(m: string): Promise<{ lock: string }> } }).wattCore.call(
-        'wallet.status',
-      ),
-    )
+    const view = await rpc(page, 'wallet.status')
     expect(view.lock).toBe('passkey')
     await fund(page)
     await page.getByTestId('wallet-lock').click()

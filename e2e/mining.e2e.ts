@@ -10,6 +10,7 @@ import type { DayInputs } from '../shared/mining/day-inputs.ts'
 import { computeDayDistribution } from '../shared/mining/distribution.ts'
 import { defaultMiningParams } from '../shared/mining/params.ts'
 import { useDevnet } from './devnet-process.ts'
+import { rpc } from './ledger-pages.ts'
 import { fillPin, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
@@ -74,13 +75,8 @@ const diagnose = async (page: Page, what: string) => {
       .getByTestId(id)
       .textContent({ timeout: 1000 })
       .catch(() => '')
-  const call = (m: string) =>
-    page.evaluate(
-      (m) => (globalThis as unknown as { wattCore: { call(m: string): Promise<unknown> } }).wattCore.call(m),
-      m,
-    )
-  const txs = ((await call('mining.status').catch(() => ({}))) as { txs?: unknown }).txs
-  const ledger = await call('ledger.status').catch(() => undefined)
+  const txs = (await rpc(page, 'mining.status').catch(() => undefined))?.txs
+  const ledger = await rpc(page, 'ledger.status').catch(() => undefined)
   console.log(
     `${what} stuck: message=${await text('mine-message')} note=${await text('circle-note')} txs=${JSON.stringify(txs)} ledger=${JSON.stringify(ledger)}`,
   )

@@ -7,6 +7,7 @@ import { type Browser, chromium } from '@playwright/test'
 import { addressOf } from '../shared/crypto/address.ts'
 import { makeGenesisConfig, watt } from '../shared/ledger/index.ts'
 import { genesisToJson } from '../shared/node/genesis-document.ts'
+import { twoThirds } from '../shared/quorum/threshold.ts'
 import type { NodeId, QuorumSet } from '../shared/scp/index.ts'
 import { toHex } from '../shared/util/bytes.ts'
 import { startRelay, type RelayHandle } from '../relay/server.ts'
@@ -35,9 +36,6 @@ export interface Devnet {
   validatorAddresses: string[]
   stop(): Promise<void>
 }
-
-/** A two-thirds majority: the smallest threshold above 2n/3. */
-export const twoThirds = (n: number): number => Math.floor((2 * n) / 3) + 1
 
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   const count = Math.max(1, o.validators)

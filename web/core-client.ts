@@ -1,27 +1,30 @@
 // Connects this tab to the node core. Normally the core is a SharedWorker shared by every
 // tab of the profile. Where SharedWorker is missing, the tab holding the core lock runs the
 // same core in a dedicated worker and the other tabs reach it over a BroadcastChannel.
-import { createRpcClient, type RpcClient } from '../worker/rpc/client.ts'
+import type { CoreRpc, RpcEvents, RpcMethods } from '../worker/app/rpc-api.ts'
+import { createRpcClient } from '../worker/rpc/client.ts'
 import type { PortLike } from '../worker/rpc/protocol.ts'
 
 export const CORE_LOCK = 'watt-core-owner'
 const BUS = 'watt-core-bus'
 
 export interface CoreConnection {
-  rpc: RpcClient
+  rpc: CoreRpc
   mode: 'shared-worker' | 'dedicated-owner' | 'broadcast'
 }
+
+const client = (port: PortLike): CoreRpc => createRpcClient<RpcMethods, RpcEvents>(port)
 
 const sharedWorkerAvailable = () =>
   typeof SharedWorker !== 'undefined' && new URLSearchParams(location.search).get('shared') !== '0'
 
 export const connectCore = (): Promise<CoreConnection> => {
   if (sharedWorkerAvailable()) {
-    const w = new SharedWorker(new URL('../worker/core/shared-entry.ts', import.meta.url), {
+    const w = new SharedWorker(new URL('../worker/app/shared-entry.ts', import.meta.url), {
       type: 'module',
       name: 'watt-core',
     })
-    return Promise.resolve({ rpc: createRpcClient(w.port), mode: 'shared-worker' })
+    return Promise.resolve({ rpc: client(w.port), mode: 'shared-worker' })
   }
   return connectWithoutSharedWorker()
 }
@@ -44,20 +47,20 @@ const connectWithoutSharedWorker = (): Promise<CoreConnection> =>
     const tabId = crypto.randomUUID()
     void navigator.locks.request(CORE_LOCK, { ifAvailable: true }, async (lock) => {
       if (!lock) {
-        resolve({ rpc: createRpcClient(busPort(tabId)), mode: 'broadcast' })
+        resolve({ rpc: client(busPort(tabId)), mode: 'broadcast' })
         // become the owner when the current one goes away
         void navigator.locks.request(CORE_LOCK, async () => {
           location.reload()
         })
         return
       }
-      const worker = new Worker(new URL('../worker/core/dedicated-entry.ts', import.meta.url), {
+      const worker = new Worker(new URL('../worker/app/dedicated-entry.ts', import.meta.url), {
         type: 'module',
       })
       const own = new MessageChannel()
       worker.postMessage({ kind: 'connect' }, [own.port2])
       bridgeBus(worker)
-      resolve({ rpc: createRpcClient(own.port1), mode: 'dedicated-owner' })
+      resolve({ rpc: client(own.port1), mode: 'dedicated-owner' })
       await new Promise<never>(() => {}) // own the core until this tab goes away
     })
   })

@@ -1,15 +1,16 @@
-// The PWA's entry: connect to the node core, take part in the host election, render.
+// The PWA's entry: connect to the node core, boot it (with this link's enrollment, if any), take
+// part in the host election, render.
 import { render } from 'preact'
 import { App } from './app.tsx'
 import { connectCore } from './core-client.ts'
-import { enrollFromLocation } from './enroll.ts'
+import { bootWithEnrollment } from './enroll.ts'
 import { startHosting } from './host.ts'
 import { registerServiceWorker } from './service-worker-client.ts'
 import './style.css'
 
-const enrollProblem = await enrollFromLocation().catch((e) => `enrollment failed: ${String(e)}`)
-if (enrollProblem) console.warn(enrollProblem)
 const core = await connectCore()
+// the core waits for this call before it loads its identity; the screens may poll meanwhile
+void bootWithEnrollment(core.rpc).then((problem) => problem && console.warn(problem))
 const hostState = { hosting: false }
 startHosting(core, (host) => {
   hostState.hosting = true

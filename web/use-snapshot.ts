@@ -1,7 +1,7 @@
 // Keeps a Preact component in step with the core's snapshot events.
 import { useCoreView } from './use-core-view.ts'
 import type { NodeSnapshot } from '../worker/core/snapshot.ts'
-import type { RpcClient } from '../worker/rpc/client.ts'
+import type { CoreRpc } from '../worker/app/rpc-api.ts'
 
-export const useSnapshot = (rpc: RpcClient): NodeSnapshot | undefined =>
-  useCoreView<NodeSnapshot>(rpc, 'snapshot', 'snapshot', 2000)[0]
+export const useSnapshot = (rpc: CoreRpc): NodeSnapshot | undefined =>
+  useCoreView(rpc, 'snapshot', 'snapshot', 2000)[0]

@@ -10,6 +10,7 @@ import { dayIndexOf, type GenesisConfig } from './config.ts'
 import { type DraftControl, type EntryChange, openDraft } from './draft.ts'
 import { headerCid, type LedgerHeader } from './header.ts'
 import type { CloseContext, Protocol } from './operations/registry.ts'
+import type { PrecheckCode, UnknownOpCode } from './result-codes.ts'
 import type { LedgerState } from './state.ts'
 import { keyHashOf, makeLeaf, nodeHash, type TrieNode, trieUpdate } from './trie.ts'
 import type { CheckedTx, CheckedTxSet } from './tx-set.ts'
@@ -28,7 +29,10 @@ export interface TxResult {
   readonly tx: string
   readonly ok: boolean
   readonly fee: Amount
-  /** Rejection code, absent on success. */
+  /**
+   * Rejection code, absent on success: a PrecheckCode, 'unknown_operation', or the failing
+   * operation's own code (each module's catalogue: result-codes.ts, shared/mining/operations.ts).
+   */
   readonly code?: string
   /** Index of the failing operation, when an operation failed. */
   readonly op?: number
@@ -42,7 +46,7 @@ export interface ClosedLedger {
   readonly changes: readonly EntryChange[]
 }
 
-const rejected = (tx: CheckedTx, code: string): TxResult => ({
+const rejected = (tx: CheckedTx, code: PrecheckCode): TxResult => ({
   tx: tx.id,
   ok: false,
   fee: 0n as Amount,
@@ -55,7 +59,7 @@ export const precheckTx = (
   tx: CheckedTx,
   closeTimeMs: number,
   config: GenesisConfig,
-): string | undefined => {
+): PrecheckCode | undefined => {
   const b = tx.tx.body
   if (!tx.sigOk) return 'bad_signature'
   if (b.network !== config.networkId) return 'wrong_network'
@@ -83,7 +87,7 @@ const applyTx = (c: DraftControl, tx: CheckedTx, env: LedgerEnv): TxResult => {
     const handler = env.protocol.operations.get(op.type)
     const e: WattError | undefined = handler
       ? handler.apply(draft, op, { source: tx.source, signers: tx.signers, txId: tx.id, opIndex: i })
-      : wattError('unknown_operation')
+      : wattError<UnknownOpCode>('unknown_operation')
     if (e) {
       c.rollback()
       return { tx: tx.id, ok: false, fee: b.fee, code: e.code, op: i }

@@ -63,6 +63,14 @@ export {
 export { coreOperations, coreProtocol } from './operations/core.ts'
 export { type CreateAccountOp, createAccount, type PaymentOp, payment } from './operations/payment.ts'
 export type { DraftControl, EntryChange, LedgerDraft } from './draft.ts'
+export type {
+  CoreOpCode,
+  LedgerResultCode,
+  MoneyCode,
+  ParseCode,
+  PrecheckCode,
+  UnknownOpCode,
+} from './result-codes.ts'
 export { credit, debit, issue, payFromFeePool, transfer } from './money.ts'
 export {
   type ClosedLedger,

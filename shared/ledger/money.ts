@@ -4,8 +4,12 @@ import type { Address } from '../crypto/address.ts'
 import { wattError, type WattError } from '../util/errors.ts'
 import { type Amount, MAX_AMOUNT } from './amount.ts'
 import type { LedgerDraft } from './draft.ts'
+import type { MoneyCode } from './result-codes.ts'
 
-export const debit = (d: LedgerDraft, a: Address, amt: Amount): WattError | undefined => {
+/** Undefined when the move happened, else why not. */
+type Moved = WattError<MoneyCode> | undefined
+
+export const debit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
   const acct = d.getAccount(a)
   if (!acct) return wattError('no_account', { account: a })
   if (acct.balance < amt) return wattError('insufficient_balance', { account: a })
@@ -13,7 +17,7 @@ export const debit = (d: LedgerDraft, a: Address, amt: Amount): WattError | unde
   return undefined
 }
 
-export const credit = (d: LedgerDraft, a: Address, amt: Amount): WattError | undefined => {
+export const credit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
   const acct = d.getAccount(a)
   if (!acct) return wattError('no_destination', { account: a })
   if (acct.balance + amt > MAX_AMOUNT) return wattError('balance_overflow', { account: a })
@@ -21,11 +25,11 @@ export const credit = (d: LedgerDraft, a: Address, amt: Amount): WattError | und
   return undefined
 }
 
-export const transfer = (d: LedgerDraft, from: Address, to: Address, amt: Amount): WattError | undefined =>
+export const transfer = (d: LedgerDraft, from: Address, to: Address, amt: Amount): Moved =>
   debit(d, from, amt) ?? credit(d, to, amt)
 
 /** Issues new coins from an unissued pool to an existing account (mining rewards). */
-export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): WattError | undefined => {
+export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): Moved => {
   const p = d.getPools()
   const left = p.unissued[pool]
   if (left === undefined) return wattError('unknown_pool', { pool })
@@ -37,7 +41,7 @@ export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): W
 }
 
 /** Pays out of the fee pool (only close steps may: no transaction reaches this). */
-export const payFromFeePool = (d: LedgerDraft, to: Address, amt: Amount): WattError | undefined => {
+export const payFromFeePool = (d: LedgerDraft, to: Address, amt: Amount): Moved => {
   const p = d.getPools()
   if (p.feePool < amt) return wattError('insufficient_balance', { account: 'feePool' })
   const e = credit(d, to, amt)

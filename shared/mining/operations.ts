@@ -23,9 +23,12 @@ export interface AcceptInviteOp {
   readonly ambassador: PublicKey
 }
 
+/** The mining module's catalogue of result codes (see shared/ledger/result-codes.ts). */
+export type MiningResultCode = 'already_checked_in' | 'bad_circle' | 'bad_invite' | 'no_account'
+
 const malformed = (what: string, field?: string) => err(wattError('malformed', { what, field }))
 
-export const checkIn: OpHandler<CheckInOp> = {
+export const checkIn: OpHandler<CheckInOp, MiningResultCode> = {
   type: 'checkIn',
   parse: (raw) => (exactKeys(raw, ['type']) ? ok({ type: 'checkIn' }) : malformed('checkIn')),
   apply: (d, _op, ctx) => {
@@ -37,7 +40,7 @@ export const checkIn: OpHandler<CheckInOp> = {
   },
 }
 
-export const setCircle = (params: MiningParams): OpHandler<SetCircleOp> => ({
+export const setCircle = (params: MiningParams): OpHandler<SetCircleOp, MiningResultCode> => ({
   type: 'setCircle',
   parse: (raw) => {
     if (!exactKeys(raw, ['type', 'members']) || !Array.isArray(raw.members)) return malformed('setCircle')
@@ -60,7 +63,7 @@ export const setCircle = (params: MiningParams): OpHandler<SetCircleOp> => ({
   },
 })
 
-export const acceptInvite: OpHandler<AcceptInviteOp> = {
+export const acceptInvite: OpHandler<AcceptInviteOp, MiningResultCode> = {
   type: 'acceptInvite',
   parse: (raw) =>
     exactKeys(raw, ['type', 'ambassador']) && isBytes(raw.ambassador, 32)

@@ -7,8 +7,8 @@
 import { encode } from '../codec/dag-cbor.ts'
 import { parseAddress } from '../crypto/address.ts'
 import type { Signer, Verifier } from '../crypto/signer.ts'
+import { twoThirds } from '../quorum/threshold.ts'
 import { type NodeId, type QuorumSet, quorumSetNodes } from '../scp/index.ts'
-import { twoThirds } from '../sim/topology.ts'
 
 export interface ValidatorRequest {
   readonly type: 'validator-req'

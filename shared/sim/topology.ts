@@ -2,6 +2,7 @@
 // core, a cycle, hierarchical tiers, and random trust graphs built like the whitepaper's
 // security circles (every member's slices include the core, so quorums intersect). Each
 // topology gives every node its quorum set and the peers that must hear its envelopes.
+import { twoThirds } from '../quorum/threshold.ts'
 import type { NodeId, QuorumSet } from '../scp/quorum-set.ts'
 import type { Rng } from '../util/prng.ts'
 
@@ -19,9 +20,6 @@ export interface Topology {
   /** Nodes every quorum contains a quorum of (the core); Byzantine nodes are drawn from here. */
   readonly core: readonly number[]
 }
-
-/** The threshold that tolerates the most faults among n: n - floor((n - 1) / 3). */
-export const twoThirds = (n: number): number => n - Math.floor((n - 1) / 3)
 
 export const flatSet = (
   validators: readonly NodeId[],

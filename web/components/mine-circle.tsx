@@ -4,12 +4,12 @@
 import { useEffect, useState } from 'preact/hooks'
 import { parseAddress } from '../../shared/crypto/address.ts'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import { InlineForm } from './inline-form.tsx'
 import { describeError } from './wallet-data.tsx'
 import { addressFromText, shortAddress } from './mine-data.tsx'
 
-export const MineCircle = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) => {
+export const MineCircle = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
   const saved = view.circle.map((m) => m.address)
   const [draft, setDraft] = useState<string[]>()
   const [text, setText] = useState('')

@@ -5,10 +5,10 @@ import { useEffect, useState } from 'preact/hooks'
 import { useCoreView } from '../use-core-view.ts'
 import { formatWatt } from '../../shared/ledger/amount.ts'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 
-export const useMining = (rpc: RpcClient): [MiningView | undefined, () => void] => {
-  const [view, , refresh] = useCoreView<MiningView>(rpc, 'mining', 'mining.status', 3000)
+export const useMining = (rpc: CoreRpc): [MiningView | undefined, () => void] => {
+  const [view, , refresh] = useCoreView(rpc, 'mining', 'mining.status', 3000)
   return [view, refresh]
 }
 

@@ -2,7 +2,7 @@
 // open or scan, and accepting the invite of the ambassador who brought this account (once).
 import { useState } from 'preact/hooks'
 import type { MiningView } from '../../worker/mining/mining-view.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import { InlineForm } from './inline-form.tsx'
 import { describeError } from './wallet-data.tsx'
 import { addressFromText, inviteLink, shortAddress } from './mine-data.tsx'
@@ -10,7 +10,7 @@ import { MineQr } from './mine-qr.tsx'
 
 const fromLocation = () => (location.hash.includes('invite=') ? addressFromText(location.hash) : '')
 
-export const MineInvite = ({ rpc, view }: { rpc: RpcClient; view: MiningView }) => {
+export const MineInvite = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
   const [text, setText] = useState(fromLocation)
   const [note, setNote] = useState('')
   const [copied, setCopied] = useState(false)

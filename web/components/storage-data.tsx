@@ -2,10 +2,10 @@
 // poll, since a tab may miss events while the core restarts) and formats byte counts.
 import { useCoreView } from '../use-core-view.ts'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 
-export const useStorage = (rpc: RpcClient): [StorageView | undefined, (v: StorageView) => void] => {
-  const [view, setView] = useCoreView<StorageView>(rpc, 'storage', 'storage.view', 3000)
+export const useStorage = (rpc: CoreRpc): [StorageView | undefined, (v: StorageView) => void] => {
+  const [view, setView] = useCoreView(rpc, 'storage', 'storage.view', 3000)
   return [view, setView]
 }
 

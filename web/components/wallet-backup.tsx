@@ -2,12 +2,12 @@
 // component's memory), then the user re-enters the words the service asks for. Until that
 // check passes, the card stays a warning.
 import { useState } from 'preact/hooks'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 import { describeError } from './wallet-data.tsx'
 
 interface Props {
-  rpc: RpcClient
+  rpc: CoreRpc
   view: WalletView
   /** The freshly created phrase; undefined after a reload (it is never shown again). */
   phrase: readonly string[] | undefined
@@ -29,7 +29,7 @@ export const WalletBackup = ({ rpc, view, phrase, onDone }: Props) => {
   const check = async () => {
     setError('')
     try {
-      onDone(await rpc.call<WalletView>('wallet.confirmBackup', { answers }))
+      onDone(await rpc.call('wallet.confirmBackup', { answers }))
     } catch (e) {
       setError(describeError(e))
     }

@@ -2,11 +2,11 @@
 // poll (a tab may miss events while the core restarts), and the RPC error shape for messages.
 import { useCoreView } from '../use-core-view.ts'
 import type { WattError } from '../../shared/util/errors.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 
-export const useWallet = (rpc: RpcClient): [WalletView | undefined, (v: WalletView) => void] => {
-  const [view, setView] = useCoreView<WalletView>(rpc, 'wallet', 'wallet.status', 3000)
+export const useWallet = (rpc: CoreRpc): [WalletView | undefined, (v: WalletView) => void] => {
+  const [view, setView] = useCoreView(rpc, 'wallet', 'wallet.status', 3000)
   return [view, setView]
 }
 

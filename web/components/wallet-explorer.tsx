@@ -1,19 +1,19 @@
 // A small explorer: the last closed ledger (sequence, hash, fee pool) and the recent ledgers the
 // node closed or followed, refreshed whenever a new ledger closes.
 import { useEffect, useState } from 'preact/hooks'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { LedgerSummary, WalletView } from '../../worker/wallet/wallet-view.ts'
 import { shortId } from './wallet-data.tsx'
 
 const RECENT = 10
 
-export const WalletExplorer = ({ rpc, view }: { rpc: RpcClient; view: WalletView }) => {
+export const WalletExplorer = ({ rpc, view }: { rpc: CoreRpc; view: WalletView }) => {
   const [recent, setRecent] = useState<LedgerSummary[]>([])
   const seq = view.ledger?.seq
   useEffect(() => {
     if (seq === undefined) return
     let alive = true
-    rpc.call<LedgerSummary[]>('wallet.ledgers', { limit: RECENT }, 5000).then(
+    rpc.call('wallet.ledgers', { limit: RECENT }, 5000).then(
       (r) => alive && setRecent(r),
       () => {},
     )

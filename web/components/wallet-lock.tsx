@@ -2,15 +2,14 @@
 // wallet is created, restored or re-protected, and the unlock prompt of a locked wallet. The core
 // keeps the unlocked key in memory until `wallet.lock` or its own restart; the page keeps nothing.
 import { useState } from 'preact/hooks'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import type { NewLock, UnlockWith } from '../../worker/wallet/vault-locks.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 import { createPasskey, passkeyPrf, passkeysAvailable } from '../passkey.ts'
 import { describeError } from './wallet-data.tsx'
 
 /** The RPC params of a new lock (wallet.create / restore / setLock take them beside their own). */
-export type LockParams =
-  | { pin: string }
-  | { passkey: { credentialId: Uint8Array; salt: Uint8Array; prf: Uint8Array } }
+export type LockParams = NewLock
 
 interface ChoiceProps {
   /** Prefix of the fields' test ids: `${id}-pin`, `${id}-pin-again`, `${id}-passkey`, `${id}-error`. */
@@ -96,7 +95,7 @@ export const LockChoice = (p: ChoiceProps) => {
 }
 
 interface ViewProps {
-  rpc: RpcClient
+  rpc: CoreRpc
   view: WalletView
   onView: (v: WalletView) => void
 }
@@ -106,11 +105,11 @@ export const WalletUnlock = ({ rpc, view, onView }: ViewProps) => {
   const [pin, setPin] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
-  const unlock = async (params: () => Promise<unknown>) => {
+  const unlock = async (params: () => Promise<UnlockWith>) => {
     setBusy(true)
     setError('')
     try {
-      onView(await rpc.call<WalletView>('wallet.unlock', await params()))
+      onView(await rpc.call('wallet.unlock', await params()))
       setPin('')
     } catch (e) {
       setError(describeError(e))
@@ -174,7 +173,7 @@ export const WalletUnlock = ({ rpc, view, onView }: ViewProps) => {
 
 /** An old wallet (device lock) gets a warning and a first PIN or passkey; others may change theirs. */
 export const WalletProtect = ({ rpc, view, onView }: ViewProps) => {
-  const setLock = async (lock: LockParams) => onView(await rpc.call<WalletView>('wallet.setLock', lock))
+  const setLock = async (lock: LockParams) => onView(await rpc.call('wallet.setLock', lock))
   const choice = (
     <LockChoice
       id="protect"

@@ -1,12 +1,12 @@
 // Restore from a recovery phrase, protected by a new PIN or passkey. With a wallet already here,
 // restoring replaces it (after a second, explicit confirmation), since the node holds one account key.
 import { useState } from 'preact/hooks'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 import { type LockParams, LockChoice } from './wallet-lock.tsx'
 
 interface Props {
-  rpc: RpcClient
+  rpc: CoreRpc
   hasWallet: boolean
   onDone: (v: WalletView) => void
 }
@@ -16,7 +16,7 @@ export const WalletRestore = ({ rpc, hasWallet, onDone }: Props) => {
   const restore = async (lock: LockParams) => {
     if (hasWallet && !confirm('Replace this wallet? Its key is gone unless you have its recovery phrase.'))
       return
-    onDone(await rpc.call<WalletView>('wallet.restore', { phrase, replace: hasWallet, ...lock }))
+    onDone(await rpc.call('wallet.restore', { phrase, replace: hasWallet, ...lock }))
     setPhrase('')
   }
   const form = (

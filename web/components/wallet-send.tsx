@@ -1,8 +1,8 @@
 // The send form and the status line of the last transaction this tab started (send or faucet):
 // `pending`, `applied in ledger N`, or the code it was refused or rejected with.
 import { useState } from 'preact/hooks'
-import type { RpcClient } from '../../worker/rpc/client.ts'
-import type { HistoryRow, SubmittedTx, WalletView } from '../../worker/wallet/wallet-view.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import type { HistoryRow, WalletView } from '../../worker/wallet/wallet-view.ts'
 import { describeError } from './wallet-data.tsx'
 
 /** What the status line follows: a submitted tx by id, or a refusal before submission. */
@@ -31,7 +31,7 @@ const TxStatus = ({ last, view }: { last: LastTx | undefined; view: WalletView }
 }
 
 interface Props {
-  rpc: RpcClient
+  rpc: CoreRpc
   view: WalletView
   last: LastTx | undefined
   onSubmitted: (last: LastTx) => void
@@ -46,7 +46,7 @@ export const WalletSend = ({ rpc, view, last, onSubmitted }: Props) => {
     e.preventDefault()
     setBusy(true)
     try {
-      const r = await rpc.call<SubmittedTx>('wallet.send', { to, amount, fee })
+      const r = await rpc.call('wallet.send', { to, amount, fee })
       onSubmitted({ id: r.id, what: `sent ${amount} WATT` })
       setAmount('')
     } catch (err) {

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import type { WattError } from '../../shared/util/errors.ts'
 import type { LedgerStatusView } from '../../worker/node/ledger-service.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 
 const short = (h: string) => (h.length > 20 ? `${h.slice(0, 10)}…${h.slice(-8)}` : h)
 
@@ -12,7 +12,7 @@ const REQUEST_TEXT = {
   admitted: 'validating; trusted by',
 } as const
 
-const ValidatorRequest = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcClient }) => {
+const ValidatorRequest = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: CoreRpc }) => {
   const [problem, setProblem] = useState<string>()
   const state = ledger.validatorRequest
   if (state === 'none' && ledger.role === 'validator') return null
@@ -43,7 +43,7 @@ const ValidatorRequest = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcC
   )
 }
 
-export const LedgerCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: RpcClient }) => (
+export const LedgerCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: CoreRpc }) => (
   <section class="card">
     <h2>Consensus</h2>
     <div class="kv">

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks'
 import type { QuorumSet } from '../../shared/scp/index.ts'
 import type { WattError } from '../../shared/util/errors.ts'
 import type { LedgerStatusView } from '../../worker/node/ledger-service.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 
 interface Draft {
   threshold: string
@@ -30,7 +30,7 @@ const fromDraft = (d: Draft): QuorumSet => ({
 const short = (id: string) => (id.length > 20 ? `${id.slice(0, 10)}…${id.slice(-8)}` : id)
 
 /** Watchers that asked to become validators; admitting one is checked by the quorum analysis. */
-const Requests = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcClient }) => {
+const Requests = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: CoreRpc }) => {
   const [verdict, setVerdict] = useState<string>()
   if (ledger.validatorRequests.length === 0) return null
   const admit = (nodeId: string) =>
@@ -63,7 +63,7 @@ const Requests = ({ ledger, rpc }: { ledger: LedgerStatusView; rpc: RpcClient })
   )
 }
 
-export const QuorumCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: RpcClient }) => {
+export const QuorumCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefined; rpc: CoreRpc }) => {
   const [draft, setDraft] = useState<Draft>()
   const [verdict, setVerdict] = useState<string>()
   const edit = (d: Draft) => {
@@ -75,7 +75,7 @@ export const QuorumCard = ({ ledger, rpc }: { ledger: LedgerStatusView | undefin
       setVerdict('inner sets: not valid JSON')
       return
     }
-    rpc.call<{ health: string }>('quorum.analyze', { quorumSet: q }).then(
+    rpc.call('quorum.analyze', { quorumSet: q }).then(
       (r) => setVerdict(r.health),
       (e: WattError) => setVerdict(`invalid: ${e.code}${e.reason ? ` (${String(e.reason)})` : ''}`),
     )

@@ -1,8 +1,7 @@
 // Watch SCP at work: runs a small seeded simulation of validators in a worker (the real
 // consensus and ledger code under a virtual clock) and draws the network as ledgers close.
 import { useEffect, useRef, useState } from 'preact/hooks'
-import type { DayExport } from '../../shared/sim/day-export.ts'
-import type { RpcClient } from '../../worker/rpc/client.ts'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { SimEvent } from '../sim/sim-worker.ts'
 
 type Done = Extract<SimEvent, { type: 'done' }>
@@ -31,13 +30,13 @@ const Ring = ({ n, pulse }: { n: number; pulse: number }) => {
 }
 
 /** Downloads this node's last finished day (W24) as the JSON `npm run sim -- --replay` reads. */
-const DayExportCard = ({ rpc }: { rpc: RpcClient }) => {
+const DayExportCard = ({ rpc }: { rpc: CoreRpc }) => {
   const [status, setStatus] = useState('')
   const [busy, setBusy] = useState(false)
   const exportDay = async () => {
     setBusy(true)
     try {
-      const doc = await rpc.call<DayExport>('sim.dayExport', {}, 60_000)
+      const doc = await rpc.call('sim.dayExport', {}, 60_000)
       const blob = new Blob([JSON.stringify(doc, null, 1)], { type: 'application/json' })
       const a = document.createElement('a')
       a.href = URL.createObjectURL(blob)
@@ -87,7 +86,7 @@ const RangeField = (p: {
   </div>
 )
 
-export const SimScreen = ({ rpc }: { rpc?: RpcClient }) => {
+export const SimScreen = ({ rpc }: { rpc?: CoreRpc }) => {
   const [validators, setValidators] = useState(7)
   const [drop, setDrop] = useState(5)
   const [progress, setProgress] = useState({ ledgers: 0, messages: 0, virtualMs: 0 })

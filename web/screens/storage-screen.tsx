@@ -70,11 +70,7 @@ const StoreFile = ({ core }: { core: CoreConnection }) => {
     if (!file) return
     setStatus({ text: `storing ${file.name} (${formatBytes(file.size)})…` })
     try {
-      const r = await core.rpc.call<{ cid: string; size: number }>(
-        'storage.store',
-        { file },
-        STORE_TIMEOUT_MS,
-      )
+      const r = await core.rpc.call('storage.store', { file }, STORE_TIMEOUT_MS)
       setStatus({ cid: r.cid, text: `stored ${formatBytes(r.size)}; sealing runs below` })
     } catch (e) {
       setStatus({ text: describeError(e), error: true })
@@ -119,11 +115,7 @@ const Retrieve = ({ core, files }: { core: CoreConnection; files: StorageView['f
   const retrieve = async () => {
     setResult({ text: 'retrieving…' })
     try {
-      const r = await core.rpc.call<{ cid: string; size: number; blob: Blob }>(
-        'storage.retrieve',
-        { cid },
-        STORE_TIMEOUT_MS,
-      )
+      const r = await core.rpc.call('storage.retrieve', { cid }, STORE_TIMEOUT_MS)
       const name = files.find((f) => f.cid === r.cid)?.name || r.cid
       setResult({ text: `verified ${r.size} bytes`, url: URL.createObjectURL(r.blob), name })
     } catch (e) {
@@ -184,7 +176,7 @@ export const StorageScreen = ({ core }: { core: CoreConnection }) => {
     // the page alone can ask the browser not to evict what this node stores
     if (n > 0) await navigator.storage?.persist?.().catch(() => false)
     try {
-      setView(await core.rpc.call<StorageView>('storage.setOffer', { offerBytes: Math.round(n * GiB) }))
+      setView(await core.rpc.call('storage.setOffer', { offerBytes: Math.round(n * GiB) }))
     } catch (e) {
       setError(describeError(e))
     }

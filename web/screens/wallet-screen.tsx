@@ -3,7 +3,7 @@
 // history, and look at the recent ledgers. All state lives in the core's wallet service; this
 // screen only renders its view and calls wallet.* methods.
 import { useState } from 'preact/hooks'
-import type { CreatedWallet, SubmittedTx, WalletView } from '../../worker/wallet/wallet-view.ts'
+import type { WalletView } from '../../worker/wallet/wallet-view.ts'
 import { WalletBackup } from '../components/wallet-backup.tsx'
 import { describeError, useWallet } from '../components/wallet-data.tsx'
 import { WalletExplorer } from '../components/wallet-explorer.tsx'
@@ -69,14 +69,14 @@ export const WalletScreen = ({ core }: { core: CoreConnection }) => {
   if (!view) return <div class="screen muted">Starting the wallet…</div>
 
   const create = async (lock: LockParams) => {
-    const c = await rpc.call<CreatedWallet>('wallet.create', lock)
+    const c = await rpc.call('wallet.create', lock)
     setPhrase(c.phrase)
     setView(c.view)
   }
-  const lock = () => void rpc.call<WalletView>('wallet.lock').then(setView, () => {})
+  const lock = () => void rpc.call('wallet.lock').then(setView, () => {})
   const faucet = async () => {
     try {
-      const r = await rpc.call<SubmittedTx>('wallet.faucet')
+      const r = await rpc.call('wallet.faucet')
       setLast({ id: r.id, what: 'faucet' })
     } catch (e) {
       setLast({ error: describeError(e), what: 'faucet' })

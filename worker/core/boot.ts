@@ -1,29 +1,46 @@
-// Wires the node core with its browser components. The same function runs in a SharedWorker
-// (the normal case) and in a dedicated worker (where SharedWorker does not exist).
+// Wires the node core with its browser components (WebCrypto verifier, IndexedDB identity behind
+// the boot gate, `/bootstrap` fetch, clock). The same function runs in a SharedWorker (the normal
+// case) and in a dedicated worker (where SharedWorker does not exist). The composition root
+// (worker/app) makes the RPC server and starts the services once `ready` resolves.
 import type { RpcAttach } from '../rpc/protocol.ts'
-import { createRpcServer, type RpcServer } from '../rpc/server.ts'
+import type { RpcServer } from '../rpc/server.ts'
 import { createWebCryptoVerifier, hasWebCryptoEd25519 } from '../crypto/webcrypto-verifier.ts'
+import { createBootGate } from './boot-gate.ts'
 import { fetchBootstrap } from './bootstrap.ts'
+import type { CoreEvents, CoreMethods, Enrollment } from './core-api.ts'
 import { createHostBridge } from './host-bridge.ts'
-import { loadOrCreateIdentity } from './identity.ts'
+import { installNodeKey, loadOrCreateIdentity, withIdentityStore } from './identity.ts'
 import { createNodeCore } from './node-core.ts'
-import type { CoreService } from './service.ts'
-import { SERVICES } from './service-list.ts'
+import type { CoreComponents } from './service.ts'
 
 export const VERSION = '0.1.0'
 
-export const bootCore = async (origin: string) => {
-  const rpc = createRpcServer((line) => console.warn(line))
+/** What the services get beside the core's components: compute ports, held until one listens. */
+export interface StartedCore extends CoreComponents {
+  onAttach(listener: (attach: RpcAttach) => void): void
+}
+
+export const bootCore = async (
+  origin: string,
+  rpc: RpcServer<CoreMethods, CoreEvents>,
+  onEnrolled: (e: Enrollment) => Promise<void>,
+): Promise<{ ready: Promise<StartedCore> }> => {
   const now = () => Date.now()
   const host = createHostBridge({ now })
   const verifier = await createWebCryptoVerifier()
+  const gate = createBootGate({
+    install: (key) => withIdentityStore((d) => installNodeKey(d, key)),
+    load: loadOrCreateIdentity,
+    onEnrolled,
+  })
+  rpc.register('core.boot', (request) => gate.boot(request))
   const core = createNodeCore(
     { version: VERSION },
     {
       rpc,
       host,
       verifier,
-      identity: loadOrCreateIdentity,
+      identity: gate.identity,
       bootstrap: async () => {
         const r = await fetchBootstrap(new URL('/bootstrap', origin).href)
         if (!r.ok) console.warn('bootstrap:', r.error.code)
@@ -42,23 +59,10 @@ export const bootCore = async (origin: string) => {
     else if (serviceListeners.length > 0) for (const l of serviceListeners) l(a)
     else if (early.length < 16) early.push(a)
   })
-  const serviceRpc: RpcServer = {
-    ...rpc,
-    onAttach(listener) {
-      serviceListeners.push(listener)
-      for (const a of early.splice(0)) listener(a)
-    },
+  const onAttach = (listener: (a: RpcAttach) => void) => {
+    serviceListeners.push(listener)
+    for (const a of early.splice(0)) listener(a)
   }
-  const services = new Map<string, CoreService>()
-  const startServices = async () => {
-    await core.start()
-    const ready = core.ready()
-    for (const factory of SERVICES) {
-      const service = factory({ core, rpc: serviceRpc, verifier, ...ready, origin, now, services })
-      await service.start()
-      services.set(service.name, service)
-    }
-  }
-  void startServices().catch((e) => console.error('core start failed', e))
-  return { rpc, core }
+  const ready = core.start().then(() => ({ core, verifier, ...core.ready(), origin, now, onAttach }))
+  return { ready }
 }

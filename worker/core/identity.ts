@@ -3,7 +3,8 @@
 // work unattended (a headless validator, a pinned tab restarting), so no PIN guards it: the key is
 // sealed with AES-GCM under a non-extractable CryptoKey kept beside it (worker/crypto/aes-seal.ts).
 // An older profile's plaintext record is sealed, and the plaintext overwritten, on first load.
-// The same module installs an enrolled key from the page before the core starts (web/enroll.ts).
+// The same module installs a devnet enrollment's key, from the first tab's `core.boot`, before the
+// identity is loaded (boot-gate.ts).
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -102,7 +103,7 @@ export const loadOrCreateNodeIdentity = async (d: IdentityDeps): Promise<NodeIde
 }
 
 /**
- * Makes `protobuf` (a libp2p private key) this profile's node key, before the core first starts.
+ * Makes `protobuf` (a libp2p private key) this profile's node key (an enrollment, boot-gate.ts).
  * Refuses to replace a different existing key (`other_node_key`): that would silently turn one
  * node into another. Installing the key the profile already has is fine.
  */

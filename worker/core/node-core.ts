@@ -7,8 +7,9 @@ import type { PeerIdString } from '../../shared/net/peer-id.ts'
 import { createPeerTable, type PeerTable } from '../../shared/net/peer-table.ts'
 import { allTopics, MAX_TOPIC_MESSAGE_BYTES, type TopicKind, topicFor } from '../../shared/net/topics.ts'
 import type { Verifier } from '../../shared/crypto/signer.ts'
-import type { RpcServer } from '../rpc/server.ts'
+import type { RpcRegistry } from '../rpc/server.ts'
 import type { Bootstrap } from './bootstrap.ts'
+import type { CoreEvents, CoreMethods } from './core-api.ts'
 import type { HostBridge } from './host-bridge.ts'
 import type { HostToCore } from './host-protocol.ts'
 import type { NodeIdentity } from './identity.ts'
@@ -22,9 +23,10 @@ export interface NodeCoreInit {
 }
 
 export interface NodeCoreComponents {
-  rpc: RpcServer
+  rpc: RpcRegistry<CoreMethods, CoreEvents>
   host: HostBridge
   verifier: Verifier
+  /** Resolves once the first tab has booted the core (boot-gate.ts). */
   identity: () => Promise<NodeIdentity>
   bootstrap: () => Promise<Bootstrap | undefined>
   now: () => number

@@ -5,13 +5,12 @@ import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { encodeTx, getAccount, type Operation, signTx } from '../../shared/ledger/index.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import type { CoreService } from '../core/service.ts'
 import type { NodeIdentity } from '../core/identity.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { createVault } from '../wallet/vault.ts'
 import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
+import { MINING_GUARDS, type MiningEvents, type MiningMethods } from './mining-api.ts'
 import { createMiningService } from './mining-service.ts'
-import type { MiningView } from './mining-view.ts'
 import type { PresenceProof } from './presence.ts'
 
 const T0 = 1_800_000_000_000
@@ -43,9 +42,9 @@ const setup = async () => {
   const me = key(20)
   const friends = [key(21), key(22), key(23)]
   let now = T0 + 1000
-  const { rpc, call, events } = fakeRpc()
+  const { rpc, call, events } = fakeRpc<MiningMethods, MiningEvents>(MINING_GUARDS)
   const identity = { signer: key(3) } as unknown as NodeIdentity
-  const services = new Map<string, CoreService>([['ledger', ledger]])
+  const services = { ledger }
   const random = (n: number) => rng.bytes(n)
   const vault = createVault(kv, crypto.subtle, random, { pinIterations: 1000 })
   const mining = createMiningService({ rpc, services, now: () => now, identity }, { key: vault })
@@ -58,7 +57,7 @@ const setup = async () => {
       confirmPositions: [],
       lock: { pin: '135790' },
     })
-  const status = () => call<MiningView>('mining.status')
+  const status = () => call('mining.status')
   const at = (ms: number) => {
     now = ms
   }

@@ -8,8 +8,11 @@ import { type MiningParams, defaultMiningParams } from '../../shared/mining/para
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
-import { ledgerLink, serialQueue } from '../node/ledger-link.ts'
-import type { AccountKey } from './account-key.ts'
+import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
+import { registerAll } from '../rpc/server.ts'
+import type { Handlers } from '../rpc/table.ts'
+import type { AccountKey } from '../wallet/vault.ts'
+import type { MiningEvents, MiningMethods } from './mining-api.ts'
 import { miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
 import {
   buildMiningView,
@@ -21,7 +24,7 @@ import {
   type MiningView,
   todayOf,
 } from './mining-view.ts'
-import { checkPresence } from './presence.ts'
+import { checkPresence, type PresenceProof } from './presence.ts'
 
 export interface MiningDeps {
   readonly key: AccountKey
@@ -74,7 +77,7 @@ const follow = (t: Tracked, e: ClosedLedgerEvent, source: Address | undefined): 
 }
 
 export const createMiningService = (
-  c: Pick<ServiceComponents, 'rpc' | 'services' | 'now' | 'identity'>,
+  c: Pick<ServiceComponents<OnLedger, MiningMethods, MiningEvents>, 'rpc' | 'services' | 'now' | 'identity'>,
   deps: MiningDeps,
 ): CoreService => {
   const params = deps.params ?? defaultMiningParams
@@ -168,8 +171,8 @@ export const createMiningService = (
     return { id }
   }
 
-  const checkIn = async (p: unknown) => {
-    const proof = checkPresence((p as { proof?: unknown } | null)?.proof, c.now(), lastDownAt)
+  const checkIn = async (given: PresenceProof) => {
+    const proof = checkPresence(given, c.now(), lastDownAt)
     if (!proof.ok) return fail(proof.error.code, proof.error)
     lastDownAt = proof.value.down.at
     const current = await view()
@@ -178,21 +181,21 @@ export const createMiningService = (
     return submit('checkIn', () => ({ type: 'checkIn' }))
   }
 
-  const handlers: Record<string, (p: unknown) => unknown> = {
+  const handlers: Handlers<MiningMethods> = {
     'mining.status': () => view(),
     'mining.history': async () => (await view()).history,
-    'mining.checkIn': (p) => serial(() => checkIn(p)),
+    'mining.checkIn': (p) => serial(() => checkIn(p.proof)),
     'mining.setCircle': (p) =>
       serial(() =>
         submit('setCircle', (me) => {
-          const op = parseSetCircle(p, me, needLedger().current().state, params)
+          const op = parseSetCircle(p.members, me, needLedger().current().state, params)
           return op.ok ? op.value : fail(op.error.code, op.error)
         }),
       ),
     'mining.acceptInvite': (p) =>
       serial(() =>
         submit('acceptInvite', (me) => {
-          const op = parseAcceptInvite(p, me, needLedger().current().state)
+          const op = parseAcceptInvite(p.ambassador, me, needLedger().current().state)
           return op.ok ? op.value : fail(op.error.code, op.error)
         }),
       ),
@@ -201,7 +204,7 @@ export const createMiningService = (
   return {
     name: 'mining',
     async start() {
-      for (const [method, h] of Object.entries(handlers)) c.rpc.register(method, h)
+      registerAll(c.rpc, handlers)
       ledger()
       changed()
     },

@@ -8,18 +8,19 @@ import { defaultMiningParams } from '../../shared/mining/params.ts'
 import { NodeDayRecorder } from '../../shared/sim/node-day-recorder.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
-import { isObj } from '../rpc/params.ts'
+import type { DayExportMethods } from './day-export-api.ts'
 import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
 import type { LedgerNodeApi } from './ledger-node-api.ts'
 
-export const dayExportService = (c: ServiceComponents): CoreService => {
+export const dayExportService = (
+  c: ServiceComponents<{ ledger: LedgerNodeApi }, DayExportMethods>,
+): CoreService => {
   let unsubscribe: (() => void) | undefined
 
-  const exportDay = async (ledger: LedgerNodeApi, r: NodeDayRecorder, asked: unknown) => {
+  const exportDay = async (ledger: LedgerNodeApi, r: NodeDayRecorder, asked: number | undefined) => {
     const days = r.days()
-    const day = asked === undefined ? days.at(-1) : typeof asked === 'number' ? asked : Number.NaN
-    if (day === undefined || !Number.isSafeInteger(day))
-      return fail('sim/day-not-recorded', { recorded: days })
+    const day = asked ?? days.at(-1)
+    if (day === undefined) return fail('sim/day-not-recorded', { recorded: days })
     const store = await openIdbLedgerStore(ledgerDbName(ledger.genesis().networkId))
     try {
       const out = await r.exportDay(day, async (seq) => {
@@ -35,12 +36,11 @@ export const dayExportService = (c: ServiceComponents): CoreService => {
   return {
     name: 'dayExport',
     async start() {
-      const ledger = c.services.get('ledger') as LedgerNodeApi | undefined
-      if (!ledger) return
+      const { ledger } = c.services
       const r = new NodeDayRecorder(ledger.env(), defaultMiningParams, ledger.current().state)
       unsubscribe = ledger.onClosed((e) => r.closed({ header: e.header, txSet: e.txSet, state: e.state }))
       c.rpc.register('sim.days', () => ({ days: r.days() }))
-      c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, isObj(p) ? p.day : undefined))
+      c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, p?.day))
     },
     stop() {
       unsubscribe?.()

@@ -1,10 +1,14 @@
-// How the services built on the ledger (wallet, mining, storage) reach it. The `ledger` service is
-// looked up at use, not at start: a service works (keys, settings) before the ledger exists or
-// while it is still loading. The first time it is seen, the service subscribes to closed ledgers;
-// after stop() it never subscribes again.
+// How the services built on the ledger (wallet, mining, storage) reach it. They declare it as an
+// optional dependency: a service works (keys, settings, local proofs) on a node without a ledger,
+// answering `ledger_unavailable` where it needs one. The first time the ledger is used, the service
+// subscribes to closed ledgers; after stop() it never subscribes again.
 import { fail } from '../../shared/util/errors.ts'
-import type { ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
+
+/** The dependency of a service built on the ledger. */
+export interface OnLedger {
+  readonly ledger?: LedgerNodeApi
+}
 
 export interface LedgerLink {
   /** The ledger service, if it has started. */
@@ -14,15 +18,11 @@ export interface LedgerLink {
   stop(): void
 }
 
-export const ledgerLink = (
-  services: ServiceComponents['services'],
-  onClosed: (e: ClosedLedgerEvent) => void,
-): LedgerLink => {
+export const ledgerLink = ({ ledger }: OnLedger, onClosed: (e: ClosedLedgerEvent) => void): LedgerLink => {
   let unsubscribe: (() => void) | undefined
   const get = () => {
-    const l = services.get('ledger') as LedgerNodeApi | undefined
-    if (l && !unsubscribe) unsubscribe = l.onClosed(onClosed)
-    return l
+    if (ledger && !unsubscribe) unsubscribe = ledger.onClosed(onClosed)
+    return ledger
   }
   return {
     get,

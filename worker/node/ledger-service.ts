@@ -17,16 +17,17 @@ import { genesisFromJson, type GenesisDocument } from '../../shared/node/genesis
 import { networkProtocol } from '../../shared/node/protocol.ts'
 import { admitToQuorumSet } from '../../shared/node/validator-request.ts'
 import { analyzeQuorumHealth, type QuorumHealth } from '../../shared/quorum/health.ts'
-import { checkQuorumSet, type NodeId, type QuorumSet } from '../../shared/scp/index.ts'
+import type { NodeId, QuorumSet } from '../../shared/scp/index.ts'
 import { utf8 } from '../../shared/util/bytes.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { ServiceComponents } from '../core/service.ts'
+import type { NoTable } from '../rpc/table.ts'
+import type { LedgerMethods } from './ledger-api.ts'
 import { ledgerDbName, openIdbLedgerStore } from '../ledger/idb-store.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
 import { openNodeHistory } from './node-history.ts'
 import { loadAutoAdmit, loadQuorumSet, loadRole, saveQuorumSet, saveRole } from './quorum-config.ts'
 import { createRateLimiter } from '../../shared/util/rate-limit.ts'
-import { intParam, textParam } from '../rpc/params.ts'
 import { type Admission, createAdmission, type RequestState } from './validator-admission.ts'
 
 /** `intersecting` or `at risk: ...`, the text the Node screen shows. */
@@ -76,7 +77,7 @@ const fetchGenesis = async (origin: string): Promise<GenesisDocument> => {
   }
 }
 
-export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
+export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): LedgerNodeApi => {
   let doc: GenesisDocument
   let node: ConsensusNode
   let quorumSet: QuorumSet
@@ -219,14 +220,6 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
     }
   }
 
-  const parseProposal = (p: unknown): QuorumSet => {
-    const q = (p as { quorumSet?: QuorumSet })?.quorumSet
-    const checked = q ? checkQuorumSet(q) : undefined
-    if (!q || !checked?.ok)
-      fail('bad_quorum_set', { reason: checked && !checked.ok ? checked.error.code : 'missing' })
-    return q!
-  }
-
   const api: LedgerNodeApi = {
     name: 'ledger',
     async start() {
@@ -272,31 +265,25 @@ export const ledgerService = (c: ServiceComponents): LedgerNodeApi => {
       }
       c.core.addStatus('ledger', status)
       c.rpc.register('ledger.status', () => status())
-      c.rpc.register('ledger.recent', (p) =>
-        api.recent(Math.min(50, Math.max(1, intParam(p, 'limit') ?? 10))),
-      )
-      c.rpc.register('ledger.submit', async (p) => {
-        const tx = (p as { tx?: unknown })?.tx
-        if (!(tx instanceof Uint8Array)) fail('malformed', { field: 'tx' })
-        const r = await node.submit(tx as Uint8Array)
-        if (!r.ok) fail(r.error.code, r.error)
-        return r.ok ? r.value : undefined
+      c.rpc.register('ledger.recent', (p) => api.recent(Math.min(50, p?.limit ?? 10)))
+      c.rpc.register('ledger.submit', async ({ tx }) => {
+        const r = await node.submit(tx)
+        return r.ok ? r.value : fail(r.error.code, r.error)
       })
-      c.rpc.register('ledger.account', (p) => {
-        const a = parseAddress(textParam(p, 'address'))
-        if (!a.ok) fail(a.error.code, a.error)
-        const entry = a.ok ? getAccount(node.current(), addressOf(a.value)) : undefined
+      c.rpc.register('ledger.account', ({ address }) => {
+        const a = parseAddress(address)
+        const entry = a.ok ? getAccount(node.current(), addressOf(a.value)) : fail(a.error.code, a.error)
         return entry ? { balance: String(entry.balance), seq: String(entry.seq) } : null
       })
       c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
-      c.rpc.register('quorum.analyze', (p) => ({ health: analyze(parseProposal(p)) }))
+      c.rpc.register('quorum.analyze', (p) => ({ health: analyze(p.quorumSet) }))
       c.rpc.register('quorum.set', async (p) => {
-        await saveQuorum(parseProposal(p))
+        await saveQuorum(p.quorumSet)
         return { quorumSet }
       })
       c.rpc.register('validator.request', async () => ({ request: await admission.request() }))
-      c.rpc.register('validator.admit', async (p) => ({
-        quorumSet: await admission.admit(textParam(p, 'nodeId') as NodeId),
+      c.rpc.register('validator.admit', async ({ nodeId }) => ({
+        quorumSet: await admission.admit(nodeId as NodeId),
       }))
     },
     stop() {

@@ -1,18 +1,22 @@
 // The tab's side of the RPC: calls with timeouts that resolve to values or reject with
-// WattError data, and event subscriptions.
+// WattError data, and event subscriptions. Typed by the method and event tables (table.ts): a
+// call's method name, request and response, and an event's data, are checked at compile time.
 import { type WattError, wattError } from '../../shared/util/errors.ts'
 import { isFromCore, type PortLike, RPC_VERSION } from './protocol.ts'
+import type { CallArgs, EventTable, MethodName, MethodTable, ResponseOf } from './table.ts'
 
 const MAX_PENDING = 1024
 
-export interface RpcClient {
-  call<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>
-  on(event: string, listener: (data: unknown) => void): () => void
+export interface RpcClient<T extends MethodTable, E extends EventTable> {
+  call<M extends MethodName<T>>(method: M, ...args: CallArgs<T, M>): Promise<ResponseOf<T, M>>
+  on<K extends keyof E & string>(event: K, listener: (data: E[K]) => void): () => void
   attach(role: 'host' | 'compute', port: MessagePort): void
   bye(): void
 }
 
-export const createRpcClient = (port: PortLike): RpcClient => {
+export const createRpcClient = <T extends MethodTable, E extends EventTable>(
+  port: PortLike,
+): RpcClient<T, E> => {
   let nextId = 1
   const pending = new Map<
     number,
@@ -36,24 +40,26 @@ export const createRpcClient = (port: PortLike): RpcClient => {
   })
   port.start?.()
 
+  const call = (method: string, params?: unknown, timeoutMs = 30_000): Promise<unknown> => {
+    if (pending.size >= MAX_PENDING) return Promise.reject(wattError('rpc_busy', { pending: pending.size }))
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(wattError('rpc_timeout', { method, timeoutMs }))
+      }, timeoutMs)
+      pending.set(id, { resolve, reject, timer })
+      port.postMessage({ v: RPC_VERSION, kind: 'call', id, method, params })
+    })
+  }
+
   return {
-    call<T>(method: string, params?: unknown, timeoutMs = 30_000): Promise<T> {
-      if (pending.size >= MAX_PENDING) return Promise.reject(wattError('rpc_busy', { pending: pending.size }))
-      const id = nextId++
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id)
-          reject(wattError('rpc_timeout', { method, timeoutMs }))
-        }, timeoutMs)
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer })
-        port.postMessage({ v: RPC_VERSION, kind: 'call', id, method, params })
-      })
-    },
+    call: (method, ...[params, timeoutMs]) => call(method, params, timeoutMs) as Promise<never>,
     on(event, listener) {
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set)
-      set.add(listener)
-      return () => set.delete(listener)
+      set.add(listener as (data: unknown) => void)
+      return () => set.delete(listener as (data: unknown) => void)
     },
     attach(role, p) {
       port.postMessage({ v: RPC_VERSION, kind: 'attach', role, port: p }, [p])

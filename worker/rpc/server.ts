@@ -1,22 +1,40 @@
 // The core's side of the RPC: method handlers registered by subsystems, a bounded set of
-// connected tabs, events broadcast to all of them. A handler's thrown error becomes data.
-import { type WattError, toWattError, wattError } from '../../shared/util/errors.ts'
+// connected tabs, events broadcast to all of them. Typed by the method and event tables
+// (table.ts): a call's params go through the method's guard before its handler sees them, and a
+// handler's thrown error (a guard's `bad_params` included) becomes error data in the reply.
+import { fail, type WattError, toWattError, wattError } from '../../shared/util/errors.ts'
 import { type FromCore, isToCore, type PortLike, RPC_VERSION, type RpcAttach } from './protocol.ts'
+import type { EventTable, Guards, Handler, Handlers, MethodName, MethodTable } from './table.ts'
 
 const MAX_CLIENTS = 64
 
-export type Handler = (params: unknown) => unknown | Promise<unknown>
-
-export interface RpcServer {
-  register(method: string, handler: Handler): void
-  connect(port: PortLike): void
-  broadcast(event: string, data: unknown): void
+/** What a service sees of the server: its own methods and events. */
+export interface RpcRegistry<T extends MethodTable, E extends EventTable> {
+  register<M extends MethodName<T>>(method: M, handler: Handler<T, M>): void
+  broadcast<K extends keyof E & string>(event: K, data: E[K]): void
   onAttach(listener: (attach: RpcAttach) => void): void
+}
+
+export interface RpcServer<T extends MethodTable, E extends EventTable> extends RpcRegistry<T, E> {
+  connect(port: PortLike): void
   clientCount(): number
 }
 
-export const createRpcServer = (log: (line: string) => void = () => {}): RpcServer => {
-  const handlers = new Map<string, Handler>()
+type AnyHandler = (request: unknown) => unknown
+
+/** Registers a whole handler table at once. */
+export const registerAll = <T extends MethodTable, E extends EventTable>(
+  rpc: RpcRegistry<T, E>,
+  handlers: Handlers<T>,
+): void => {
+  for (const method of Object.keys(handlers) as MethodName<T>[]) rpc.register(method, handlers[method])
+}
+
+export const createRpcServer = <T extends MethodTable, E extends EventTable>(
+  guards: Guards<T>,
+  log: (line: string) => void = () => {},
+): RpcServer<T, E> => {
+  const handlers = new Map<string, AnyHandler>()
   const clients = new Set<PortLike>()
   const attachListeners: Array<(a: RpcAttach) => void> = []
 
@@ -33,6 +51,12 @@ export const createRpcServer = (log: (line: string) => void = () => {}): RpcServ
     id: number,
     result: { ok: true; value: unknown } | { ok: false; error: WattError },
   ) => send(port, { v: RPC_VERSION, kind: 'reply', id, ...result })
+
+  const run = async (method: string, params: unknown): Promise<unknown> => {
+    const handler = handlers.get(method)
+    if (!handler || !Object.hasOwn(guards, method)) return fail('unknown_method', { method })
+    return handler((guards as Record<string, (p: unknown) => unknown>)[method]!(params))
+  }
 
   const onMessage = (port: PortLike) => async (e: MessageEvent) => {
     const msg: unknown = e.data
@@ -56,13 +80,8 @@ export const createRpcServer = (log: (line: string) => void = () => {}): RpcServ
       for (const l of attachListeners) l(msg)
       return
     }
-    const handler = handlers.get(msg.method)
-    if (!handler) {
-      reply(port, msg.id, { ok: false, error: wattError('unknown_method', { method: msg.method }) })
-      return
-    }
     try {
-      reply(port, msg.id, { ok: true, value: await handler(msg.params) })
+      reply(port, msg.id, { ok: true, value: await run(msg.method, msg.params) })
     } catch (err) {
       reply(port, msg.id, { ok: false, error: toWattError(err) })
     }
@@ -71,7 +90,7 @@ export const createRpcServer = (log: (line: string) => void = () => {}): RpcServ
   return {
     register(method, handler) {
       if (handlers.has(method)) throw new Error(`rpc method registered twice: ${method}`)
-      handlers.set(method, handler)
+      handlers.set(method, handler as AnyHandler)
     },
     connect(port) {
       if (clients.size >= MAX_CLIENTS) {

@@ -12,11 +12,12 @@ import { loadSha256 } from '../../shared/storage/hash.ts'
 import { sealParams } from '../../shared/storage/params.ts'
 import { importFile } from '../../shared/storage/unixfs-import.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import type { ServiceComponents } from '../core/service.ts'
+import type { NodeIdentity } from '../core/identity.ts'
 import { memoryFiles } from '../proof/files.ts'
 import { FILES, type ProofRequest } from '../proof/protocol.ts'
 import { createProver } from '../proof/prover.ts'
-import type { Handler, RpcServer } from '../rpc/server.ts'
+import { fakeRpc } from '../wallet/test-kit.ts'
+import { STORAGE_GUARDS, type StorageEvents, type StorageMethods } from './storage-api.ts'
 import type { ComputePort } from './compute-pool.ts'
 import { memoryStorageDb, type StorageDb } from './storage-db.ts'
 import { createStorageService, type StorageService } from './storage-service.ts'
@@ -72,25 +73,13 @@ const fakeWorker = (files: ReturnType<typeof memoryFiles>, onProgress?: (layer: 
   }
 }
 
-const rpcStub = (): RpcServer & { handlers: Map<string, Handler> } => {
-  const handlers = new Map<string, Handler>()
-  return {
-    handlers,
-    register: (m, h) => void handlers.set(m, h),
-    connect: () => {},
-    broadcast: () => {},
-    onAttach: () => {},
-    clientCount: () => 0,
-  }
-}
-
 const start = async (db: StorageDb, workers: ReturnType<typeof fakeWorker>[]): Promise<StorageService> => {
   const components = {
-    rpc: rpcStub(),
-    services: new Map(),
+    rpc: fakeRpc<StorageMethods, StorageEvents>(STORAGE_GUARDS).rpc,
+    services: {},
     now: () => Date.now(),
-    identity: { signer: { publicKey: provider } },
-  } as unknown as Pick<ServiceComponents, 'rpc' | 'services' | 'now' | 'identity'>
+    identity: { signer: { publicKey: provider } } as unknown as NodeIdentity,
+  }
   const svc = createStorageService(components, {
     db: async () => db,
     hash: async () => hash,

@@ -11,7 +11,7 @@ import { toHex } from '../../shared/util/bytes.ts'
 import { fail, toWattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
-import { ledgerLink } from '../node/ledger-link.ts'
+import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
 import { usedBytes } from './budget.ts'
 import { type ComputePort, createComputePool } from './compute-pool.ts'
 import type { Randomness, StorageContext } from './context.ts'
@@ -24,7 +24,7 @@ import {
   windowEveryLedgers,
 } from './post-windows.ts'
 import { sealSector } from './sealer.ts'
-import { intParam, textParam } from '../rpc/params.ts'
+import type { Retrieved, StorageEvents, StorageMethods } from './storage-api.ts'
 import type { ImportRecord, StorageDb } from './storage-db.ts'
 import { type PostView, type StorageView, sectorView } from './storage-view.ts'
 
@@ -49,7 +49,7 @@ export interface StorageService extends CoreService {
   view(): Promise<StorageView>
   setOffer(offerBytes: number): Promise<StorageView>
   store(file: FileSource): Promise<Stored>
-  retrieve(cid: string): Promise<{ cid: string; size: number; blob: Blob }>
+  retrieve(cid: string): Promise<Retrieved>
   /** Opens a window now (tests; the ledger and the fallback timer call it in the app). */
   window(r: Randomness): Promise<PostView | null>
   attachCompute(port: ComputePort): void
@@ -57,14 +57,11 @@ export interface StorageService extends CoreService {
   settled(): Promise<void>
 }
 
-const asFile = (x: unknown): FileSource => {
-  const f = (x as { file?: unknown })?.file
-  if (!(f instanceof Blob)) return fail('malformed', { field: 'file' })
-  return f as Blob & { name?: string }
-}
-
 export const createStorageService = (
-  c: Pick<ServiceComponents, 'rpc' | 'services' | 'now' | 'identity'>,
+  c: Pick<
+    ServiceComponents<OnLedger, StorageMethods, StorageEvents>,
+    'rpc' | 'services' | 'now' | 'identity'
+  >,
   deps: StorageDeps,
 ): StorageService => {
   const params = deps.params ?? sealParams({ sectorSize: DEFAULT_SECTOR_SIZE })
@@ -211,9 +208,9 @@ export const createStorageService = (
         if (a.role === 'compute') service.attachCompute(a.port)
       })
       c.rpc.register('storage.view', () => service.view())
-      c.rpc.register('storage.setOffer', (p) => service.setOffer(intParam(p, 'offerBytes') ?? Number.NaN))
-      c.rpc.register('storage.store', (p) => service.store(asFile(p)))
-      c.rpc.register('storage.retrieve', (p) => service.retrieve(textParam(p, 'cid', 200)))
+      c.rpc.register('storage.setOffer', (p) => service.setOffer(p.offerBytes))
+      c.rpc.register('storage.store', (p) => service.store(p.file))
+      c.rpc.register('storage.retrieve', (p) => service.retrieve(p.cid))
       tick = setInterval(onTick, TICK_MS)
       changed()
     },

@@ -39,20 +39,6 @@ export interface PaymentContext {
   readonly nowMs: number
 }
 
-export const isSendRequest = (x: unknown): x is SendRequest => {
-  const o = x as Record<string, unknown> | null
-  return (
-    typeof o === 'object' &&
-    o !== null &&
-    typeof o.to === 'string' &&
-    typeof o.amount === 'string' &&
-    (o.fee === undefined || typeof o.fee === 'string') &&
-    o.to.length <= 200 &&
-    o.amount.length <= 40 &&
-    (o.fee ?? '').length <= 40
-  )
-}
-
 /** The default fee: the genesis minimum for the one operation a payment has. */
 export const defaultFee = (config: GenesisConfig): Amount => config.minFeePerOp
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { CoreService } from '../core/service.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import { testLedger as fakeLedger } from '../node/test-ledger.ts'
 import { fakeRpc, memoryKv } from './test-kit.ts'
 import { TX_LIFETIME_MS } from './build-payment.ts'
+import { WALLET_GUARDS, type WalletEvents, type WalletMethods } from './wallet-api.ts'
 import { createWalletService } from './wallet-service.ts'
-import type { CreatedWallet, SubmittedTx, WalletView } from './wallet-view.ts'
+import type { WalletView } from './wallet-view.ts'
 
 const LOCK = { pin: '975310' }
 
@@ -22,8 +22,8 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
 /** A node: a wallet service on a shared fake ledger, its own store and RPC. */
 const node = async (ledger: ReturnType<typeof fakeLedger> | undefined, seed: number, kv = memoryKv()) => {
   const rng = createRng(seed)
-  const services = new Map<string, CoreService>(ledger ? [['ledger', ledger]] : [])
-  const { rpc, call, events } = fakeRpc()
+  const services = ledger ? { ledger } : {}
+  const { rpc, call, events } = fakeRpc<WalletMethods, WalletEvents>(WALLET_GUARDS)
   let t = 1_800_000_000_000
   const wallet = createWalletService(
     { rpc, services, now: () => (t += 10) },
@@ -37,28 +37,28 @@ test('create, back up, faucet, pay a second wallet: balances, histories and the 
   const ledger = fakeLedger()
   const a = await node(ledger, 1)
   const b = await node(ledger, 2)
-  const created = await a.call<CreatedWallet>('wallet.create', LOCK)
+  const created = await a.call('wallet.create', LOCK)
   assert.equal(created.phrase.length, 24)
   assert.equal(created.view.backedUp, false)
   assert.equal(created.view.confirmPositions.length, 3)
   const answers = Object.fromEntries(created.view.confirmPositions.map((p) => [p, created.phrase[p - 1]]))
-  assert.equal((await a.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
-  const bView = (await b.call<CreatedWallet>('wallet.create', LOCK)).view
+  assert.equal((await a.call('wallet.confirmBackup', { answers })).backedUp, true)
+  const bView = (await b.call('wallet.create', LOCK)).view
 
-  const drip = await a.call<SubmittedTx>('wallet.faucet')
-  assert.equal((await a.call<WalletView>('wallet.status')).history[0]?.state, 'pending')
+  const drip = await a.call('wallet.faucet')
+  assert.equal((await a.call('wallet.status')).history[0]?.state, 'pending')
   const l2 = await ledger.closeLedger()
-  let va = await a.call<WalletView>('wallet.status')
+  let va = await a.call('wallet.status')
   assert.equal(va.balance, '100')
   assert.deepEqual(
     { id: va.history[0]?.id, state: va.history[0]?.state, ledger: va.history[0]?.ledger },
     { id: drip.id, state: 'applied', ledger: l2.seq },
   )
 
-  const pay = await a.call<SubmittedTx>('wallet.send', { to: bView.address, amount: '12.5', fee: '0.001' })
+  const pay = await a.call('wallet.send', { to: bView.address, amount: '12.5', fee: '0.001' })
   const l3 = await ledger.closeLedger()
-  va = await a.call<WalletView>('wallet.status')
-  const vb = await b.call<WalletView>('wallet.status')
+  va = await a.call('wallet.status')
+  const vb = await b.call('wallet.status')
   assert.equal(va.balance, '87.499') // 100 - 12.5 - 0.001
   assert.equal(vb.balance, '12.5')
   assert.equal(va.history[0]?.id, pay.id)
@@ -75,14 +75,14 @@ test('create, back up, faucet, pay a second wallet: balances, histories and the 
   // b pays back with the default fee: a payment op now (a's account exists), seq 1 for b
   await b.call('wallet.send', { to: va.address, amount: '2' })
   await ledger.closeLedger()
-  assert.equal((await a.call<WalletView>('wallet.status')).balance, '89.499')
-  assert.equal((await b.call<WalletView>('wallet.status')).balance, '10.49999')
+  assert.equal((await a.call('wallet.status')).balance, '89.499')
+  assert.equal((await b.call('wallet.status')).balance, '10.49999')
 })
 
 test('bad input is refused with its code before anything is signed', async () => {
   const ledger = fakeLedger()
   const a = await node(ledger, 3)
-  const to = (await (await node(ledger, 4)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  const to = (await (await node(ledger, 4)).call('wallet.create', LOCK)).view.address!
   assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_wallet')
   await a.call('wallet.create', LOCK)
   assert.equal(await codeOf(a.call('wallet.send', { to, amount: '1' })), 'no_account')
@@ -102,15 +102,15 @@ test('bad input is refused with its code before anything is signed', async () =>
     [{ to, amount: 1 }, 'bad_params'],
   ]
   for (const [p, code] of cases) assert.equal(await codeOf(a.call('wallet.send', p)), code, JSON.stringify(p))
-  const own = (await a.call<WalletView>('wallet.status')).address
+  const own = (await a.call('wallet.status')).address
   assert.equal(await codeOf(a.call('wallet.send', { to: own, amount: '1' })), 'self_payment')
-  assert.equal((await a.call<WalletView>('wallet.status')).history.length, 1)
+  assert.equal((await a.call('wallet.status')).history.length, 1)
 })
 
 test('two sends before a close use consecutive sequence numbers and reserve the balance', async () => {
   const ledger = fakeLedger()
   const a = await node(ledger, 5)
-  const to = (await (await node(ledger, 6)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  const to = (await (await node(ledger, 6)).call('wallet.create', LOCK)).view.address!
   await a.call('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
@@ -119,7 +119,7 @@ test('two sends before a close use consecutive sequence numbers and reserve the 
   assert.equal(await codeOf(a.call('wallet.send', { to, amount: '50' })), 'insufficient_balance')
   await a.call('wallet.send', { to, amount: '30' })
   await ledger.closeLedger()
-  const v = await a.call<WalletView>('wallet.status')
+  const v = await a.call('wallet.status')
   assert.deepEqual(
     v.history.map((h) => [h.amount, h.state]),
     [
@@ -137,23 +137,20 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
   await a.call('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
-  const to = (await (await node(ledger, 8)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  const to = (await (await node(ledger, 8)).call('wallet.create', LOCK)).view.address!
   await a.call('wallet.send', { to, amount: '1' })
   ledger.lose()
   await ledger.closeLedger()
-  assert.equal((await a.call<WalletView>('wallet.status')).history[0]?.state, 'pending')
+  assert.equal((await a.call('wallet.status')).history[0]?.state, 'pending')
   await ledger.closeLedger(TX_LIFETIME_MS + 60_000)
   assert.deepEqual(
-    [
-      (await a.call<WalletView>('wallet.status')).history[0]?.state,
-      (await a.call<WalletView>('wallet.status')).history[0]?.code,
-    ],
+    [(await a.call('wallet.status')).history[0]?.state, (await a.call('wallet.status')).history[0]?.code],
     ['dropped', 'expired'],
   )
 
   // the same key restored on a second node takes seq 1 while this node watches, then seq 2 while not
   const b = await node(ledger, 9)
-  const { phrase } = await b.call<CreatedWallet>('wallet.create', LOCK)
+  const { phrase } = await b.call('wallet.create', LOCK)
   await b.call('wallet.faucet')
   await ledger.closeLedger()
   const twin = await node(ledger, 10)
@@ -162,7 +159,7 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
   ledger.lose()
   await twin.call('wallet.send', { to, amount: '2' })
   await ledger.closeLedger()
-  const hb = (await b.call<WalletView>('wallet.status')).history
+  const hb = (await b.call('wallet.status')).history
   assert.deepEqual(
     hb.slice(0, 2).map((h) => [h.amount, h.state, h.code]),
     [
@@ -177,7 +174,7 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
   await ledger.closeLedger()
   const back = await node(ledger, 11, b.kv)
   await ledger.closeLedger()
-  assert.equal((await back.call<WalletView>('wallet.status')).history[0]?.state, 'unknown')
+  assert.equal((await back.call('wallet.status')).history[0]?.state, 'unknown')
 
   // a faucet race: two creates of the same account in one ledger, the second fails in apply
   const c = await node(ledger, 12)
@@ -185,7 +182,7 @@ test('pending txs end as dropped (expired, seq unused), unknown (seq used unseen
   await c.call('wallet.faucet')
   await c.call('wallet.faucet')
   await ledger.closeLedger()
-  const hc = (await c.call<WalletView>('wallet.status')).history
+  const hc = (await c.call('wallet.status')).history
   assert.deepEqual(hc.map((h) => [h.state, h.code]).sort(), [
     ['applied', undefined],
     ['rejected', 'account_exists'],
@@ -196,12 +193,12 @@ test('history and keys survive a restart; restore from the phrase gives the same
   const ledger = fakeLedger()
   const kv = memoryKv()
   const a = await node(ledger, 20, kv)
-  const { phrase, view } = await a.call<CreatedWallet>('wallet.create', LOCK)
+  const { phrase, view } = await a.call('wallet.create', LOCK)
   await a.call('wallet.faucet')
   await ledger.closeLedger()
   a.wallet.stop()
   const again = await node(ledger, 21, kv)
-  const v = await again.call<WalletView>('wallet.status')
+  const v = await again.call('wallet.status')
   assert.equal(v.address, view.address)
   assert.equal(v.backedUp, false)
   assert.equal(v.history.length, 1)
@@ -212,7 +209,7 @@ test('history and keys survive a restart; restore from the phrase gives the same
     await codeOf(other.call('wallet.restore', { phrase: 'abandon abandon', ...LOCK })),
     'bad_phrase',
   )
-  const restored = await other.call<WalletView>('wallet.restore', { phrase: phrase.join(' '), ...LOCK })
+  const restored = await other.call('wallet.restore', { phrase: phrase.join(' '), ...LOCK })
   assert.equal(restored.address, view.address)
   assert.equal(restored.backedUp, true)
   assert.equal(restored.balance, '100')
@@ -220,7 +217,7 @@ test('history and keys survive a restart; restore from the phrase gives the same
 
 test('without a ledger service the wallet still makes keys, and sending says ledger_unavailable', async () => {
   const a = await node(undefined, 13)
-  const c = await a.call<CreatedWallet>('wallet.create', LOCK)
+  const c = await a.call('wallet.create', LOCK)
   assert.equal(c.view.ledger, undefined)
   assert.equal(c.view.faucet, false)
   const codes = await Promise.all([
@@ -242,7 +239,7 @@ test('a faucet request whose sequence number another node took is asked again, a
   await d.call('wallet.create', LOCK)
   type Row = [string, string | undefined]
   const states = async (n: Awaited<ReturnType<typeof node>>): Promise<Row[]> =>
-    (await n.call<WalletView>('wallet.status')).history.map((h) => [h.state, h.code])
+    (await n.call('wallet.status')).history.map((h) => [h.state, h.code])
   /** The wallet updates its history and asks again from its serial queue, after the close. */
   const until = async (n: Awaited<ReturnType<typeof node>>, done: (rows: Row[]) => boolean) => {
     for (let i = 0; i < 200 && !done(await states(n)); i++) await new Promise((r) => setTimeout(r, 10))
@@ -260,7 +257,7 @@ test('a faucet request whose sequence number another node took is asked again, a
     ['dropped', 'seq_taken'],
   ])
   await ledger.closeLedger()
-  assert.equal((await c.call<WalletView>('wallet.status')).balance, '100')
+  assert.equal((await c.call('wallet.status')).balance, '100')
   assert.deepEqual(
     (await until(c, (rows) => count(rows, 'pending') === 0)).map(([state]) => state),
     ['applied', 'dropped'],
@@ -293,16 +290,16 @@ test('a PIN wallet starts each core session locked: nothing signs until the righ
   const a = await node(ledger, 40, kv)
   assert.equal(await codeOf(a.call('wallet.create')), 'bad_params')
   assert.equal(await codeOf(a.call('wallet.create', { pin: '12345' })), 'bad_pin')
-  assert.equal((await a.call<WalletView>('wallet.status')).exists, false)
-  const { view, phrase } = await a.call<CreatedWallet>('wallet.create', LOCK)
+  assert.equal((await a.call('wallet.status')).exists, false)
+  const { view, phrase } = await a.call('wallet.create', LOCK)
   assert.deepEqual([view.lock, view.locked], ['pin', false])
   await a.call('wallet.faucet')
   await ledger.closeLedger()
-  const to = (await (await node(ledger, 41)).call<CreatedWallet>('wallet.create', LOCK)).view.address!
+  const to = (await (await node(ledger, 41)).call('wallet.create', LOCK)).view.address!
   a.wallet.stop()
 
   const next = await node(ledger, 42, kv)
-  assert.equal((await next.call<WalletView>('wallet.status')).locked, true)
+  assert.equal((await next.call('wallet.status')).locked, true)
   assert.equal(await codeOf(next.call('wallet.send', { to, amount: '1' })), 'wallet_locked')
   const answers = Object.fromEntries(view.confirmPositions.map((p) => [p, phrase[p - 1]]))
   assert.equal(await codeOf(next.call('wallet.confirmBackup', { answers })), 'wallet_locked')
@@ -310,8 +307,8 @@ test('a PIN wallet starts each core session locked: nothing signs until the righ
   assert.equal(await codeOf(next.call('wallet.setLock', { pin: '11112222' })), 'wallet_locked')
   assert.equal(await codeOf(next.call('wallet.unlock', { pin: '975311' })), 'wrong_pin')
   assert.equal(await codeOf(next.call('wallet.unlock', {})), 'bad_params')
-  assert.equal((await next.call<WalletView>('wallet.status')).locked, true)
-  const unlocked = await next.call<WalletView>('wallet.unlock', LOCK)
+  assert.equal((await next.call('wallet.status')).locked, true)
+  const unlocked = await next.call('wallet.unlock', LOCK)
   assert.equal(unlocked.locked, false)
   assert.equal(
     (next.events.at(-1)?.data as WalletView | undefined)?.locked,
@@ -319,11 +316,11 @@ test('a PIN wallet starts each core session locked: nothing signs until the righ
     'every tab hears of the unlock',
   )
   await next.call('wallet.send', { to, amount: '1' })
-  assert.equal((await next.call<WalletView>('wallet.confirmBackup', { answers })).backedUp, true)
-  assert.equal((await next.call<WalletView>('wallet.lock')).locked, true)
+  assert.equal((await next.call('wallet.confirmBackup', { answers })).backedUp, true)
+  assert.equal((await next.call('wallet.lock')).locked, true)
   assert.equal(await codeOf(next.call('wallet.send', { to, amount: '1' })), 'wallet_locked')
   await ledger.closeLedger()
-  assert.equal((await next.call<WalletView>('wallet.status')).history[0]?.state, 'applied')
+  assert.equal((await next.call('wallet.status')).history[0]?.state, 'applied')
 })
 
 test('a passkey wallet unlocks with the PRF output; a new PIN replaces the passkey', async () => {
@@ -338,7 +335,7 @@ test('a passkey wallet unlocks with the PRF output; a new PIN replaces the passk
     await codeOf(a.call('wallet.create', { passkey: { ...passkey, salt: new Uint8Array(31) } })),
     'bad_params',
   )
-  const { view } = await a.call<CreatedWallet>('wallet.create', { passkey })
+  const { view } = await a.call('wallet.create', { passkey })
   assert.deepEqual(
     [view.lock, view.passkey?.credentialId, view.passkey?.salt],
     ['passkey', passkey.credentialId, passkey.salt],
@@ -348,7 +345,7 @@ test('a passkey wallet unlocks with the PRF output; a new PIN replaces the passk
   assert.equal(await codeOf(next.call('wallet.unlock', { prf: new Uint8Array(32) })), 'wrong_passkey')
   assert.equal(await codeOf(next.call('wallet.unlock', LOCK)), 'lock_mismatch')
   await next.call('wallet.unlock', { prf: passkey.prf })
-  assert.equal((await next.call<WalletView>('wallet.setLock', LOCK)).lock, 'pin')
+  assert.equal((await next.call('wallet.setLock', LOCK)).lock, 'pin')
   const third = await node(undefined, 45, kv)
-  assert.equal((await third.call<WalletView>('wallet.unlock', LOCK)).address, view.address)
+  assert.equal((await third.call('wallet.unlock', LOCK)).address, view.address)
 })

@@ -5,14 +5,15 @@ import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { addressOf, encodeTx, formatWatt, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
+import { registerAll } from '../rpc/server.ts'
+import type { Handlers } from '../rpc/table.ts'
+import { lockOf, type WalletEvents, type WalletMethods } from './wallet-api.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
-import { ledgerLink, serialQueue } from '../node/ledger-link.ts'
-import { buildPayment, defaultFee, isSendRequest } from './build-payment.ts'
+import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
+import { buildPayment, defaultFee, type SendRequest } from './build-payment.ts'
 import { faucetTx } from './faucet.ts'
 import { addPending, type HistoryItem, MAX_HISTORY, observeLedger, pendingOut } from './history.ts'
 import { parsePhrase, phraseFromEntropy, pickConfirmPositions, secretFromPhrase } from './mnemonic.ts'
-import { isObj } from '../rpc/params.ts'
-import { isReplace, parseAnswers, parseLimit, parseNewLock, parseUnlock } from './rpc-params.ts'
 import { type AccountInfo, type AccountKey, createVault, type Vault, type WalletKv } from './vault.ts'
 import type { NewLock } from './vault-locks.ts'
 import {
@@ -29,6 +30,13 @@ export interface WalletDeps {
   readonly random: (n: number) => Uint8Array
   /** PBKDF2 iterations for a new PIN (tests lower it); the vault's default otherwise. */
   readonly pinIterations?: number
+}
+
+/** What the wallet service offers the services that depend on it (mining signs with its key). */
+export interface WalletService extends CoreService {
+  readonly name: 'wallet'
+  view(): WalletView
+  readonly accountKey: AccountKey
 }
 
 const HISTORY_KEY = 'history'
@@ -53,9 +61,9 @@ const row = (i: HistoryItem): HistoryRow => ({
 })
 
 export const createWalletService = (
-  c: Pick<ServiceComponents, 'rpc' | 'services' | 'now'>,
+  c: Pick<ServiceComponents<OnLedger, WalletMethods, WalletEvents>, 'rpc' | 'services' | 'now'>,
   deps: WalletDeps,
-): CoreService & { view(): WalletView; accountKey: AccountKey } => {
+): WalletService => {
   let kv: WalletKv | undefined
   let vault: Vault | undefined
   let account: AccountInfo | undefined
@@ -145,8 +153,7 @@ export const createWalletService = (
     return { id: item.id }
   }
 
-  const send = async (params: unknown): Promise<SubmittedTx> => {
-    if (!isSendRequest(params)) return fail('bad_params')
+  const send = async (params: SendRequest): Promise<SubmittedTx> => {
     const me = needUnlocked()
     const l = needLedger()
     const { state } = l.current()
@@ -217,41 +224,39 @@ export const createWalletService = (
       return view()
     })
 
-  const handlers: Record<string, (p: unknown) => Promise<unknown> | unknown> = {
+  const handlers: Handlers<WalletMethods> = {
     'wallet.status': () => view(),
     'wallet.create': (p) =>
       serial(async (): Promise<CreatedWallet> => {
-        if (account && !isReplace(p)) return fail('wallet_exists')
-        const lock = parseNewLock(p)
+        if (account && !p.replace) return fail('wallet_exists')
         const phrase = phraseFromEntropy(deps.random(32))
-        await adopt(await secretFromPhrase(phrase), phrase, lock)
+        await adopt(await secretFromPhrase(phrase), phrase, lockOf(p))
         return { phrase, view: view() }
       }),
     'wallet.restore': (p) =>
       serial(async () => {
-        if (!isObj(p) || typeof p.phrase !== 'string' || p.phrase.length > 1000) return fail('bad_params')
-        if (account && !isReplace(p)) return fail('wallet_exists')
-        const lock = parseNewLock(p)
+        if (account && !p.replace) return fail('wallet_exists')
         const words = parsePhrase(p.phrase)
         if (!words.ok) return fail(words.error.code, words.error)
-        await adopt(await secretFromPhrase(words.value), undefined, lock)
+        await adopt(await secretFromPhrase(words.value), undefined, lockOf(p))
         return view()
       }),
-    'wallet.confirmBackup': (p) =>
+    'wallet.confirmBackup': ({ answers }) =>
       serial(async () => {
         needAccount()
-        if (!(await vault!.confirmBackup(parseAnswers(p)))) return fail('backup_mismatch')
+        if (!(await vault!.confirmBackup(answers))) return fail('backup_mismatch')
         account = await vault!.load()
         changed()
         return view()
       }),
-    'wallet.unlock': (p) => refreshAfter(() => vault!.unlock(parseUnlock(p))),
+    'wallet.unlock': (p) => refreshAfter(() => vault!.unlock(p)),
     'wallet.lock': () => refreshAfter(() => vault!.lock()),
-    'wallet.setLock': (p) => refreshAfter(() => vault!.relock(parseNewLock(p))),
+    'wallet.setLock': (p) => refreshAfter(() => vault!.relock(p)),
     'wallet.send': (p) => serial(() => send(p)),
     'wallet.faucet': () => serial(() => faucet()),
-    'wallet.history': (p) => history.slice(0, parseLimit(p, MAX_HISTORY)).map(row),
-    'wallet.ledgers': async (p) => needLedger().recent(parseLimit(p, MAX_RECENT_LEDGERS)),
+    'wallet.history': (p) => history.slice(0, Math.min(p?.limit ?? MAX_HISTORY, MAX_HISTORY)).map(row),
+    'wallet.ledgers': async (p) =>
+      needLedger().recent(Math.min(p?.limit ?? MAX_RECENT_LEDGERS, MAX_RECENT_LEDGERS)),
   }
 
   return {
@@ -261,7 +266,7 @@ export const createWalletService = (
       vault = createVault(kv, deps.subtle, deps.random, { pinIterations: deps.pinIterations })
       account = await vault.load()
       history = ((await kv.get(HISTORY_KEY)) as HistoryItem[] | undefined) ?? []
-      for (const [method, h] of Object.entries(handlers)) c.rpc.register(method, h)
+      registerAll(c.rpc, handlers)
       changed()
     },
     stop() {

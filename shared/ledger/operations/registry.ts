@@ -6,6 +6,7 @@ import type { Address } from '../../crypto/address.ts'
 import type { Result, WattError } from '../../util/errors.ts'
 import type { GenesisConfig } from '../config.ts'
 import type { LedgerDraft } from '../draft.ts'
+import type { ParseCode } from '../result-codes.ts'
 
 /** A `type`-tagged operation as it appears in a transaction body. */
 export interface Operation {
@@ -20,15 +21,19 @@ export interface OpContext {
   readonly opIndex: number
 }
 
-export interface OpHandler<O extends Operation = Operation> {
+/**
+ * `C`: the operation's result codes, from its module's catalogue (a literal union), so that a
+ * misspelt code in `apply` does not compile.
+ */
+export interface OpHandler<O extends Operation = Operation, C extends string = string> {
   readonly type: string
   /** Checks decoded wire data field by field (exact shape) and normalizes it; errors are `malformed`. */
-  parse(raw: Readonly<Record<string, unknown>>): Result<O>
+  parse(raw: Readonly<Record<string, unknown>>): Result<O, WattError<ParseCode>>
   /**
    * Applies the operation to the draft, or returns the rejection. A rejected operation's changes
    * (and those of the transaction's other operations) are rolled back by the caller.
    */
-  apply(draft: LedgerDraft, op: O, ctx: OpContext): WattError | undefined
+  apply(draft: LedgerDraft, op: O, ctx: OpContext): WattError<C> | undefined
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list holds handlers of every op type

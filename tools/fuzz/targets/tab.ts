@@ -1,25 +1,24 @@
 // What a tab (untrusted: any page script of the origin) and the ports between core, host tab and
-// proof workers can send: RPC parameters, handed to the guards each service method applies to
-// them (one line per method, the handler's own argument expression), and port messages, handed
-// to their guards and, for the host's connection list, to the peer table that consumes it.
+// proof workers can send: RPC parameters, handed to the method's guard from the RPC table (the
+// very guards the core's server runs) and then to the parser its handler applies next, and port
+// messages, handed to their guards and, for the host's connection list, to the peer table.
 import * as fc from 'fast-check'
 import { parseCid } from '../../../shared/codec/dag-cbor.ts'
 import { parseAddress } from '../../../shared/crypto/address.ts'
 import { defaultMiningParams } from '../../../shared/mining/params.ts'
 import { createPeerTable } from '../../../shared/net/peer-table.ts'
 import type { PeerIdString } from '../../../shared/net/peer-id.ts'
-import { checkQuorumSet } from '../../../shared/scp/index.ts'
+import { WattFailure } from '../../../shared/util/errors.ts'
+import { RPC_GUARDS, type RpcMethods } from '../../../worker/app/rpc-api.ts'
 import { isCoreToHost, isHostToCore } from '../../../worker/core/host-protocol.ts'
 import { checkPresence } from '../../../worker/mining/presence.ts'
 import { parseAcceptInvite, parseSetCircle } from '../../../worker/mining/mining-requests.ts'
 import { isProofEvent, isProofRequest } from '../../../worker/proof/protocol.ts'
 import { isFromCore, isToCore } from '../../../worker/rpc/protocol.ts'
 import { isComputeHello } from '../../../worker/storage/compute-pool.ts'
-import { buildPayment, isSendRequest } from '../../../worker/wallet/build-payment.ts'
-import { MAX_HISTORY } from '../../../worker/wallet/history.ts'
+import { buildPayment } from '../../../worker/wallet/build-payment.ts'
 import { parsePhrase, phraseFromEntropy } from '../../../worker/wallet/mnemonic.ts'
-import { intParam, isObj, textParam } from '../../../worker/rpc/params.ts'
-import { isReplace, parseAnswers, parseLimit } from '../../../worker/wallet/rpc-params.ts'
+import type { MethodName, RequestOf } from '../../../worker/rpc/table.ts'
 import { dataArb, type Vocabulary } from '../data.ts'
 import type { Target } from '../target.ts'
 import { ALICE, BOB, config, fixtures, genesis, KNOWN_STRINGS, NODE_IDS, QSET } from './fixtures.ts'
@@ -29,17 +28,15 @@ const NOW = config.genesisTimeMs + 500
 const { funded } = await fixtures()
 const get = (p: unknown, k: string): unknown => (p as Record<string, unknown> | null | undefined)?.[k]
 
-/** Per RPC method: what its handler hands its parameters to (see the services' `register` calls). */
-const RPC_GUARDS: Record<string, (p: unknown) => unknown> = {
-  'wallet.history': (p) => parseLimit(p, MAX_HISTORY),
-  'wallet.ledgers': (p) => parseLimit(p, 50),
-  'wallet.confirmBackup': (p) => parseAnswers(p),
-  'wallet.create': (p) => isReplace(p),
-  'wallet.restore': (p) =>
-    isObj(p) && typeof p.phrase === 'string' && p.phrase.length <= 1000 && parsePhrase(p.phrase),
-  'wallet.send': (p) =>
-    isSendRequest(p) &&
-    buildPayment(p, {
+/**
+ * After a method's guard (the table's own, RPC_GUARDS): what its handler hands the typed request
+ * to next, where that is a parser of its own (see the services' `register` calls). Typed against
+ * the table, so a changed request shape fails typecheck here.
+ */
+const NEXT: { readonly [M in MethodName<RpcMethods>]?: (request: RequestOf<RpcMethods, M>) => unknown } = {
+  'wallet.restore': (r) => parsePhrase(r.phrase),
+  'wallet.send': (r) =>
+    buildPayment(r, {
       state: genesis,
       config,
       source: FAUCET.pk,
@@ -48,20 +45,25 @@ const RPC_GUARDS: Record<string, (p: unknown) => unknown> = {
       pendingDests: new Set(),
       nowMs: NOW,
     }),
-  'mining.checkIn': (p) => checkPresence(get(p, 'proof'), NOW, 0),
-  'mining.setCircle': (p) => parseSetCircle(p, ALICE.address, funded, defaultMiningParams),
-  'mining.acceptInvite': (p) => parseAcceptInvite(p, ALICE.address, funded),
-  'ledger.recent': (p) => Math.min(50, Math.max(1, intParam(p, 'limit') ?? 10)),
-  'ledger.account': (p) => parseAddress(textParam(p, 'address')),
-  'validator.admit': (p) => parseAddress(textParam(p, 'nodeId')),
-  'storage.setOffer': (p) => intParam(p, 'offerBytes'),
-  'quorum.set': (p) => checkQuorumSet(get(p, 'quorumSet')),
-  'storage.retrieve': (p) => parseCid(textParam(p, 'cid', 200).trim()),
-  'sim.dayExport': (p) => (isObj(p) ? p.day : undefined),
+  'mining.checkIn': (r) => checkPresence(r.proof, NOW, 0),
+  'mining.setCircle': (r) => parseSetCircle(r.members, ALICE.address, funded, defaultMiningParams),
+  'mining.acceptInvite': (r) => parseAcceptInvite(r.ambassador, ALICE.address, funded),
+  'ledger.account': (r) => parseAddress(r.address),
+  'storage.retrieve': (r) => parseCid(r.cid.trim()),
+}
+
+const runMethod = <M extends MethodName<RpcMethods>>(method: M, params: unknown): unknown => {
+  const request = RPC_GUARDS[method](params)
+  const next = NEXT[method] as ((r: RequestOf<RpcMethods, M>) => unknown) | undefined
+  return next ? next(request) : request
 }
 
 const PARAM_WORDS: Vocabulary = {
-  keys: ['limit', 'answers', 'replace', 'phrase', 'to', 'amount', 'fee', 'proof', 'members', 'ambassador'],
+  keys: [
+    ...['limit', 'answers', 'replace', 'phrase', 'to', 'amount', 'fee', 'proof', 'members', 'ambassador'],
+    ...['pin', 'passkey', 'credentialId', 'salt', 'prf', 'tx', 'address', 'quorumSet', 'nodeId', 'day'],
+    ...['offerBytes', 'file', 'cid', 'enrollment', 'privateKey', 'autoAdmit'],
+  ],
   strings: [...KNOWN_STRINGS, FAUCET.address, '1.5', '0.0000001', ''],
 }
 
@@ -76,15 +78,20 @@ const press = {
 
 const rpcParams: Target<unknown> = {
   name: 'rpc-params',
-  about: "a tab's RPC call { method, params }: the guards the method's handler applies to params",
+  about:
+    "a tab's RPC call { method, params }: the method's guard from the RPC table, then its handler's own parser",
   kind: 'clone',
+  typed: (e) => e instanceof WattFailure,
   vocabulary: { ...PARAM_WORDS, keys: ['method', 'params', ...(PARAM_WORDS.keys ?? [])] },
   seeds: () => [
+    { method: 'core.boot', params: { enrollment: { privateKey: new Uint8Array(68), autoAdmit: true } } },
     { method: 'wallet.history', params: { limit: 10 } },
+    { method: 'wallet.create', params: { pin: '975310', replace: true } },
+    { method: 'wallet.unlock', params: { prf: new Uint8Array(32) } },
     { method: 'wallet.confirmBackup', params: { answers: { 1: 'abandon', 7: 'zoo' } } },
     {
       method: 'wallet.restore',
-      params: { phrase: phraseFromEntropy(new Uint8Array(32)).join(' '), replace: true },
+      params: { phrase: phraseFromEntropy(new Uint8Array(32)).join(' '), replace: true, pin: '975310' },
     },
     { method: 'wallet.send', params: { to: ALICE.address, amount: '1.5', fee: '' } },
     { method: 'mining.checkIn', params: { proof: press } },
@@ -100,16 +107,18 @@ const rpcParams: Target<unknown> = {
       params: { cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy' },
     },
     { method: 'sim.dayExport', params: { day: 0 } },
+    { method: 'ledger.submit', params: { tx: new Uint8Array(40) } },
+    { method: 'storage.store', params: { file: new Blob([new Uint8Array(3)]) } },
   ],
   arbitrary: fc.record({
-    method: fc.constantFrom(...Object.keys(RPC_GUARDS)),
+    method: fc.constantFrom(...(Object.keys(RPC_GUARDS) as MethodName<RpcMethods>[])),
     params: dataArb({ ...PARAM_WORDS, data: 'clone' }),
   }),
   run: (x) => {
     const method = get(x, 'method')
-    const guard =
-      typeof method === 'string' && Object.hasOwn(RPC_GUARDS, method) ? RPC_GUARDS[method] : undefined
-    return guard?.(get(x, 'params'))
+    // the server answers a name outside the table `unknown_method` before any guard runs
+    if (typeof method !== 'string' || !Object.hasOwn(RPC_GUARDS, method)) return undefined
+    return runMethod(method as MethodName<RpcMethods>, get(x, 'params'))
   },
 }
 

@@ -1,5 +1,5 @@
 // SharedWorker entry: one node core for every tab of this browser profile.
-import { bootCore } from './boot.ts'
+import { startNode } from './node.ts'
 
 interface SharedScope {
   onconnect: ((e: MessageEvent) => void) | null
@@ -11,7 +11,7 @@ scope.onconnect = (e) => {
   const port = e.ports[0]
   if (port) pending.push(port)
 }
-const { rpc } = await bootCore(scope.location.origin)
+const rpc = await startNode(scope.location.origin)
 scope.onconnect = (e) => {
   const port = e.ports[0]
   if (port) rpc.connect(port)

@@ -1,6 +1,6 @@
 // Dedicated-worker entry, for browsers without SharedWorker: the owner tab hands in one
 // MessagePort per tab; behind them runs the very same core as in the SharedWorker.
-import { bootCore } from './boot.ts'
+import { startNode } from './node.ts'
 
 const pending: MessagePort[] = []
 let connect = (p: MessagePort): void => {
@@ -10,7 +10,7 @@ globalThis.addEventListener('message', (e: MessageEvent) => {
   const port = e.ports[0]
   if (e.data?.kind === 'connect' && port) connect(port)
 })
-const { rpc } = await bootCore(globalThis.location.origin)
+const rpc = await startNode(globalThis.location.origin)
 connect = (p) => {
   rpc.connect(p)
 }
