@@ -10,7 +10,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self' ws: wss: blob:",
   "img-src 'self' data: blob:",
   "style-src 'self'",
   "font-src 'self'",
