@@ -155,7 +155,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     waiting.closed(slot)
     scp.purgeSlots(slot)
     phase = 'idle'
-    nominator.schedule()
+    nominator.closed()
     for (const cid of waiting.missingFor(slot + 1)) pool.want(cid, slot + 1)
   }
 

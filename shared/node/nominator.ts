@@ -35,6 +35,7 @@ export const createNominator = (d: NominatorDeps) => {
   const config = init.env.config
   const startedAt = new BoundedMap<number, number>(64)
   let cancel: (() => void) | undefined
+  let lastCloseAt = Number.NEGATIVE_INFINITY
 
   const nominate = () => {
     cancel = undefined
@@ -59,18 +60,23 @@ export const createNominator = (d: NominatorDeps) => {
 
   const rebroadcast = () => {
     if (view.stopped()) return
+    p.setTimer(REBROADCAST_MS, rebroadcast)
+    if (p.now() - lastCloseAt < REBROADCAST_MS) return
     for (const slot of [view.nextSlot(), view.nextSlot() - 1]) {
       for (const e of d.scp.getState(slot)?.envelopes ?? []) {
         if (e.statement.nodeId === init.nodeId)
           p.publish('scp', encodeMessage({ type: 'envelope', env: encodeEnvelope(e), qset: init.quorumSet }))
       }
     }
-    p.setTimer(REBROADCAST_MS, rebroadcast)
   }
 
   return {
     startedAt: (slot: number) => startedAt.get(slot),
-    /** Nominates at the next close time (the last close + the interval). */
+    /** A ledger closed: nominate at the next close time (the last close + the interval). */
+    closed() {
+      lastCloseAt = p.now()
+      this.schedule()
+    },
     schedule() {
       cancel?.()
       const due = view.ledger().header.closeTimeMs + config.closeIntervalMs - p.now()

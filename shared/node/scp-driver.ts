@@ -59,10 +59,26 @@ const createTimers = (view: NodeView) => {
   return { set, cancel, clear }
 }
 
+/** Public keys of node ids seen, so a signature check does not decode the address again. */
+const createKeyCache = (limit = 4096) => {
+  const keys = new Map<string, Uint8Array | null>()
+  return (nodeId: string): Uint8Array | null => {
+    let k = keys.get(nodeId)
+    if (k === undefined) {
+      const pk = parseAddress(nodeId)
+      k = pk.ok ? pk.value : null
+      if (keys.size >= limit) keys.clear()
+      keys.set(nodeId, k)
+    }
+    return k
+  }
+}
+
 export const createScpDriver = (d: DriverDeps) => {
   const { view } = d
   const { init, ports: p } = view
   const timers = createTimers(view)
+  const keyOf = createKeyCache()
 
   const validateValue: ScpDriver['validateValue'] = (slot, bytes) => {
     const v = decodeLedgerValue(bytes)
@@ -94,8 +110,8 @@ export const createScpDriver = (d: DriverDeps) => {
   const driver: ScpDriver = {
     sign: (m) => p.signer.sign(m),
     verify: async (nodeId, m, s) => {
-      const pk = parseAddress(nodeId)
-      return pk.ok && (await p.verifier.verify(pk.value, m, s))
+      const pk = keyOf(nodeId)
+      return pk !== null && (await p.verifier.verify(pk, m, s))
     },
     emit: (envelope) => {
       const bytes = encodeEnvelope(envelope)

@@ -98,7 +98,8 @@ export const createScpIntake = (d: ScpIntakeDeps) => {
     const env = decoded.value
     const st = env.statement
     if (st.slot <= view.ledger().header.seq) return lateExternalize(env, m.env, source)
-    if (st.slot > view.nextSlot()) d.behind()
+    // peers a slot ahead are normal (they closed first); two or more mean this node fell behind
+    if (st.slot > view.nextSlot() + 1) d.behind()
     const again = waiting.waitingFor(env, m.env)
     if (again) {
       for (const cid of again) pool.want(cid, st.slot)

@@ -15,7 +15,17 @@ const MAX_SIGNERS = 1000
 
 export const encodeLedgerValue = (v: LedgerValue): Value => encode([v.txSet, v.closeTimeMs, [...v.signers]])
 
+/** Decoded values by the byte array they came from (values inside shared statements repeat). */
+const decoded = new WeakMap<Uint8Array, LedgerValue | undefined>()
+
 export const decodeLedgerValue = (bytes: Uint8Array): LedgerValue | undefined => {
+  if (decoded.has(bytes)) return decoded.get(bytes)
+  const v = decodeFresh(bytes)
+  decoded.set(bytes, v)
+  return v
+}
+
+const decodeFresh = (bytes: Uint8Array): LedgerValue | undefined => {
   const d = decode<unknown>(bytes, 64 * 1024)
   if (!d.ok || !Array.isArray(d.value) || d.value.length !== 3) return undefined
   const [txSet, closeTimeMs, signers] = d.value as unknown[]

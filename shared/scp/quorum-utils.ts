@@ -12,7 +12,17 @@ export const MAX_QUORUM_DEPTH = 4
 export const MAX_QUORUM_NODES = 1000
 const UINT64_MAX = (1n << 64n) - 1n
 
-export const quorumSetHash = (q: QuorumSet): QuorumSetHash => cidOf(toData(q)).toString() as QuorumSetHash
+// Quorum sets are immutable values: their hash and their parse are kept per object (weakly), so
+// one set object handed to many nodes in memory (the simulator) is hashed and parsed once.
+const hashes = new WeakMap<QuorumSet, QuorumSetHash>()
+export const quorumSetHash = (q: QuorumSet): QuorumSetHash => {
+  let h = hashes.get(q)
+  if (h === undefined) {
+    h = cidOf(toData(q)).toString() as QuorumSetHash
+    hashes.set(q, h)
+  }
+  return h
+}
 
 function toData(q: QuorumSet): unknown {
   return { threshold: q.threshold, validators: q.validators, innerSets: q.innerSets.map(toData) }
@@ -79,9 +89,14 @@ export const checkQuorumSet = (q: unknown, strict = false): Result<true, WattErr
 }
 
 /** Parses a quorum set from decoded data, checking shape and sanity. */
+const parsed = new WeakMap<object, Result<QuorumSet, WattError<'insane_qset'>>>()
 export const parseQuorumSet = (data: unknown): Result<QuorumSet, WattError<'insane_qset'>> => {
+  const hit = typeof data === 'object' && data !== null ? parsed.get(data) : undefined
+  if (hit !== undefined) return hit
   const sane = checkQuorumSet(data)
-  return sane.ok ? ok(toPlain(data as QuorumSet)) : sane
+  const r = sane.ok ? ok(toPlain(data as QuorumSet)) : sane
+  if (typeof data === 'object' && data !== null) parsed.set(data, r)
+  return r
 }
 
 /** A copy holding only the three fields, so extra fields never reach a hash or a store. */

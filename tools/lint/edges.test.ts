@@ -2,17 +2,8 @@
 // worker/ and web/ (each file's relative imports, tests included, grouped by their first two path
 // levels) has no cycle, shared/ imports nothing outside it, and worker/core imports no service.
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join, normalize, relative } from 'node:path'
 import { test } from 'node:test'
-
-const ROOT = join(import.meta.dirname, '..', '..')
-const IMPORT = /(?:from|import\()\s*'(\.[^']+)'/g
-
-const sources = (dir: string): string[] =>
-  readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.tsx?$/.test(f))
-    .map((f) => join(dir, f))
+import { importsOf, sources } from './import-graph.ts'
 
 const folderOf = (file: string): string => {
   const parts = file.split('/')
@@ -24,8 +15,8 @@ const folderGraph = (): Map<string, Set<string>> => {
   const graph = new Map<string, Set<string>>()
   for (const file of ['shared', 'worker', 'web'].flatMap(sources)) {
     const from = folderOf(file)
-    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(IMPORT)) {
-      const to = folderOf(relative(ROOT, normalize(join(ROOT, dirname(file), m[1]!))))
+    for (const imported of importsOf(file)) {
+      const to = folderOf(imported)
       if (to !== from) graph.set(from, (graph.get(from) ?? new Set()).add(to))
     }
   }
