@@ -71,8 +71,6 @@ export type GossipKind = 'tx' | 'scp' | 'ledger'
 
 export interface ConsensusNodeInit {
   readonly env: LedgerEnv
-  /** Set before each apply: the agreed value's EXTERNALIZE signers, for the mining close step. */
-  readonly signersHolder: { current: readonly string[] }
   readonly networkId: Uint8Array
   readonly nodeId: NodeId
   readonly quorumSet: QuorumSet
@@ -295,9 +293,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   const applyValue = async (slot: number, value: Value, set: CheckedTxSet, voted: boolean) => {
     const v = decodeLedgerValue(value)
     if (!v || slot !== nextSlot()) return
-    init.signersHolder.current = v.signers
-    const r = applyLedger(state, set, { closeTimeMs: v.closeTimeMs }, env)
-    init.signersHolder.current = []
+    const r = applyLedger(state, set, { closeTimeMs: v.closeTimeMs, signers: v.signers, upgrades: [] }, env)
     if (!r.ok) {
       count(`apply_failed_${r.error.code}`)
       p.log?.(`consensus: value for ${slot} does not apply: ${r.error.code}`)

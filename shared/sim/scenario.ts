@@ -1,15 +1,12 @@
 // One call from options to a checked run of the real protocol: builds identities, the
-// topology and quorum sets, genesis with the mining protocol, the workload, Byzantine nodes
-// and the fault plan, all from one seed, then runs the simulation. The CLI, the tests and
-// the benchmark all go through here.
+// topology and quorum sets, genesis and the protocol composed from the network's module list
+// (or a test's), the workload, Byzantine nodes and the fault plan, all from one seed, then runs
+// the simulation. The CLI, the tests and the benchmark all go through here.
 import { addressOf } from '../crypto/address.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
 import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
-import { coreOperations } from '../ledger/operations/core.ts'
-import { createProtocol } from '../ledger/operations/registry.ts'
-import { miningCloseStep } from '../mining/day-close.ts'
-import { miningOperations } from '../mining/operations.ts'
-import { defaultMiningParams } from '../mining/params.ts'
+import { type AnyModule, composeProtocol } from '../ledger/module.ts'
+import { defaultParams, NETWORK_MODULES } from '../node/protocol.ts'
 import { type NodeId, type QuorumSet, quorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { createRng } from '../util/prng.ts'
@@ -44,6 +41,8 @@ export interface ScenarioOptions {
   readonly dayLengthMs: number
   readonly livenessBoundMs: number
   readonly mutation: Mutation
+  /** The protocol's modules (default: the network's list); a test adds its own module here. */
+  readonly modules?: readonly AnyModule[]
   readonly onProgress?: (p: { virtualMs: number; ledgers: number; messages: number }) => void
 }
 
@@ -95,7 +94,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     o.mutation === 'quorum-threshold-minus-one' ? lowerThresholds(q) : q,
   )
   const faucet = simSigner(rng.bytes(32))
-  const params = defaultMiningParams
+  const modules = o.modules ?? NETWORK_MODULES
   const config = makeGenesisConfig({
     networkId: 'watt-sim',
     genesisTimeMs: 1_800_000_000_000,
@@ -104,13 +103,12 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
+    params: defaultParams(modules),
   })
-  const days = o.mining ? new DayRecorder(params, config.networkId) : undefined
-  const protocol = createProtocol({
-    operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
-    closeSteps: days ? [days.step, miningCloseStep(params)] : [],
-  })
-  const born = genesisState(config)
+  // `mining` generates the mining workload and records days; the protocol is the whole list either way
+  const days = o.mining ? new DayRecorder(config.networkId) : undefined
+  const protocol = composeProtocol(days ? days.recordingDays(modules) : modules)
+  const born = genesisState(config, protocol)
   const genesis = born.state
   const workload =
     o.accounts > 0

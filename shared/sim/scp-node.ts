@@ -163,7 +163,12 @@ export const scpNodeFactory =
       const p = decodeValue(value)
       const set = p && world.txSets.get(p.txSet)
       if (p === undefined || set === undefined) return false
-      const r = applyLedger(disk.state, set, { closeTimeMs: p.closeTimeMs }, world.env)
+      const r = applyLedger(
+        disk.state,
+        set,
+        { closeTimeMs: p.closeTimeMs, signers: [], upgrades: [] },
+        world.env,
+      )
       if (!r.ok)
         throw new Error(`node ${host.index}: externalized value does not apply at ${slot}: ${r.error.code}`)
       const prevHash = cidString(disk.state.headerCid)

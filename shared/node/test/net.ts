@@ -18,7 +18,7 @@ import {
   createConsensusNode,
   type GossipKind,
 } from '../consensus-node.ts'
-import { networkProtocol } from '../protocol.ts'
+import { networkEnv } from '../protocol.ts'
 
 export interface NodeOptions {
   readonly signer?: Signer
@@ -45,6 +45,7 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     dayLengthMs: 3_600_000,
     faucet: { address: addressOf(faucet.publicKey), amount: watt(1000n) },
   })
+  const env = networkEnv(config)
   const quorumSet: QuorumSet = { threshold: twoThirds(validatorCount), validators: ids, innerSets: [] }
   const clock = new VirtualClock()
   clock.now = config.genesisTimeMs
@@ -66,18 +67,16 @@ export const createTestNet = (validatorCount: number, seed: number) => {
 
   const makeNode = (i: number, o: NodeOptions = {}): ConsensusNode => {
     const signer = o.signer ?? keys[i]!
-    const holder = { current: [] as readonly string[] }
     hashes[i] ??= new Map()
     const seen = hashes[i]!
     const node = createConsensusNode(
       {
-        env: { config, protocol: networkProtocol(holder) },
-        signersHolder: holder,
+        env,
         networkId: utf8('test'),
         nodeId: addressOf(signer.publicKey) as string as NodeId,
         quorumSet: o.quorumSet ?? quorumSet,
         isValidator: o.isValidator ?? true,
-        state: o.state ?? genesisState(config).state,
+        state: o.state ?? genesisState(config, env.protocol).state,
         ...o.init,
       },
       {
@@ -127,6 +126,7 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     ids,
     faucet,
     config,
+    env,
     quorumSet,
     clock,
     nodes,
