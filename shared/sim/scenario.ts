@@ -6,6 +6,7 @@ import { addressOf } from '../crypto/address.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
 import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
 import { type AnyModule, composeProtocol } from '../ledger/module.ts'
+import type { LedgerState } from '../ledger/state.ts'
 import { defaultParams, NETWORK_MODULES } from '../node/protocol.ts'
 import { type NodeId, type QuorumSet, quorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
@@ -76,6 +77,8 @@ export interface ScenarioResult extends SimResult {
   readonly dayIndex: number
   /** Exports of the last finished days (at most 8), by day. */
   readonly dayExports: ReadonlyMap<number, DayExport>
+  /** The reference node's last closed state (what its modules left in the ledger). */
+  readonly finalState: LedgerState
 }
 
 const lowerThresholds = (q: QuorumSet): QuorumSet => ({
@@ -190,5 +193,6 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     feePool: world.reference.state.header.feePool,
     dayIndex: world.reference.state.header.dayIndex,
     dayExports: days?.exports ?? new Map(),
+    finalState: world.reference.state,
   }
 }

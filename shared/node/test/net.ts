@@ -5,7 +5,13 @@ import { cidString } from '../../codec/dag-cbor.ts'
 import { addressOf } from '../../crypto/address.ts'
 import type { Signer } from '../../crypto/signer.ts'
 import { nodeSigner, nodeVerifier } from '../../ledger/test/node-ed25519.ts'
-import { genesisState, type LedgerState, makeGenesisConfig, watt } from '../../ledger/index.ts'
+import {
+  type AnyModule,
+  genesisState,
+  type LedgerState,
+  makeGenesisConfig,
+  watt,
+} from '../../ledger/index.ts'
 import type { NodeId, QuorumSet } from '../../scp/index.ts'
 import { VirtualClock } from '../../scp/test/virtual-clock.ts'
 import { twoThirds } from '../../sim/topology.ts'
@@ -31,7 +37,14 @@ export interface NodeOptions {
   readonly tap?: (kind: GossipKind, data: Uint8Array) => void
 }
 
-export const createTestNet = (validatorCount: number, seed: number) => {
+export interface NetOptions {
+  /** The protocol's modules (default: the network's list). */
+  readonly modules?: readonly AnyModule[]
+  /** Genesis `params`, by module. */
+  readonly params?: Readonly<Record<string, unknown>>
+}
+
+export const createTestNet = (validatorCount: number, seed: number, net: NetOptions = {}) => {
   const rng = createRng(seed)
   const keys = Array.from({ length: validatorCount }, () => nodeSigner(rng.bytes(32)))
   const faucet = nodeSigner(rng.bytes(32))
@@ -44,8 +57,9 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     closeIntervalMs: 1000,
     dayLengthMs: 3_600_000,
     faucet: { address: addressOf(faucet.publicKey), amount: watt(1000n) },
+    ...(net.params ? { params: net.params } : {}),
   })
-  const env = networkEnv(config)
+  const env = networkEnv(config, net.modules)
   const quorumSet: QuorumSet = { threshold: twoThirds(validatorCount), validators: ids, innerSets: [] }
   const clock = new VirtualClock()
   clock.now = config.genesisTimeMs
