@@ -112,7 +112,6 @@ export {
   CORE_RESULT_CODES,
   type CoreCode,
   coreModule,
-  coreOperations,
   coreProtocol,
 } from './operations/core.ts'
 export { type CreateAccountOp, createAccount, type PaymentOp, payment } from './operations/payment.ts'

@@ -3,7 +3,6 @@
 import { composeProtocol, defineModule, type Protocol } from '../module.ts'
 import { paramsSpec } from '../params.ts'
 import { createAccount, payment } from './payment.ts'
-import type { AnyOpHandler } from './registry.ts'
 
 export const CORE_RESULT_CODES = [
   'account_exists',
@@ -23,8 +22,6 @@ export const coreModule = defineModule({
   resultCodes: CORE_RESULT_CODES,
   readers: {},
 })
-
-export const coreOperations: readonly AnyOpHandler[] = coreModule.operations
 
 /** A network of the core module alone (ledger tests, benchmarks). */
 export const coreProtocol: Protocol = composeProtocol([coreModule])
