@@ -97,7 +97,7 @@ test('a browser node exports its first day; the simulator code replays it identi
   expect(txCount, 'the faucet payment and the wallet payment').toBeGreaterThanOrEqual(2)
 
   // (1) Every ledger re-applied from genesis: identical header CIDs up to the closing one.
-  const replay = await replayFirstDay(doc, parsed.value.params, config)
+  const replay = await replayFirstDay(doc, config)
   expect(replay.agree, replay.agree ? '' : JSON.stringify(replay.difference)).toBe(true)
   if (!replay.agree) return
   expect(replay.ledgers).toBe(doc.ledgers.length + 1)

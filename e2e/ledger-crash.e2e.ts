@@ -26,7 +26,7 @@ import {
 import { decodeEntryBytes, decodeHeaderBytes, decodeLedgerBytes } from '../shared/ledger/store.ts'
 import { nodeSigner, nodeVerifier } from '../shared/ledger/test/node-ed25519.ts'
 import { genesisFromJson, type GenesisDocument } from '../shared/node/genesis-document.ts'
-import { networkProtocol } from '../shared/node/protocol.ts'
+import { networkEnv } from '../shared/node/protocol.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { createRng } from '../shared/util/prng.ts'
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
@@ -131,24 +131,18 @@ const checkStore = async (doc: GenesisDocument, snap: Snapshot, reported: Status
     entries: snap.entries.map(([k, v]) => decodeEntryBytes(k, fromHex(v))),
   })
   expect(loaded.ok, 'stored entries hash to the last header state root').toBe(true)
-  const genesis = genesisState(doc.config).state
+  const env = networkEnv(doc.config)
+  const genesis = genesisState(doc.config, env.protocol).state
   expect(cidString(headerCid(headers.get(1)!)), 'stored genesis').toBe(cidString(genesis.headerCid))
   const history: ReplayLedger[] = []
   let payments = 0
   for (let seq = 2; seq <= snap.last; seq++) {
     const l = ledgers.get(seq)
     expect(l && headers.has(seq), `ledger ${seq} is stored`).toBeTruthy()
-    history.push({ header: headers.get(seq)!, txSet: l!.txSet, signers: l!.signers })
+    history.push({ header: headers.get(seq)!, txSet: l!.txSet, signers: l!.signers, upgrades: l!.upgrades })
     payments += l!.results.filter((r) => r.ok).length
   }
-  const holder = { current: [] as readonly string[] }
-  const env = { config: doc.config, protocol: networkProtocol(holder) }
-  const replay = await replayLedgers(genesis, history, env, {
-    verifier: nodeVerifier,
-    setSigners: (s) => {
-      holder.current = s
-    },
-  })
+  const replay = await replayLedgers(genesis, history, env, { verifier: nodeVerifier })
   expect(replay.ok ? 'ok' : replay.error, 'replay of the stored history').toBe('ok')
   if (replay.ok) expect(cidString(replay.value.headerCid)).toBe(cidString(headerCid(last)))
   return { seq: snap.last, payments }

@@ -8,7 +8,7 @@
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import type { DayInputs } from '../shared/mining/day-inputs.ts'
 import { computeDayDistribution } from '../shared/mining/distribution.ts'
-import { defaultMiningParams } from '../shared/mining/params.ts'
+import { miningParams } from '../shared/mining/params.ts'
 import { useDevnet } from './devnet-process.ts'
 import { rpc } from './ledger-pages.ts'
 import { fillPin, openNode, type TestNode } from './nodes.ts'
@@ -157,10 +157,14 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   const { devnet } = net
   const { url } = devnet
   const genesis = (await (await fetch(`${url}/genesis`)).json()) as {
-    config: { genesisTimeMs: number; dayLengthMs: number }
+    config: { genesisTimeMs: number; dayLengthMs: number; params: { mining: unknown } }
   }
   const { genesisTimeMs } = genesis.config
   expect(genesis.config.dayLengthMs).toBe(DAY_MS)
+  // the network's mining parameters are the ones /genesis serves, every field written out
+  const params = miningParams.parse(genesis.config.params.mining)
+  if (!params.ok) throw new Error(`genesis mining params: ${params.error.field}`)
+  expect(Object.keys(genesis.config.params.mining as object).sort()).toEqual([...miningParams.names].sort())
   const dayOf = (t: number) => Math.floor((t - genesisTimeMs) / DAY_MS)
 
   const validators: TestNode[] = []
@@ -250,7 +254,7 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
     feePool: feePool0 + feesInD,
     phase1Remaining: phase1,
   }
-  const dist = computeDayDistribution(inputs, defaultMiningParams)
+  const dist = computeDayDistribution(inputs, params.value)
   const expected = new Map(dist.rewards.map((r) => [r.account, r.total]))
   expect(expected.get(C)).toBeUndefined()
   expect(dist.rewards.length).toBeGreaterThanOrEqual(2 + 3) // A, B and at least 3 signing validators

@@ -7,6 +7,7 @@ import { type Browser, chromium } from '@playwright/test'
 import { addressOf } from '../shared/crypto/address.ts'
 import { makeGenesisConfig, watt } from '../shared/ledger/index.ts'
 import { genesisToJson } from '../shared/node/genesis-document.ts'
+import { defaultParams } from '../shared/node/protocol.ts'
 import { twoThirds } from '../shared/quorum/threshold.ts'
 import type { NodeId, QuorumSet } from '../shared/scp/index.ts'
 import { toHex } from '../shared/util/bytes.ts'
@@ -51,6 +52,8 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(nobleSigner(faucetSecret).publicKey), amount: watt(100_000_000n) },
+    // every module's parameters, written out: /genesis names the values the network runs on
+    params: defaultParams(),
   })
   const quorumSet: QuorumSet = {
     threshold: count === 1 ? 1 : twoThirds(count),

@@ -174,7 +174,7 @@ const replay = async (file: string, genesisFile?: string): Promise<number> => {
     )
     return 1
   }
-  const l = await replayFirstDay(parsed.value.doc, parsed.value.params, genesis.value.config)
+  const l = await replayFirstDay(parsed.value.doc, genesis.value.config)
   const ledgers = l.agree
     ? { agree: true, ledgers: l.ledgers, finalHash: l.finalHash, stateRoot: l.stateRoot }
     : l

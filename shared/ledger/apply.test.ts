@@ -4,15 +4,18 @@ import { encode } from '../codec/dag-cbor.ts'
 import { nobleVerifier } from '../crypto/noble.ts'
 import { watt } from './amount.ts'
 import { applyLedger } from './apply.ts'
-import { createProtocol, type OpHandler } from './operations/registry.ts'
+import { composeProtocol, defineModule } from './module.ts'
+import type { OpHandler } from './operations/registry.ts'
+import { paramsSpec } from './params.ts'
 import { ok } from '../util/errors.ts'
 import type { Amount } from './amount.ts'
-import { coreOperations } from './operations/core.ts'
+import { coreModule } from './operations/core.ts'
 import { getAccount, getPools, totalSupply } from './state.ts'
 import { decodeTx, MAX_MEMO_BYTES } from './tx.ts'
 import { checkTx, checkTxs, makeTxSet } from './tx-set.ts'
 import { debit } from './money.ts'
 import {
+  at,
   body,
   close,
   create,
@@ -151,19 +154,16 @@ test('sets that skip the previous header, overflow capacity or go back in time a
     c.ok ? c.value : assert.fail(),
   )
   const code = (r: ReturnType<typeof applyLedger>) => (r.ok ? 'ok' : r.error.code)
-  assert.equal(
-    code(applyLedger(g, makeTxSet(g.headerCid, checked), { closeTimeMs: GENESIS_TIME + 1 }, e)),
-    'bad_tx_set',
-  )
+  assert.equal(code(applyLedger(g, makeTxSet(g.headerCid, checked), at(GENESIS_TIME + 1), e)), 'bad_tx_set')
   const one = makeTxSet(g.headerCid, checked.slice(0, 1))
-  assert.equal(code(applyLedger(g, one, { closeTimeMs: GENESIS_TIME }, e)), 'bad_close_time')
-  const l2 = applyLedger(g, one, { closeTimeMs: GENESIS_TIME + 1 }, e)
+  assert.equal(code(applyLedger(g, one, at(GENESIS_TIME), e)), 'bad_close_time')
+  const l2 = applyLedger(g, one, at(GENESIS_TIME + 1), e)
   assert.ok(l2.ok)
-  assert.equal(code(applyLedger(l2.value.state, one, { closeTimeMs: GENESIS_TIME + 2 }, e)), 'bad_tx_set')
+  assert.equal(code(applyLedger(l2.value.state, one, at(GENESIS_TIME + 2), e)), 'bad_tx_set')
 })
 
 test('modules add operations and close steps without touching the core', async () => {
-  const burnToPool: OpHandler<{ type: 'tip' }> = {
+  const burnToPool: OpHandler<{ type: 'tip' }, unknown, 'no_account' | 'insufficient_balance'> = {
     type: 'tip',
     parse: () => ok({ type: 'tip' as const }),
     apply: (d, _op, ctx) => {
@@ -176,15 +176,26 @@ test('modules add operations and close steps without touching the core', async (
     },
   }
   const days: number[] = []
-  const protocol = createProtocol({
-    operations: [...coreOperations, burnToPool],
+  const tips = defineModule({
+    name: 'tips',
+    params: paramsSpec<Record<never, never>>({}),
+    operations: [burnToPool],
     closeSteps: [
-      { name: 'day', run: (_d, ctx) => void (ctx.dayIndex !== ctx.prevDayIndex && days.push(ctx.dayIndex)) },
+      {
+        name: 'day',
+        run: (_d, ctx) => {
+          if (ctx.dayIndex !== ctx.prevDayIndex) days.push(ctx.dayIndex)
+          return undefined
+        },
+      },
     ],
+    resultCodes: ['no_account', 'insufficient_balance'],
+    readers: {},
   })
+  const protocol = composeProtocol([coreModule, tips])
   const e = { config: testConfig(), protocol }
   const l2 = await close(
-    genesis(),
+    genesis(testConfig(), protocol),
     [await signed(FAUCET, body(FAUCET, 1n, [{ type: 'tip' } as never]))],
     GENESIS_TIME + 12_000,
     e,

@@ -22,6 +22,11 @@ export interface GenesisConfig {
   readonly validators: readonly Address[]
   /** Devnets only: an account funded from the reserve that hands out test WATT. */
   readonly faucet?: { readonly address: Address; readonly amount: Amount }
+  /**
+   * Module parameters in JSON form, by module name (`{ mining: { phase1Days: 1461, ... } }`);
+   * each module's parser checks its own and fills in defaults (genesisProtocolEntry).
+   */
+  readonly params?: Readonly<Record<string, unknown>>
 }
 
 export const SUPPLY_CAP = watt(20_000_000_000n)
@@ -39,6 +44,7 @@ export interface GenesisOptions {
   readonly ledgerCapacityOps?: number
   readonly minFeePerOp?: Amount
   readonly faucet?: { readonly address: Address; readonly amount: Amount }
+  readonly params?: Readonly<Record<string, unknown>>
 }
 
 /** A config with the whitepaper's economics; main-network timing unless overridden. */
@@ -57,7 +63,7 @@ export const makeGenesisConfig = (o: GenesisOptions): GenesisConfig => {
     minFeePerOp: o.minFeePerOp ?? (100n as Amount),
     validators: o.validators,
   }
-  return o.faucet ? { ...config, faucet: o.faucet } : config
+  return { ...config, ...(o.faucet ? { faucet: o.faucet } : {}), ...(o.params ? { params: o.params } : {}) }
 }
 
 const bad = (reason: string): { ok: false; error: WattError<'bad_genesis'> } =>
@@ -80,6 +86,9 @@ export const checkGenesisConfig = (c: GenesisConfig): Result<GenesisConfig, Watt
     if (!Number.isSafeInteger(n) || n <= 0) return bad('timing')
   }
   if (c.dayLengthMs < c.closeIntervalMs) return bad('timing')
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x)
+  if (c.params !== undefined && (!isObject(c.params) || !Object.values(c.params).every(isObject)))
+    return bad('params')
   return ok(c)
 }
 

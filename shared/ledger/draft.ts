@@ -3,6 +3,7 @@
 // that is committed or rolled back as a whole. At the end the overlay becomes the list of changes.
 import type { Address } from '../crypto/address.ts'
 import type { GenesisConfig } from './config.ts'
+import { type BadValidatorSet, checkValidatorSet, readValidatorSet, VALIDATORS_KEY } from './validators.ts'
 import {
   type AccountEntry,
   accountKey,
@@ -27,6 +28,10 @@ export interface LedgerDraft {
   putData(module: string, key: string, value: unknown): void
   getPools(): Pools
   putPools(p: Pools): void
+  /** The validator set as this draft has it (written this ledger or not). */
+  getValidatorSet(): readonly Address[]
+  /** Replaces the validator set from the next ledger on; refuses a malformed set, changing nothing. */
+  putValidatorSet(set: readonly Address[]): BadValidatorSet | undefined
 }
 
 export interface EntryChange {
@@ -42,6 +47,9 @@ export interface DraftControl {
   begin(): void
   commit(): void
   rollback(): void
+  /** The ledger's own core entries (the protocol in force), which no module may write. */
+  getEntry(key: string): unknown
+  putEntry(key: string, value: unknown): void
   /** Every changed entry, sorted by key. */
   changes(): EntryChange[]
 }
@@ -95,6 +103,13 @@ export const openDraft = (
       write(POOLS_KEY, raw)
       pools = { raw, parsed: raw }
     },
+    getValidatorSet: () => readValidatorSet(read(VALIDATORS_KEY)),
+    putValidatorSet: (set) => {
+      const checked = checkValidatorSet(set)
+      if (!checked.ok) return checked.error
+      write(VALIDATORS_KEY, [...checked.value])
+      return undefined
+    },
   }
   return {
     draft,
@@ -109,6 +124,8 @@ export const openDraft = (
     rollback: () => {
       tx = undefined
     },
+    getEntry: read,
+    putEntry: write,
     changes: () =>
       [...ledger.keys()].sort().map((key) => {
         const v = ledger.get(key)

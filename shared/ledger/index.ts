@@ -23,7 +23,7 @@ export {
   PROTOCOL_VERSION,
   SUPPLY_CAP,
 } from './config.ts'
-export { headerCid, type LedgerHeader, parseHeader } from './header.ts'
+export { headerCid, type LedgerHeader, parseHeader, TOTALS_LIMITS } from './header.ts'
 export {
   decodeTx,
   encodeTx,
@@ -50,29 +50,76 @@ export {
   makeTxSet,
   type TxSet,
 } from './tx-set.ts'
-export {
-  type AnyOpHandler,
-  type CloseContext,
-  type CloseStep,
-  createProtocol,
-  type OpContext,
-  type OpHandler,
-  type Operation,
-  type Protocol,
+export type {
+  AnyOpHandler,
+  CloseContext,
+  CloseStep,
+  ModuleTotals,
+  OpContext,
+  OpHandler,
+  Operation,
 } from './operations/registry.ts'
-export { coreOperations, coreProtocol } from './operations/core.ts'
+export {
+  type AnyModule,
+  composeProtocol,
+  defineModule,
+  type ModuleStep,
+  moduleOf,
+  type Protocol,
+  type ProtocolModule,
+  withCloseSteps,
+} from './module.ts'
+export {
+  addressParam,
+  boolParam,
+  intParam,
+  type ParamField,
+  type ParamValue,
+  type ParamsJson,
+  type ParamsSpec,
+  paramsSpec,
+  unitsParam,
+} from './params.ts'
+export {
+  genesisProtocolEntry,
+  paramsAt,
+  PROTOCOL_KEY,
+  type ProtocolEntry,
+  protocolVersionAt,
+} from './protocol-state.ts'
+export {
+  compareUpgrades,
+  isUpgrade,
+  MAX_UPGRADES,
+  parseUpgrade,
+  parseUpgrades,
+  type Upgrade,
+  upgradeKey,
+  validateUpgrade,
+  validateUpgrades,
+} from './upgrade.ts'
+export { checkValidatorSet, MAX_VALIDATORS, VALIDATORS_KEY, validatorSetAt } from './validators.ts'
+export {
+  appendToList,
+  type DataReader,
+  dataNumber,
+  deleteList,
+  listLength,
+  readList,
+  stateData,
+} from './lists.ts'
+export {
+  CORE_RESULT_CODES,
+  type CoreCode,
+  coreModule,
+  coreProtocol,
+} from './operations/core.ts'
 export { type CreateAccountOp, createAccount, type PaymentOp, payment } from './operations/payment.ts'
 export type { DraftControl, EntryChange, LedgerDraft } from './draft.ts'
-export type {
-  CoreOpCode,
-  LedgerResultCode,
-  MoneyCode,
-  ParseCode,
-  PrecheckCode,
-  UnknownOpCode,
-} from './result-codes.ts'
+export type { LedgerResultCode, ParseCode, PrecheckCode, UnknownOpCode } from './result-codes.ts'
 export { credit, debit, issue, payFromFeePool, transfer } from './money.ts'
 export {
+  type ApplyError,
   type ClosedLedger,
   type CloseInfo,
   applyChanges,
@@ -112,6 +159,7 @@ export {
   type LedgerRecord,
   type LedgerStore,
   type LoadedLedger,
+  ledgerRecordOf,
   type StoredLedger,
   stateFromLoaded,
 } from './store.ts'

@@ -4,12 +4,12 @@ import type { Address } from '../crypto/address.ts'
 import { wattError, type WattError } from '../util/errors.ts'
 import { type Amount, MAX_AMOUNT } from './amount.ts'
 import type { LedgerDraft } from './draft.ts'
-import type { MoneyCode } from './result-codes.ts'
 
-/** Undefined when the move happened, else why not. */
-type Moved = WattError<MoneyCode> | undefined
+export type DebitCode = 'no_account' | 'insufficient_balance'
+export type CreditCode = 'no_destination' | 'balance_overflow'
+export type IssueCode = 'unknown_pool' | 'pool_exhausted' | CreditCode
 
-export const debit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
+export const debit = (d: LedgerDraft, a: Address, amt: Amount): WattError<DebitCode> | undefined => {
   const acct = d.getAccount(a)
   if (!acct) return wattError('no_account', { account: a })
   if (acct.balance < amt) return wattError('insufficient_balance', { account: a })
@@ -17,7 +17,7 @@ export const debit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
   return undefined
 }
 
-export const credit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
+export const credit = (d: LedgerDraft, a: Address, amt: Amount): WattError<CreditCode> | undefined => {
   const acct = d.getAccount(a)
   if (!acct) return wattError('no_destination', { account: a })
   if (acct.balance + amt > MAX_AMOUNT) return wattError('balance_overflow', { account: a })
@@ -25,11 +25,20 @@ export const credit = (d: LedgerDraft, a: Address, amt: Amount): Moved => {
   return undefined
 }
 
-export const transfer = (d: LedgerDraft, from: Address, to: Address, amt: Amount): Moved =>
-  debit(d, from, amt) ?? credit(d, to, amt)
+export const transfer = (
+  d: LedgerDraft,
+  from: Address,
+  to: Address,
+  amt: Amount,
+): WattError<DebitCode | CreditCode> | undefined => debit(d, from, amt) ?? credit(d, to, amt)
 
 /** Issues new coins from an unissued pool to an existing account (mining rewards). */
-export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): Moved => {
+export const issue = (
+  d: LedgerDraft,
+  pool: string,
+  to: Address,
+  amt: Amount,
+): WattError<IssueCode> | undefined => {
   const p = d.getPools()
   const left = p.unissued[pool]
   if (left === undefined) return wattError('unknown_pool', { pool })
@@ -41,7 +50,11 @@ export const issue = (d: LedgerDraft, pool: string, to: Address, amt: Amount): M
 }
 
 /** Pays out of the fee pool (only close steps may: no transaction reaches this). */
-export const payFromFeePool = (d: LedgerDraft, to: Address, amt: Amount): Moved => {
+export const payFromFeePool = (
+  d: LedgerDraft,
+  to: Address,
+  amt: Amount,
+): WattError<'insufficient_balance' | CreditCode> | undefined => {
   const p = d.getPools()
   if (p.feePool < amt) return wattError('insufficient_balance', { account: 'feePool' })
   const e = credit(d, to, amt)

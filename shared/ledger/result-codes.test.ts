@@ -5,27 +5,27 @@ import { test } from 'node:test'
 import { ok, wattError } from '../util/errors.ts'
 import type { LedgerDraft } from './draft.ts'
 import type { OpHandler } from './operations/registry.ts'
-import type { CoreOpCode } from './result-codes.ts'
+import type { CoreCode } from './operations/core.ts'
 
 /** A module's own catalogue, as shared/mining's MiningResultCode. */
 type TipCode = 'bad_tip' | 'no_account'
 
-const ctx = { source: 'W' as never, signers: new Set<never>(), txId: 't', opIndex: 0 }
+const ctx = { source: 'W' as never, signers: new Set<never>(), txId: 't', opIndex: 0, params: undefined }
 const draft = {} as LedgerDraft
 
 test('handlers return only their catalogue codes; a misspelt one fails typecheck', () => {
-  const tip: OpHandler<{ type: 'tip' }, CoreOpCode> = {
+  const tip: OpHandler<{ type: 'tip' }, unknown, CoreCode> = {
     type: 'tip',
     parse: () => ok({ type: 'tip' }),
     apply: () => wattError('bad_amount', { reason: 'zero' }),
   }
-  const typo: OpHandler<{ type: 'tip' }, CoreOpCode> = {
+  const typo: OpHandler<{ type: 'tip' }, unknown, CoreCode> = {
     type: 'tip',
     parse: () => ok({ type: 'tip' }),
     // @ts-expect-error 'insufficent_balance' is not in the core catalogue
     apply: () => wattError('insufficent_balance'),
   }
-  const foreign: OpHandler<{ type: 'tip' }, TipCode> = {
+  const foreign: OpHandler<{ type: 'tip' }, unknown, TipCode> = {
     type: 'tip',
     // @ts-expect-error a parser refuses with 'malformed' only
     parse: () => ({ ok: false, error: wattError('bad_tip') }),

@@ -1,6 +1,8 @@
 // The ledger state: a persistent Merkle trie of entries plus the last closed header. Entry keys:
-// 'a/<address>' for accounts, 'core/pools' for the fee pool and unissued pools, and
-// 'd/<module>/<key>' for module data (mining circles, check-ins...), all committed in stateRoot.
+// 'a/<address>' for accounts, 'core/pools' for the fee pool and unissued pools, 'core/protocol'
+// for the protocol version and module parameters in force (protocol-state.ts), 'core/validators'
+// for the validator set (validators.ts), and 'd/<module>/<key>' for module data (mining circles,
+// check-ins...), all committed in stateRoot.
 import type { CID } from '../codec/dag-cbor.ts'
 import type { Address } from '../crypto/address.ts'
 import { type Amount, asUnits, MAX_AMOUNT } from './amount.ts'

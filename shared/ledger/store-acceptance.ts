@@ -1,7 +1,8 @@
 // The acceptance suite every LedgerStore must pass, independent of the test runner: the caller
 // passes `test` and `assert` (node:test in Node, a small collector in Chromium). It builds a short
-// real chain (genesis, account creation, payments, module data written and deleted) and checks
-// reload, lookups, ordering and that a failing commit leaves nothing half-written.
+// real chain (genesis, account creation, payments, module data written and deleted, close signers
+// and a protocol upgrade) and checks reload, lookups, ordering, replay, and that a failing commit
+// leaves nothing half-written.
 import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import { createRng } from '../util/prng.ts'
@@ -11,11 +12,13 @@ import { type Amount, watt } from './amount.ts'
 import { applyLedger, type ClosedLedger } from './apply.ts'
 import { makeGenesisConfig } from './config.ts'
 import { GENESIS_PREV, genesisState } from './genesis.ts'
-import { coreOperations } from './operations/core.ts'
-import { createProtocol } from './operations/registry.ts'
+import { composeProtocol, defineModule } from './module.ts'
+import { coreModule } from './operations/core.ts'
+import { paramsSpec } from './params.ts'
 import { getAccount } from './state.ts'
 import { type ReplayLedger, replayLedgers } from './replay.ts'
-import { type LedgerRecord, type LedgerStore, stateFromLoaded } from './store.ts'
+import { type LedgerRecord, type LedgerStore, ledgerRecordOf, stateFromLoaded } from './store.ts'
+import type { Upgrade } from './upgrade.ts'
 import { encodeTx, signTx } from './tx.ts'
 import { checkTxs, makeTxSet } from './tx-set.ts'
 
@@ -41,26 +44,35 @@ const config = makeGenesisConfig({
   networkId: 'watt-store-test',
   genesisTimeMs: T0,
   reserveAddress: RESERVE.address,
-  validators: [RESERVE.address],
+  validators: [RESERVE.address, FAUCET.address],
   faucet: { address: FAUCET.address, amount: watt(1000) },
 })
 
-// A close step that writes module data each ledger and deletes the previous ledger's.
-const protocol = createProtocol({
-  operations: coreOperations,
+// A module whose close step writes module data each ledger and deletes the previous ledger's.
+const marker = defineModule({
+  name: 'acceptance',
+  params: paramsSpec<Record<never, never>>({}),
+  operations: [],
   closeSteps: [
     {
       name: 'marker',
       run: (d, ctx) => {
         d.putData('acceptance', `seq-${ctx.seq}`, { seq: ctx.seq })
         d.putData('acceptance', `seq-${ctx.seq - 1}`, undefined)
+        return undefined
       },
     },
   ],
+  resultCodes: [],
+  readers: {},
 })
+const protocol = composeProtocol([coreModule, marker], { maxProtocolVersion: 2 })
+/** The agreed facts of ledgers 2, 3, 4: who signed the previous ledger, and an upgrade in 4. */
+const SIGNERS = [[FAUCET.address], [], [RESERVE.address, FAUCET.address].sort()]
+const UPGRADES: Upgrade[][] = [[], [], [{ type: 'protocolVersion', version: 2 }]]
 
 const buildChain = async (): Promise<LedgerRecord[]> => {
-  const g = genesisState(config)
+  const g = genesisState(config, protocol)
   const records: LedgerRecord[] = [
     { header: g.state.header, txSet: { prevHeader: GENESIS_PREV, txs: [] }, results: [], changes: g.changes },
   ]
@@ -98,16 +110,11 @@ const buildChain = async (): Promise<LedgerRecord[]> => {
       return c.value
     })
     const set = makeTxSet(state.headerCid, checked)
-    const r = applyLedger(state, set, { closeTimeMs: T0 + (i + 1) * 5000 }, { config, protocol })
+    const info = { closeTimeMs: T0 + (i + 1) * 5000, signers: SIGNERS[i]!, upgrades: UPGRADES[i]! }
+    const r = applyLedger(state, set, info, { config, protocol })
     if (!r.ok) throw new Error(r.error.code)
     const l: ClosedLedger = r.value
-    records.push({
-      header: l.header,
-      txSet: set.set,
-      results: l.results,
-      changes: l.changes,
-      signers: [`s${i}`],
-    })
+    records.push(ledgerRecordOf(l, set))
     state = l.state
   }
   return records
@@ -188,18 +195,25 @@ export const ledgerStoreAcceptance = (
     const history: ReplayLedger[] = []
     for (let seq = 2; seq <= recs.length; seq++) {
       const l = await s.ledger(seq)
-      assert.deepEqual(l?.signers, [`s${seq - 2}`], 'close signers are kept')
-      history.push({ header: (await s.header(seq))!, txSet: l!.txSet, signers: l!.signers })
+      assert.deepEqual(l?.signers, SIGNERS[seq - 2], 'close signers are kept')
+      assert.deepEqual(l?.upgrades, UPGRADES[seq - 2], 'upgrades are kept')
+      history.push({
+        header: (await s.header(seq))!,
+        txSet: l!.txSet,
+        signers: l!.signers,
+        upgrades: l!.upgrades,
+      })
     }
     const env = { config, protocol }
     const hooks = { verifier: nobleVerifier }
-    const r = await replayLedgers(genesisState(config).state, history, env, hooks)
+    const r = await replayLedgers(genesisState(config, protocol).state, history, env, hooks)
     const last = (await s.loadLast())!.header
     assert.ok(r.ok && bytesEqual(r.value.header.stateRoot, last.stateRoot), 'replay reaches the stored root')
+    assert.equal(last.protocolVersion, 2, 'the upgrade is in the last header')
     const tampered = history.map((h, i) =>
       i === 1 ? { ...h, header: { ...h.header, feePool: 0n as Amount } } : h,
     )
-    const bad = await replayLedgers(genesisState(config).state, tampered, env, hooks)
+    const bad = await replayLedgers(genesisState(config, protocol).state, tampered, env, hooks)
     assert.deepEqual(bad.ok ? undefined : bad.error, { code: 'replay_mismatch', seq: 3, field: 'feePool' })
     await s.close()
   })

@@ -3,12 +3,13 @@
 // tests, simulator) and worker/ledger/idb-store.ts (IndexedDB); store-acceptance.ts tests both.
 import { decode, encode } from '../codec/dag-cbor.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
-import { applyChanges, type TxResult } from './apply.ts'
+import { applyChanges, type ClosedLedger, type TxResult } from './apply.ts'
 import type { EntryChange } from './draft.ts'
 import { headerCid, type LedgerHeader, parseHeader } from './header.ts'
 import type { LedgerState } from './state.ts'
 import { nodeHash } from './trie.ts'
-import type { TxSet } from './tx-set.ts'
+import type { CheckedTxSet, TxSet } from './tx-set.ts'
+import { parseUpgrades, type Upgrade } from './upgrade.ts'
 import { bytesEqual } from '../util/bytes.ts'
 
 export interface LedgerRecord {
@@ -18,17 +19,30 @@ export interface LedgerRecord {
   /** Entries changed by this ledger (all entries for genesis); undefined value = deleted. */
   readonly changes: readonly EntryChange[]
   /**
-   * The close steps' outside input besides the tx set and close time: the EXTERNALIZE signers
-   * of the agreed value (the mining step credits them). Kept so a replay can recompute the state.
+   * The agreed facts besides the tx set and close time (CloseInfo): the EXTERNALIZE signers the
+   * value names (the mining step credits them) and the upgrades. Kept so a replay can recompute
+   * the state.
    */
   readonly signers?: readonly string[]
+  readonly upgrades?: readonly Upgrade[]
 }
+
+/** The record of a closed ledger, with the agreed facts it was applied with. */
+export const ledgerRecordOf = (closed: ClosedLedger, set: CheckedTxSet): LedgerRecord => ({
+  header: closed.header,
+  txSet: set.set,
+  results: closed.results,
+  changes: closed.changes,
+  signers: closed.info.signers,
+  upgrades: closed.info.upgrades,
+})
 
 /** What a store keeps per retained ledger: enough, with its header, to replay it. */
 export interface StoredLedger {
   readonly txSet: TxSet
   readonly results: TxResult[]
   readonly signers: readonly string[]
+  readonly upgrades: readonly Upgrade[]
 }
 
 export interface LoadedLedger {
@@ -66,7 +80,12 @@ export interface EncodedRecord {
 export const encodeRecord = (l: LedgerRecord): EncodedRecord => ({
   seq: l.header.seq,
   header: encode(l.header),
-  ledger: encode({ txSet: l.txSet, results: l.results, signers: l.signers ?? [] }),
+  ledger: encode({
+    txSet: l.txSet,
+    results: l.results,
+    signers: l.signers ?? [],
+    upgrades: l.upgrades ?? [],
+  }),
   entries: l.changes.map((c) => ({ key: c.key, value: c.value === undefined ? undefined : encode(c.value) })),
 })
 
@@ -78,10 +97,12 @@ export const decodeHeaderBytes = (b: Uint8Array): LedgerHeader => {
 }
 
 export const decodeLedgerBytes = (b: Uint8Array): StoredLedger => {
-  const d = decode<{ txSet: TxSet; results: TxResult[]; signers?: string[] }>(b)
+  const d = decode<{ txSet: TxSet; results: TxResult[]; signers?: string[]; upgrades?: unknown }>(b)
   if (!d.ok) throw new TypeError('corrupt stored ledger')
-  // records written before signers were kept have none
-  return { ...d.value, signers: d.value.signers ?? [] }
+  // records written before signers (or upgrades) were kept have none
+  const upgrades = parseUpgrades(d.value.upgrades ?? [])
+  if (!upgrades.ok) throw new TypeError('corrupt stored ledger upgrades')
+  return { ...d.value, signers: d.value.signers ?? [], upgrades: upgrades.value }
 }
 
 export const decodeEntryBytes = (key: string, b: Uint8Array): EntryChange => {

@@ -5,12 +5,12 @@ import { test } from 'node:test'
 import { cidOf } from '../codec/dag-cbor.ts'
 import { applyLedger } from './apply.ts'
 import { coreProtocol } from './operations/core.ts'
-import { env, FAUCET, GENESIS_TIME, pay, RESERVE, signed, body } from './test/fixtures.ts'
+import { at, env, FAUCET, GENESIS_TIME, pay, RESERVE, signed, body } from './test/fixtures.ts'
 import { nodeVerifier } from './test/node-ed25519.ts'
 import { genesisState } from './genesis.ts'
 import { checkTxSet, type TxSet } from './tx-set.ts'
 
-const { state } = genesisState(env().config)
+const { state } = genesisState(env().config, coreProtocol)
 
 test('a set whose prevHeader is not a CID, or whose txs are not an array, is malformed', async () => {
   const tx = await signed(FAUCET, body(FAUCET, 1n, [pay(RESERVE, 5n)]))
@@ -33,10 +33,10 @@ test('a well-formed set is checked and applies (applyLedger compares prevHeader 
   const tx = await signed(FAUCET, body(FAUCET, 1n, [pay(RESERVE, 5n)]))
   const r = await checkTxSet({ prevHeader: state.headerCid, txs: [tx] }, coreProtocol, nodeVerifier, 10)
   assert.ok(r.ok)
-  const closed = applyLedger(state, r.value, { closeTimeMs: GENESIS_TIME + 1000 }, env())
+  const closed = applyLedger(state, r.value, at(GENESIS_TIME + 1000), env())
   assert.ok(closed.ok && closed.value.results[0]?.ok)
   const elsewhere = await checkTxSet({ prevHeader: cidOf(null), txs: [tx] }, coreProtocol, nodeVerifier, 10)
   assert.ok(elsewhere.ok, 'a set on another header is well-formed; applyLedger rejects it')
-  const wrong = applyLedger(state, elsewhere.value, { closeTimeMs: GENESIS_TIME + 1000 }, env())
+  const wrong = applyLedger(state, elsewhere.value, at(GENESIS_TIME + 1000), env())
   assert.deepEqual(wrong.ok ? 'applied' : wrong.error.code, 'bad_tx_set')
 })

@@ -6,7 +6,7 @@ import { type Address, addressOf } from '../crypto/address.ts'
 import type { Verifier, VerifyItem } from '../crypto/signer.ts'
 import { bytesEqual, compareBytes, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
-import type { Protocol } from './operations/registry.ts'
+import type { Protocol } from './module.ts'
 import { decodeBody, decodeEnvelope, MAX_TX_BYTES, type SignedTx, type TxId, txSigningHash } from './tx.ts'
 
 export interface TxSet {

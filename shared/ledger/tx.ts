@@ -10,7 +10,8 @@ import type { Brand } from '../util/brand.ts'
 import { concatBytes, toHex, utf8 } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import { type Amount, asUnits } from './amount.ts'
-import type { Operation, Protocol } from './operations/registry.ts'
+import type { Protocol } from './module.ts'
+import type { Operation } from './operations/registry.ts'
 import { exactKeys, isBytes, isSafeNat } from './shape.ts'
 
 export const MAX_TX_BYTES = 8 * 1024

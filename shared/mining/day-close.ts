@@ -1,55 +1,50 @@
-// The day-boundary close step. In every ledger it counts the ledger (and, given a source of
-// EXTERNALIZE signers, each validator's signatures) for its day; in the first ledger of a new
-// day it builds the finished day's DayInputs from ledger state alone, computes the distribution,
-// issues the emission from the phase-1 pool and pays the fee shares from the fee pool, records
-// the day's totals and each account's reward history, and drops the finished day's lists.
+// The day-boundary close step. In every ledger it counts the ledger and each validator named as
+// an EXTERNALIZE signer of the previous ledger (the agreed facts, ctx.signers) for its day; in the
+// first ledger of a new day it builds the finished day's DayInputs from ledger state alone (trust
+// seeded from the validator set in force), computes the distribution with the parameters in
+// force, issues the emission from the phase-1 pool and pays the fee shares from the fee pool,
+// records the day's totals and each account's reward history, drops the finished day's lists, and
+// reports the day's emission and payout as the module's header totals.
 import type { Address } from '../crypto/address.ts'
 import type { Amount } from '../ledger/amount.ts'
 import type { LedgerDraft } from '../ledger/draft.ts'
+import { appendToList, deleteList, readList } from '../ledger/lists.ts'
 import { issue, payFromFeePool } from '../ledger/money.ts'
-import type { CloseContext, CloseStep } from '../ledger/operations/registry.ts'
+import type { CloseStep, ModuleTotals } from '../ledger/operations/registry.ts'
 import type { CircleInput, DayInputs, InviteInput, ValidatorInput } from './day-inputs.ts'
 import { computeDayDistribution, type DayDistribution } from './distribution.ts'
 import {
-  appendToList,
   circleOn,
   type DayTotals,
-  deleteList,
   getCircle,
   getNumber,
   keys,
   MODULE,
   pushRewardHistory,
-  readList,
 } from './ledger-data.ts'
 import type { MiningParams } from './params.ts'
 
 export const PHASE1_POOL_NAME = 'phase1'
 
-export interface MiningCloseOptions {
-  /** Validators whose EXTERNALIZE signatures confirmed this ledger (from SCP); none if absent. */
-  readonly externalizeSigners?: (ctx: CloseContext) => readonly Address[]
-}
-
-/** DayInputs of `day` as the ledger recorded it. */
+/** DayInputs of `day` as the ledger recorded it; `seeds` is the validator set in force. */
 export const dayInputsFromLedger = (d: LedgerDraft, day: number, seeds: readonly Address[]): DayInputs => {
   const circles: CircleInput[] = []
-  for (const owner of readList(d, keys.circleOwners)) {
+  for (const owner of readList<Address>(d, MODULE, keys.circleOwners)) {
     const c = getCircle(d, owner)
     if (c) circles.push({ account: owner, members: circleOn(c, day) })
   }
-  const invites: InviteInput[] = readList(d, keys.invitees).map((a) => ({
+  const invites: InviteInput[] = readList<Address>(d, MODULE, keys.invitees).map((a) => ({
     account: a,
     ambassador: d.getData(MODULE, keys.ambassador(a)) as string,
   }))
-  const validators: ValidatorInput[] = readList(d, keys.signerList(day)).map((a) => ({
+  const validators: ValidatorInput[] = readList<Address>(d, MODULE, keys.signerList(day)).map((a) => ({
     account: a,
     signed: getNumber(d, keys.signed(day, a)),
   }))
   const pools = d.getPools()
   return {
     day,
-    checkedIn: readList(d, keys.checkInList(day)),
+    checkedIn: readList(d, MODULE, keys.checkInList(day)),
     circles,
     invites,
     validators,
@@ -100,7 +95,12 @@ const moveUnpaidEmission = (d: LedgerDraft, amount: bigint): void => {
   })
 }
 
-const finishDay = (d: LedgerDraft, day: number, params: MiningParams, seeds: readonly Address[]): void => {
+const finishDay = (
+  d: LedgerDraft,
+  day: number,
+  params: MiningParams,
+  seeds: readonly Address[],
+): ModuleTotals => {
   const inputs = dayInputsFromLedger(d, day, seeds)
   const dist = computeDayDistribution(inputs, params)
   const { mined, paid: distributed } = payOut(d, dist)
@@ -116,23 +116,27 @@ const finishDay = (d: LedgerDraft, day: number, params: MiningParams, seeds: rea
   }
   d.putData(MODULE, keys.dayTotals(day), totals)
   for (const a of inputs.checkedIn) d.putData(MODULE, keys.checkedIn(day, a as Address), undefined)
-  deleteList(d, keys.checkInList(day))
+  deleteList(d, MODULE, keys.checkInList(day))
   for (const v of inputs.validators) d.putData(MODULE, keys.signed(day, v.account as Address), undefined)
-  deleteList(d, keys.signerList(day))
+  deleteList(d, MODULE, keys.signerList(day))
   d.putData(MODULE, keys.ledgers(day), undefined)
+  const { emission, feePool, remainder } = totals
+  return { emission, feePool, distributed, remainder }
 }
 
-export const miningCloseStep = (params: MiningParams, options: MiningCloseOptions = {}): CloseStep => ({
+export const miningCloseStep: CloseStep<MiningParams> = {
   name: 'mining/day-boundary',
   run: (d, ctx) => {
-    if (ctx.dayIndex > ctx.prevDayIndex) finishDay(d, ctx.prevDayIndex, params, ctx.config.validators)
+    const totals =
+      ctx.dayIndex > ctx.prevDayIndex ? finishDay(d, ctx.prevDayIndex, ctx.params, ctx.validators) : undefined
     const day = ctx.dayIndex
     d.putData(MODULE, keys.ledgers(day), getNumber(d, keys.ledgers(day)) + 1)
-    for (const v of options.externalizeSigners?.(ctx) ?? []) {
+    for (const v of ctx.signers) {
       const key = keys.signed(day, v)
       const n = getNumber(d, key)
-      if (n === 0) appendToList(d, keys.signerList(day), v)
+      if (n === 0) appendToList(d, MODULE, keys.signerList(day), v)
       d.putData(MODULE, key, n + 1)
     }
+    return totals
   },
-})
+}

@@ -1,9 +1,10 @@
 // Mining's module data in the ledger (module 'mining', committed in stateRoot). The ledger draft
-// has no key scans, so the day's check-ins, the circle owners and the invitees are kept as
-// append-only lists (a count under '<list>/#' and items under '<list>/#<i>'), O(1) per operation.
+// has no key scans, so the day's check-ins, the circle owners and the invitees are kept as the
+// ledger's append-only module lists (shared/ledger/lists.ts), O(1) per operation.
 import type { Address } from '../crypto/address.ts'
 import { asUnits } from '../ledger/amount.ts'
 import type { LedgerDraft } from '../ledger/draft.ts'
+import { type DataReader, dataNumber } from '../ledger/lists.ts'
 
 export const MODULE = 'mining'
 /** Reward history entries kept per account (the oldest is dropped first). */
@@ -50,31 +51,9 @@ export interface DayTotals {
   readonly ledgers: number
 }
 
-export const getNumber = (d: LedgerDraft, key: string): number => {
-  const v = d.getData(MODULE, key)
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0
-}
+export const getNumber = (d: DataReader, key: string): number => dataNumber(d, MODULE, key)
 
-export const appendToList = (d: LedgerDraft, list: string, item: string): void => {
-  const n = getNumber(d, `${list}/#`)
-  d.putData(MODULE, `${list}/#${n}`, item)
-  d.putData(MODULE, `${list}/#`, n + 1)
-}
-
-export const readList = (d: LedgerDraft, list: string): Address[] => {
-  const n = getNumber(d, `${list}/#`)
-  const out: Address[] = []
-  for (let i = 0; i < n; i++) out.push(d.getData(MODULE, `${list}/#${i}`) as Address)
-  return out
-}
-
-export const deleteList = (d: LedgerDraft, list: string): void => {
-  const n = getNumber(d, `${list}/#`)
-  for (let i = 0; i < n; i++) d.putData(MODULE, `${list}/#${i}`, undefined)
-  d.putData(MODULE, `${list}/#`, undefined)
-}
-
-export const getCircle = (d: LedgerDraft, a: Address): StoredCircle | undefined =>
+export const getCircle = (d: DataReader, a: Address): StoredCircle | undefined =>
   d.getData(MODULE, keys.circle(a)) as StoredCircle | undefined
 
 /** The circle in force on `day`. */
@@ -83,7 +62,7 @@ export const circleOn = (c: StoredCircle, day: number): Address[] => (day >= c.f
 const units = (x: unknown): bigint => asUnits(x) ?? 0n
 
 /** Reads an account's reward history (oldest first), normalizing DAG-CBOR integers. */
-export const getRewardHistory = (d: Pick<LedgerDraft, 'getData'>, a: Address): RewardHistoryEntry[] => {
+export const getRewardHistory = (d: DataReader, a: Address): RewardHistoryEntry[] => {
   const raw = (d.getData(MODULE, keys.history(a)) ?? []) as Record<string, unknown>[]
   return raw.map((e) => ({
     day: Number(e.day),

@@ -1,7 +1,10 @@
-// Mining parameters: every knob of the daily distribution in one typed object, carried by the
-// genesis config. Fractions are integer parts per million (see fixed.ts) so that no float ever
-// decides money; amounts are bigint base units (1 WATT = 10^7 units).
-import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+// Mining parameters: every knob of the daily distribution in one typed object. A network's
+// values live in its genesis document (`config.params.mining`, absent fields take the defaults
+// below) and then in the ledger (`core/protocol`), changed only by parameter upgrades; the
+// operations and the close step get them through their context. Fractions are integer parts per
+// million (see fixed.ts) so that no float ever decides money; amounts are bigint base units.
+import { intParam, paramsSpec, unitsParam } from '../ledger/params.ts'
+import type { Result, WattError } from '../util/errors.ts'
 import { PPM } from './fixed.ts'
 
 export interface MiningParams {
@@ -30,38 +33,30 @@ export interface MiningParams {
 
 const WATT = 10_000_000n
 
-export const defaultMiningParams: MiningParams = {
-  phase1Pool: 6_000_000_000n * WATT,
-  phase1Days: 1461,
-  trustFloorPpm: 250_000,
-  scoreThresholdPpm: 200_000,
-  scoreSaturationPpm: 500_000,
-  circleBonusPpm: 200_000,
-  circleCap: 5,
-  referralBonusPpm: 250_000,
-  referralCap: 10,
-  nodeWeightPpm: 2_000_000,
-  circleMin: 3,
-  circleMax: 5,
-}
+/** The most members a circle may ever have (the bound of circleMax); setCircle parses up to it. */
+export const MAX_CIRCLE = 100
 
-const intIn = (x: number, lo: number, hi: number): boolean => Number.isSafeInteger(x) && x >= lo && x <= hi
+/** Ranges keep every intermediate product of the weight formula below 2^53. */
+export const miningParams = paramsSpec<MiningParams>(
+  {
+    phase1Pool: unitsParam(6_000_000_000n * WATT),
+    phase1Days: intParam(1461, 1, 1_000_000),
+    trustFloorPpm: intParam(250_000, 0, PPM),
+    scoreThresholdPpm: intParam(200_000, 0, PPM),
+    scoreSaturationPpm: intParam(500_000, 1, 100 * PPM),
+    circleBonusPpm: intParam(200_000, 0, PPM),
+    circleCap: intParam(5, 0, 20),
+    referralBonusPpm: intParam(250_000, 0, PPM),
+    referralCap: intParam(10, 0, 20),
+    nodeWeightPpm: intParam(2_000_000, 0, 1000 * PPM),
+    circleMin: intParam(3, 1, MAX_CIRCLE),
+    circleMax: intParam(5, 1, MAX_CIRCLE),
+  },
+  (p) => (p.circleMax < p.circleMin ? 'circleMax' : undefined),
+)
 
-/** Checks ranges that keep every intermediate product of the weight formula below 2^53. */
-export const validateMiningParams = (
-  p: MiningParams,
-): Result<MiningParams, WattError<'mining/bad-params'>> => {
-  const bad = (field: string) => err(wattError('mining/bad-params', { field }))
-  if (typeof p.phase1Pool !== 'bigint' || p.phase1Pool < 0n) return bad('phase1Pool')
-  if (!intIn(p.phase1Days, 1, 1_000_000)) return bad('phase1Days')
-  if (!intIn(p.trustFloorPpm, 0, PPM)) return bad('trustFloorPpm')
-  if (!intIn(p.scoreThresholdPpm, 0, PPM)) return bad('scoreThresholdPpm')
-  if (!intIn(p.scoreSaturationPpm, 1, 100 * PPM)) return bad('scoreSaturationPpm')
-  if (!intIn(p.circleBonusPpm, 0, PPM)) return bad('circleBonusPpm')
-  if (!intIn(p.circleCap, 0, 20)) return bad('circleCap')
-  if (!intIn(p.referralBonusPpm, 0, PPM)) return bad('referralBonusPpm')
-  if (!intIn(p.referralCap, 0, 20)) return bad('referralCap')
-  if (!intIn(p.nodeWeightPpm, 0, 1000 * PPM)) return bad('nodeWeightPpm')
-  if (!intIn(p.circleMin, 1, 100) || !intIn(p.circleMax, p.circleMin, 100)) return bad('circleMin/circleMax')
-  return ok(p)
-}
+export const defaultMiningParams: MiningParams = miningParams.defaults
+
+/** Checks a params object (built in code, e.g. a test's) against the same ranges as the genesis parser. */
+export const validateMiningParams = (p: MiningParams): Result<MiningParams, WattError<'bad_params'>> =>
+  miningParams.parse(miningParams.toJson(p))

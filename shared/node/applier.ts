@@ -1,8 +1,8 @@
 // Applying what consensus agreed: one ledger at a time, in order. An externalized value is
 // applied once its tx set is held (else it waits and the set is fetched); each closed ledger is
 // committed through the port before the node moves on, archived with its EXTERNALIZE proof for
-// catch-up, and the previous one handed to durable history once its late proofs had a close
-// interval to arrive.
+// catch-up and handed to durable history at once (a node restarted right after a close can
+// still serve that ledger), and handed again when a late proof makes its proof larger.
 import { cidString } from '../codec/dag-cbor.ts'
 import { applyLedger, type CheckedTxSet, type LedgerState } from '../ledger/index.ts'
 import type { Value } from '../scp/index.ts'
@@ -40,6 +40,10 @@ export const createApplier = (d: ApplierDeps) => {
   const listeners: Array<(e: ClosedEvent) => void> = []
   const nextSlot = () => state.header.seq + 1
 
+  const save = (l: ArchivedLedger) => {
+    p.history?.save(l).catch(() => count('history_save_failed'))
+  }
+
   const archiveClosed = (slot: number, value: Value, set: CheckedTxSet) => {
     archive.set(slot, {
       seq: slot,
@@ -48,16 +52,18 @@ export const createApplier = (d: ApplierDeps) => {
       externalizes: d.proofs().envelopes(slot),
       qsets: d.qsets.some(ARCHIVED_QSETS),
     })
-    const settled = archive.get(slot - 1) // its late EXTERNALIZEs had one close interval to arrive
-    if (settled) p.history?.save(settled).catch(() => count('history_save_failed'))
+    save(archive.get(slot)!)
   }
 
   const applyValue = async (slot: number, value: Value, set: CheckedTxSet, voted: boolean) => {
     const v = decodeLedgerValue(value)
     if (!v || slot !== nextSlot()) return
-    init.signersHolder.current = v.signers
-    const r = applyLedger(state, set, { closeTimeMs: v.closeTimeMs }, init.env)
-    init.signersHolder.current = []
+    const r = applyLedger(
+      state,
+      set,
+      { closeTimeMs: v.closeTimeMs, signers: v.signers, upgrades: [] },
+      init.env,
+    )
     if (!r.ok) {
       count(`apply_failed_${r.error.code}`)
       p.log?.(`consensus: value for ${slot} does not apply: ${r.error.code}`)
@@ -122,7 +128,10 @@ export const createApplier = (d: ApplierDeps) => {
     proofAdded(slot: number) {
       const a = archive.get(slot)
       const proofs = d.proofs().envelopes(slot)
-      if (a && a.externalizes.length < proofs.length) archive.set(slot, { ...a, externalizes: proofs })
+      if (!a || a.externalizes.length >= proofs.length) return
+      const grown = { ...a, externalizes: proofs }
+      archive.set(slot, grown)
+      save(grown)
     },
     archived: (seq: number): ArchivedLedger | undefined => archive.get(seq),
     /** Resolves once no apply is in flight. */

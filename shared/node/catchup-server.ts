@@ -14,6 +14,7 @@ export type CatchupServerCode =
   | 'catchup_req_answered'
   | 'catchup_req_throttled'
   | 'catchup_req_queued'
+  | 'catchup_req_missing'
   | 'catchup_answered'
 
 export const CATCHUP_SERVER_LIMITS = {
@@ -62,7 +63,7 @@ export const createCatchupServer = (
     queued = false
     if (coveredRecently(from)) return p.count('catchup_req_answered')
     const batch = await collectCatchupBatch(from, Math.min(limit, MAX_CATCHUP_BATCH), p.memory, p.history)
-    if (batch.length === 0) return
+    if (batch.length === 0) return p.count('catchup_req_missing')
     lastAnswerAt = p.now()
     answered.set(from, lastAnswerAt)
     p.count('catchup_answered')

@@ -6,13 +6,20 @@
 // catch-up served (catchup-server.ts) and consumed (catchup-client.ts), and mempool admission
 // with flooding (tx-admission.ts). See docs/consensus-node.md.
 import { cidString } from '../codec/dag-cbor.ts'
-import { checkTxSet, type ClosedLedger, type TxSet } from '../ledger/index.ts'
+import {
+  checkTxSet,
+  type ClosedLedger,
+  type LedgerState,
+  type TxSet,
+  validatorSetAt,
+} from '../ledger/index.ts'
 import {
   createScp,
   encodeEnvelope,
   type Envelope,
   type NodeId,
   type QuorumSet,
+  quorumSetHash,
   quorumSetNodes,
   type SlotPhase,
   signingBytes,
@@ -59,10 +66,16 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     count,
     stopped: () => stopped,
   }
-  const validators = new Set<string>(init.env.config.validators)
+  // the validator set in force for the next ledger is ledger state (issue 11, item 3)
+  let inForce: { readonly state: LedgerState; readonly set: ReadonlySet<string> } | undefined
+  const validators = (): ReadonlySet<string> => {
+    const state = view.ledger()
+    if (inForce?.state !== state) inForce = { state, set: new Set(validatorSetAt(state)) }
+    return inForce.set
+  }
   const trusted = quorumSetNodes(init.quorumSet)
   const proofs = createCloseProofs(
-    (n: NodeId) => validators.has(n) || trusted.has(n),
+    (n: NodeId) => validators().has(n) || trusted.has(n),
     (slot) => applier.proofAdded(slot),
   )
   const qsets = createQuorumSetBook(init.nodeId, init.quorumSet)
@@ -80,6 +93,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     p.ownEnvelopes,
     () => count('own_envelopes_save_failed'),
     (cid) => pool.get(cid)?.set,
+    init.quorumSet,
   )
   const applier = createApplier({
     view,
@@ -91,7 +105,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   })
   const { driver, clearTimers } = createScpDriver({
     view,
-    validators: () => validators,
+    validators,
     pool,
     applier,
     proofs,
@@ -111,11 +125,12 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   })
   const nominator = createNominator({
     view,
+    qsets,
     scp,
     pool,
     mempool: txs.mempool,
     proofs,
-    validators: () => validators,
+    validators,
     stuck: () => catchup.ask(),
   })
   const verify = (env: Envelope) =>
@@ -181,6 +196,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       else count('restored_txset_invalid')
     }
     if (saved.envelopes.length === 0) return
+    // statements said under an earlier quorum set (before an admission) name it: keep it known
+    if (saved.qset) qsets.file(quorumSetHash(saved.qset), saved.qset)
     const r = await scp.restore(slot, saved.envelopes)
     counters.set('restored_envelopes', r.restored)
     for (const e of saved.envelopes) own.emitted(e, encodeEnvelope(e))
@@ -202,9 +219,6 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
       stopped = true
       nominator.stop()
       clearTimers()
-      // the newest ledger's proof would otherwise be saved only after the next close
-      const last = applier.archived(view.ledger().header.seq)
-      if (last) p.history?.save(last).catch(() => count('history_save_failed'))
     },
     /**
      * A gossip message heard from `source`: the connection it arrived on (a direct peer or the

@@ -1,10 +1,18 @@
 // The genesis document a relay serves at GET /genesis: the network's GenesisConfig in JSON
-// (amounts as decimal strings of base units), the quorum set recommended to newcomers, and on
-// devnets only the faucet's secret key, so any devnet node can hand out test WATT.
-import { checkGenesisConfig, type GenesisConfig } from '../ledger/index.ts'
+// (amounts as decimal strings of base units, every module's parameters under `config.params`),
+// the quorum set recommended to newcomers, and on devnets only the faucet's secret key, so any
+// devnet node can hand out test WATT. Parsing checks the parameters with each module's parser
+// and fills in the defaults of those it leaves out.
+import {
+  type AnyModule,
+  checkGenesisConfig,
+  type GenesisConfig,
+  genesisProtocolEntry,
+} from '../ledger/index.ts'
 import { parseQuorumSet, type QuorumSet } from '../scp/index.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+import { NETWORK_MODULES, networkProtocol } from './protocol.ts'
 
 export interface GenesisDocument {
   readonly config: GenesisConfig
@@ -35,7 +43,10 @@ const big = (x: unknown): bigint => {
   return BigInt(x)
 }
 
-export const genesisFromJson = (x: unknown): Result<GenesisDocument, WattError> => {
+export const genesisFromJson = (
+  x: unknown,
+  modules: readonly AnyModule[] = NETWORK_MODULES,
+): Result<GenesisDocument, WattError> => {
   try {
     const o = x as { config: Record<string, unknown>; quorumSet: QuorumSet; faucetSecret?: string }
     const c = o.config
@@ -52,13 +63,15 @@ export const genesisFromJson = (x: unknown): Result<GenesisDocument, WattError> 
     } as unknown as GenesisConfig
     const checked = checkGenesisConfig(config)
     if (!checked.ok) return checked
+    const entry = genesisProtocolEntry(checked.value, networkProtocol(modules))
+    if (!entry.ok) return entry
     const quorumSet = parseQuorumSet(o.quorumSet)
     if (!quorumSet.ok) return err(wattError('bad_genesis', { reason: 'quorum_set', cause: quorumSet.error }))
     const faucetSecret = o.faucetSecret === undefined ? undefined : fromHex(o.faucetSecret)
     if (faucetSecret && faucetSecret.length !== 32)
       return err(wattError('bad_genesis', { reason: 'faucet_secret' }))
     return ok({
-      config: checked.value,
+      config: { ...checked.value, params: entry.value.params },
       quorumSet: quorumSet.value,
       ...(faucetSecret ? { faucetSecret } : {}),
     })

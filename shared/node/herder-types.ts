@@ -12,8 +12,6 @@ export type GossipKind = 'tx' | 'scp' | 'ledger'
 
 export interface ConsensusNodeInit {
   readonly env: LedgerEnv
-  /** Set before each apply: the agreed value's EXTERNALIZE signers, for the mining close step. */
-  readonly signersHolder: { current: readonly string[] }
   readonly networkId: Uint8Array
   readonly nodeId: NodeId
   readonly quorumSet: QuorumSet

@@ -167,7 +167,7 @@ test(`50 requests for a held tx set draw a few answers in all, not one per node 
 
 test(`a padded catch-up answer with a forged entry is rejected and nothing is applied (seed ${seed})`, async () => {
   const { net, saved } = await runningNet()
-  const real = saved.find((l) => l.seq === 2)!
+  const real = saved.findLast((l) => l.seq === 2)!
   assert.ok(real && real.externalizes.length >= 3, 'node 0 archived ledger 2 with its proof')
   // a late watcher that hears only what the test hands it
   const watcher = net.makeNode(4, { isValidator: false, signer: nodeSigner(net.rng.bytes(32)) })

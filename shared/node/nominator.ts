@@ -5,11 +5,12 @@
 // validator re-sends its latest own envelopes every second: gossip loss is repaired that way.
 import { cidString } from '../codec/dag-cbor.ts'
 import { makeTxSet, type Mempool } from '../ledger/index.ts'
-import { encodeEnvelope, type Scp } from '../scp/index.ts'
+import { encodeEnvelope, type Scp, statementQuorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { BoundedMap } from './bounded-map.ts'
 import type { CloseProofs } from './close-proofs.ts'
 import type { NodeView } from './herder-types.ts'
+import type { QuorumSetBook } from './quorum-set-book.ts'
 import { encodeMessage } from './messages.ts'
 import type { TxSetPool } from './tx-set-pool.ts'
 import { encodeLedgerValue } from './value.ts'
@@ -20,6 +21,7 @@ const RENOMINATE_AFTER_INTERVALS = 4
 
 export interface NominatorDeps {
   readonly view: NodeView
+  readonly qsets: QuorumSetBook
   readonly scp: Scp
   readonly pool: TxSetPool
   readonly mempool: Mempool
@@ -64,8 +66,10 @@ export const createNominator = (d: NominatorDeps) => {
     if (p.now() - lastCloseAt < REBROADCAST_MS) return
     for (const slot of [view.nextSlot(), view.nextSlot() - 1]) {
       for (const e of d.scp.getState(slot)?.envelopes ?? []) {
-        if (e.statement.nodeId === init.nodeId)
-          p.publish('scp', encodeMessage({ type: 'envelope', env: encodeEnvelope(e), qset: init.quorumSet }))
+        if (e.statement.nodeId !== init.nodeId) continue
+        // a statement restored from before a quorum-set change goes with the set it names
+        const qset = d.qsets.get(statementQuorumSetHash(e.statement)) ?? init.quorumSet
+        p.publish('scp', encodeMessage({ type: 'envelope', env: encodeEnvelope(e), qset }))
       }
     }
   }

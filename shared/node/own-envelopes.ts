@@ -5,7 +5,13 @@
 // those statements name are saved with them: they live only in memory and gossip, so a lone
 // validator (or one whose own mempool built the set) could otherwise never apply what it voted.
 import type { TxSet } from '../ledger/index.ts'
-import { DEFAULT_SCP_LIMITS, decodeEnvelope, type Envelope } from '../scp/index.ts'
+import {
+  DEFAULT_SCP_LIMITS,
+  decodeEnvelope,
+  type Envelope,
+  parseQuorumSet,
+  type QuorumSet,
+} from '../scp/index.ts'
 import { isTxSet } from './messages.ts'
 import { statementTxSets } from './value.ts'
 
@@ -18,11 +24,17 @@ export interface SavedEnvelopes {
   readonly envelopes: readonly Uint8Array[]
   /** The tx sets those envelopes name that this node held when it said them (absent in old records). */
   readonly txSets?: readonly TxSet[]
+  /**
+   * The quorum set those statements name (absent in old records): after a restart with another
+   * set (an admission) the node still announces it with them, so peers can check them.
+   */
+  readonly qset?: QuorumSet
 }
 
 export interface RestoredEnvelopes {
   readonly envelopes: Envelope[]
   readonly txSets: readonly TxSet[]
+  readonly qset: QuorumSet | undefined
 }
 
 export interface OwnEnvelopeStore {
@@ -34,6 +46,7 @@ export const createOwnEnvelopes = (
   store: OwnEnvelopeStore | undefined,
   onError: () => void,
   txSetOf: (cid: string) => TxSet | undefined,
+  localQset: QuorumSet,
 ) => {
   let slot = 0
   let nomination: Uint8Array | undefined
@@ -46,6 +59,7 @@ export const createOwnEnvelopes = (
     slot,
     envelopes: [nomination, ballot].filter((e): e is Uint8Array => e !== undefined),
     txSets: [...new Set([...ballotSets, ...nominationSets])].slice(0, MAX_SAVED_TX_SETS),
+    qset: localQset,
   })
   return {
     /** Records one of this node's emitted envelopes and schedules its persistence. */
@@ -79,13 +93,18 @@ export const createOwnEnvelopes = (
     /** The persisted envelopes of `slot`, decoded, and their tx sets (unchecked); none for another slot. */
     async load(forSlot: number): Promise<RestoredEnvelopes> {
       const saved = await store?.load().catch(() => undefined)
-      if (!saved || saved.slot !== forSlot) return { envelopes: [], txSets: [] }
+      if (!saved || saved.slot !== forSlot) return { envelopes: [], txSets: [], qset: undefined }
       const envelopes = saved.envelopes.flatMap((b) => {
         const d = decodeEnvelope(b, DEFAULT_SCP_LIMITS)
         return d.ok && d.value.statement.slot === forSlot ? [d.value] : []
       })
       const txSets = Array.isArray(saved.txSets) ? saved.txSets.filter(isTxSet) : []
-      return { envelopes, txSets: txSets.slice(0, MAX_SAVED_TX_SETS) }
+      const qset = saved.qset === undefined ? undefined : parseQuorumSet(saved.qset)
+      return {
+        envelopes,
+        txSets: txSets.slice(0, MAX_SAVED_TX_SETS),
+        qset: qset?.ok ? qset.value : undefined,
+      }
     },
     /** Resolves once every scheduled write has finished. */
     flushed: () => chain,

@@ -1,21 +1,33 @@
-// The protocol a WATT network runs: the ledger's core operations plus mining (check-ins,
-// circles, invites and the day-boundary distribution). The mining close step credits validators
-// for the EXTERNALIZE signatures named in the agreed value, handed over through `signersHolder`.
-import type { Address } from '../crypto/address.ts'
-import { coreOperations, createProtocol, type Protocol } from '../ledger/index.ts'
-import { miningCloseStep } from '../mining/day-close.ts'
-import { miningOperations } from '../mining/operations.ts'
-import { defaultMiningParams, type MiningParams } from '../mining/params.ts'
+// The protocol a WATT network runs, composed once from one list of modules (docs/modules.md):
+// the node, the simulator, the tools and the tests all build it here. A new feature adds its
+// module to NETWORK_MODULES; a test composes its own list (`[...NETWORK_MODULES, toy]`) and
+// hands it to the same builders.
+import type { GenesisConfig, LedgerEnv } from '../ledger/index.ts'
+import {
+  type AnyModule,
+  composeProtocol,
+  coreModule,
+  type ParamsJson,
+  type Protocol,
+} from '../ledger/index.ts'
+import { miningModule } from '../mining/module.ts'
 
-export interface SignersHolder {
-  current: readonly string[]
-}
+export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule]
 
-export const networkProtocol = (
-  holder: SignersHolder,
-  params: MiningParams = defaultMiningParams,
-): Protocol =>
-  createProtocol({
-    operations: [...coreOperations, ...miningOperations(params)],
-    closeSteps: [miningCloseStep(params, { externalizeSigners: () => holder.current as readonly Address[] })],
-  })
+export const networkProtocol = (modules: readonly AnyModule[] = NETWORK_MODULES): Protocol =>
+  composeProtocol(modules)
+
+/** The ledger environment of a network: its genesis config and the protocol of `modules`. */
+export const networkEnv = (
+  config: GenesisConfig,
+  modules: readonly AnyModule[] = NETWORK_MODULES,
+): LedgerEnv => ({
+  config,
+  protocol: networkProtocol(modules),
+})
+
+/** Every module's parameters at their defaults, in JSON form: what a new genesis document names. */
+export const defaultParams = (
+  modules: readonly AnyModule[] = NETWORK_MODULES,
+): Readonly<Record<string, ParamsJson>> =>
+  Object.fromEntries(modules.map((m) => [m.name, m.params.toJson(m.params.defaults)]))

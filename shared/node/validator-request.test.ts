@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import type { NodeId, QuorumSet } from '../scp/index.ts'
-import { encodeMessage } from './messages.ts'
+import { type ArchivedLedger, encodeMessage } from './messages.ts'
 import type { SavedEnvelopes } from './own-envelopes.ts'
 import { createTestNet } from './test/net.ts'
 import {
@@ -80,8 +80,11 @@ test(`a watcher that asks is admitted by auto-admitting validators and then vote
   const newcomer = nobleSigner(net.rng.bytes(32))
   const newId = idOf(newcomer)
   const qsets: QuorumSet[] = []
-  // each validator keeps its own envelopes across the restart an admission causes, as in the browser
+  // each validator keeps its own envelopes and its history across the restart an admission
+  // causes, as in the browser (the restored statements name the old quorum set; the history
+  // serves the ledgers closed before the restart to the newcomer catching up)
   const saved: Array<SavedEnvelopes | undefined> = []
+  const histories = [0, 1, 2].map(() => new Map<number, ArchivedLedger>())
   const startValidator = async (i: number, quorumSet: QuorumSet) => {
     qsets[i] = quorumSet
     const book = createRequestBook('test', nobleVerifier, () => net.clock.now)
@@ -92,6 +95,10 @@ test(`a watcher that asks is admitted by auto-admitting validators and then vote
       quorumSet,
       ...(old ? { state: old.current() } : {}),
       ports: {
+        history: {
+          load: async (s) => histories[i]!.get(s),
+          save: async (l) => void histories[i]!.set(l.seq, l),
+        },
         ownEnvelopes: {
           load: async () => saved[i],
           save: async (e) => {

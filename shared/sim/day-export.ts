@@ -5,7 +5,7 @@
 // (replayDay) and reports agreement or the first difference.
 import { type DayInputs, dayInputsFromJson, dayInputsToJson } from '../mining/day-inputs.ts'
 import { computeDayDistribution, type DayDistribution } from '../mining/distribution.ts'
-import { type MiningParams, validateMiningParams } from '../mining/params.ts'
+import { type MiningParams, miningParams } from '../mining/params.ts'
 import { err, ok, type Result, type WattError, wattError, toWattError } from '../util/errors.ts'
 import { firstDifference, type Json, type JsonDifference, toJson } from './json-diff.ts'
 
@@ -16,7 +16,8 @@ export const MAX_DAY_EXPORT_CHARS = 256 * 1024 * 1024
 /**
  * One closed ledger of the day: its sequence, header CID and transactions (encoded as the node
  * stores them). A real node's export also carries what re-applying the ledger needs: the tx
- * set's previous header, the close time and the close signers; `txs` are then the hex bytes.
+ * set's previous header and the agreed facts (close time, close signers, upgrades); `txs` are
+ * then the hex bytes.
  */
 export interface DayLedger {
   readonly seq: number
@@ -25,6 +26,8 @@ export interface DayLedger {
   readonly prevHeader?: string
   readonly closeTimeMs?: number
   readonly signers?: readonly string[]
+  /** Absent: none. */
+  readonly upgrades?: readonly Json[]
 }
 
 /** The header that closed the day: the first ledger after the boundary, which applies the distribution. */
@@ -65,7 +68,7 @@ export const makeDayExport = (p: DayExportParts): DayExport => ({
   format: DAY_EXPORT_FORMAT,
   network: p.network,
   day: p.inputs.day,
-  params: toJson(p.params),
+  params: miningParams.toJson(p.params),
   inputs: toJson(dayInputsToJson(p.inputs)),
   ledgers: p.ledgers,
   distribution: toJson(p.distribution),
@@ -77,11 +80,8 @@ const bad = (field: string, details: Record<string, unknown> = {}): Result<never
   err(wattError('sim/bad-day-export', { field, ...details }))
 
 const paramsFromJson = (j: unknown): Result<MiningParams, WattError> => {
-  if (typeof j !== 'object' || j === null) return bad('params')
-  const o = j as Record<string, unknown>
-  if (typeof o.phase1Pool !== 'string' || !/^(0|[1-9][0-9]{0,30})$/.test(o.phase1Pool))
-    return bad('params.phase1Pool')
-  return validateMiningParams({ ...(o as unknown as MiningParams), phase1Pool: BigInt(o.phase1Pool) })
+  const p = miningParams.parse(j)
+  return p.ok ? p : bad(`params.${String(p.error.field)}`)
 }
 
 export interface ParsedDayExport {

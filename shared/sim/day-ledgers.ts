@@ -1,6 +1,7 @@
 // Re-applies a node's exported day (W24): from the state the day starts at (genesis for the
-// first day), every ledger's tx set is checked again and applied with its close time and close
-// signers through the same applyLedger and protocol the node runs; each recomputed header CID
+// first day), every ledger's tx set is checked again and applied with its agreed facts (close
+// time, close signers, upgrades) through the same applyLedger and protocol the node runs (composed
+// from the same module list); each recomputed header CID
 // (which covers the state root, balances and pools) must equal the one the node recorded, up
 // to and including the closing ledger that pays the day's distribution.
 import { CID, cidString } from '../codec/dag-cbor.ts'
@@ -9,10 +10,11 @@ import type { Verifier } from '../crypto/signer.ts'
 import { applyLedger, type LedgerEnv } from '../ledger/apply.ts'
 import type { GenesisConfig } from '../ledger/config.ts'
 import { genesisState } from '../ledger/genesis.ts'
+import type { AnyModule } from '../ledger/module.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import { checkTxSet } from '../ledger/tx-set.ts'
-import type { MiningParams } from '../mining/params.ts'
-import { networkProtocol } from '../node/protocol.ts'
+import { parseUpgrades } from '../ledger/upgrade.ts'
+import { NETWORK_MODULES, networkEnv } from '../node/protocol.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
 import type { DayExport, DayLedger } from './day-export.ts'
 import type { Json, JsonDifference } from './json-diff.ts'
@@ -30,8 +32,6 @@ export type LedgerReplay =
 export interface LedgerReplayEnv {
   readonly env: LedgerEnv
   readonly verifier: Verifier
-  /** Hands a ledger's close signers to the protocol's mining step before it is applied. */
-  readonly setSigners: (signers: readonly string[]) => void
 }
 
 const differ = (path: string, expected: Json | undefined, actual: Json | undefined): LedgerReplay => ({
@@ -68,11 +68,12 @@ export const replayDayLedgers = async (
     const prevHeader = parseCid(l.prevHeader)
     if (prevHeader === undefined) return differ(`${path}.prevHeader`, 'a CID', l.prevHeader)
     const txSet = { prevHeader, txs: (l.txs as string[]).map(fromHex) }
+    const upgrades = parseUpgrades(l.upgrades ?? [])
+    if (!upgrades.ok) return differ(`${path}.upgrades`, 'a canonical upgrade list', upgrades.error.code)
     const set = await checkTxSet(txSet, r.env.protocol, r.verifier, Number.MAX_SAFE_INTEGER)
     if (!set.ok) return differ(`${path}.txs`, 'a valid tx set', set.error.code)
-    r.setSigners(l.signers)
-    const closed = applyLedger(state, set.value, { closeTimeMs: l.closeTimeMs }, r.env)
-    r.setSigners([])
+    const info = { closeTimeMs: l.closeTimeMs, signers: l.signers, upgrades: upgrades.value }
+    const closed = applyLedger(state, set.value, info, r.env)
     if (!closed.ok) return differ(path, l.headerCid, closed.error.code)
     const got = cidString(closed.value.headerCid)
     if (got !== l.headerCid) return differ(`${path}.headerCid`, l.headerCid, got)
@@ -89,21 +90,15 @@ export const replayDayLedgers = async (
 
 /**
  * A first day (one that starts at genesis) replayed from the network's genesis config (callers
- * parse the document the relay serves at /genesis) with the network's protocol and the export's
- * mining params.
+ * parse the document the relay serves at /genesis) with the protocol of `modules` (the network's
+ * list unless a test adds its own); the mining parameters come from the genesis ledger itself.
  */
 export const replayFirstDay = async (
   doc: DayExport,
-  params: MiningParams,
   config: GenesisConfig,
+  modules: readonly AnyModule[] = NETWORK_MODULES,
 ): Promise<LedgerReplay> => {
   if (doc.start?.seq !== 1) return differ('$.start.seq', 1, doc.start?.seq ?? null)
-  const holder = { current: [] as readonly string[] }
-  return replayDayLedgers(doc, genesisState(config).state, {
-    env: { config, protocol: networkProtocol(holder, params) },
-    verifier: nobleVerifier,
-    setSigners: (s) => {
-      holder.current = s
-    },
-  })
+  const env = networkEnv(config, modules)
+  return replayDayLedgers(doc, genesisState(config, env.protocol).state, { env, verifier: nobleVerifier })
 }

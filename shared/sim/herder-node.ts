@@ -1,6 +1,6 @@
 // A simulated validator is the real herder (shared/node/consensus-node.ts, the code the browser
 // core runs) behind simulated ports: the virtual clock and its timers, the simulated network,
-// an in-memory ledger store and own-envelope record that survive a crash, and a signer port
+// an in-memory ledger store, durable history and own-envelope record that survive a crash, and a signer port
 // (real Ed25519 or the fast deterministic stand-in of sim-crypto.ts). Tx sets, catch-up and
 // signatures all travel and get checked as they do between browsers. Gossip is routed along the
 // trust graph instead of flooded: envelopes and tx sets go to the nodes that need this node's
@@ -10,9 +10,10 @@ import type { Signer, Verifier } from '../crypto/signer.ts'
 import type { LedgerEnv } from '../ledger/apply.ts'
 import { createMemoryLedgerStore } from '../ledger/memory-store.ts'
 import { type LedgerState, totalSupply } from '../ledger/state.ts'
-import { type LedgerRecord, stateFromLoaded } from '../ledger/store.ts'
+import { type LedgerRecord, ledgerRecordOf, stateFromLoaded } from '../ledger/store.ts'
 import { type ConsensusNode, createConsensusNode, type GossipKind } from '../node/consensus-node.ts'
-import { decodeLedgerMessage, decodeScpMessage } from '../node/messages.ts'
+import { BoundedMap } from '../node/bounded-map.ts'
+import { type ArchivedLedger, decodeLedgerMessage, decodeScpMessage } from '../node/messages.ts'
 import type { SavedEnvelopes } from '../node/own-envelopes.ts'
 import type { NodeId, QuorumSet, TimeoutParams } from '../scp/index.ts'
 import { toHex } from '../util/bytes.ts'
@@ -28,7 +29,6 @@ export interface Gossip {
 /** Everything the nodes of one run share. */
 export interface HerderWorld {
   readonly env: LedgerEnv
-  readonly signersHolder: { current: readonly string[] }
   readonly genesis: LedgerState
   readonly genesisRecord: LedgerRecord
   readonly networkId: Uint8Array
@@ -52,6 +52,7 @@ export interface HerderWorld {
 /** Closed ledgers each node's store keeps (state is whole), and archived in memory for peers. */
 const RETAIN_LEDGERS = 16
 const ARCHIVE_LEDGERS = 64
+const HISTORY_LEDGERS = 256
 
 /** Requests go up the trust graph; statements, sets and answers go down to who needs them. */
 const isRequest = (m: Gossip): boolean =>
@@ -66,6 +67,8 @@ export const herderNodeFactory =
     const config = world.env.config
     const store = createMemoryLedgerStore(RETAIN_LEDGERS)
     let saved: SavedEnvelopes | undefined
+    // durable history, as the browser keeps in IndexedDB: it survives a crash
+    const history = new BoundedMap<number, ArchivedLedger>(HISTORY_LEDGERS)
     let writes: Promise<void> = store.commit(world.genesisRecord)
     let node: ConsensusNode | undefined
     // the second instance of an equivocating node prefers a later close time
@@ -91,7 +94,6 @@ export const herderNodeFactory =
       const n = createConsensusNode(
         {
           env: world.env,
-          signersHolder: world.signersHolder,
           networkId: world.networkId,
           nodeId: world.nodeIds[index]!,
           quorumSet: world.quorumSets[index]!,
@@ -108,12 +110,7 @@ export const herderNodeFactory =
           verifier: world.verifier,
           commit: async (closed, set) => {
             const prevHash = cidString(n.current().headerCid)
-            writes = store.commit({
-              header: closed.header,
-              txSet: set.set,
-              results: closed.results,
-              changes: closed.changes,
-            })
+            writes = store.commit(ledgerRecordOf(closed, set))
             await writes
             report(closed.state, prevHash)
             if (index !== world.referenceNode) return
@@ -124,6 +121,12 @@ export const herderNodeFactory =
               set.txs.map((t) => t.id),
             )
             world.observe(closed.state, host.now())
+          },
+          history: {
+            load: async (seq) => history.get(seq),
+            save: async (l) => {
+              history.set(l.seq, l)
+            },
           },
           ownEnvelopes: {
             load: async () => saved,

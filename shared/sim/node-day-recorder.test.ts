@@ -22,23 +22,21 @@ import {
 } from '../ledger/test/fixtures.ts'
 import { nodeVerifier } from '../ledger/test/node-ed25519.ts'
 import { checkTxs, makeTxSet } from '../ledger/tx-set.ts'
-import { defaultMiningParams } from '../mining/params.ts'
 import { genesisFromJson, genesisToJson } from '../node/genesis-document.ts'
-import { networkProtocol } from '../node/protocol.ts'
+import { networkEnv } from '../node/protocol.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
 import { replayDayLedgers, replayFirstDay } from './day-ledgers.ts'
 import { NodeDayRecorder, type StoredDayLedger } from './node-day-recorder.ts'
 
-const holder = { current: [] as readonly string[] }
 const config = testConfig({ dayLengthMs: 10_000 })
-const env = { config, protocol: networkProtocol(holder) }
+const env = networkEnv(config)
 const A = testKey(10)
 const B = testKey(11)
 
 /** Closes ledgers 2..15 (day 0 is 2..10, ledger 11 closes it) with a few payments. */
 const runChain = async (from: number) => {
   const stored = new Map<number, StoredDayLedger>()
-  let state: LedgerState = genesis(config)
+  let state: LedgerState = genesis(config, env.protocol)
   let recorder: NodeDayRecorder | undefined
   const txsAt: Record<number, Uint8Array[]> = {
     3: [await signed(FAUCET, body(FAUCET, 1n, [create(A, 5_000_000n), create(B, 5_000_000n)]))],
@@ -46,31 +44,28 @@ const runChain = async (from: number) => {
     11: [await signed(B, body(B, 1n, [pay(A, 7n)], { fee: 150n as never }))],
   }
   for (let seq = 2; seq <= 15; seq++) {
-    if (seq === from) recorder = new NodeDayRecorder(env, defaultMiningParams, state)
+    if (seq === from) recorder = new NodeDayRecorder(env, state)
     const checked = await checkTxs(txsAt[seq] ?? [], env.protocol, nodeVerifier)
     const set = makeTxSet(
       state.headerCid,
       checked.map((c) => (c.ok ? c.value : assert.fail(c.error.code))),
     )
-    holder.current = [VALIDATOR.address]
-    const r = applyLedger(state, set, { closeTimeMs: GENESIS_TIME + (seq - 1) * 1000 + 1 }, env)
-    holder.current = []
+    const info = {
+      closeTimeMs: GENESIS_TIME + (seq - 1) * 1000 + 1,
+      signers: [VALIDATOR.address],
+      upgrades: [],
+    }
+    const r = applyLedger(state, set, info, env)
     assert.ok(r.ok)
     for (const res of r.value.results) assert.ok(res.ok, `seq ${seq}: ${res.code}`)
     state = r.value.state
-    stored.set(seq, { header: r.value.header, txSet: set.set, signers: [VALIDATOR.address] })
-    recorder?.closed({ header: r.value.header, txSet: set, state })
+    stored.set(seq, { header: r.value.header, txSet: set.set, signers: [VALIDATOR.address], upgrades: [] })
+    recorder?.closed({ header: r.value.header, txSet: set, state, info })
   }
   return { recorder: recorder!, read: async (seq: number) => stored.get(seq), stored }
 }
 
-const replayEnv = {
-  env,
-  verifier: nodeVerifier,
-  setSigners: (s: readonly string[]) => {
-    holder.current = s
-  },
-}
+const replayEnv = { env, verifier: nodeVerifier }
 
 test('a node-recorded day replays: distribution and every header from genesis', async () => {
   const { recorder, read, stored } = await runChain(2)
@@ -88,7 +83,7 @@ test('a node-recorded day replays: distribution and every header from genesis', 
   const day = replayDay(parsed.value)
   assert.equal(day.agree, true, JSON.stringify(day))
   assert.ok(day.agree && BigInt(day.distributed) > 0n)
-  const ledgers = await replayDayLedgers(parsed.value.doc, genesis(config), replayEnv)
+  const ledgers = await replayDayLedgers(parsed.value.doc, genesis(config, env.protocol), replayEnv)
   assert.ok(ledgers.agree, ledgers.agree ? '' : JSON.stringify(ledgers.difference))
   assert.equal(ledgers.finalHash, doc.closingHeader.cid)
   assert.equal(ledgers.finalHash, cidString(headerCid(stored.get(11)!.header)))
@@ -96,7 +91,7 @@ test('a node-recorded day replays: distribution and every header from genesis', 
   // A ledger whose close signers were altered re-applies to another header: named first.
   const tampered = structuredClone(doc) as typeof doc & { ledgers: { signers: string[] }[] }
   tampered.ledgers[4]!.signers = []
-  const bad = await replayDayLedgers(tampered, genesis(config), replayEnv)
+  const bad = await replayDayLedgers(tampered, genesis(config, env.protocol), replayEnv)
   assert.equal(bad.agree, false)
   assert.equal(!bad.agree && bad.difference.path, '$.ledgers[4].headerCid')
 })
@@ -116,10 +111,10 @@ test('a first day replays from the genesis document (what `--replay FILE --genes
   )
   const served = genesisFromJson(json)
   assert.ok(served.ok)
-  const good = await replayFirstDay(r.value, defaultMiningParams, served.value.config)
+  const good = await replayFirstDay(r.value, served.value.config)
   assert.ok(good.agree)
   assert.equal(good.finalHash, r.value.closingHeader.cid)
-  const bad = await replayFirstDay(r.value, defaultMiningParams, {
+  const bad = await replayFirstDay(r.value, {
     ...served.value.config,
     networkId: 'watt-other',
   })

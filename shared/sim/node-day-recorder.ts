@@ -1,19 +1,21 @@
 // Day recording for a real node (W24): the node's closed ledgers are watched, and at each day
-// boundary the finished day's DayInputs are captured exactly as the boundary ledger's mining
-// step sees them (that ledger re-applied on the previous state with a read-only capture step
-// in place of the mining step). Only the day's first and closing sequence numbers are kept;
+// boundary the finished day's DayInputs and mining parameters are captured exactly as the
+// boundary ledger's mining step sees them (that ledger re-applied on the previous state, with its
+// agreed facts, and a read-only capture step in place of the mining step). Only the day's first and closing sequence numbers are kept;
 // the export reads the day's headers, tx sets and close signers back from the ledger store,
 // so memory stays a few records per day. A day whose start the node did not see (it joined or
 // reloaded mid-day) is not recorded.
 import { cidString } from '../codec/dag-cbor.ts'
-import type { Address } from '../crypto/address.ts'
-import { applyLedger, type LedgerEnv } from '../ledger/apply.ts'
+import { applyLedger, type CloseInfo, type LedgerEnv } from '../ledger/apply.ts'
 import { headerCid, type LedgerHeader } from '../ledger/header.ts'
-import { createProtocol } from '../ledger/operations/registry.ts'
+import { composeProtocol, withCloseSteps } from '../ledger/module.ts'
+import type { CloseStep } from '../ledger/operations/registry.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import type { CheckedTxSet, TxSet } from '../ledger/tx-set.ts'
+import type { Upgrade } from '../ledger/upgrade.ts'
 import { dayInputsFromLedger } from '../mining/day-close.ts'
 import type { DayInputs } from '../mining/day-inputs.ts'
+import { MODULE } from '../mining/ledger-data.ts'
 import { computeDayDistribution } from '../mining/distribution.ts'
 import type { MiningParams } from '../mining/params.ts'
 import { toHex } from '../util/bytes.ts'
@@ -25,11 +27,12 @@ const KEEP_DAYS = 8
 /** Most ledgers one export reads back (a day at a 1 s close has 86,400). */
 export const MAX_EXPORT_LEDGERS = 100_000
 
-/** A closed ledger as the node reports it. */
+/** A closed ledger as the node reports it, with the agreed facts it was applied with. */
 export interface RecordedClose {
   readonly header: LedgerHeader
   readonly txSet: CheckedTxSet
   readonly state: LedgerState
+  readonly info: CloseInfo
 }
 
 /** A ledger read back from the store for the export. */
@@ -37,6 +40,7 @@ export interface StoredDayLedger {
   readonly header: LedgerHeader
   readonly txSet: TxSet
   readonly signers: readonly string[]
+  readonly upgrades: readonly Upgrade[]
 }
 
 interface DayStart {
@@ -45,14 +49,18 @@ interface DayStart {
   readonly start: { readonly seq: number; readonly cid: string }
 }
 
-interface FinishedDay extends DayStart {
-  readonly closingSeq: number
+interface DayCapture {
   readonly inputs: DayInputs
+  readonly params: MiningParams
+}
+
+interface FinishedDay extends DayStart, DayCapture {
+  readonly closingSeq: number
 }
 
 type ExportError = WattError<'sim/day-not-recorded' | 'sim/ledger-not-retained' | 'sim/day-too-long'>
 
-/** One ledger of the export, with what a replay needs: prev header, close time, signers, tx bytes. */
+/** One ledger of the export, with what a replay needs: prev header, agreed facts, tx bytes. */
 export const dayLedgerOf = (l: StoredDayLedger, headerCid: string): DayLedger => ({
   seq: l.header.seq,
   headerCid,
@@ -60,20 +68,19 @@ export const dayLedgerOf = (l: StoredDayLedger, headerCid: string): DayLedger =>
   prevHeader: l.txSet.prevHeader.toString(),
   closeTimeMs: l.header.closeTimeMs,
   signers: [...l.signers],
+  upgrades: [...l.upgrades],
 })
 
 export class NodeDayRecorder {
   readonly #env: LedgerEnv
-  readonly #params: MiningParams
   readonly #network: string
   readonly #finished = new Map<number, FinishedDay>()
   #prev: LedgerState
   #current: DayStart | undefined
 
   /** `start` is the node's last closed ledger when recording begins. */
-  constructor(env: LedgerEnv, params: MiningParams, start: LedgerState) {
+  constructor(env: LedgerEnv, start: LedgerState) {
     this.#env = env
-    this.#params = params
     this.#network = env.config.networkId
     this.#prev = start
     // From genesis the whole first day is seen; otherwise recording starts at the next boundary.
@@ -101,7 +108,7 @@ export class NodeDayRecorder {
       this.#finished.set(finished, {
         ...this.#current,
         closingSeq: c.header.seq,
-        inputs: this.#captureInputs(prev, c, finished),
+        ...this.#capture(prev, c, finished),
       })
       while (this.#finished.size > KEEP_DAYS) this.#finished.delete(this.#finished.keys().next().value!)
     }
@@ -113,27 +120,21 @@ export class NodeDayRecorder {
   }
 
   /** The boundary ledger re-applied with a capture step where the mining step runs. */
-  #captureInputs(prev: LedgerState, c: RecordedClose, day: number): DayInputs {
-    let inputs: DayInputs | undefined
-    const protocol = createProtocol({
-      operations: [...this.#env.protocol.operations.values()],
-      closeSteps: [
-        {
-          name: 'sim/node-day-capture',
-          run: (d, ctx) => {
-            inputs = dayInputsFromLedger(d, day, ctx.config.validators as readonly Address[])
-          },
-        },
-      ],
-    })
-    const r = applyLedger(
-      prev,
-      c.txSet,
-      { closeTimeMs: c.header.closeTimeMs },
-      { config: this.#env.config, protocol },
-    )
-    if (!r.ok || inputs === undefined) throw new Error('sim: the day boundary ledger did not re-apply')
-    return inputs
+  #capture(prev: LedgerState, c: RecordedClose, day: number): DayCapture {
+    let captured: DayCapture | undefined
+    const capture: CloseStep<MiningParams> = {
+      name: 'sim/node-day-capture',
+      run: (d, ctx) => {
+        captured = { inputs: dayInputsFromLedger(d, day, ctx.validators), params: ctx.params }
+        return undefined
+      },
+    }
+    const modules = withCloseSteps(this.#env.protocol.modules, MODULE, () => [capture as CloseStep])
+    const { config, protocol } = this.#env
+    const capturing = composeProtocol(modules, { maxProtocolVersion: protocol.maxProtocolVersion })
+    const r = applyLedger(prev, c.txSet, c.info, { config, protocol: capturing })
+    if (!r.ok || captured === undefined) throw new Error('sim: the day boundary ledger did not re-apply')
+    return captured
   }
 
   /** The export of a finished day, reading its ledgers back through `read` (the ledger store). */
@@ -157,10 +158,10 @@ export class NodeDayRecorder {
     return ok({
       ...makeDayExport({
         network: this.#network,
-        params: this.#params,
+        params: f.params,
         inputs: f.inputs,
         ledgers,
-        distribution: computeDayDistribution(f.inputs, this.#params),
+        distribution: computeDayDistribution(f.inputs, f.params),
         closingHeader: {
           seq: closing.seq,
           cid: closing.headerCid,

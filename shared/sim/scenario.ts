@@ -1,17 +1,15 @@
 // One call from options to a checked run of the real protocol: builds identities, the
-// topology and quorum sets, genesis with the mining protocol, the workload, Byzantine nodes
-// and the fault plan, all from one seed, then runs the simulation. The CLI, the tests and
-// the benchmark all go through here.
-import { type Address, addressOf } from '../crypto/address.ts'
+// topology and quorum sets, genesis and the protocol composed from the network's module list
+// (or a test's), the workload, Byzantine nodes and the fault plan, all from one seed, then runs
+// the simulation. The CLI, the tests and the benchmark all go through here.
+import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import type { ConsensusNode } from '../node/consensus-node.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
 import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
-import { coreOperations } from '../ledger/operations/core.ts'
-import { createProtocol } from '../ledger/operations/registry.ts'
-import { miningCloseStep } from '../mining/day-close.ts'
-import { miningOperations } from '../mining/operations.ts'
-import { defaultMiningParams } from '../mining/params.ts'
+import { type AnyModule, composeProtocol } from '../ledger/module.ts'
+import type { LedgerState } from '../ledger/state.ts'
+import { defaultParams, NETWORK_MODULES } from '../node/protocol.ts'
 import type { NodeId, QuorumSet } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { createRng } from '../util/prng.ts'
@@ -50,6 +48,8 @@ export interface ScenarioOptions {
   readonly livenessBoundMs: number
   readonly mutation: Mutation
   readonly signatures: SignatureKind
+  /** The protocol's modules (default: the network's list); a test adds its own module here. */
+  readonly modules?: readonly AnyModule[]
   readonly onProgress?: (p: { virtualMs: number; ledgers: number; messages: number }) => void
 }
 
@@ -84,6 +84,8 @@ export interface ScenarioResult extends SimResult {
   readonly dayIndex: number
   /** Exports of the last finished days (at most 8), by day. */
   readonly dayExports: ReadonlyMap<number, DayExport>
+  /** The reference node's last closed state (what its modules left in the ledger). */
+  readonly finalState: LedgerState
 }
 
 const lowerThresholds = (q: QuorumSet): QuorumSet => ({
@@ -118,7 +120,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     o.mutation === 'quorum-threshold-minus-one' ? lowerThresholds(q) : q,
   )
   const faucet = scheme.signer(rng.bytes(32))
-  const params = defaultMiningParams
+  const modules = o.modules ?? NETWORK_MODULES
   const config = makeGenesisConfig({
     networkId: 'watt-sim',
     genesisTimeMs: 1_800_000_000_000,
@@ -127,19 +129,12 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
+    params: defaultParams(modules),
   })
-  const days = o.mining ? new DayRecorder(params, config.networkId) : undefined
-  const signersHolder = { current: [] as readonly string[] }
-  const protocol = createProtocol({
-    operations: [...coreOperations, ...(o.mining ? miningOperations(params) : [])],
-    closeSteps: days
-      ? [
-          days.step,
-          miningCloseStep(params, { externalizeSigners: () => signersHolder.current as readonly Address[] }),
-        ]
-      : [],
-  })
-  const born = genesisState(config)
+  // `mining` generates the mining workload and records days; the protocol is the whole list either way
+  const days = o.mining ? new DayRecorder(config.networkId) : undefined
+  const protocol = composeProtocol(days ? days.recordingDays(modules) : modules)
+  const born = genesisState(config, protocol)
   const genesis = born.state
   const mempools = new Map<number, ConsensusNode>()
   const workload =
@@ -169,7 +164,6 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
   const reference = { state: genesis }
   const world: HerderWorld = {
     env: { config, protocol },
-    signersHolder,
     genesis,
     genesisRecord: {
       header: genesis.header,
@@ -227,5 +221,6 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     feePool: reference.state.header.feePool,
     dayIndex: reference.state.header.dayIndex,
     dayExports: days?.exports ?? new Map(),
+    finalState: reference.state,
   }
 }

@@ -6,12 +6,14 @@ import { addressOf } from '../../shared/crypto/address.ts'
 import {
   applyLedger,
   checkTxSet,
-  coreOperations,
-  createProtocol,
+  composeProtocol,
+  coreModule,
+  defineModule,
   GENESIS_PREV,
   genesisState,
   type LedgerState,
   makeGenesisConfig,
+  paramsSpec,
   stateFromLoaded,
 } from '../../shared/ledger/index.ts'
 import { openIdbLedgerStore } from './idb-store.ts'
@@ -24,17 +26,23 @@ const config = makeGenesisConfig({
   reserveAddress: key,
   validators: [key],
 })
-const protocol = createProtocol({
-  operations: coreOperations,
+const filler = defineModule({
+  name: 'crash',
+  params: paramsSpec<Record<never, never>>({}),
+  operations: [],
   closeSteps: [
     {
       name: 'filler',
       run: (d, ctx) => {
         for (let i = 0; i < ENTRIES_PER_LEDGER; i++) d.putData('crash', `${i}`, { seq: ctx.seq, i })
+        return undefined
       },
     },
   ],
+  resultCodes: [],
+  readers: {},
 })
+const protocol = composeProtocol([coreModule, filler])
 
 const load = async (dbName: string) => {
   const store = await openIdbLedgerStore(dbName)
@@ -51,7 +59,7 @@ export const runCommitLoop = async (dbName: string): Promise<void> => {
     if (!s.ok) throw new Error('corrupt store at start')
     state = s.value
   } else {
-    const g = genesisState(config)
+    const g = genesisState(config, protocol)
     await store.commit({
       header: g.state.header,
       txSet: { prevHeader: GENESIS_PREV, txs: [] },
@@ -66,7 +74,7 @@ export const runCommitLoop = async (dbName: string): Promise<void> => {
     const r = applyLedger(
       state,
       set.value,
-      { closeTimeMs: state.header.closeTimeMs + 1000 },
+      { closeTimeMs: state.header.closeTimeMs + 1000, signers: [], upgrades: [] },
       { config, protocol },
     )
     if (!r.ok) throw new Error(r.error.code)

@@ -62,7 +62,7 @@ export const runLedgerBench = async (p: BenchPorts, o: BenchOptions) => {
   let t0 = p.now()
   const senders: Signer[] = []
   for (let i = 0; i < o.payments; i++) senders.push(await p.makeSigner())
-  const g = genesisState(config)
+  const g = genesisState(config, coreProtocol)
   const bgKeys: Uint8Array[] = []
   const changes = [...g.changes]
   for (let i = 0; i < o.background; i++) {
@@ -124,7 +124,7 @@ export const runLedgerBench = async (p: BenchPorts, o: BenchOptions) => {
     const c0 = p.cpu?.() ?? 0
     const set = makeTxSet(state.headerCid, checked)
     closeTime += 5000
-    const r = must(applyLedger(state, set, { closeTimeMs: closeTime }, env))
+    const r = must(applyLedger(state, set, { closeTimeMs: closeTime, signers: [], upgrades: [] }, env))
     const applyMs = p.now() - t0
     const applyCpuMs = (p.cpu?.() ?? 0) - c0
     if (!r.results.every((x) => x.ok)) throw new Error('a payment failed')

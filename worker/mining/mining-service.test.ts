@@ -23,7 +23,7 @@ const miningLedger = () =>
     networkId: 'mining-test',
     genesisTimeMs: T0,
     dayLengthMs: DAY,
-    protocol: networkProtocol({ current: [] }),
+    protocol: networkProtocol(),
   })
 
 const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({

@@ -3,8 +3,16 @@
 // ledger. A check-in is signed only with a fresh press-and-hold proof from the page (presence.ts);
 // transactions are signed with the wallet's account key (account-key.ts) and followed until a
 // closed ledger applies, rejects or drops them.
-import { type Address, addressOf, encodeTx, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
-import { type MiningParams, defaultMiningParams } from '../../shared/mining/params.ts'
+import {
+  type Address,
+  addressOf,
+  encodeTx,
+  getAccount,
+  signTx,
+  txIdOf,
+  validatorSetAt,
+} from '../../shared/ledger/index.ts'
+import { miningModule } from '../../shared/mining/module.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
@@ -28,7 +36,6 @@ import { checkPresence, type PresenceProof } from './presence.ts'
 
 export interface MiningDeps {
   readonly key: AccountKey
-  readonly params?: MiningParams
 }
 
 /** Transactions followed at once (older finished ones are forgotten first). */
@@ -80,7 +87,6 @@ export const createMiningService = (
   c: Pick<ServiceComponents<OnLedger, MiningMethods, MiningEvents>, 'rpc' | 'services' | 'now' | 'identity'>,
   deps: MiningDeps,
 ): CoreService => {
-  const params = deps.params ?? defaultMiningParams
   const nodeAddress = addressOf(c.identity.signer.publicKey)
   let txs: Tracked[] = []
   let lastDownAt = 0
@@ -104,7 +110,7 @@ export const createMiningService = (
       estimate.me === who &&
       (estimate.seq === state.header.seq || c.now() - estimate.at < ESTIMATE_EVERY_MS)
     if (!fresh) {
-      const value = estimateRewards(state, config, day, [who], params).get(who)
+      const value = estimateRewards(state, config, day, [who]).get(who)
       estimate = { day, seq: state.header.seq, me: who, at: c.now(), value }
     }
     return estimate?.value
@@ -114,15 +120,15 @@ export const createMiningService = (
     const l = ledger()
     if (!l) return notReady(nodeAddress)
     const me = (await deps.key.load())?.address
+    const { state } = l.current()
     return buildMiningView({
-      state: l.current().state,
+      state,
       config: l.genesis(),
-      params,
       nowMs: c.now(),
       me,
       node: nodeAddress,
       lastDay,
-      estimate: me || l.genesis().validators.includes(nodeAddress) ? estimateFor(l, me) : undefined,
+      estimate: me || validatorSetAt(state).includes(nodeAddress) ? estimateFor(l, me) : undefined,
       txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
     })
   }
@@ -188,7 +194,8 @@ export const createMiningService = (
     'mining.setCircle': (p) =>
       serial(() =>
         submit('setCircle', (me) => {
-          const op = parseSetCircle(p.members, me, needLedger().current().state, params)
+          const { state } = needLedger().current()
+          const op = parseSetCircle(p.members, me, state, miningModule.readers.params(state))
           return op.ok ? op.value : fail(op.error.code, op.error)
         }),
       ),

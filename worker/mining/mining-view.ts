@@ -10,19 +10,19 @@ import {
   getData,
   getPools,
   type LedgerState,
+  validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { openDraft } from '../../shared/ledger/draft.ts'
 import { dayInputsFromLedger, PHASE1_POOL_NAME } from '../../shared/mining/day-close.ts'
 import { computeDayDistribution } from '../../shared/mining/distribution.ts'
 import {
   circleOn,
-  getRewardHistory,
   keys,
   MODULE,
   type RewardHistoryEntry,
   type StoredCircle,
 } from '../../shared/mining/ledger-data.ts'
-import type { MiningParams } from '../../shared/mining/params.ts'
+import { miningModule } from '../../shared/mining/module.ts'
 
 export interface RewardView {
   readonly day: number
@@ -126,9 +126,8 @@ const rewardView = (e: RewardHistoryEntry): RewardView => ({
   fee: String(e.fee),
 })
 
-const reader = (state: LedgerState) => ({ getData: (m: string, k: string) => getData(state, m, k) })
 const historyOf = (state: LedgerState, a: Address) =>
-  getRewardHistory(reader(state), a).reverse().map(rewardView)
+  miningModule.readers.rewardHistory(state, a).reverse().map(rewardView)
 const checkedIn = (state: LedgerState, day: number, a: string) =>
   getData(state, MODULE, keys.checkedIn(day, a as Address)) !== undefined
 
@@ -137,15 +136,15 @@ export const todayOf = (config: GenesisConfig, state: LedgerState, nowMs: number
   Math.max(state.header.dayIndex, dayIndexOf(config, nowMs))
 
 /**
- * Reward estimates for `accounts` on `day` if it closed with the last ledger's state, each
- * counted as checked in. Costs one distribution over the day's inputs: callers cache it.
+ * Reward estimates for `accounts` on `day` if it closed with the last ledger's state (its
+ * validator set and mining parameters), each counted as checked in. Costs one distribution over
+ * the day's inputs: callers cache it.
  */
 export const estimateRewards = (
   state: LedgerState,
   config: GenesisConfig,
   day: number,
   accounts: readonly Address[],
-  params: MiningParams,
 ): Map<string, bigint> => {
   const h = state.header
   const draft = openDraft(state.tree, {
@@ -154,8 +153,10 @@ export const estimateRewards = (
     dayIndex: h.dayIndex,
     config,
   }).draft
-  const inputs = dayInputsFromLedger(draft, day, config.validators)
-  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !config.validators.includes(a))
+  const validators = validatorSetAt(state)
+  const inputs = dayInputsFromLedger(draft, day, validators)
+  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !validators.includes(a))
+  const params = miningModule.readers.params(state)
   const dist = computeDayDistribution({ ...inputs, checkedIn: [...inputs.checkedIn, ...extra] }, params)
   const out = new Map<string, bigint>()
   for (const r of dist.rewards) if (accounts.includes(r.account as Address)) out.set(r.account, r.total)
@@ -165,7 +166,6 @@ export const estimateRewards = (
 export interface ViewInput {
   readonly state: LedgerState
   readonly config: GenesisConfig
-  readonly params: MiningParams
   readonly nowMs: number
   readonly me: Address | undefined
   readonly node: Address
@@ -188,6 +188,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
   const invitedBy = me ? (getData(state, MODULE, keys.ambassador(me)) as string | undefined) : undefined
   const nodeAcct = getAccount(state, i.node)
   const pools = getPools(state)
+  const { circleMin, circleMax } = miningModule.readers.params(state)
   return {
     ready: true,
     wallet: me !== undefined,
@@ -206,13 +207,13 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     checkInsToday: count(state, `${keys.checkInList(today)}/#`),
     circle,
     ...(stored ? { circleFrom: stored.from } : {}),
-    circleMin: i.params.circleMin,
-    circleMax: i.params.circleMax,
+    circleMin,
+    circleMax,
     ...(invitedBy ? { invitedBy } : {}),
     history: me ? historyOf(state, me) : [],
     node: {
       address: i.node,
-      validator: config.validators.includes(i.node),
+      validator: validatorSetAt(state).includes(i.node),
       accountExists: nodeAcct !== undefined,
       balance: String(nodeAcct?.balance ?? 0n),
       history: historyOf(state, i.node),

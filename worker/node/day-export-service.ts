@@ -4,7 +4,6 @@
 // after the ledger service so a node that starts at genesis sees its whole first day. The
 // day's headers, tx sets and close signers are read back from the ledger's IndexedDB store
 // (its own short-lived connection) when an export is asked for.
-import { defaultMiningParams } from '../../shared/mining/params.ts'
 import { NodeDayRecorder } from '../../shared/sim/node-day-recorder.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
@@ -25,7 +24,7 @@ export const dayExportService = (
     try {
       const out = await r.exportDay(day, async (seq) => {
         const [header, stored] = await Promise.all([store.header(seq), store.ledger(seq)])
-        return header && stored ? { header, txSet: stored.txSet, signers: stored.signers } : undefined
+        return header && stored ? { header, ...stored } : undefined
       })
       return out.ok ? out.value : fail(out.error.code, out.error)
     } finally {
@@ -37,8 +36,8 @@ export const dayExportService = (
     name: 'dayExport',
     async start() {
       const { ledger } = c.services
-      const r = new NodeDayRecorder(ledger.env(), defaultMiningParams, ledger.current().state)
-      unsubscribe = ledger.onClosed((e) => r.closed({ header: e.header, txSet: e.txSet, state: e.state }))
+      const r = new NodeDayRecorder(ledger.env(), ledger.current().state)
+      unsubscribe = ledger.onClosed((e) => r.closed(e))
       c.rpc.register('sim.days', () => ({ days: r.days() }))
       c.rpc.register('sim.dayExport', (p) => exportDay(ledger, r, p?.day))
     },

@@ -4,6 +4,7 @@
 import type {
   Address,
   CheckedTxSet,
+  CloseInfo,
   GenesisConfig,
   LedgerEnv,
   LedgerHeader,
@@ -21,6 +22,8 @@ export interface ClosedLedgerEvent {
   readonly txSet: CheckedTxSet
   readonly results: readonly TxResult[]
   readonly state: LedgerState
+  /** The agreed facts the ledger was applied with (close time, signers, upgrades). */
+  readonly info: CloseInfo
 }
 
 export interface LedgerSummary {

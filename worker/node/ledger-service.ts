@@ -9,12 +9,15 @@ import {
   genesisState,
   getAccount,
   headerCid,
+  type LedgerEnv,
   type LedgerState,
+  ledgerRecordOf,
   stateFromLoaded,
+  validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { createConsensusNode, type ConsensusNode, type GossipKind } from '../../shared/node/consensus-node.ts'
 import { genesisFromJson, type GenesisDocument } from '../../shared/node/genesis-document.ts'
-import { networkProtocol } from '../../shared/node/protocol.ts'
+import { networkEnv } from '../../shared/node/protocol.ts'
 import { admitToQuorumSet } from '../../shared/node/validator-request.ts'
 import { analyzeQuorumHealth, type QuorumHealth } from '../../shared/quorum/health.ts'
 import type { NodeId, QuorumSet } from '../../shared/scp/index.ts'
@@ -79,26 +82,17 @@ const fetchGenesis = async (origin: string): Promise<GenesisDocument> => {
 
 export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): LedgerNodeApi => {
   let doc: GenesisDocument
+  let env: LedgerEnv
   let node: ConsensusNode
   let quorumSet: QuorumSet
   let askedToValidate = false
   let admission: Admission
   let durable: ReturnType<typeof openNodeHistory>
-  const holder = { current: [] as readonly string[] }
   const listeners = new Set<(e: ClosedLedgerEvent) => void>()
   const store = () => openIdbLedgerStore(ledgerDbName(doc.config.networkId))
   let storeP: ReturnType<typeof store>
   const nodeId = addressOf(c.identity.signer.publicKey) as string as NodeId
   const limiter = createRateLimiter(200, 400, c.now)
-  // The close signers the mining step read while the ledger being committed was applied: stored
-  // with it, so a replay of the history can recompute its state (docs/ledger.md, Storage).
-  let closeSigners: readonly string[] = []
-  const protocol = networkProtocol({
-    get current() {
-      closeSigners = holder.current
-      return closeSigners
-    },
-  })
 
   const loadState = async (): Promise<LedgerState> => {
     const s = await storeP
@@ -108,19 +102,18 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
       if (!st.ok) fail(st.error.code, st.error)
       else return st.value
     }
-    const g = genesisState(doc.config)
+    const g = genesisState(doc.config, env.protocol)
     const emptySet = { prevHeader: GENESIS_PREV, txs: [] }
     await s.commit({ header: g.state.header, txSet: emptySet, results: [], changes: g.changes })
     return g.state
   }
 
   const startNode = async (state: LedgerState) => {
-    const isValidator = askedToValidate || doc.config.validators.includes(nodeId as never)
+    const isValidator = askedToValidate || validatorSetAt(state).includes(nodeId as never)
     const { history, own } = await durable
     node = createConsensusNode(
       {
-        env: { config: doc.config, protocol },
-        signersHolder: holder,
+        env,
         networkId: utf8(doc.config.networkId),
         nodeId,
         quorumSet,
@@ -136,17 +129,8 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
         publish: (kind, data) => c.core.publish(kind, data),
         signer: c.identity.signer,
         verifier: c.verifier,
-        commit: async (closed, set) => {
-          const signers = closeSigners
-          closeSigners = []
-          await (await storeP).commit({
-            header: closed.header,
-            txSet: set.set,
-            results: closed.results,
-            changes: closed.changes,
-            signers,
-          })
-        },
+        // the record keeps the agreed facts the ledger was applied with, for replays (docs/ledger.md)
+        commit: async (closed, set) => (await storeP).commit(ledgerRecordOf(closed, set)),
         log: (l) => console.warn(l),
         history,
         ownEnvelopes: own,
@@ -162,6 +146,7 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
         txSet: e.set,
         results: e.closed.results,
         state: e.closed.state,
+        info: e.closed.info,
       }
       for (const l of listeners) l(event)
       c.core.changed()
@@ -224,6 +209,7 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
     name: 'ledger',
     async start() {
       doc = await fetchGenesis(c.origin)
+      env = networkEnv(doc.config)
       if (doc.config.networkId !== c.bootstrap.network)
         fail('wrong_network', { genesis: doc.config.networkId, joined: c.bootstrap.network })
       storeP = store()
@@ -275,7 +261,7 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
         const entry = a.ok ? getAccount(node.current(), addressOf(a.value)) : fail(a.error.code, a.error)
         return entry ? { balance: String(entry.balance), seq: String(entry.seq) } : null
       })
-      c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: doc.config.validators }))
+      c.rpc.register('quorum.get', () => ({ quorumSet, nodeId, validators: validatorSetAt(node.current()) }))
       c.rpc.register('quorum.analyze', (p) => ({ health: analyze(p.quorumSet) }))
       c.rpc.register('quorum.set', async (p) => {
         await saveQuorum(p.quorumSet)
@@ -294,7 +280,7 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
       const state = node.current()
       return { state, hash: cidString(state.headerCid), header: state.header }
     },
-    env: () => ({ config: doc.config, protocol }),
+    env: () => env,
     genesis: () => doc.config,
     faucetSecret: () => doc.faucetSecret,
     submit: (bytes) => node.submit(bytes),

@@ -48,7 +48,7 @@ export const testLedger = (o: TestLedgerOptions = {}) => {
     faucet: { address: addressOf(faucet.publicKey), amount: watt(1_000_000) },
   })
   const env = { config, protocol: o.protocol ?? coreProtocol }
-  let state = genesisState(config).state
+  let state = genesisState(config, env.protocol).state
   let queue: Array<{ bytes: Uint8Array; source: string; seq: bigint }> = []
   let faucetSeq = 0n
   const listeners = new Set<(e: ClosedLedgerEvent) => void>()
@@ -71,7 +71,8 @@ export const testLedger = (o: TestLedgerOptions = {}) => {
       state.headerCid,
       checked.flatMap((c) => (c.ok ? [c.value] : [])),
     )
-    const r = applyLedger(state, txSet, { closeTimeMs: atMs }, env)
+    const info = { closeTimeMs: atMs, signers: [], upgrades: [] }
+    const r = applyLedger(state, txSet, info, env)
     if (!r.ok) throw new Error(r.error.code)
     state = r.value.state
     const { header, results } = r.value
@@ -84,7 +85,7 @@ export const testLedger = (o: TestLedgerOptions = {}) => {
       feePool: String(header.feePool),
     })
     summaries.splice(100)
-    const e: ClosedLedgerEvent = { seq: header.seq, hash, header, txSet, results, state }
+    const e: ClosedLedgerEvent = { seq: header.seq, hash, header, txSet, results, state, info }
     for (const l of listeners) l(e)
     return e
   }

@@ -6,7 +6,7 @@ import { err, ok, wattError } from '../../util/errors.ts'
 import { type Amount, asUnits } from '../amount.ts'
 import { credit, debit, transfer } from '../money.ts'
 import { exactKeys, isBytes } from '../shape.ts'
-import type { CoreOpCode } from '../result-codes.ts'
+import type { CoreCode } from './core.ts'
 import type { OpHandler } from './registry.ts'
 
 export interface CreateAccountOp {
@@ -33,7 +33,7 @@ const parseTransfer = <T extends 'createAccount' | 'payment'>(
   return ok({ type, dest: raw.dest as PublicKey, amount })
 }
 
-export const createAccount: OpHandler<CreateAccountOp, CoreOpCode> = {
+export const createAccount: OpHandler<CreateAccountOp, unknown, CoreCode> = {
   type: 'createAccount',
   parse: (raw) => parseTransfer('createAccount', raw),
   apply: (d, op, ctx) => {
@@ -47,7 +47,7 @@ export const createAccount: OpHandler<CreateAccountOp, CoreOpCode> = {
   },
 }
 
-export const payment: OpHandler<PaymentOp, CoreOpCode> = {
+export const payment: OpHandler<PaymentOp, unknown, CoreCode> = {
   type: 'payment',
   parse: (raw) => parseTransfer('payment', raw),
   apply: (d, op, ctx) => {

@@ -1,31 +1,32 @@
-// The operation registry: one handler per operation type, each with a strict parser for wire data
-// and a pure apply against a ledger draft; plus close steps that run when a ledger closes (the
-// mining module adds its day-boundary reward step). Modules extend a network by building a
-// Protocol from their handlers; the core loop in apply.ts never changes for them.
+// What a protocol module plugs into the ledger: operation handlers (a strict parser for wire data
+// and a pure apply against a ledger draft) and close steps that run when a ledger closes. Both
+// get their module's parameters in force through their context; close steps also get the facts
+// consensus agreed on (signers, upgrades). Modules are composed into a Protocol once
+// (module.ts); the core loop in apply.ts never changes for them.
 import type { Address } from '../../crypto/address.ts'
 import type { Result, WattError } from '../../util/errors.ts'
 import type { GenesisConfig } from '../config.ts'
 import type { LedgerDraft } from '../draft.ts'
 import type { ParseCode } from '../result-codes.ts'
+import type { Upgrade } from '../upgrade.ts'
 
 /** A `type`-tagged operation as it appears in a transaction body. */
 export interface Operation {
   readonly type: string
 }
 
-export interface OpContext {
+export interface OpContext<P = unknown> {
   readonly source: Address
   /** Every account whose key signed the transaction (always includes the source). */
   readonly signers: ReadonlySet<Address>
   readonly txId: string
   readonly opIndex: number
+  /** The parameters of the operation's module in force for this ledger. */
+  readonly params: P
 }
 
-/**
- * `C`: the operation's result codes, from its module's catalogue (a literal union), so that a
- * misspelt code in `apply` does not compile.
- */
-export interface OpHandler<O extends Operation = Operation, C extends string = string> {
+/** `C`: the result codes the operation may return (its module's catalogue). */
+export interface OpHandler<O extends Operation = Operation, P = unknown, C extends string = string> {
   readonly type: string
   /** Checks decoded wire data field by field (exact shape) and normalizes it; errors are `malformed`. */
   parse(raw: Readonly<Record<string, unknown>>): Result<O, WattError<ParseCode>>
@@ -33,45 +34,38 @@ export interface OpHandler<O extends Operation = Operation, C extends string = s
    * Applies the operation to the draft, or returns the rejection. A rejected operation's changes
    * (and those of the transaction's other operations) are rolled back by the caller.
    */
-  apply(draft: LedgerDraft, op: O, ctx: OpContext): WattError<C> | undefined
+  apply(draft: LedgerDraft, op: O, ctx: OpContext<P>): WattError<C> | undefined
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list holds handlers of every op type
-export type AnyOpHandler = OpHandler<any>
+export type AnyOpHandler = OpHandler<any, any>
 
-export interface CloseContext {
+/** A module's figures for one ledger, recorded in the header (`moduleTotals.<module>`). */
+export type ModuleTotals = Readonly<Record<string, bigint>>
+
+export interface CloseContext<P = unknown> {
   readonly seq: number
   readonly closeTimeMs: number
   readonly dayIndex: number
   /** The day index of the previous ledger: a step that acts once per day compares the two. */
   readonly prevDayIndex: number
   readonly config: GenesisConfig
+  /** The validators whose EXTERNALIZE of the previous ledger the agreed value names (sorted). */
+  readonly signers: readonly Address[]
+  /** The upgrades agreed for this ledger; they take effect after the close steps. */
+  readonly upgrades: readonly Upgrade[]
+  /** The validator set in force for this ledger (as the previous ledger left it). */
+  readonly validators: readonly Address[]
+  readonly protocolVersion: number
+  /** The step's module's parameters in force for this ledger. */
+  readonly params: P
 }
 
-export interface CloseStep {
+export interface CloseStep<P = unknown> {
   readonly name: string
-  /** Runs after the ledger's transactions; must be total and deterministic. */
-  run(draft: LedgerDraft, ctx: CloseContext): void
-}
-
-export interface Protocol {
-  readonly operations: ReadonlyMap<string, OpHandler>
-  readonly closeSteps: readonly CloseStep[]
-}
-
-export const createProtocol = (parts: {
-  operations: readonly AnyOpHandler[]
-  closeSteps?: readonly CloseStep[]
-}): Protocol => {
-  const operations = new Map<string, OpHandler>()
-  for (const h of parts.operations) {
-    if (operations.has(h.type)) throw new Error(`operation type registered twice: ${h.type}`)
-    operations.set(h.type, h)
-  }
-  const names = new Set<string>()
-  for (const s of parts.closeSteps ?? []) {
-    if (names.has(s.name)) throw new Error(`close step registered twice: ${s.name}`)
-    names.add(s.name)
-  }
-  return { operations, closeSteps: [...(parts.closeSteps ?? [])] }
+  /**
+   * Runs after the ledger's transactions; must be total and deterministic. What it returns
+   * becomes (merged with the module's other steps) the module's totals in the header.
+   */
+  run(draft: LedgerDraft, ctx: CloseContext<P>): ModuleTotals | undefined
 }

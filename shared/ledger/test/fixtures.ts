@@ -3,9 +3,10 @@ import { addressOf, type Address } from '../../crypto/address.ts'
 import type { PublicKey, Signer } from '../../crypto/signer.ts'
 import { createRng } from '../../util/prng.ts'
 import { type Amount, watt } from '../amount.ts'
-import { applyLedger, type ClosedLedger } from '../apply.ts'
+import { applyLedger, type CloseInfo, type ClosedLedger, type LedgerEnv } from '../apply.ts'
 import { type GenesisConfig, makeGenesisConfig } from '../config.ts'
 import { genesisState } from '../genesis.ts'
+import type { Protocol } from '../module.ts'
 import { coreProtocol } from '../operations/core.ts'
 import type { Operation } from '../operations/registry.ts'
 import type { LedgerState } from '../state.ts'
@@ -56,7 +57,15 @@ export const testConfig = (over: Partial<GenesisConfig> = {}): GenesisConfig => 
   ...over,
 })
 
-export const env = (config = testConfig()) => ({ config, protocol: coreProtocol })
+export const env = (config = testConfig()): LedgerEnv => ({ config, protocol: coreProtocol })
+
+/** The agreed facts of a ledger closed at `closeTimeMs` (no signers, no upgrades unless given). */
+export const at = (closeTimeMs: number, facts: Partial<CloseInfo> = {}): CloseInfo => ({
+  closeTimeMs,
+  signers: [],
+  upgrades: [],
+  ...facts,
+})
 
 export const body = (from: TestKey, seq: bigint, ops: Operation[], over: Partial<TxBody> = {}): TxBody => ({
   network: 'watt-test',
@@ -84,6 +93,7 @@ export const close = async (
   txs: Uint8Array[],
   closeTimeMs: number,
   e = env(),
+  facts: Partial<CloseInfo> = {},
 ): Promise<ClosedLedger> => {
   const checked = await checkTxs(txs, e.protocol, nodeVerifier)
   const set = makeTxSet(
@@ -93,9 +103,10 @@ export const close = async (
       return c.value
     }),
   )
-  const r = applyLedger(state, set, { closeTimeMs }, e)
+  const r = applyLedger(state, set, at(closeTimeMs, facts), e)
   if (!r.ok) throw new Error(`applyLedger: ${r.error.code}`)
   return r.value
 }
 
-export const genesis = (config = testConfig()) => genesisState(config).state
+export const genesis = (config = testConfig(), protocol: Protocol = coreProtocol) =>
+  genesisState(config, protocol).state

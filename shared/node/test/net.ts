@@ -5,7 +5,13 @@ import { cidString } from '../../codec/dag-cbor.ts'
 import { addressOf } from '../../crypto/address.ts'
 import type { Signer } from '../../crypto/signer.ts'
 import { nodeSigner, nodeVerifier } from '../../ledger/test/node-ed25519.ts'
-import { genesisState, type LedgerState, makeGenesisConfig, watt } from '../../ledger/index.ts'
+import {
+  type AnyModule,
+  genesisState,
+  type LedgerState,
+  makeGenesisConfig,
+  watt,
+} from '../../ledger/index.ts'
 import { twoThirds } from '../../quorum/threshold.ts'
 import type { NodeId, QuorumSet } from '../../scp/index.ts'
 import { VirtualClock } from '../../scp/test/virtual-clock.ts'
@@ -18,7 +24,7 @@ import {
   createConsensusNode,
   type GossipKind,
 } from '../consensus-node.ts'
-import { networkProtocol } from '../protocol.ts'
+import { networkEnv } from '../protocol.ts'
 
 export interface NodeOptions {
   readonly signer?: Signer
@@ -31,7 +37,14 @@ export interface NodeOptions {
   readonly tap?: (kind: GossipKind, data: Uint8Array) => void
 }
 
-export const createTestNet = (validatorCount: number, seed: number) => {
+export interface NetOptions {
+  /** The protocol's modules (default: the network's list). */
+  readonly modules?: readonly AnyModule[]
+  /** Genesis `params`, by module. */
+  readonly params?: Readonly<Record<string, unknown>>
+}
+
+export const createTestNet = (validatorCount: number, seed: number, net: NetOptions = {}) => {
   const rng = createRng(seed)
   const keys = Array.from({ length: validatorCount }, () => nodeSigner(rng.bytes(32)))
   const faucet = nodeSigner(rng.bytes(32))
@@ -44,7 +57,9 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     closeIntervalMs: 1000,
     dayLengthMs: 3_600_000,
     faucet: { address: addressOf(faucet.publicKey), amount: watt(1000n) },
+    ...(net.params ? { params: net.params } : {}),
   })
+  const env = networkEnv(config, net.modules)
   const quorumSet: QuorumSet = { threshold: twoThirds(validatorCount), validators: ids, innerSets: [] }
   const clock = new VirtualClock()
   clock.now = config.genesisTimeMs
@@ -66,18 +81,16 @@ export const createTestNet = (validatorCount: number, seed: number) => {
 
   const makeNode = (i: number, o: NodeOptions = {}): ConsensusNode => {
     const signer = o.signer ?? keys[i]!
-    const holder = { current: [] as readonly string[] }
     hashes[i] ??= new Map()
     const seen = hashes[i]!
     const node = createConsensusNode(
       {
-        env: { config, protocol: networkProtocol(holder) },
-        signersHolder: holder,
+        env,
         networkId: utf8('test'),
         nodeId: addressOf(signer.publicKey) as string as NodeId,
         quorumSet: o.quorumSet ?? quorumSet,
         isValidator: o.isValidator ?? true,
-        state: o.state ?? genesisState(config).state,
+        state: o.state ?? genesisState(config, env.protocol).state,
         ...o.init,
       },
       {
@@ -127,6 +140,7 @@ export const createTestNet = (validatorCount: number, seed: number) => {
     ids,
     faucet,
     config,
+    env,
     quorumSet,
     clock,
     nodes,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import * as fc from 'fast-check'
 import { genesisState } from '../../../shared/ledger/index.ts'
 import { genesisFromJson, genesisToJson } from '../../../shared/node/genesis-document.ts'
+import { networkProtocol } from '../../../shared/node/protocol.ts'
 import { analyzeFbas } from '../../../shared/quorum/analyze.ts'
 import { analyzeQuorumHealth } from '../../../shared/quorum/health.ts'
 import { fbasFromStellarbeat } from '../../../shared/quorum/read.ts'
@@ -96,7 +97,7 @@ const genesisDocument: Target<unknown> = {
     const doc = genesisFromJson(x)
     if (!doc.ok) return doc
     expect(checkQuorumSet(doc.value.quorumSet).ok, 'genesisFromJson accepted a quorum set createScp refuses')
-    return genesisState(doc.value.config)
+    return genesisState(doc.value.config, networkProtocol())
   },
 }
 

@@ -13,7 +13,7 @@ import {
 import { body, FAUCET, RESERVE, signed, testConfig, testKey } from '../../../shared/ledger/test/fixtures.ts'
 import { uncachedNodeVerifier } from '../../../shared/ledger/test/node-ed25519.ts'
 import { checkTxs } from '../../../shared/ledger/tx-set.ts'
-import { networkProtocol } from '../../../shared/node/protocol.ts'
+import { networkEnv } from '../../../shared/node/protocol.ts'
 import { encodeLedgerValue } from '../../../shared/node/value.ts'
 import {
   encodeEnvelope,
@@ -36,9 +36,8 @@ export const WATCHER = testKey(23)
 export const NODE_IDS = VALIDATORS.map((k) => k.address as string as NodeId)
 
 export const config = testConfig({ validators: VALIDATORS.map((k) => k.address) })
-export const genesis = genesisState(config).state
-export const signersHolder = { current: [] as readonly string[] }
-export const env: LedgerEnv = { config, protocol: networkProtocol(signersHolder) }
+export const env: LedgerEnv = networkEnv(config)
+export const genesis = genesisState(config, env.protocol).state
 export const QSET: QuorumSet = { threshold: 2, validators: NODE_IDS, innerSets: [] }
 export const NESTED_QSET: QuorumSet = {
   threshold: 2,
@@ -106,7 +105,12 @@ const build = async () => {
   for (const [i, id] of NODE_IDS.entries())
     for (const st of statements(value, 2, id)) envelopes.push(await signEnvelope(st, i))
   const externalizes = envelopes.filter((_, k) => k % 4 === 3)
-  const closed = applyLedger(genesis, txSet, { closeTimeMs: config.genesisTimeMs + 1000 }, env)
+  const closed = applyLedger(
+    genesis,
+    txSet,
+    { closeTimeMs: config.genesisTimeMs + 1000, signers: [], upgrades: [] },
+    env,
+  )
   if (!closed.ok) throw new Error(`fuzz fixtures: the seed tx set does not apply (${closed.error.code})`)
   /** After ledger 2: ALICE and BOB have accounts. */
   const funded = closed.value.state

@@ -77,7 +77,12 @@ const NOW = config.genesisTimeMs + 500
 const checkAndApply = async (set: TxSet) => {
   const checked = await checkTxSet(set, env.protocol, verifier, MAX_TXS)
   if (!checked.ok) return checked
-  return applyLedger(genesis, checked.value, { closeTimeMs: config.genesisTimeMs + 1000 }, env)
+  return applyLedger(
+    genesis,
+    checked.value,
+    { closeTimeMs: config.genesisTimeMs + 1000, signers: [], upgrades: [] },
+    env,
+  )
 }
 
 const requests = createRequestBook(NETWORK, verifier, () => NOW)
@@ -191,7 +196,8 @@ const takeCatchup = async (ledgers: readonly ArchivedLedger[]) => {
     const set = await checkTxSet(l.set, env.protocol, verifier, MAX_TXS)
     if (!set.ok) return set
     for (const e of l.externalizes) decodeEnvelope(e, DEFAULT_SCP_LIMITS)
-    const applied = applyLedger(genesis, set.value, { closeTimeMs: v.value.value.closeTimeMs }, env)
+    const { closeTimeMs, signers } = v.value.value
+    const applied = applyLedger(genesis, set.value, { closeTimeMs, signers, upgrades: [] }, env)
     if (!applied.ok) return applied
   }
   return ledgers

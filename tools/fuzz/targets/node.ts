@@ -11,7 +11,7 @@ import {
 } from '../../../shared/node/consensus-node.ts'
 import type { NodeId } from '../../../shared/scp/index.ts'
 import type { Target } from '../target.ts'
-import { env, genesis, NETWORK_ID, QSET, signersHolder, verifier, WATCHER } from './fixtures.ts'
+import { env, genesis, NETWORK_ID, QSET, verifier, WATCHER } from './fixtures.ts'
 import { catchup, gossipCbor, scpMessage, tx } from './gossip.ts'
 
 const NOW = env.config.genesisTimeMs + 500
@@ -23,7 +23,6 @@ export const freshNode = (): ConsensusNode =>
   createConsensusNode(
     {
       env,
-      signersHolder,
       networkId: NETWORK_ID,
       nodeId: addressOf(WATCHER.pk) as string as NodeId,
       quorumSet: QSET,
