@@ -21,7 +21,7 @@ const net = useDevnet([
 ])
 const validators: Array<{ context: BrowserContext; page: Page | undefined }> = []
 
-test.describe.configure({ timeout: 420_000 })
+test.describe.configure({ timeout: 540_000 })
 
 const live = () => validators.filter((v) => v.page).map((v) => v.page!)
 const expectSameHashes = () => sameHashes(live())
@@ -68,10 +68,16 @@ test('four browser validators reach consensus, survive one loss, halt safely at 
 
   // a junk tx-set flood through the relay from 8 rotating authors (issue 12): the validators see
   // it, refuse it unread, and every one closes at least 20 ledgers in the minute after
-  const flood = await floodJunkTxSets(devnet.url, 'e2e-scp', { perSecond: 500, ms: 20_000, authors: 8 })
+  const started = Date.now()
+  const flood = await floodJunkTxSets(devnet.url, 'e2e-scp', {
+    count: 5000,
+    perSecond: 500,
+    maxMs: 60_000,
+    authors: 8,
+  })
   // the attacker shares two cores with four browsers: its rate is what it reached
-  console.log(`junk flood: ${flood.sent} tx sets in 20 s from ${flood.authors} authors`)
-  expect(flood.sent).toBeGreaterThan(1500)
+  console.log(`junk flood: ${flood.sent} tx sets in ${Date.now() - started} ms from ${flood.authors} authors`)
+  expect(flood.sent).toBeGreaterThanOrEqual(2500)
   const afterFlood = await Promise.all(live().map(seqOf))
   await live()[0]!.waitForTimeout(60_000)
   const minuteLater = await Promise.all(live().map(seqOf))

@@ -1,6 +1,6 @@
 // An attacker for e2e tests (issue 12, finding 1): several libp2p clients, each its own key and
 // connection, dial a devnet's relay and publish junk tx sets (empty, on random previous headers)
-// on the SCP topic as fast as asked, rotating among themselves, for a bounded time.
+// on the SCP topic as fast as asked, rotating among themselves, bounded in count and time.
 import { randomBytes } from 'node:crypto'
 import { cidOf } from '../shared/codec/dag-cbor.ts'
 import { encodeMessage } from '../shared/node/messages.ts'
@@ -35,11 +35,14 @@ export interface FloodResult {
   readonly authors: number
 }
 
-/** Floods `network`'s SCP topic through the relay at `url` for `ms` at about `perSecond`. */
+/**
+ * Floods `network`'s SCP topic through the relay at `url` with `count` junk sets at about
+ * `perSecond` (slower when the machine is busy), stopping after `maxMs` at the latest.
+ */
 export const floodJunkTxSets = async (
   url: string,
   network: string,
-  o: { perSecond: number; ms: number; authors: number },
+  o: { count: number; perSecond: number; maxMs: number; authors: number },
 ): Promise<FloodResult> => {
   const boot = (await (await fetch(`${url}/bootstrap`)).json()) as { relays: string[] }
   const topic = topicFor(network, 'scp')
@@ -54,14 +57,14 @@ export const floodJunkTxSets = async (
     // wait until the relay is each client's topic peer
     for (let t = 0; t < 100 && clients.some((c) => c.services.pubsub.getSubscribers(topic).length === 0); t++)
       await sleep(200)
-    const end = Date.now() + o.ms
+    const end = Date.now() + o.maxMs
     const perTick = Math.max(1, Math.round((o.perSecond * TICK_MS) / 1000))
     let sent = 0
     let delivered = 0
-    while (Date.now() < end) {
+    while (Date.now() < end && delivered < o.count) {
       const started = Date.now()
       const batch = Array.from({ length: perTick }, () => {
-        const set = { prevHeader: cidOf(randomBytes(32)), txs: [] }
+        const set = { prevHeader: cidOf(randomBytes(32)), txs: [], proof: [] }
         const c = clients[sent++ % clients.length]!
         return Promise.resolve(c.services.pubsub.publish(topic, encodeMessage({ type: 'txset', set })))
       })

@@ -3,6 +3,7 @@
 // in force (version and every module's parameters, defaults filled in). Supply is conserved from
 // here on: balances + fee pool + unissued pools = supply cap.
 import { cidOf } from '../codec/dag-cbor.ts'
+import type { TxSet } from './tx-set.ts'
 import { fail } from '../util/errors.ts'
 import type { Amount } from './amount.ts'
 import type { GenesisConfig } from './config.ts'
@@ -17,6 +18,9 @@ import { checkValidatorSet, VALIDATORS_KEY } from './validators.ts'
 
 /** The all-zero CID the genesis tx set chains to (there is no previous header). */
 export const GENESIS_PREV = cidOf(null)
+
+/** The genesis ledger's (empty) tx set. */
+export const GENESIS_TX_SET: TxSet = { prevHeader: GENESIS_PREV, txs: [], proof: [] }
 
 export interface Genesis {
   readonly state: LedgerState
@@ -46,13 +50,12 @@ export const genesisChanges = (config: GenesisConfig, protocol: Protocol): Entry
 export const genesisState = (config: GenesisConfig, protocol: Protocol): Genesis => {
   const changes = genesisChanges(config, protocol)
   const tree = applyChanges(null, changes)
-  const emptySet = { prevHeader: GENESIS_PREV, txs: [] }
   const header: LedgerHeader = {
     protocolVersion: config.protocolVersion,
     networkId: config.networkId,
     seq: 1,
     prevHeader: null,
-    txSet: cidOf(emptySet),
+    txSet: cidOf(GENESIS_TX_SET),
     results: cidOf([]),
     stateRoot: nodeHash(tree),
     closeTimeMs: config.genesisTimeMs,

@@ -48,6 +48,8 @@ export {
   checkTxs,
   compareTxOrder,
   makeTxSet,
+  MAX_PROOF_ENTRIES,
+  MAX_PROOF_ENTRY_BYTES,
   type TxSet,
 } from './tx-set.ts'
 export type {
@@ -128,7 +130,7 @@ export {
   precheckTx,
   type TxResult,
 } from './apply.ts'
-export { GENESIS_PREV, type Genesis, genesisChanges, genesisState } from './genesis.ts'
+export { GENESIS_PREV, GENESIS_TX_SET, type Genesis, genesisChanges, genesisState } from './genesis.ts'
 export {
   type AccountEntry,
   accountKey,

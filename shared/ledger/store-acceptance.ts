@@ -11,7 +11,7 @@ import { bytesEqual } from '../util/bytes.ts'
 import { type Amount, watt } from './amount.ts'
 import { applyLedger, type ClosedLedger } from './apply.ts'
 import { makeGenesisConfig } from './config.ts'
-import { GENESIS_PREV, genesisState } from './genesis.ts'
+import { GENESIS_TX_SET, genesisState } from './genesis.ts'
 import { composeProtocol, defineModule } from './module.ts'
 import { coreModule } from './operations/core.ts'
 import { paramsSpec } from './params.ts'
@@ -74,7 +74,7 @@ const UPGRADES: Upgrade[][] = [[], [], [{ type: 'protocolVersion', version: 2 }]
 const buildChain = async (): Promise<LedgerRecord[]> => {
   const g = genesisState(config, protocol)
   const records: LedgerRecord[] = [
-    { header: g.state.header, txSet: { prevHeader: GENESIS_PREV, txs: [] }, results: [], changes: g.changes },
+    { header: g.state.header, txSet: GENESIS_TX_SET, results: [], changes: g.changes },
   ]
   let state = g.state
   let faucetSeq = 0n

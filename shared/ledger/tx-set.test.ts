@@ -24,18 +24,28 @@ test('a set whose prevHeader is not a CID, or whose txs are not an array, is mal
     )
   }
   for (const txs of [undefined, 'x', { length: 1, 0: tx }]) {
-    const r = await check({ prevHeader: state.headerCid, txs })
+    const r = await check({ prevHeader: state.headerCid, txs, proof: [] })
     assert.deepEqual(r.ok ? 'accepted' : r.error, { code: 'bad_tx_set', reason: 'malformed' })
   }
 })
 
 test('a well-formed set is checked and applies (applyLedger compares prevHeader as a CID)', async () => {
   const tx = await signed(FAUCET, body(FAUCET, 1n, [pay(RESERVE, 5n)]))
-  const r = await checkTxSet({ prevHeader: state.headerCid, txs: [tx] }, coreProtocol, nodeVerifier, 10)
+  const r = await checkTxSet(
+    { prevHeader: state.headerCid, txs: [tx], proof: [] },
+    coreProtocol,
+    nodeVerifier,
+    10,
+  )
   assert.ok(r.ok)
   const closed = applyLedger(state, r.value, at(GENESIS_TIME + 1000), env())
   assert.ok(closed.ok && closed.value.results[0]?.ok)
-  const elsewhere = await checkTxSet({ prevHeader: cidOf(null), txs: [tx] }, coreProtocol, nodeVerifier, 10)
+  const elsewhere = await checkTxSet(
+    { prevHeader: cidOf(null), txs: [tx], proof: [] },
+    coreProtocol,
+    nodeVerifier,
+    10,
+  )
   assert.ok(elsewhere.ok, 'a set on another header is well-formed; applyLedger rejects it')
   const wrong = applyLedger(state, elsewhere.value, at(GENESIS_TIME + 1000), env())
   assert.deepEqual(wrong.ok ? 'applied' : wrong.error.code, 'bad_tx_set')

@@ -12,7 +12,19 @@ import { decodeBody, decodeEnvelope, MAX_TX_BYTES, type SignedTx, type TxId, txS
 export interface TxSet {
   readonly prevHeader: CID
   readonly txs: readonly Uint8Array[]
+  /**
+   * The close proof of the previous ledger: encoded EXTERNALIZE envelopes of the validators whose
+   * signature credits them (node rewards), one per node, sorted by node. The ledger only checks
+   * its shape; consensus checks every entry before it votes (shared/node/close-proof.ts), and the
+   * header commits to it through the set's CID.
+   */
+  readonly proof: readonly Uint8Array[]
 }
+
+/** Most entries a close proof holds: one per node of the largest quorum set. */
+export const MAX_PROOF_ENTRIES = 1000
+/** Largest encoded envelope a proof entry may be. */
+export const MAX_PROOF_ENTRY_BYTES = 64 * 1024
 
 export interface CheckedTx {
   readonly bytes: Uint8Array
@@ -91,12 +103,21 @@ export const checkTx = async (
   return r!.value.sigOk ? r! : err(wattError('bad_signature', { tx: r!.value.id }))
 }
 
-/** Builds a set from already-checked transactions, in canonical order. */
-export const makeTxSet = (prevHeader: CID, txs: readonly CheckedTx[]): CheckedTxSet => {
+/** Builds a set from already-checked transactions, in canonical order, with a close proof. */
+export const makeTxSet = (
+  prevHeader: CID,
+  txs: readonly CheckedTx[],
+  proof: readonly Uint8Array[] = [],
+): CheckedTxSet => {
   const sorted = [...txs].sort(compareTxOrder)
-  const set: TxSet = { prevHeader, txs: sorted.map((t) => t.bytes) }
+  const set: TxSet = { prevHeader, txs: sorted.map((t) => t.bytes), proof }
   return { cid: cidOf(set), set, txs: sorted }
 }
+
+const isProofShape = (x: unknown): boolean =>
+  Array.isArray(x) &&
+  x.length <= MAX_PROOF_ENTRIES &&
+  x.every((e) => e instanceof Uint8Array && e.length <= MAX_PROOF_ENTRY_BYTES)
 
 /**
  * Checks a set received from a peer or a store: it chains to a header CID, every tx decodes and
@@ -109,7 +130,7 @@ export const checkTxSet = async (
   verifier: Verifier,
   maxTxs: number,
 ): Promise<Result<CheckedTxSet, WattError>> => {
-  if (CID.asCID(set.prevHeader) === null || !Array.isArray(set.txs))
+  if (CID.asCID(set.prevHeader) === null || !Array.isArray(set.txs) || !isProofShape(set.proof))
     return err(wattError('bad_tx_set', { reason: 'malformed' }))
   if (set.txs.length > maxTxs) return err(wattError('bad_tx_set', { reason: 'too_many_txs' }))
   if (set.txs.some((t) => !(t instanceof Uint8Array) || t.length > MAX_TX_BYTES)) {

@@ -12,6 +12,7 @@ import type { ClosedEvent, NodeView } from './herder-types.ts'
 import type { ArchivedLedger } from './messages.ts'
 import type { QuorumSetBook } from './quorum-set-book.ts'
 import type { TxSetPool } from './tx-set-pool.ts'
+import { proofNodes } from './close-proof.ts'
 import { decodeLedgerValue } from './value.ts'
 
 /** Externalized values of later slots, waiting for the ones before them. */
@@ -61,7 +62,7 @@ export const createApplier = (d: ApplierDeps) => {
     const r = applyLedger(
       state,
       set,
-      { closeTimeMs: v.closeTimeMs, signers: v.signers, upgrades: [] },
+      { closeTimeMs: v.closeTimeMs, signers: proofNodes(set.set), upgrades: v.upgrades },
       init.env,
     )
     if (!r.ok) {

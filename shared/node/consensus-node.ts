@@ -27,6 +27,7 @@ import {
 import { createRateLimiter } from '../util/rate-limit.ts'
 import { createApplier } from './applier.ts'
 import { createCatchupClient } from './catchup-client.ts'
+import { proofSigners, verifyProof } from './close-proof.ts'
 import { createCatchupServer } from './catchup-server.ts'
 import { createCloseProofs } from './close-proofs.ts'
 import { createCounters } from './counters.ts'
@@ -83,10 +84,25 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     checkTxSet(set, init.env.protocol, p.verifier, init.env.config.ledgerCapacityOps)
   const pool = createTxSetPool({
     now: p.now,
-    check: checkSet,
+    check: (set) => checkPeerSet(set),
     ask: (cid) => p.publish('scp', encodeMessage({ type: 'txset-req', cid })),
     count,
   })
+  /**
+   * A set from a peer: its txs, every entry of its close proof (issue 11, item 2), and, for a set
+   * of the next slot, that the proof credits only validators that signed this very ledger.
+   */
+  const checkPeerSet = async (set: TxSet) => {
+    const c = await checkSet(set)
+    const proof = c.ok ? await verifyProof(set, verify, proofs) : c
+    const state = view.ledger()
+    const credits =
+      proof.ok && set.prevHeader.equals(state.headerCid)
+        ? proofSigners(set, state, validators(), proofs)
+        : proof
+    if (!credits.ok && credits.error.code.startsWith('proof_')) count(`txset_${credits.error.code}`)
+    return credits.ok ? c : credits
+  }
   const waiting = createPendingEnvelopes()
   const txs = createTxAdmission(view)
   const own = createOwnEnvelopes(
@@ -170,7 +186,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     waiting.closed(slot)
     scp.purgeSlots(slot)
     phase = 'idle'
-    nominator.closed()
+    nominator.schedule()
     for (const cid of waiting.missingFor(slot + 1)) pool.want(cid, slot + 1)
   }
 
@@ -191,7 +207,8 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     const saved = await own.load(slot)
     const state = view.ledger()
     for (const s of saved.txSets) {
-      const c = await checkSet(s)
+      // its close proof is verified again: what this node verified before died with the page
+      const c = await checkPeerSet(s)
       if (c.ok && c.value.set.prevHeader.equals(state.headerCid)) pool.hold(slot, c.value)
       else count('restored_txset_invalid')
     }

@@ -6,6 +6,7 @@ import type { CheckedTxSet, ClosedLedger, LedgerEnv, LedgerState } from '../ledg
 import type { NodeId, QuorumSet, TimeoutParams, Value } from '../scp/index.ts'
 import type { LedgerHistory } from './catchup.ts'
 import type { OwnEnvelopeStore } from './own-envelopes.ts'
+import type { UpgradeSchedule } from './upgrades.ts'
 import type { ValidatorRequest } from './validator-request.ts'
 
 export type GossipKind = 'tx' | 'scp' | 'ledger'
@@ -20,6 +21,10 @@ export interface ConsensusNodeInit {
   readonly timeouts?: TimeoutParams
   /** Closed ledgers kept in memory to answer catch-up (default 512); older ones come from `history`. */
   readonly archiveLimit?: number
+  /** How often a validator re-sends its latest envelopes (default 1 s). */
+  readonly rebroadcastMs?: number
+  /** The protocol upgrades this validator's operator armed it to propose (none by default). */
+  readonly upgrades?: UpgradeSchedule
 }
 
 export interface ConsensusNodePorts {

@@ -70,7 +70,7 @@ test(`forged quorum sets are counted and never filed; status and health still wo
   ]
   for (const q of forged) await node.receive('scp', withQset(real.data, q), 'attacker')
   // a sane set, but not the one the (next-slot) statement names
-  const value = encodeLedgerValue({ txSet: cidString(cidOf('x')), closeTimeMs: 1, signers: [] })
+  const value = encodeLedgerValue({ txSet: cidString(cidOf('x')), closeTimeMs: 1, upgrades: [] })
   const env = nominate(net.ids[0]!, node.current().header.seq + 1, net.quorumSet, [value])
   const other: QuorumSet = { threshold: 1, validators: [net.ids[0]!], innerSets: [] }
   await node.receive('scp', encodeMessage({ type: 'envelope', env, qset: other }), 'attacker')
@@ -88,7 +88,7 @@ test(`a spoofed announcement (a validator's id, a bad signature) sets nobody's q
   const node = net.nodes[1]!
   const victim = net.ids[2]!
   const fake: QuorumSet = { threshold: 1, validators: [victim], innerSets: [] }
-  const value = encodeLedgerValue({ txSet: cidString(cidOf('x')), closeTimeMs: 1, signers: [] })
+  const value = encodeLedgerValue({ txSet: cidString(cidOf('x')), closeTimeMs: 1, upgrades: [] })
   const slot = node.current().header.seq + 1
   const env = nominate(victim, slot, fake, [value])
   await node.receive('scp', encodeMessage({ type: 'envelope', env, qset: fake }), 'attacker')
@@ -101,7 +101,7 @@ test(`an unsigned nomination naming 64 unknown tx sets makes no node ask for any
   const node = net.nodes[1]!
   const slot = node.current().header.seq + 1
   const values = Array.from({ length: 64 }, (_, i) =>
-    encodeLedgerValue({ txSet: cidString(cidOf(`junk ${i}`)), closeTimeMs: 1 + i, signers: [] }),
+    encodeLedgerValue({ txSet: cidString(cidOf(`junk ${i}`)), closeTimeMs: 1 + i, upgrades: [] }),
   )
   const start = published.length
   const env = nominate(net.ids[3]!, slot, net.quorumSet, values)

@@ -1,7 +1,7 @@
 // Wire messages of the consensus node, one `type`-tagged union per gossip topic, DAG-CBOR
 // encoded and strictly guarded: a malformed message is a counted drop, never an exception.
 import { CID, decode, encode } from '../codec/dag-cbor.ts'
-import type { TxSet } from '../ledger/index.ts'
+import { MAX_PROOF_ENTRIES, type TxSet } from '../ledger/index.ts'
 import { isQuorumSetShape, MAX_QUORUM_NODES, type QuorumSet } from '../scp/index.ts'
 import { isValidatorRequestShape, type ValidatorRequest } from './validator-request.ts'
 
@@ -32,7 +32,10 @@ export const isTxSet = (x: unknown): x is TxSet =>
   isObj(x) &&
   CID.asCID(x.prevHeader) !== null &&
   Array.isArray(x.txs) &&
-  x.txs.every((t) => t instanceof Uint8Array)
+  x.txs.every((t) => t instanceof Uint8Array) &&
+  Array.isArray(x.proof) &&
+  x.proof.length <= MAX_PROOF_ENTRIES &&
+  x.proof.every((e) => e instanceof Uint8Array)
 
 export const encodeMessage = (m: ScpMessage | LedgerMessage): Uint8Array => encode(m)
 

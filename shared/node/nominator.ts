@@ -1,6 +1,6 @@
 // A validator's part in each slot: at the close interval it builds a tx set from its mempool
-// (surge pricing), floods it just before nominating a value naming it, and credits the
-// validators whose EXTERNALIZE of the previous ledger it holds. A slot that does not close in
+// (surge pricing) with the close proof of the previous ledger (the validators' EXTERNALIZEs it
+// holds), floods it just before nominating a value naming it and the upgrades scheduled here. A slot that does not close in
 // four intervals is nominated again (and catch-up asked for). SCP emits only on change, so the
 // validator re-sends its latest own envelopes every second: gossip loss is repaired that way.
 import { cidString } from '../codec/dag-cbor.ts'
@@ -13,6 +13,8 @@ import type { NodeView } from './herder-types.ts'
 import type { QuorumSetBook } from './quorum-set-book.ts'
 import { encodeMessage } from './messages.ts'
 import type { TxSetPool } from './tx-set-pool.ts'
+import { proofFor } from './close-proof.ts'
+import { upgradesToNominate } from './upgrades.ts'
 import { encodeLedgerValue } from './value.ts'
 
 export const REBROADCAST_MS = 1_000
@@ -37,21 +39,21 @@ export const createNominator = (d: NominatorDeps) => {
   const config = init.env.config
   const startedAt = new BoundedMap<number, number>(64)
   let cancel: (() => void) | undefined
-  let lastCloseAt = Number.NEGATIVE_INFINITY
+  const every = init.rebroadcastMs ?? REBROADCAST_MS
 
   const nominate = () => {
     cancel = undefined
     if (view.stopped() || !init.isValidator) return
     const slot = view.nextSlot()
     const state = view.ledger()
-    const set = makeTxSet(state.headerCid, d.mempool.select(config.ledgerCapacityOps))
+    const proof = proofFor(d.proofs, slot - 1, d.validators())
+    const set = makeTxSet(state.headerCid, d.mempool.select(config.ledgerCapacityOps), proof)
     d.pool.hold(slot, set)
     p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
     const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)
-    const validators = d.validators()
-    const signers = d.proofs.signers(slot - 1).filter((n) => validators.has(n))
+    const upgrades = upgradesToNominate(init.upgrades, state, init.env.protocol, p.now())
     if (!startedAt.has(slot)) startedAt.set(slot, p.now())
-    const value = encodeLedgerValue({ txSet: cidString(set.cid), closeTimeMs, signers })
+    const value = encodeLedgerValue({ txSet: cidString(set.cid), closeTimeMs, upgrades })
     d.scp.nominate(slot, value, utf8(cidString(state.headerCid)))
     cancel = p.setTimer(config.closeIntervalMs * RENOMINATE_AFTER_INTERVALS, () => {
       if (view.nextSlot() !== slot) return
@@ -62,8 +64,7 @@ export const createNominator = (d: NominatorDeps) => {
 
   const rebroadcast = () => {
     if (view.stopped()) return
-    p.setTimer(REBROADCAST_MS, rebroadcast)
-    if (p.now() - lastCloseAt < REBROADCAST_MS) return
+    p.setTimer(every, rebroadcast)
     for (const slot of [view.nextSlot(), view.nextSlot() - 1]) {
       for (const e of d.scp.getState(slot)?.envelopes ?? []) {
         if (e.statement.nodeId !== init.nodeId) continue
@@ -76,18 +77,14 @@ export const createNominator = (d: NominatorDeps) => {
 
   return {
     startedAt: (slot: number) => startedAt.get(slot),
-    /** A ledger closed: nominate at the next close time (the last close + the interval). */
-    closed() {
-      lastCloseAt = p.now()
-      this.schedule()
-    },
+    /** Nominates at the next close time (the last close + the interval). */
     schedule() {
       cancel?.()
       const due = view.ledger().header.closeTimeMs + config.closeIntervalMs - p.now()
       cancel = p.setTimer(Math.max(0, due), nominate)
     },
     startRebroadcast() {
-      if (init.isValidator) p.setTimer(REBROADCAST_MS, rebroadcast)
+      if (init.isValidator) p.setTimer(every, rebroadcast)
     },
     stop() {
       cancel?.()

@@ -17,7 +17,9 @@ import { encodeMessage } from './messages.ts'
 import type { OwnEnvelopes } from './own-envelopes.ts'
 import type { QuorumSetBook } from './quorum-set-book.ts'
 import type { TxSetPool } from './tx-set-pool.ts'
-import { decodeLedgerValue, encodeLedgerValue, type LedgerValue, unionSigners } from './value.ts'
+import { proofSigners } from './close-proof.ts'
+import { combineUpgrades, upgradesAcceptable } from './upgrades.ts'
+import { decodeLedgerValue, encodeLedgerValue, type LedgerValue } from './value.ts'
 
 /** A close time further than this ahead of the local clock makes a value invalid. */
 export const MAX_DRIFT_MS = 10_000
@@ -80,30 +82,48 @@ export const createScpDriver = (d: DriverDeps) => {
   const timers = createTimers(view)
   const keyOf = createKeyCache()
 
-  const validateValue: ScpDriver['validateValue'] = (slot, bytes) => {
+  const validateValue: ScpDriver['validateValue'] = (slot, bytes, nomination) => {
     const v = decodeLedgerValue(bytes)
     if (!v) return 'invalid'
-    const validators = d.validators()
-    if (!v.signers.every((s) => validators.has(s))) return 'invalid'
     if (slot !== view.nextSlot()) return 'maybeValid'
     if (!d.pool.want(v.txSet, slot)) return 'maybeValid'
     const state = view.ledger()
-    if (!d.pool.get(v.txSet)!.set.prevHeader.equals(state.headerCid)) return 'invalid'
+    const set = d.pool.get(v.txSet)!.set
+    if (!set.prevHeader.equals(state.headerCid)) return 'invalid'
     if (v.closeTimeMs <= state.header.closeTimeMs || v.closeTimeMs > p.now() + MAX_DRIFT_MS) return 'invalid'
+    const proof = proofSigners(set, state, d.validators(), d.proofs)
+    if (!proof.ok) {
+      view.count(`value_${proof.error.code}`)
+      return proof.error.code === 'proof_unverified' ? 'maybeValid' : 'invalid'
+    }
+    const protocol = init.env.protocol
+    if (!upgradesAcceptable(v.upgrades, state, protocol, init.upgrades, nomination)) return 'invalid'
     return 'fullyValid'
   }
 
+  /** The best tx set (most txs, then the fullest close proof, then the higher CID), the latest close time. */
   const combineCandidates: ScpDriver['combineCandidates'] = (_slot, candidates) => {
     const values = candidates.map(decodeLedgerValue).filter((v): v is LedgerValue => v !== undefined)
     if (values.length === 0) return candidates[0]!
-    const size = (v: LedgerValue) => d.pool.get(v.txSet)?.txs.length ?? -1
-    const best = values.reduce((a, b) =>
-      size(b) > size(a) || (size(b) === size(a) && b.txSet > a.txSet) ? b : a,
+    const rank = (v: LedgerValue): [number, number, string] => {
+      const set = d.pool.get(v.txSet)
+      return [set?.txs.length ?? -1, set?.set.proof.length ?? -1, v.txSet]
+    }
+    const better = (a: LedgerValue, b: LedgerValue) => {
+      const [x, y] = [rank(a), rank(b)]
+      return y[0] > x[0] || (y[0] === x[0] && (y[1] > x[1] || (y[1] === x[1] && y[2] > x[2]))) ? b : a
+    }
+    const best = values.reduce(better)
+    const upgrades = combineUpgrades(
+      values.map((v) => v.upgrades),
+      best.upgrades,
+      view.ledger(),
+      init.env.protocol,
     )
     return encodeLedgerValue({
       txSet: best.txSet,
       closeTimeMs: Math.max(...values.map((v) => v.closeTimeMs)),
-      signers: unionSigners(values.map((v) => v.signers)),
+      upgrades,
     })
   }
 

@@ -33,7 +33,7 @@ const junkTxs = (net: Net) => {
 const flood = (
   net: Net,
   perSecond: number,
-  junk: (n: number) => { prevHeader: unknown; txs: Uint8Array[] },
+  junk: (n: number) => { prevHeader: unknown; txs: Uint8Array[]; proof: Uint8Array[] },
 ) => {
   const end = net.clock.now + FLOOD_MS
   let sent = 0
@@ -90,7 +90,7 @@ const assertKeepsClosing = async (net: Net, sent: () => number) => {
 for (const validators of [4, 7]) {
   test(`${validators} validators keep closing through 15 s of junk tx sets at 2,000/s from 64 sources (seed ${seed})`, async () => {
     const { net } = await countingNet(validators)
-    const sent = flood(net, 2000, () => ({ prevHeader: cidOf(net.rng.bytes(32)), txs: [] }))
+    const sent = flood(net, 2000, () => ({ prevHeader: cidOf(net.rng.bytes(32)), txs: [], proof: [] }))
     const msg = await assertKeepsClosing(net, sent)
     assert.ok(sent() >= 2000 * 15 - 1, msg)
     const counters = net.nodes[0]!.status().counters
@@ -105,6 +105,7 @@ test(`junk sets on the current header cost signature checks only within the budg
   const sent = flood(net, 500, (n) => ({
     prevHeader: net.nodes[0]!.current().headerCid,
     txs: txs.filter((_, b) => (n & (1 << b)) !== 0),
+    proof: [],
   }))
   const start = checks.n
   const msg = await assertKeepsClosing(net, sent)

@@ -1,19 +1,18 @@
-// The value SCP agrees on for each ledger: the tx set (by CID), the close time, and the
-// validators whose EXTERNALIZE for the previous ledger the proposer holds (the mining close step
-// counts them toward each validator's uptime). Encoded as DAG-CBOR; decoding is strict.
+// The value SCP agrees on for each ledger: the tx set (by CID), the close time and the protocol
+// upgrades (a canonical list; see shared/ledger/upgrade.ts and upgrades.ts here). Who signed the
+// previous ledger is not in the value: the tx set carries that close proof, every entry checked
+// before a node votes (close-proof.ts). Encoded as DAG-CBOR; decoding is strict.
 import { decode, encode } from '../codec/dag-cbor.ts'
+import { parseUpgrades, type Upgrade } from '../ledger/index.ts'
 import type { Statement, Value } from '../scp/index.ts'
 
 export interface LedgerValue {
   readonly txSet: string
   readonly closeTimeMs: number
-  /** Sorted, distinct validator node ids (addresses). */
-  readonly signers: readonly string[]
+  readonly upgrades: readonly Upgrade[]
 }
 
-const MAX_SIGNERS = 1000
-
-export const encodeLedgerValue = (v: LedgerValue): Value => encode([v.txSet, v.closeTimeMs, [...v.signers]])
+export const encodeLedgerValue = (v: LedgerValue): Value => encode([v.txSet, v.closeTimeMs, [...v.upgrades]])
 
 /** Decoded values by the byte array they came from (values inside shared statements repeat). */
 const decoded = new WeakMap<Uint8Array, LedgerValue | undefined>()
@@ -28,21 +27,13 @@ export const decodeLedgerValue = (bytes: Uint8Array): LedgerValue | undefined =>
 const decodeFresh = (bytes: Uint8Array): LedgerValue | undefined => {
   const d = decode<unknown>(bytes, 64 * 1024)
   if (!d.ok || !Array.isArray(d.value) || d.value.length !== 3) return undefined
-  const [txSet, closeTimeMs, signers] = d.value as unknown[]
+  const [txSet, closeTimeMs, list] = d.value as unknown[]
   if (typeof txSet !== 'string' || txSet.length > 100) return undefined
   if (typeof closeTimeMs !== 'number' || !Number.isSafeInteger(closeTimeMs) || closeTimeMs <= 0)
     return undefined
-  if (!Array.isArray(signers) || signers.length > MAX_SIGNERS) return undefined
-  for (let i = 0; i < signers.length; i++) {
-    if (typeof signers[i] !== 'string') return undefined
-    if (i > 0 && !(signers[i - 1] < signers[i])) return undefined
-  }
-  return { txSet, closeTimeMs, signers: signers as string[] }
+  const upgrades = parseUpgrades(list)
+  return upgrades.ok ? { txSet, closeTimeMs, upgrades: upgrades.value } : undefined
 }
-
-/** Sorted union of signer lists. */
-export const unionSigners = (lists: ReadonlyArray<readonly string[]>): string[] =>
-  [...new Set(lists.flat())].sort()
 
 /** The distinct tx set CIDs the values of an SCP statement name. */
 export const statementTxSets = (st: Statement): string[] => {

@@ -16,14 +16,16 @@ export const MAX_DAY_EXPORT_CHARS = 256 * 1024 * 1024
 /**
  * One closed ledger of the day: its sequence, header CID and transactions (encoded as the node
  * stores them). A real node's export also carries what re-applying the ledger needs: the tx
- * set's previous header and the agreed facts (close time, close signers, upgrades); `txs` are
- * then the hex bytes.
+ * set's previous header and close proof (hex envelopes) and the agreed facts (close time, close
+ * signers, upgrades); `txs` are then the hex bytes.
  */
 export interface DayLedger {
   readonly seq: number
   readonly headerCid: string
   readonly txs: readonly Json[]
   readonly prevHeader?: string
+  /** The tx set's close proof of the previous ledger (hex). Absent: empty. */
+  readonly proof?: readonly Json[]
   readonly closeTimeMs?: number
   readonly signers?: readonly string[]
   /** Absent: none. */

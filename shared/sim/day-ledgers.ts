@@ -67,7 +67,14 @@ export const replayDayLedgers = async (
       return differ(`${path}.txs`, 'hex strings', l.txs)
     const prevHeader = parseCid(l.prevHeader)
     if (prevHeader === undefined) return differ(`${path}.prevHeader`, 'a CID', l.prevHeader)
-    const txSet = { prevHeader, txs: (l.txs as string[]).map(fromHex) }
+    const proof = l.proof ?? []
+    if (!proof.every((e) => typeof e === 'string' && /^([0-9a-f]{2})*$/.test(e)))
+      return differ(`${path}.proof`, 'hex strings', proof)
+    const txSet = {
+      prevHeader,
+      txs: (l.txs as string[]).map(fromHex),
+      proof: (proof as string[]).map(fromHex),
+    }
     const upgrades = parseUpgrades(l.upgrades ?? [])
     if (!upgrades.ok) return differ(`${path}.upgrades`, 'a canonical upgrade list', upgrades.error.code)
     const set = await checkTxSet(txSet, r.env.protocol, r.verifier, Number.MAX_SAFE_INTEGER)

@@ -39,6 +39,8 @@ export interface HerderWorld {
   /** dependencies[i]: the nodes in node i's quorum closure (whose statements it needs). */
   readonly dependencies: readonly (readonly number[])[]
   readonly timeouts: TimeoutParams
+  /** How often validators re-send their latest envelopes. */
+  readonly rebroadcastMs: number
   /** The node whose closes feed the workload and the day recorder, and whose supply is audited. */
   readonly referenceNode: number
   readonly days: DayRecorder | undefined
@@ -100,6 +102,7 @@ export const herderNodeFactory =
           isValidator: true,
           state,
           timeouts: world.timeouts,
+          rebroadcastMs: world.rebroadcastMs,
           archiveLimit: ARCHIVE_LEDGERS,
         },
         {

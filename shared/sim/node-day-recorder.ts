@@ -66,6 +66,7 @@ export const dayLedgerOf = (l: StoredDayLedger, headerCid: string): DayLedger =>
   headerCid,
   txs: l.txSet.txs.map(toHex),
   prevHeader: l.txSet.prevHeader.toString(),
+  proof: l.txSet.proof.map(toHex),
   closeTimeMs: l.header.closeTimeMs,
   signers: [...l.signers],
   upgrades: [...l.upgrades],

@@ -6,7 +6,7 @@ import { addressOf } from '../crypto/address.ts'
 import { nobleSigner, nobleVerifier } from '../crypto/noble.ts'
 import type { ConsensusNode } from '../node/consensus-node.ts'
 import { makeGenesisConfig } from '../ledger/config.ts'
-import { GENESIS_PREV, genesisState } from '../ledger/genesis.ts'
+import { GENESIS_TX_SET, genesisState } from '../ledger/genesis.ts'
 import { type AnyModule, composeProtocol } from '../ledger/module.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import { defaultParams, NETWORK_MODULES } from '../node/protocol.ts'
@@ -167,7 +167,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     genesis,
     genesisRecord: {
       header: genesis.header,
-      txSet: { prevHeader: GENESIS_PREV, txs: [] },
+      txSet: GENESIS_TX_SET,
       results: [],
       changes: born.changes,
     },
@@ -178,6 +178,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     quorumSets,
     dependencies: invert(topology.peers),
     timeouts: { initialMs: o.closeIntervalMs, incrementMs: o.closeIntervalMs, maxMs: 30 * o.closeIntervalMs },
+    rebroadcastMs: 2 * o.closeIntervalMs,
     referenceNode: honest[0] ?? 0,
     reference,
     days,

@@ -9,7 +9,7 @@ import {
   composeProtocol,
   coreModule,
   defineModule,
-  GENESIS_PREV,
+  GENESIS_TX_SET,
   genesisState,
   type LedgerState,
   makeGenesisConfig,
@@ -62,14 +62,19 @@ export const runCommitLoop = async (dbName: string): Promise<void> => {
     const g = genesisState(config, protocol)
     await store.commit({
       header: g.state.header,
-      txSet: { prevHeader: GENESIS_PREV, txs: [] },
+      txSet: GENESIS_TX_SET,
       results: [],
       changes: g.changes,
     })
     state = g.state
   }
   for (;;) {
-    const set = await checkTxSet({ prevHeader: state.headerCid, txs: [] }, protocol, nobleVerifier, 0)
+    const set = await checkTxSet(
+      { prevHeader: state.headerCid, txs: [], proof: [] },
+      protocol,
+      nobleVerifier,
+      0,
+    )
     if (!set.ok) throw new Error(set.error.code)
     const r = applyLedger(
       state,

@@ -13,7 +13,7 @@ import {
   coreProtocol,
   decodeTx,
   encodeTx,
-  GENESIS_PREV,
+  GENESIS_TX_SET,
   genesisState,
   headerCid,
   type LedgerState,
@@ -79,7 +79,7 @@ export const runLedgerBench = async (p: BenchPorts, o: BenchOptions) => {
   const buildStateMs = p.now() - t0
 
   t0 = p.now()
-  await p.store.commit({ header, txSet: { prevHeader: GENESIS_PREV, txs: [] }, results: [], changes })
+  await p.store.commit({ header, txSet: GENESIS_TX_SET, results: [], changes })
   const initialCommitMs = p.now() - t0
 
   const pick = () => bgKeys[(p.randomBytes(4).reduce((a, b) => a * 256 + b, 0) >>> 0) % bgKeys.length]!

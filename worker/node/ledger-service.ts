@@ -5,7 +5,7 @@
 import { cidString } from '../../shared/codec/dag-cbor.ts'
 import { addressOf, parseAddress } from '../../shared/crypto/address.ts'
 import {
-  GENESIS_PREV,
+  GENESIS_TX_SET,
   genesisState,
   getAccount,
   headerCid,
@@ -103,8 +103,7 @@ export const ledgerService = (c: ServiceComponents<NoTable, LedgerMethods>): Led
       else return st.value
     }
     const g = genesisState(doc.config, env.protocol)
-    const emptySet = { prevHeader: GENESIS_PREV, txs: [] }
-    await s.commit({ header: g.state.header, txSet: emptySet, results: [], changes: g.changes })
+    await s.commit({ header: g.state.header, txSet: GENESIS_TX_SET, results: [], changes: g.changes })
     return g.state
   }
 

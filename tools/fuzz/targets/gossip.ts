@@ -27,6 +27,7 @@ import {
   MAX_CATCHUP_BATCH,
 } from '../../../shared/node/messages.ts'
 import { createRequestBook, makeValidatorRequest } from '../../../shared/node/validator-request.ts'
+import { proofNodes } from '../../../shared/node/close-proof.ts'
 import { decodeLedgerValue, encodeLedgerValue, statementTxSets } from '../../../shared/node/value.ts'
 import { checkQuorumSet, DEFAULT_SCP_LIMITS, decodeEnvelope, type NodeId } from '../../../shared/scp/index.ts'
 import { dataArb, type Vocabulary } from '../data.ts'
@@ -196,8 +197,13 @@ const takeCatchup = async (ledgers: readonly ArchivedLedger[]) => {
     const set = await checkTxSet(l.set, env.protocol, verifier, MAX_TXS)
     if (!set.ok) return set
     for (const e of l.externalizes) decodeEnvelope(e, DEFAULT_SCP_LIMITS)
-    const { closeTimeMs, signers } = v.value.value
-    const applied = applyLedger(genesis, set.value, { closeTimeMs, signers, upgrades: [] }, env)
+    const { closeTimeMs, upgrades } = v.value.value
+    const applied = applyLedger(
+      genesis,
+      set.value,
+      { closeTimeMs, signers: proofNodes(l.set), upgrades },
+      env,
+    )
     if (!applied.ok) return applied
   }
   return ledgers
