@@ -29,6 +29,18 @@ const createAttacker = () =>
   })
 type Attacker = Awaited<ReturnType<typeof createAttacker>>
 
+/** A loaded relay may reset a handshake; an attacker simply tries again (three times). */
+const dialWithRetry = async (c: Attacker, addr: string) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await c.dial(multiaddr(addr), { signal: AbortSignal.timeout(60_000) })
+    } catch (e) {
+      if (attempt >= 3) throw e
+      await sleep(1000)
+    }
+  }
+}
+
 export interface FloodResult {
   /** Junk sets published to at least one peer (the relay). */
   readonly sent: number
@@ -50,7 +62,7 @@ export const floodJunkTxSets = async (
   try {
     for (let i = 0; i < o.authors; i++) {
       const c = await createAttacker()
-      await c.dial(multiaddr(boot.relays[0]!), { signal: AbortSignal.timeout(60_000) })
+      await dialWithRetry(c, boot.relays[0]!)
       c.services.pubsub.subscribe(topic)
       clients.push(c)
     }
