@@ -227,7 +227,13 @@ export const applyLedger = (
   const params = paramsInForce(rawProtocol, env.protocol)
   const seq = state.header.seq + 1
   const dayIndex = dayIndexOf(env.config, info.closeTimeMs)
-  const c = openDraft(state.tree, { seq, closeTimeMs: info.closeTimeMs, dayIndex, config: env.config })
+  const c = openDraft(state.tree, {
+    seq,
+    closeTimeMs: info.closeTimeMs,
+    dayIndex,
+    config: env.config,
+    prevHeader: state.headerCid.bytes,
+  })
   const results = txSet.txs.map((tx) => applyTx(c, tx, env, params))
   const moduleTotals = runCloseSteps(
     c,

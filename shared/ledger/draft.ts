@@ -20,6 +20,8 @@ export interface LedgerDraft {
   readonly closeTimeMs: number
   readonly dayIndex: number
   readonly config: GenesisConfig
+  /** The previous header's CID bytes: ledger randomness that modules may draw on (market tickets). */
+  readonly prevHeader: Uint8Array
   getAccount(a: Address): AccountEntry | undefined
   putAccount(a: Address, e: AccountEntry): void
   /** Module data; values must be DAG-CBOR encodable (no undefined inside). */
@@ -58,7 +60,7 @@ const DELETED = Symbol('deleted')
 
 export const openDraft = (
   tree: TrieNode | null,
-  info: { seq: number; closeTimeMs: number; dayIndex: number; config: GenesisConfig },
+  info: { seq: number; closeTimeMs: number; dayIndex: number; config: GenesisConfig; prevHeader: Uint8Array },
 ): DraftControl => {
   const ledger = new Map<string, unknown>()
   // trie reads, each key looked up (and hashed) once per ledger

@@ -2,7 +2,7 @@
 // one place keeps the supply-conservation argument in one place: each helper moves, never mints.
 import type { Address } from '../crypto/address.ts'
 import { wattError, type WattError } from '../util/errors.ts'
-import { type Amount, MAX_AMOUNT } from './amount.ts'
+import { type Amount, asUnits, MAX_AMOUNT } from './amount.ts'
 import type { LedgerDraft } from './draft.ts'
 
 export type DebitCode = 'no_account' | 'insufficient_balance'
@@ -60,5 +60,50 @@ export const payFromFeePool = (
   const e = credit(d, to, amt)
   if (e) return e
   d.putPools({ ...p, feePool: (p.feePool - amt) as Amount })
+  return undefined
+}
+
+/**
+ * A module's held balance (escrow, collateral): coins that left accounts but stay in the supply.
+ * Stored as one figure under `d/<module>/$held`; totalSupply counts it (state.ts).
+ */
+export const MODULE_HELD_KEY = '$held'
+
+export const moduleHeld = (d: Pick<LedgerDraft, 'getData'>, module: string): Amount =>
+  asUnits(d.getData(module, MODULE_HELD_KEY)) ?? (0n as Amount)
+
+const putHeld = (d: LedgerDraft, module: string, v: bigint): void =>
+  d.putData(module, MODULE_HELD_KEY, v === 0n ? undefined : v)
+
+/** Moves coins from an account into a module's held balance. */
+export const lockInModule = (
+  d: LedgerDraft,
+  module: string,
+  from: Address,
+  amt: Amount,
+): WattError<DebitCode> | undefined => {
+  const e = debit(d, from, amt)
+  if (e) return e
+  putHeld(d, module, moduleHeld(d, module) + amt)
+  return undefined
+}
+
+/** Moves coins out of a module's held balance, to an account or (to = 'feePool') the fee pool. */
+export const releaseFromModule = (
+  d: LedgerDraft,
+  module: string,
+  to: Address | 'feePool',
+  amt: Amount,
+): WattError<'insufficient_balance' | CreditCode> | undefined => {
+  const held = moduleHeld(d, module)
+  if (held < amt) return wattError('insufficient_balance', { account: `${module}/held` })
+  if (to === 'feePool') {
+    const p = d.getPools()
+    d.putPools({ ...p, feePool: (p.feePool + amt) as Amount })
+  } else {
+    const e = credit(d, to, amt)
+    if (e) return e
+  }
+  putHeld(d, module, held - amt)
   return undefined
 }

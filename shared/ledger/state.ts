@@ -80,11 +80,23 @@ export function* allAccounts(s: LedgerState): Generator<[Address, AccountEntry]>
   }
 }
 
-/** Balances + fee pool + unissued pools: equals the supply cap in every valid state. */
+/** A module's held balance entry: exactly `d/<module>/$held` (money.ts writes it). */
+const isHeldKey = (key: string): boolean => {
+  const parts = key.split('/')
+  return parts.length === 3 && parts[0] === 'd' && parts[2] === '$held'
+}
+
+/**
+ * Balances + fee pool + unissued pools + modules' held balances (escrow, collateral): equals the
+ * supply cap in every valid state.
+ */
 export const totalSupply = (s: LedgerState): bigint => {
   const pools = getPools(s)
   let total = pools.feePool as bigint
   for (const v of Object.values(pools.unissued)) total += v
-  for (const [, a] of allAccounts(s)) total += a.balance
+  for (const leaf of trieLeaves(s.tree)) {
+    if (leaf.key.startsWith(ACCOUNT_PREFIX)) total += readAccount(leaf.value).balance
+    else if (isHeldKey(leaf.key)) total += asUnits(leaf.value) ?? 0n
+  }
   return total
 }

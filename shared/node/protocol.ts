@@ -10,9 +10,10 @@ import {
   type ParamsJson,
   type Protocol,
 } from '../ledger/index.ts'
+import { marketModule } from '../market/module.ts'
 import { miningModule } from '../mining/module.ts'
 
-export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule]
+export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule, marketModule]
 
 export const networkProtocol = (modules: readonly AnyModule[] = NETWORK_MODULES): Protocol =>
   composeProtocol(modules)

@@ -152,6 +152,7 @@ export const estimateRewards = (
     closeTimeMs: h.closeTimeMs,
     dayIndex: h.dayIndex,
     config,
+    prevHeader: h.prevHeader?.bytes ?? new Uint8Array(0),
   }).draft
   const validators = validatorSetAt(state)
   const inputs = dayInputsFromLedger(draft, day, validators)

@@ -1,0 +1,79 @@
+// The chain says where data is (issue 13, item 7): by CID the deals, their providers, replicas and
+// states; by provider its ask, committed capacity, proven bytes, faults and earnings; plus what a
+// provider's prover needs (a window's randomness and chain digest). All over a closed state.
+// `transferring` is not a ledger state: the client's app shows it between publication and the
+// provider's pre-commit (the ledger says `proposed`).
+import { type DataReader, readList, stateData } from '../ledger/lists.ts'
+import { moduleHeld } from '../ledger/money.ts'
+import type { LedgerState } from '../ledger/state.ts'
+import {
+  type Ask,
+  type Deal,
+  getAsk,
+  getDeal,
+  getProvider,
+  getReplica,
+  getSector,
+  keys,
+  MARKET,
+  type ProviderAccount,
+  randomnessAt,
+  type Replica,
+  type Sector,
+} from './store.ts'
+import { chainDigest } from './window-post.ts'
+
+export interface DealView extends Deal {
+  readonly id: number
+  readonly replicaList: readonly Replica[]
+}
+
+/** Most deals one reader call returns (a CID or a client may have many). */
+export const MAX_READ_DEALS = 1000
+
+const dealView = (d: DataReader, id: number): DealView | undefined => {
+  const deal = getDeal(d, id)
+  if (deal === undefined) return undefined
+  const replicaList = Array.from({ length: deal.replicas }, (_, i) => getReplica(d, id, i)!)
+  return { ...deal, id, replicaList }
+}
+
+const dealsOf = (d: DataReader, list: string): DealView[] =>
+  readList(d, MARKET, list)
+    .slice(-MAX_READ_DEALS)
+    .map((id) => dealView(d, Number(id))!)
+
+export interface ProviderView extends ProviderAccount {
+  readonly ask: Ask | undefined
+}
+
+/** A reader over a closed state as the next ledger's draft would see it. */
+const nextLedgerView = (s: LedgerState) => ({
+  ...stateData(s),
+  seq: s.header.seq + 1,
+  prevHeader: s.headerCid.bytes,
+})
+
+export const marketReaders = {
+  deal: (s: LedgerState, id: number): DealView | undefined => dealView(stateData(s), id),
+  dealsByCid: (s: LedgerState, cid: string): DealView[] => dealsOf(stateData(s), keys.cidList(cid)),
+  dealsByClient: (s: LedgerState, client: string): DealView[] =>
+    dealsOf(stateData(s), keys.clientList(client)),
+  /** The provider's replicas as [deal id, replica index]. */
+  replicasOf: (s: LedgerState, provider: string): [number, number][] =>
+    readList(stateData(s), MARKET, keys.providerList(provider))
+      .slice(-MAX_READ_DEALS)
+      .map((e) => e.split('/').map(Number) as [number, number]),
+  provider: (s: LedgerState, provider: string): ProviderView => ({
+    ...getProvider(stateData(s), provider),
+    ask: getAsk(stateData(s), provider),
+  }),
+  sector: (s: LedgerState, provider: string, n: number): Sector | undefined =>
+    getSector(stateData(s), provider, n),
+  /** The header hash of ledger `seq` (at most the state's own), while the ring holds it. */
+  randomness: (s: LedgerState, seq: number): Uint8Array | undefined => randomnessAt(nextLedgerView(s), seq),
+  chainDigest: (s: LedgerState, provider: string, pos: number): Uint8Array =>
+    chainDigest(stateData(s), provider, pos),
+  /** Escrow plus collateral the module holds (part of the supply). */
+  held: (s: LedgerState): bigint => moduleHeld(stateData(s), MARKET),
+}

@@ -1,0 +1,179 @@
+// The market's ledger data (under d/market/...): asks, provider accounts, deals, replicas,
+// sectors, seal-proof parts in flight, window chains, the randomness ring and the index lists.
+// Amounts are bigints in the draft; DAG-CBOR may give small ones back as numbers, so every read
+// goes through `amountFields` once.
+import type { Address } from '../crypto/address.ts'
+import { asUnits } from '../ledger/amount.ts'
+import type { LedgerDraft } from '../ledger/draft.ts'
+import type { DataReader } from '../ledger/lists.ts'
+import { RANDOMNESS_RING } from './params.ts'
+
+export const MARKET = 'market'
+
+export type ReplicaState = 'proposed' | 'sealing' | 'active' | 'faulty' | 'terminated' | 'expired'
+
+export interface Ask {
+  /** Base units per GiB per day. */
+  readonly price: bigint
+  /** Base units of collateral per GiB. */
+  readonly collateral: bigint
+  readonly minSize: number
+  readonly maxSize: number
+  readonly minPeriods: number
+  readonly maxPeriods: number
+  /** Bytes of deals the provider takes at most (live replicas). */
+  readonly capacity: number
+}
+
+export interface ProviderAccount {
+  /** Collateral deposited and not locked in a replica. */
+  readonly free: bigint
+  /** Bytes of live replicas (proposed to active or faulty). */
+  readonly used: number
+  /** Bytes of replicas active (sealed, last window proven). */
+  readonly proven: number
+  readonly faults: number
+  readonly earned: bigint
+  readonly slashed: bigint
+}
+
+export interface Deal {
+  readonly client: Address
+  readonly cid: string
+  readonly commD: Uint8Array
+  readonly size: number
+  readonly periods: number
+  /** The ledger by which every replica must be active. */
+  readonly startBy: number
+  readonly published: number
+  readonly replicas: number
+}
+
+export interface Replica {
+  readonly provider: Address
+  readonly state: ReplicaState
+  /** The client's payment for the whole term (locked at publication). */
+  readonly total: bigint
+  /** What is left of it in escrow. */
+  readonly escrow: bigint
+  readonly paid: bigint
+  /** Collateral locked at publication, and what is left of it. */
+  readonly collateral0: bigint
+  readonly collateral: bigint
+  /** -1 before pre-commit. */
+  readonly sector: number
+  /** Windows settled (proven or faulty) since activation. */
+  readonly windows: number
+  readonly faults: number
+  readonly consecutive: number
+  /** Why it ended: '' (live or expired), 'not_activated', 'faults'. */
+  readonly reason: string
+}
+
+export interface Sector {
+  readonly deal: number
+  readonly replica: number
+  readonly commR: Uint8Array
+  /** The ticket bound to the deal and replica (tickets.ts). */
+  readonly ticket: Uint8Array
+  readonly seedSeq: number
+  /** Seal-proof parts received so far, and their bytes. */
+  readonly parts: number
+  readonly partBytes: number
+  /** First proving period with a window for it (set on activation, -1 before). */
+  readonly firstPeriod: number
+  /** Last period it was proven for (-1 none). */
+  readonly proven: number
+  /** Declared faulty for its next window. */
+  readonly declared: boolean
+}
+
+export const keys = {
+  ask: (a: string) => `ask/${a}`,
+  provider: (a: string) => `prov/${a}`,
+  deal: (id: number) => `deal/${id}`,
+  replica: (id: number, i: number) => `rep/${id}/${i}`,
+  sector: (a: string, n: number) => `sec/${a}/${n}`,
+  part: (a: string, n: number, k: number) => `part/${a}/${n}/${k}`,
+  chain: (a: string, pos: number) => `chain/${a}/${pos}`,
+  rand: (seq: number) => `rand/${seq % RANDOMNESS_RING}`,
+  nextDeal: 'next-deal',
+  verifies: 'verifies',
+  /** Lists (lists.ts): sectors at a window position, replicas due to start, deals by CID/client/provider. */
+  windowList: (pos: number) => `win/${pos}`,
+  startList: (seq: number) => `start/${seq}`,
+  cidList: (cid: string) => `cid/${cid}`,
+  clientList: (a: string) => `client/${a}`,
+  providerList: (a: string) => `preps/${a}`,
+}
+
+const amount = (x: unknown): bigint => asUnits(x) ?? 0n
+
+const num = (x: unknown): number => (typeof x === 'bigint' ? Number(x) : (x as number))
+
+/** Normalizes the named fields of a stored record (amounts to bigint, counts to number). */
+const normalize = <T>(raw: unknown, amounts: readonly string[], counts: readonly string[]): T | undefined => {
+  if (raw === undefined) return undefined
+  const o: Record<string, unknown> = { ...(raw as Record<string, unknown>) }
+  for (const f of amounts) o[f] = amount(o[f])
+  for (const f of counts) o[f] = num(o[f])
+  return o as T
+}
+
+export const getAsk = (d: DataReader, a: string): Ask | undefined =>
+  normalize(
+    d.getData(MARKET, keys.ask(a)),
+    ['price', 'collateral'],
+    ['minSize', 'maxSize', 'minPeriods', 'maxPeriods', 'capacity'],
+  )
+
+const NO_PROVIDER: ProviderAccount = { free: 0n, used: 0, proven: 0, faults: 0, earned: 0n, slashed: 0n }
+
+export const getProvider = (d: DataReader, a: string): ProviderAccount =>
+  normalize<ProviderAccount>(
+    d.getData(MARKET, keys.provider(a)),
+    ['free', 'earned', 'slashed'],
+    ['used', 'proven', 'faults'],
+  ) ?? NO_PROVIDER
+
+export const putProvider = (d: LedgerDraft, a: string, p: ProviderAccount): void =>
+  d.putData(MARKET, keys.provider(a), p)
+
+export const updateProvider = (d: LedgerDraft, a: string, f: (p: ProviderAccount) => ProviderAccount): void =>
+  putProvider(d, a, f(getProvider(d, a)))
+
+export const getDeal = (d: DataReader, id: number): Deal | undefined =>
+  normalize(d.getData(MARKET, keys.deal(id)), [], ['size', 'periods', 'startBy', 'published', 'replicas'])
+
+export const getReplica = (d: DataReader, id: number, i: number): Replica | undefined =>
+  normalize(
+    d.getData(MARKET, keys.replica(id, i)),
+    ['total', 'escrow', 'paid', 'collateral0', 'collateral'],
+    ['sector', 'windows', 'faults', 'consecutive'],
+  )
+
+export const putReplica = (d: LedgerDraft, id: number, i: number, r: Replica): void =>
+  d.putData(MARKET, keys.replica(id, i), r)
+
+export const getSector = (d: DataReader, a: string, n: number): Sector | undefined =>
+  normalize(
+    d.getData(MARKET, keys.sector(a, n)),
+    [],
+    ['deal', 'replica', 'seedSeq', 'parts', 'partBytes', 'firstPeriod', 'proven'],
+  )
+
+export const putSector = (d: LedgerDraft, a: string, n: number, s: Sector | undefined): void =>
+  d.putData(MARKET, keys.sector(a, n), s)
+
+/** The header hash of ledger `seq` (its CID bytes), if the ring still holds it. */
+export const randomnessAt = (d: Pick<LedgerDraft, 'getData' | 'seq' | 'prevHeader'>, seq: number) => {
+  if (seq === d.seq - 1) return d.prevHeader
+  if (seq < 0 || seq >= d.seq || d.seq - 1 - seq >= RANDOMNESS_RING) return undefined
+  const e = d.getData(MARKET, keys.rand(seq)) as { seq: unknown; h: Uint8Array } | undefined
+  return e !== undefined && num(e.seq) === seq ? e.h : undefined
+}
+
+/** Close step part: the ring keeps the previous ledger's header hash. */
+export const recordRandomness = (d: LedgerDraft): void => {
+  if (d.seq >= 1) d.putData(MARKET, keys.rand(d.seq - 1), { seq: d.seq - 1, h: d.prevHeader })
+}
