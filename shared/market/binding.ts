@@ -6,7 +6,7 @@ import { parseAddress } from '../crypto/address.ts'
 import { noble256, type Sha256 } from '../storage/hash.ts'
 import { DEFAULT_POST, type PostParams, type SealParams, sealParams } from '../storage/params.ts'
 import { tag, u32be, u64be } from '../storage/proof-bytes.ts'
-import { replicaIdOf } from '../storage/sealing.ts'
+import { commDOf, replicaIdOf } from '../storage/sealing.ts'
 import { type MarketParams, windowsPerPeriod } from './params.ts'
 import { sectorSizeFor } from './pricing.ts'
 
@@ -69,3 +69,14 @@ export const pendingPeriod = (p: MarketParams, seq: number, pos: number, first: 
   const k = Math.ceil((seq - pos * p.windowLedgers - p.windowLedgers) / p.provingPeriodLedgers)
   return Math.max(first, k)
 }
+
+/** A deal's piece zero-padded to its sector: what the provider seals and CommD commits to. */
+export const paddedPiece = (p: MarketParams, piece: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(sectorSizeFor(p, piece.length))
+  out.set(piece)
+  return out
+}
+
+/** CommD of a piece, as the client names it in publishDeal and the provider checks on arrival. */
+export const pieceCommitment = (p: MarketParams, piece: Uint8Array, hash: Sha256 = ledgerHash): Uint8Array =>
+  commDOf(dealSealParams(p, piece.length), paddedPiece(p, piece), hash)

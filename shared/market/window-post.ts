@@ -97,7 +97,9 @@ export const submitWindowPost: OpHandler<SubmitWindowPostOp, MarketParams, Marke
       found.push({ n, ...s })
     }
     // open < seq <= open + windowLedgers: the ring holds the opening ledger's header hash
-    const w = { randomness: randomnessAt(d, open)!, prevDigest: chainDigest(d, ctx.source, pos) }
+    const randomness = randomnessAt(d, open)
+    if (randomness === undefined) return wattError('wrong_window', { reason: 'before_activation' })
+    const w = { randomness, prevDigest: chainDigest(d, ctx.source, pos) }
     if (
       !verifyWindow(
         marketPostParams(p),

@@ -1,0 +1,159 @@
+// The market's life cycle on a real ledger with real seal and window proofs (2-8 KiB sectors):
+// asks, a deal of two replicas with escrow, pre-commit and prove-commit, window proofs paying
+// each period's share, a lost replica faulting to termination, a replica never activated, a
+// fault declared ahead. Expected amounts come from the reference arithmetic below (hand-checked
+// in docs/market.md), never from the module's own functions.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { type Amount, watt } from '../ledger/amount.ts'
+import { getAccount, totalSupply } from '../ledger/state.ts'
+import { testKey } from '../ledger/test/fixtures.ts'
+import { createRng } from '../util/prng.ts'
+import { marketModule } from './module.ts'
+import { MarketNet } from './test/net.ts'
+import { dealOp, offer, onboard, onboardAll, proveDue, publish } from './test/flows.ts'
+
+const seed = Number(process.env.SEED ?? 13)
+console.log(`market tests seed=${seed} (replay with SEED=${seed})`)
+const R = marketModule.readers
+const FEE = 100n
+
+// Reference arithmetic (docs/market.md): test periods are 4 ledgers of 1 s, days 10 s.
+const PERIOD_MS = 4n * 1000n
+const DAY_MS = 10_000n
+const GIB = 1n << 30n
+const refTotal = (pricePerGiBDay: bigint, size: bigint, periods: bigint) =>
+  (pricePerGiBDay * size * periods * PERIOD_MS + GIB * DAY_MS - 1n) / (GIB * DAY_MS)
+
+const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state, k.address as never)!.balance
+
+test('reference arithmetic: 4 KiB for 3 periods at 10 units/GiB... per byte per day', () => {
+  // 10 x 2^30 units per GiB per day = 10 per byte per day; a period is 0.4 day: 4 per byte
+  assert.equal(refTotal(10n * GIB, 4096n, 3n), 49_152n)
+})
+
+test('a deal with two providers: one proves every window and is paid exactly its term, one loses its replica and is terminated', async () => {
+  const rng = createRng(seed)
+  const net = new MarketNet()
+  const [client, p1, p2] = [testKey(300), testKey(301), testKey(302)]
+  await net.fund([client, p1, p2], watt(1000))
+  const start = { client: balance(net, client), p1: balance(net, p1), p2: balance(net, p2) }
+  await offer(net, [p1, p2], 10_000_000n)
+  const piece = rng.bytes(4096)
+  const id = await publish(net, client, dealOp(net, piece, [p1, p2]))
+  const total = refTotal(10n * GIB, 4096n, 3n)
+  assert.equal(
+    start.client - balance(net, client),
+    2n * total + FEE,
+    'the term of both replicas is in escrow',
+  )
+  assert.equal(R.held(net.state), 20_000_000n + 2n * total)
+  assert.equal(
+    R.provider(net.state, p1.address).free,
+    10_000_000n - 4_096_000n,
+    'collateral 1000/byte locked',
+  )
+
+  const [s1, s2] = await onboardAll(net, [
+    { provider: p1, at: { deal: id, replica: 0, sectorNumber: 10 }, piece },
+    { provider: p2, at: { deal: id, replica: 1, sectorNumber: 11 }, piece },
+  ])
+  assert.deepEqual(
+    R.deal(net.state, id)!.replicaList.map((r) => r.state),
+    ['active', 'active'],
+  )
+  const f1 = R.sector(net.state, p1.address, 10)!.firstPeriod
+  const f2 = R.sector(net.state, p2.address, 11)!.firstPeriod
+  // the windows in ledger order: p1's at position 0, p2's at position 1 of each period
+  const windows = [0, 1, 2].flatMap((i) => [
+    { who: 1, k: f1 + i, open: (f1 + i) * 4 },
+    { who: 2, k: f2 + i, open: (f2 + i) * 4 + 2 },
+  ])
+  windows.sort((a, b) => a.open - b.open)
+  let p1Txs = 0
+  for (const w of windows) {
+    if (w.who === 1) {
+      assert.equal(await proveDue(net, p1, w.k, [s1!]), '')
+      p1Txs++
+    } else if (w.k === f2) {
+      assert.equal(await proveDue(net, p2, w.k, [s2!]), '')
+      s2!.lose()
+    } else if (w.k === f2 + 1)
+      assert.equal(await proveDue(net, p2, w.k, [s2!]), 'bad_post', 'a lost replica cannot answer')
+  }
+  await net.closeUntil(net.seq + 4)
+  const [r1, r2] = R.deal(net.state, id)!.replicaList
+  assert.equal(r1!.state, 'expired')
+  assert.equal(r1!.paid, total, 'paid exactly the term')
+  assert.equal(R.provider(net.state, p1.address).earned, total)
+  // offer (2 ops) + pre-commit + 3 proof parts + 3 windows
+  assert.equal(
+    balance(net, p1),
+    start.p1 - 10_000_000n - 2n * FEE - FEE - 3n * FEE - BigInt(p1Txs) * FEE + total,
+  )
+  assert.equal(R.provider(net.state, p1.address).free, 10_000_000n, 'collateral freed at expiry')
+
+  assert.equal(r2!.state, 'terminated')
+  assert.equal(r2!.reason, 'faults')
+  assert.equal(r2!.faults, 2)
+  const share = total / 3n
+  assert.equal(r2!.paid, share)
+  // penalties: two fault fees of 10% of 4,096,000, then the rest of the collateral: all of it
+  assert.equal(R.provider(net.state, p2.address).slashed, 4_096_000n)
+  assert.equal(R.provider(net.state, p2.address).free, 10_000_000n - 4_096_000n)
+  // the client: escrow of p2's unproven windows back, half of every penalty
+  assert.equal(balance(net, client), start.client - FEE - 2n * total + (total - share) + 2_048_000n)
+  assert.equal(R.held(net.state), 10_000_000n + 5_904_000n, 'only free collateral is left')
+  for (const l of net.ledgers) assert.ok(l.header.totalCoins > 0n)
+  assert.equal(totalSupply(net.state), net.env.config.supplyCap)
+  assert.deepEqual(R.provider(net.state, p2.address).faults, 2)
+})
+
+test('a replica not active by its start deadline: escrow refunded, no-start penalty, the rest freed', async () => {
+  const rng = createRng(seed + 1)
+  const net = new MarketNet()
+  const [client, p1] = [testKey(310), testKey(311)]
+  await net.fund([client, p1], watt(1000))
+  await offer(net, [p1], 5_000_000n)
+  const before = balance(net, client)
+  const piece = rng.bytes(2000)
+  const startBy = net.seq + 6
+  await publish(net, client, dealOp(net, piece, [p1], { startBy, periods: 2 }))
+  const total = refTotal(10n * GIB, 2000n, 2n)
+  assert.equal(balance(net, client), before - FEE - total)
+  await net.closeUntil(startBy)
+  const rep = R.dealsByClient(net.state, client.address)[0]!.replicaList[0]!
+  assert.equal(rep.state, 'terminated')
+  assert.equal(rep.reason, 'not_activated')
+  const penalty = (2_000_000n * 200n) / 1000n // 20% of 1000/byte x 2000 bytes
+  assert.equal(balance(net, client), before - FEE + penalty / 2n, 'escrow back, half the penalty')
+  assert.equal(R.provider(net.state, p1.address).free, 5_000_000n - penalty)
+  assert.equal(R.provider(net.state, p1.address).used, 0)
+  assert.equal(totalSupply(net.state), net.env.config.supplyCap)
+})
+
+test('a fault declared ahead costs the declared fee; the next proof recovers the replica', async () => {
+  const rng = createRng(seed + 2)
+  const net = new MarketNet()
+  const [client, p1] = [testKey(320), testKey(321)]
+  await net.fund([client, p1], watt(1000))
+  await offer(net, [p1], 5_000_000n)
+  const piece = rng.bytes(4096)
+  const id = await publish(net, client, dealOp(net, piece, [p1], { periods: 3 }))
+  const s = await onboard(net, p1, { deal: id, replica: 0, sectorNumber: 4 }, piece)
+  const first = R.sector(net.state, p1.address, 4)!.firstPeriod
+  assert.equal(await net.op(p1, { type: 'declareFault', sectors: [4], faulty: true }), '')
+  await net.closeUntil(first * 4 + 2 + 1)
+  let rep = R.deal(net.state, id)!.replicaList[0]!
+  assert.equal(rep.state, 'faulty')
+  assert.equal(R.provider(net.state, p1.address).slashed, (4_096_000n * 20n) / 1000n, 'declared fee: 2%')
+  assert.equal(R.provider(net.state, p1.address).proven, 0)
+  assert.equal(await proveDue(net, p1, first + 1, [s]), '')
+  await net.closeUntil(net.seq + 2)
+  rep = R.deal(net.state, id)!.replicaList[0]!
+  assert.equal(rep.state, 'active')
+  assert.equal(rep.consecutive, 0)
+  assert.equal(rep.paid, refTotal(10n * GIB, 4096n, 3n) / 3n, 'the faulty window is not paid')
+  assert.equal(R.provider(net.state, p1.address).proven, 4096)
+  void (0n as Amount)
+})

@@ -1,0 +1,118 @@
+// A small market network for tests: one ledger chain with the network's modules, the market's
+// parameters shrunk (2-8 KiB sectors, 2 layers, 4-ledger periods) so real seal and window proofs
+// take milliseconds, funded accounts and per-account sequence numbers.
+import assert from 'node:assert/strict'
+import type { Amount } from '../../ledger/amount.ts'
+import { applyLedger, type ClosedLedger, type LedgerEnv, type TxResult } from '../../ledger/apply.ts'
+import type { Operation } from '../../ledger/operations/registry.ts'
+import type { LedgerState } from '../../ledger/state.ts'
+import {
+  body,
+  create,
+  FAUCET,
+  GENESIS_TIME,
+  genesis,
+  signed,
+  type TestKey,
+  testConfig,
+} from '../../ledger/test/fixtures.ts'
+import { nodeVerifier } from '../../ledger/test/node-ed25519.ts'
+import { checkTxs, makeTxSet } from '../../ledger/tx-set.ts'
+import { networkEnv } from '../../node/protocol.ts'
+import { type MarketParams, marketParams } from '../params.ts'
+
+export const SMALL_MARKET = {
+  minSectorSize: 2048,
+  maxSectorSize: 8192,
+  sealLayers: 2,
+  sealChallenges: 4,
+  postChallenges: 4,
+  ticketMaxAge: 8,
+  sealDelay: 1,
+  proveCommitLedgers: 16,
+  provingPeriodLedgers: 4,
+  windowLedgers: 2,
+  maxConsecutiveFaults: 2,
+  faultFeePermille: 100,
+  declaredFaultFeePermille: 20,
+  noStartPenaltyPermille: 200,
+  slashToClientPermille: 500,
+  maxStartLedgers: 64,
+}
+
+export class MarketNet {
+  state: LedgerState
+  readonly env: LedgerEnv
+  readonly params: MarketParams
+  readonly ledgers: ClosedLedger[] = []
+  private t = GENESIS_TIME
+  private readonly seqs = new Map<string, bigint>()
+  private readonly genesisHash: Uint8Array
+
+  constructor(over: Partial<typeof SMALL_MARKET> = {}) {
+    const json = { ...SMALL_MARKET, ...over }
+    const parsed = marketParams.parse(json)
+    assert.ok(parsed.ok, JSON.stringify(parsed))
+    this.params = parsed.value
+    const config = testConfig({ params: { market: json }, ledgerCapacityOps: 1000 })
+    this.env = networkEnv(config)
+    this.state = genesis(config, this.env.protocol)
+    this.genesisHash = this.state.headerCid.bytes
+  }
+
+  /** The header hash (CID bytes) of ledger `seq`: the ledger randomness the market draws on. */
+  hashOf(seq: number): Uint8Array {
+    return seq === 1 ? this.genesisHash : this.ledgers[seq - 2]!.headerCid.bytes
+  }
+
+  get seq(): number {
+    return this.state.header.seq
+  }
+
+  /** Closes one ledger with one transaction per entry; returns each transaction's result. */
+  async close(txs: readonly [TestKey, Operation[]][] = []): Promise<TxResult[]> {
+    const encoded: Uint8Array[] = []
+    for (const [key, ops] of txs) {
+      const seq = (this.seqs.get(key.address) ?? 0n) + 1n
+      encoded.push(await signed(key, body(key, seq, ops)))
+      this.seqs.set(key.address, seq)
+    }
+    const checked = (await checkTxs(encoded, this.env.protocol, nodeVerifier)).map((c) =>
+      c.ok
+        ? c.value
+        : assert.fail(
+            `${c.error.code} ${JSON.stringify(c.error)} in ${txs.map(([, o]) => o.map((x) => x.type)).join()}`,
+          ),
+    )
+    const set = makeTxSet(this.state.headerCid, checked)
+    this.t += 1000
+    const r = applyLedger(this.state, set, { closeTimeMs: this.t, signers: [], upgrades: [] }, this.env)
+    assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error))
+    const byId = new Map(r.value.results.map((x) => [x.tx, x]))
+    const results = checked.map((c) => byId.get(c.id)!)
+    // a transaction refused at the gate (no fee charged) did not consume its sequence number
+    results.forEach((res, i) => {
+      const a = txs[i]![0].address
+      if (res.fee === 0n) this.seqs.set(a, this.seqs.get(a)! - 1n)
+    })
+    this.state = r.value.state
+    this.ledgers.push(r.value)
+    return results
+  }
+
+  /** One operation by one account in its own ledger; the result code ('' when it applied). */
+  async op(key: TestKey, op: Record<string, unknown>): Promise<string> {
+    const [r] = await this.close([[key, [op as unknown as Operation]]])
+    return r!.ok ? '' : r!.code!
+  }
+
+  async closeUntil(seq: number): Promise<void> {
+    while (this.seq < seq) await this.close()
+  }
+
+  /** Funds accounts from the faucet in one ledger. */
+  async fund(keys: readonly TestKey[], amount: Amount): Promise<void> {
+    const res = await this.close([[FAUCET, keys.map((k) => create(k, amount))]])
+    assert.ok(res.every((r) => r.ok))
+  }
+}
