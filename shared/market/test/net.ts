@@ -2,7 +2,9 @@
 // parameters shrunk (2-8 KiB sectors, 2 layers, 4-ledger periods) so real seal and window proofs
 // take milliseconds, funded accounts and per-account sequence numbers.
 import assert from 'node:assert/strict'
+import { cidOf } from '../../codec/dag-cbor.ts'
 import type { Amount } from '../../ledger/amount.ts'
+import { trieLeaves } from '../../ledger/trie.ts'
 import { applyLedger, type ClosedLedger, type LedgerEnv, type TxResult } from '../../ledger/apply.ts'
 import type { Operation } from '../../ledger/operations/registry.ts'
 import type { LedgerState } from '../../ledger/state.ts'
@@ -38,6 +40,14 @@ export const SMALL_MARKET = {
   noStartPenaltyPermille: 200,
   slashToClientPermille: 500,
   maxStartLedgers: 64,
+}
+
+/** Every market entry of a state, by key (the values' CIDs). */
+export const marketData = (s: LedgerState): Map<string, string> => {
+  const out = new Map<string, string>()
+  for (const leaf of trieLeaves(s.tree))
+    if (leaf.key.startsWith('d/market/')) out.set(leaf.key, cidOf(leaf.value).toString())
+  return out
 }
 
 export class MarketNet {
@@ -98,6 +108,29 @@ export class MarketNet {
     this.state = r.value.state
     this.ledgers.push(r.value)
     return results
+  }
+
+  /**
+   * Applies one operation and checks that it changed no market data: the ledger closed with it
+   * and the same ledger closed empty (same close steps, same randomness) differ only in the
+   * source's fee and sequence, when it is refused. Returns its code.
+   */
+  async probe(key: TestKey, op: Record<string, unknown>): Promise<string> {
+    const before = this.state
+    const empty = applyLedger(
+      before,
+      makeTxSet(before.headerCid, []),
+      { closeTimeMs: this.t + 1000, signers: [], upgrades: [] },
+      this.env,
+    )
+    assert.ok(empty.ok)
+    const code = await this.op(key, op)
+    if (code === '') return code
+    const got = marketData(this.state)
+    const want = marketData(empty.value.state)
+    const diff = [...new Set([...got.keys(), ...want.keys()])].filter((k) => got.get(k) !== want.get(k))
+    assert.deepEqual(diff, [], `${String(op.type)} refused with ${code} but changed market data`)
+    return code
   }
 
   /** One operation by one account in its own ledger; the result code ('' when it applied). */
