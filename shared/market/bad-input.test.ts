@@ -27,54 +27,58 @@ const R = marketModule.readers
 test('deals: larger than the ask, over collateral or capacity, a client without funds, duplicate or missing providers', async () => {
   const rng = createRng(seed)
   const net = new MarketNet()
-  const [client, poor, p1, p2, p3, p4] = [400, 401, 402, 403, 404, 405].map(testKey) as [
-    ReturnType<typeof testKey>,
-    ...ReturnType<typeof testKey>[],
+  const [client, poor, p1, p2, p3, p4] = [
+    testKey(400),
+    testKey(401),
+    testKey(402),
+    testKey(403),
+    testKey(404),
+    testKey(405),
   ]
-  await net.fund([client, p1!, p2!, p3!, p4!], watt(1000))
+  await net.fund([client, p1, p2, p3, p4], watt(1000))
   await net.fund([poor], 20_000n as never)
-  await offer(net, [p1!], 30_000_000n, { ...STD_ASK, capacity: 16384 })
-  await offer(net, [p2!], 1_000n)
+  await offer(net, [p1], 30_000_000n, { ...STD_ASK, capacity: 16384 })
+  await offer(net, [p2], 1_000n)
   await net.close([
-    [p3!, [{ type: 'addCollateral', amount: 10_000_000n }, askOp({ ...STD_ASK, capacity: 1000 })] as never],
+    [p3, [{ type: 'addCollateral', amount: 10_000_000n }, askOp({ ...STD_ASK, capacity: 1000 })] as never],
   ])
   const piece = rng.bytes(4096)
   const probe = (k: typeof client, o: Record<string, unknown>) => net.probe(k, o)
-  assert.equal(await probe(client, dealOp(net, rng.bytes(8000), [p1!], {})), '', 'a fitting deal applies')
+  assert.equal(await probe(client, dealOp(net, rng.bytes(8000), [p1], {})), '', 'a fitting deal applies')
   assert.equal(
-    await probe(client, dealOp(net, piece, [p1!], { size: 9000 })),
+    await probe(client, dealOp(net, piece, [p1], { size: 9000 })),
     'bad_deal',
     'larger than the network takes',
   )
-  await net.close([[p1!, [askOp({ ...STD_ASK, capacity: 1 << 20, maxSize: 2048 })] as never]])
-  assert.equal(await probe(client, dealOp(net, piece, [p1!])), 'ask_size', 'larger than the ask allows')
+  await net.close([[p1, [askOp({ ...STD_ASK, capacity: 1 << 20, maxSize: 2048 })] as never]])
+  assert.equal(await probe(client, dealOp(net, piece, [p1])), 'ask_size', 'larger than the ask allows')
   assert.equal(
-    await probe(client, dealOp(net, piece.subarray(0, 2000), [p1!], { periods: 101 })),
+    await probe(client, dealOp(net, piece.subarray(0, 2000), [p1], { periods: 101 })),
     'ask_duration',
   )
-  assert.equal(await probe(client, dealOp(net, piece, [p2!])), 'provider_collateral')
-  assert.equal(await probe(client, dealOp(net, piece.subarray(0, 2000), [p3!])), 'over_capacity')
-  assert.equal(await probe(client, dealOp(net, piece, [p4!])), 'no_ask')
-  await net.close([[p1!, [askOp(STD_ASK)] as never]])
-  assert.equal(await probe(client, dealOp(net, piece, [p1!, p1!])), 'duplicate_provider')
+  assert.equal(await probe(client, dealOp(net, piece, [p2])), 'provider_collateral')
+  assert.equal(await probe(client, dealOp(net, piece.subarray(0, 2000), [p3])), 'over_capacity')
+  assert.equal(await probe(client, dealOp(net, piece, [p4])), 'no_ask')
+  await net.close([[p1, [askOp(STD_ASK)] as never]])
+  assert.equal(await probe(client, dealOp(net, piece, [p1, p1])), 'duplicate_provider')
   assert.equal(
     await probe(client, dealOp(net, piece, [client])),
     'bad_deal',
     'a client is not its own provider',
   )
   assert.equal(
-    await probe(client, dealOp(net, piece, [p1!], { startBy: net.seq + 2 })),
+    await probe(client, dealOp(net, piece, [p1], { startBy: net.seq + 2 })),
     '',
     'start next ledger',
   )
   assert.equal(
-    await probe(client, dealOp(net, piece, [p1!], { startBy: net.seq + 1 })),
+    await probe(client, dealOp(net, piece, [p1], { startBy: net.seq + 1 })),
     'bad_deal',
     'a start deadline not after its own ledger',
   )
-  assert.equal(await probe(poor, dealOp(net, piece, [p1!])), 'client_funds')
-  assert.equal(await probe(p1!, { type: 'withdrawCollateral', amount: 30_000_000n }), 'collateral_locked')
-  assert.equal(await probe(p1!, askOp({ ...STD_ASK, maxSize: 1 << 30 })), 'bad_ask')
+  assert.equal(await probe(poor, dealOp(net, piece, [p1])), 'client_funds')
+  assert.equal(await probe(p1, { type: 'withdrawCollateral', amount: 30_000_000n }), 'collateral_locked')
+  assert.equal(await probe(p1, askOp({ ...STD_ASK, maxSize: 1 << 30 })), 'bad_ask')
 })
 
 test('sealing: wrong provider, state, ticket, seed; forged, foreign and replayed seal proofs; parts out of order', async () => {
@@ -148,7 +152,7 @@ test('window proofs: another sector, another window, before it opens, after its 
   await net.fund([client, p1], watt(1000))
   await offer(net, [p1], 20_000_000n)
   const pieces = [rng.bytes(4096), rng.bytes(4096), rng.bytes(3000)]
-  const ids = []
+  const ids: number[] = []
   for (const piece of pieces) ids.push(await publish(net, client, dealOp(net, piece, [p1], { periods: 5 })))
   // sectors 2 and 4 share window position 0, sector 3 is at position 1
   const sealed = await onboardAll(
