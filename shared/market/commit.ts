@@ -35,6 +35,7 @@ import {
   type Replica,
   updateProvider,
 } from './store.ts'
+import { endReplica } from './settle.ts'
 import { parseFields } from './wire.ts'
 
 /** The most proof bytes one operation carries (a transaction is at most 8 KiB). */
@@ -49,6 +50,11 @@ export interface PreCommitOp {
   readonly sectorNumber: number
   readonly ticketSeq: number
   readonly commR: Uint8Array
+}
+export interface RejectDealOp {
+  readonly type: 'rejectDeal'
+  readonly deal: number
+  readonly replica: number
 }
 export interface ProveCommitOp {
   readonly type: 'proveCommit'
@@ -106,6 +112,23 @@ export const preCommit: OpHandler<PreCommitOp, MarketParams, MarketCode> = {
       declared: false,
     })
     putReplica(d, op.deal, op.replica, { ...found.rep, state: 'sealing', sector: op.sectorNumber })
+    return undefined
+  },
+}
+
+/**
+ * A provider refuses a replica it has not pre-committed (its data never arrived, or did not match
+ * the deal's CommD): no penalty, the client's escrow back, the collateral freed.
+ */
+export const rejectDeal: OpHandler<RejectDealOp, MarketParams, MarketCode> = {
+  type: 'rejectDeal',
+  parse: (raw) => parseFields('rejectDeal', raw, { deal: 'nat', replica: 'nat' }),
+  apply: (d, op, ctx) => {
+    const found = ownReplica(d, ctx, op.deal, op.replica, ['proposed'])
+    if ('code' in found) return found
+    const tally = { paid: 0n, penalties: 0n, refunds: 0n }
+    const end = { state: 'terminated', reason: 'rejected', slash: 0n } as const
+    endReplica(d, ctx.params, [found.deal, op.deal, op.replica], found.rep, end, tally)
     return undefined
   },
 }

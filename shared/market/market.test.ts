@@ -5,7 +5,7 @@
 // in docs/market.md), never from the module's own functions.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type Amount, watt } from '../ledger/amount.ts'
+import { watt } from '../ledger/amount.ts'
 import { getAccount, totalSupply } from '../ledger/state.ts'
 import { testKey } from '../ledger/test/fixtures.ts'
 import { createRng } from '../util/prng.ts'
@@ -27,7 +27,7 @@ const refTotal = (pricePerGiBDay: bigint, size: bigint, periods: bigint) =>
 
 const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state, k.address as never)!.balance
 
-test('reference arithmetic: 4 KiB for 3 periods at 10 units/GiB... per byte per day', () => {
+test('reference arithmetic: 4 KiB for 3 periods at 10 units per byte per day', () => {
   // 10 x 2^30 units per GiB per day = 10 per byte per day; a period is 0.4 day: 4 per byte
   assert.equal(refTotal(10n * GIB, 4096n, 3n), 49_152n)
 })
@@ -155,5 +155,30 @@ test('a fault declared ahead costs the declared fee; the next proof recovers the
   assert.equal(rep.consecutive, 0)
   assert.equal(rep.paid, refTotal(10n * GIB, 4096n, 3n) / 3n, 'the faulty window is not paid')
   assert.equal(R.provider(net.state, p1.address).proven, 4096)
-  void (0n as Amount)
+})
+
+test('a provider rejects a replica before pre-commit: no penalty, the escrow back, the collateral freed', async () => {
+  const rng = createRng(seed + 3)
+  const net = new MarketNet()
+  const [client, p1, p2] = [testKey(330), testKey(331), testKey(332)]
+  await net.fund([client, p1, p2], watt(1000))
+  await offer(net, [p1, p2], 5_000_000n)
+  const before = balance(net, client)
+  const piece = rng.bytes(1000)
+  const id = await publish(net, client, dealOp(net, piece, [p1, p2], { periods: 1 }))
+  assert.equal(await net.probe(p2, { type: 'rejectDeal', deal: id, replica: 0 }), 'not_provider')
+  assert.equal(await net.op(p1, { type: 'rejectDeal', deal: id, replica: 0 }), '')
+  const [r0, r1] = R.deal(net.state, id)!.replicaList
+  assert.equal(r0!.state, 'terminated')
+  assert.equal(r0!.reason, 'rejected')
+  assert.equal(r1!.state, 'proposed')
+  assert.equal(
+    balance(net, client),
+    before - FEE - refTotal(10n * GIB, 1000n, 1n),
+    'one replica left in escrow',
+  )
+  assert.deepEqual(R.provider(net.state, p1.address).free, 5_000_000n)
+  assert.equal(R.provider(net.state, p1.address).used, 0)
+  assert.equal(await net.probe(p1, { type: 'rejectDeal', deal: id, replica: 0 }), 'bad_state')
+  assert.equal(totalSupply(net.state), net.env.config.supplyCap)
 })

@@ -6,7 +6,7 @@ import { paramsAt } from '../ledger/protocol-state.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import { addCollateral, postAsk, withdrawCollateral } from './asks.ts'
 import { MARKET_RESULT_CODES } from './codes.ts'
-import { preCommit, proveCommit } from './commit.ts'
+import { preCommit, proveCommit, rejectDeal } from './commit.ts'
 import { publishDeal } from './deals.ts'
 import { type MarketParams, marketParams } from './params.ts'
 import { marketReaders } from './readers.ts'
@@ -22,6 +22,7 @@ export const marketModule = defineModule({
     addCollateral,
     withdrawCollateral,
     publishDeal,
+    rejectDeal,
     preCommit,
     proveCommit,
     submitWindowPost,

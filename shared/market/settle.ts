@@ -31,7 +31,7 @@ import {
   updateProvider,
 } from './store.ts'
 
-interface Tally {
+export interface Tally {
   paid: bigint
   penalties: bigint
   refunds: bigint
@@ -52,7 +52,7 @@ const penalize = (d: LedgerDraft, p: MarketParams, deal: Deal, rep: Replica, amt
 }
 
 /** Ends a replica: escrow left to the client, collateral left (after `slash`) to free collateral. */
-const endReplica = (
+export const endReplica = (
   d: LedgerDraft,
   p: MarketParams,
   at: [Deal, number, number],

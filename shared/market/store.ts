@@ -66,7 +66,7 @@ export interface Replica {
   readonly windows: number
   readonly faults: number
   readonly consecutive: number
-  /** Why it ended: '' (live or expired), 'not_activated', 'faults'. */
+  /** Why it ended: '' (live or expired), 'not_activated', 'faults', 'rejected'. */
   readonly reason: string
 }
 
