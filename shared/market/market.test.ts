@@ -58,10 +58,26 @@ test('a deal with two providers: one proves every window and is paid exactly its
     { provider: p1, at: { deal: id, replica: 0, sectorNumber: 10 }, piece },
     { provider: p2, at: { deal: id, replica: 1, sectorNumber: 11 }, piece },
   ])
+  const cid = dealOp(net, piece, [p1]).cid
+  const byCid = R.dealsByCid(net.state, cid)
   assert.deepEqual(
-    R.deal(net.state, id)!.replicaList.map((r) => r.state),
-    ['active', 'active'],
+    byCid.map((d) => [d.id, d.client, d.size, d.replicaList.map((r) => [r.provider, r.state, r.sector])]),
+    [
+      [
+        id,
+        client.address,
+        4096,
+        [
+          [p1.address, 'active', 10],
+          [p2.address, 'active', 11],
+        ],
+      ],
+    ],
+    'the chain says where the data is',
   )
+  assert.deepEqual(R.replicasOf(net.state, p2.address), [[id, 1]])
+  const v = R.provider(net.state, p1.address)
+  assert.deepEqual([v.used, v.proven, v.faults, v.earned, v.ask?.capacity], [4096, 4096, 0, 0n, 1 << 20])
   const f1 = R.sector(net.state, p1.address, 10)!.firstPeriod
   const f2 = R.sector(net.state, p2.address, 11)!.firstPeriod
   // the windows in ledger order: p1's at position 0, p2's at position 1 of each period

@@ -3,7 +3,7 @@
 // provider's prover needs (a window's randomness and chain digest). All over a closed state.
 // `transferring` is not a ledger state: the client's app shows it between publication and the
 // provider's pre-commit (the ledger says `proposed`).
-import { type DataReader, readList, stateData } from '../ledger/lists.ts'
+import { type DataReader, listLength, stateData } from '../ledger/lists.ts'
 import { moduleHeld } from '../ledger/money.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import {
@@ -38,10 +38,17 @@ const dealView = (d: DataReader, id: number): DealView | undefined => {
   return { ...deal, id, replicaList }
 }
 
+/** The last MAX_READ_DEALS items of a list, read item by item (the list itself may be long). */
+const lastOf = (d: DataReader, list: string): string[] => {
+  const n = listLength(d, MARKET, list)
+  const out: string[] = []
+  for (let i = Math.max(0, n - MAX_READ_DEALS); i < n; i++)
+    out.push(d.getData(MARKET, `${list}/#${i}`) as string)
+  return out
+}
+
 const dealsOf = (d: DataReader, list: string): DealView[] =>
-  readList(d, MARKET, list)
-    .slice(-MAX_READ_DEALS)
-    .map((id) => dealView(d, Number(id))!)
+  lastOf(d, list).map((id) => dealView(d, Number(id))!)
 
 export interface ProviderView extends ProviderAccount {
   readonly ask: Ask | undefined
@@ -61,9 +68,9 @@ export const marketReaders = {
     dealsOf(stateData(s), keys.clientList(client)),
   /** The provider's replicas as [deal id, replica index]. */
   replicasOf: (s: LedgerState, provider: string): [number, number][] =>
-    readList(stateData(s), MARKET, keys.providerList(provider))
-      .slice(-MAX_READ_DEALS)
-      .map((e) => e.split('/').map(Number) as [number, number]),
+    lastOf(stateData(s), keys.providerList(provider)).map(
+      (e) => e.split('/').map(Number) as [number, number],
+    ),
   provider: (s: LedgerState, provider: string): ProviderView => ({
     ...getProvider(stateData(s), provider),
     ask: getAsk(stateData(s), provider),
