@@ -45,6 +45,9 @@ test('flags become scenario options', () => {
   assert.throws(() => scenarioFromArgs(['--topology', 'star']))
   assert.throws(() => scenarioFromArgs(['--genesis', 'g.json']), /goes with --replay/)
   assert.equal(scenarioFromArgs(['--replay', 'd.json', '--genesis', 'g.json']).genesis, 'g.json')
+  assert.equal(scenarioFromArgs(['--signatures', 'ed25519']).options.signatures, 'ed25519')
+  assert.equal(scenarioFromArgs([]).options.signatures, 'fast')
+  assert.throws(() => scenarioFromArgs(['--signatures', 'rsa']), /fast or ed25519/)
 })
 
 test('a run ends with one JSON line', () => {

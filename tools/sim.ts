@@ -1,7 +1,7 @@
 // `npm run sim`: runs the deterministic WATT simulator (shared/sim) from the command line.
 //   npm run sim -- --validators 50 --ledgers 500 --seed 7 [--drop 0.05 --delay 800 --partition 1
 //     --crash 2 --byzantine 1 --byzantine-kind equivocate --topology core --accounts 100 --tps 5
-//     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000] [--search N]
+//     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000 --signatures fast|ed25519] [--search N]
 //     [--mutation quorum-threshold-minus-one]  (test-only: proves the checkers catch a broken quorum check)
 //   npm run sim -- --days 1 --day-length 10 --accounts 20 --export DAY.json   (writes the last finished day)
 //   npm run sim -- --replay DAY.json [--genesis GENESIS.json]   (a node's first day: its ledgers re-applied too)
@@ -48,6 +48,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   mutation: { type: 'string' },
   export: { type: 'string' },
+  signatures: { type: 'string' },
 } as const
 
 export class UsageError extends Error {}
@@ -88,6 +89,8 @@ export const scenarioFromArgs = (
   const byzantineKind = (v['byzantine-kind'] ?? 'equivocate') as ByzantineKind
   if (!BYZANTINE_KINDS.includes(byzantineKind))
     throw new UsageError(`--byzantine-kind is one of ${BYZANTINE_KINDS.join(', ')}`)
+  const signatures = v.signatures ?? 'fast'
+  if (signatures !== 'fast' && signatures !== 'ed25519') throw new UsageError('--signatures is fast or ed25519')
   const validators = int(v.validators, 'validators', 7, 1, 1000)
   const closeIntervalMs = int(v['close-interval'], 'close-interval', 1000, 10, 600_000)
   const dayLengthMs = Math.round(num(v['day-length'], 'day-length', 60, 0.01, 86_400) * 1000)
@@ -127,6 +130,7 @@ export const scenarioFromArgs = (
     closeIntervalMs,
     dayLengthMs,
     mutation: v.mutation === 'quorum-threshold-minus-one' ? v.mutation : 'none',
+    signatures,
   }
   const out = {
     options,
