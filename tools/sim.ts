@@ -178,12 +178,13 @@ const readGenesis = (genesisFile: string): Result<GenesisConfig, WattError> => {
  * export's own config), else the export's; undefined for an export without one (the simulator's).
  */
 const replayConfig = (doc: DayExport, genesisFile?: string): Result<GenesisConfig | undefined, WattError> => {
-  if (genesisFile === undefined)
-    return doc.genesis === undefined ? ok(undefined) : configFromJson(doc.genesis)
-  const config = readGenesis(genesisFile)
-  if (!config.ok || doc.genesis === undefined) return config
-  const d = firstDifference(doc.genesis, toJson(configToJson(config.value)), '$.genesis')
-  return d === undefined ? config : err(wattError('genesis_mismatch', { difference: d }))
+  const own = doc.genesis === undefined ? ok(undefined) : configFromJson(doc.genesis)
+  if (genesisFile === undefined || !own.ok) return own
+  const given = readGenesis(genesisFile)
+  if (!given.ok || own.value === undefined) return given
+  const asJson = (c: GenesisConfig) => toJson(configToJson(c))
+  const d = firstDifference(asJson(own.value), asJson(given.value), '$.genesis')
+  return d === undefined ? given : err(wattError('genesis_mismatch', { difference: d }))
 }
 
 /** Recomputes the day's distribution and, with a genesis config, re-applies the day's ledgers. */
