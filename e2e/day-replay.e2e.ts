@@ -9,7 +9,7 @@
 // FILE` (under the export's own genesis config, then under `/genesis`); and the watcher's own
 // export of day 2 (the Simulate screen's button) names the same ledgers.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, type Page, test } from '@playwright/test'
@@ -27,8 +27,10 @@ const PORT = Number(process.env.E2E_DAY_REPLAY_PORT ?? 8395)
 const DAY_MS = Number(process.env.E2E_DAY_REPLAY_DAY_MS ?? 30_000)
 const NETWORK = 'e2e-day-replay'
 const DAY = 2
-// Not under test-results/: another Playwright run may clear that while this one works.
-const DIR = mkdtempSync(join(tmpdir(), 'watt-day-replay-'))
+// Not under test-results/: another Playwright run may clear that while this one works. Emptied
+// first, so no file of an earlier run can stand in for this one's.
+const DIR = join(tmpdir(), `watt-day-replay-${PORT}`)
+test.beforeAll(() => rmSync(DIR, { recursive: true, force: true }))
 
 const net = useDevnet([
   `--port=${PORT}`,

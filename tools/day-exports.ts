@@ -15,16 +15,28 @@ import type { CallArgs, MethodName, ResponseOf } from '../worker/rpc/table.ts'
 export const EXPORT_POLL_MS = 1_000
 
 type Rpc = { call(method: string, params?: unknown): Promise<unknown> }
+type Answer = { ok: true; value: unknown } | { ok: false; error: string }
 
-const rpc = <M extends MethodName<RpcMethods>>(
+/** A core RPC call from the page; a failure is thrown here as an Error naming its code. */
+const rpc = async <M extends MethodName<RpcMethods>>(
   page: Page,
   method: M,
   ...[params]: CallArgs<RpcMethods, M>
-): Promise<ResponseOf<RpcMethods, M>> =>
-  page.evaluate(([m, p]) => (globalThis as unknown as { wattCore: Rpc }).wattCore.call(m, p), [
-    method,
-    params,
-  ] as const) as Promise<ResponseOf<RpcMethods, M>>
+): Promise<ResponseOf<RpcMethods, M>> => {
+  const answer: Answer = await page.evaluate(
+    async ([m, p]) => {
+      try {
+        return { ok: true, value: await (globalThis as unknown as { wattCore: Rpc }).wattCore.call(m, p) }
+      } catch (e) {
+        const code = (e as { code?: unknown } | null)?.code
+        return { ok: false, error: typeof code === 'string' ? code : String(e) }
+      }
+    },
+    [method, params] as const,
+  )
+  if (!answer.ok) throw new Error(answer.error)
+  return answer.value as ResponseOf<RpcMethods, M>
+}
 
 export const dayFileName = (network: string, day: number): string => `watt-day-${network}-${day}.json`
 

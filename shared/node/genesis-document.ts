@@ -6,6 +6,7 @@
 import {
   type AnyModule,
   checkGenesisConfig,
+  checkValidatorSet,
   type GenesisConfig,
   genesisProtocolEntry,
 } from '../ledger/index.ts'
@@ -44,8 +45,8 @@ const big = (x: unknown): bigint => {
 }
 
 /**
- * Checks a config in JSON form (configToJson) against `modules`: consistent, every module's
- * parameters parsed, defaults filled in.
+ * Checks a config in JSON form (configToJson) against `modules`: consistent, a valid validator
+ * set, every module's parameters parsed, defaults filled in.
  */
 export const configFromJson = (
   x: unknown,
@@ -66,6 +67,10 @@ export const configFromJson = (
     } as unknown as GenesisConfig
     const checked = checkGenesisConfig(config)
     if (!checked.ok) return checked
+    // what genesisState will also require: otherwise it throws on a config this accepted
+    const validators = checkValidatorSet(checked.value.validators)
+    if (!validators.ok)
+      return err(wattError('bad_genesis', { reason: 'validators', cause: validators.error }))
     const entry = genesisProtocolEntry(checked.value, networkProtocol(modules))
     if (!entry.ok) return entry
     return ok({ ...checked.value, params: entry.value.params })
