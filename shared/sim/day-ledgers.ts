@@ -16,6 +16,7 @@ import { checkTxSet } from '../ledger/tx-set.ts'
 import { parseUpgrades } from '../ledger/upgrade.ts'
 import { NETWORK_MODULES, networkEnv } from '../node/protocol.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
+import { toWattError } from '../util/errors.ts'
 import type { DayExport, DayLedger } from './day-export.ts'
 import { stateFromSnapshot } from './day-snapshot.ts'
 import type { Json, JsonDifference } from './json-diff.ts'
@@ -72,7 +73,13 @@ const replayOne = async (
   const set = await checkTxSet(txSet, r.env.protocol, r.verifier, Number.MAX_SAFE_INTEGER)
   if (!set.ok) return differ(`${path}.txs`, 'a valid tx set', set.error.code)
   const info = { closeTimeMs: l.closeTimeMs, signers: l.signers, upgrades: upgrades.value }
-  const closed = applyLedger(state, set.value, info, r.env)
+  let closed: ReturnType<typeof applyLedger>
+  try {
+    closed = applyLedger(state, set.value, info, r.env)
+  } catch (e) {
+    // a start state whose entries the ledger code cannot read (a forged, self-consistent one)
+    return differ(path, l.headerCid, toWattError(e).code)
+  }
   if (!closed.ok) return differ(path, l.headerCid, closed.error.code)
   const got = cidString(closed.value.headerCid)
   if (got !== l.headerCid) return differ(`${path}.headerCid`, l.headerCid, got)

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { cidString, encode } from '../codec/dag-cbor.ts'
 import { headerCid } from '../ledger/header.ts'
-import { accountKey, getAccount } from '../ledger/state.ts'
+import { accountKey, getAccount, POOLS_KEY } from '../ledger/state.ts'
 import { applyChanges } from '../ledger/apply.ts'
 import { nodeHash } from '../ledger/trie.ts'
 import { configFromJson } from '../node/genesis-document.ts'
@@ -126,6 +126,22 @@ test('a forged start consistent with its own header is caught at the first ledge
   // the header of another ledger under the real entries
   const other = { ...doc.start!, header: toHex(encode(chain.stored.get(19)!.header)) }
   assert.equal((await difference({ ...doc, start: other }))?.path, '$.start.entries')
+})
+
+test('a forged start the ledger code cannot read is a difference, not a crash', async () => {
+  const doc = await exported(2)
+  // the pools entry replaced by garbage, under a header committing to it, chained to by ledger 21
+  const real = chain.states.get(20)!
+  const tree = applyChanges(real.tree, [{ key: POOLS_KEY, value: { garbage: 1 } }])
+  const header = { ...real.header, stateRoot: nodeHash(tree) }
+  const forgedCid = cidString(headerCid(header))
+  const entries = doc.start!.entries!.map((e) =>
+    e.key === POOLS_KEY ? { key: POOLS_KEY, value: toHex(encode({ garbage: 1 })) } : e,
+  )
+  const start = { seq: 20, cid: forgedCid, header: toHex(encode(header)), entries }
+  const ledgers = doc.ledgers.map((l, i) => (i === 0 ? { ...l, prevHeader: forgedCid } : l))
+  const d = await difference({ ...doc, start, ledgers })
+  assert.deepEqual(d, { path: '$.ledgers[0]', expected: cidAt(21), actual: 'internal' })
 })
 
 test('a tampered ledger of a later day is the first difference', async () => {
