@@ -1,6 +1,8 @@
-// Simulator benchmark: simulated ledgers per wall-second at 10, 100 and 1,000 validators (real
-// SCP + ledger, simulated signatures), and messages per ledger against one all-to-all exchange
-// (n * (n - 1) messages). Writes bench/results/sim.json. `node bench/sim.ts [--quick]`.
+// Simulator benchmark: simulated ledgers per CPU-second at 10, 100 and 1,000 validators in the
+// tiered topology and 100 in a full-mesh core (the real herder over real SCP + ledger, simulated
+// signatures), messages per ledger against one all-to-all exchange (n * (n - 1) messages), and
+// each rate as a ratio to the aim (1,000 ledgers in 60 CPU-seconds). Writes
+// bench/results/sim.json. `node bench/sim.ts [--quick]`.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { DEFAULT_SCENARIO, runScenario } from '../shared/sim/scenario.ts'
 import type { TopologyKind } from '../shared/sim/topology.ts'
@@ -11,17 +13,20 @@ interface Case {
   readonly ledgers: number
 }
 
+/** Issue 11's aim: 100 validators (tiers) x 1,000 ledgers within 60 s on one core. */
+const AIM_LEDGERS_PER_CPU_SECOND = 1000 / 60
+
 const quick = process.argv.includes('--quick')
 const cases: Case[] = quick
   ? [
-      { validators: 10, topology: 'core', ledgers: 20 },
+      { validators: 10, topology: 'tiers', ledgers: 20 },
       { validators: 100, topology: 'tiers', ledgers: 3 },
     ]
   : [
-      { validators: 10, topology: 'core', ledgers: 300 },
-      { validators: 100, topology: 'core', ledgers: 3 },
-      { validators: 100, topology: 'tiers', ledgers: 30 },
+      { validators: 10, topology: 'tiers', ledgers: 200 },
+      { validators: 100, topology: 'tiers', ledgers: 20 },
       { validators: 1000, topology: 'tiers', ledgers: 2 },
+      { validators: 100, topology: 'core', ledgers: 2 },
     ]
 
 const rows = []
@@ -43,6 +48,7 @@ for (const c of cases) {
     cpuMs: Math.round(cpuMs),
     ledgersPerWallSecond: Number(((r.ledgers + 1) / (wallMs / 1000)).toFixed(3)),
     ledgersPerCpuSecond: Number(((r.ledgers + 1) / (cpuMs / 1000)).toFixed(3)),
+    ratioToAim: Number(((r.ledgers + 1) / (cpuMs / 1000) / AIM_LEDGERS_PER_CPU_SECOND).toFixed(4)),
     messagesPerLedger: Math.round(perLedger),
     allToAllPerLedger: n * (n - 1),
     ratioToAllToAll: Number((perLedger / (n * (n - 1))).toFixed(3)),
@@ -53,7 +59,13 @@ for (const c of cases) {
   console.error(JSON.stringify(row))
 }
 
-const out = { bench: 'sim', quick, node: process.version, cases: rows }
+const out = {
+  bench: 'sim',
+  quick,
+  node: process.version,
+  aimLedgersPerCpuSecond: AIM_LEDGERS_PER_CPU_SECOND,
+  cases: rows,
+}
 mkdirSync('bench/results', { recursive: true })
 writeFileSync('bench/results/sim.json', `${JSON.stringify(out, null, 2)}\n`)
 console.log(JSON.stringify(out))

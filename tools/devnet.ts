@@ -1,9 +1,11 @@
 // A local WATT devnet: a fresh genesis naming N validators (keys made here), the relay serving
 // the PWA, the genesis and one-time enrollment links, and N headless Chromium nodes that open
-// their links and become those validators. Used by `npm start` and by the e2e suite.
+// their links and become those validators. Used by `npm start` and by the e2e suite. With
+// `exportDays`, each finished day of the first validator is written to that folder (day-exports.ts).
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { type Browser, chromium } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { type Browser, chromium, type Page } from '@playwright/test'
 import { addressOf } from '../shared/crypto/address.ts'
 import { makeGenesisConfig, watt } from '../shared/ledger/index.ts'
 import { genesisToJson } from '../shared/node/genesis-document.ts'
@@ -13,6 +15,7 @@ import type { NodeId, QuorumSet } from '../shared/scp/index.ts'
 import { toHex } from '../shared/util/bytes.ts'
 import { startRelay, type RelayHandle } from '../relay/server.ts'
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts'
+import { type DayExporter, exportDays } from './day-exports.ts'
 
 export interface DevnetOptions {
   port: number
@@ -26,6 +29,8 @@ export interface DevnetOptions {
   /** Devnet convenience: the validators admit every valid request to become a validator. */
   autoAdmit?: boolean
   staticDir: string
+  /** Write each finished day's export to this folder (from the first headless validator). */
+  exportDays?: string
   log: (line: string) => void
 }
 
@@ -38,7 +43,34 @@ export interface Devnet {
   stop(): Promise<void>
 }
 
+/** One headless Chromium page per link (none when no Chromium is found: the links are printed). */
+const launchValidators = async (
+  links: readonly string[],
+  log: (line: string) => void,
+): Promise<{ browser?: Browser; pages: Page[] }> => {
+  const executablePath = findChromium()
+  if (!executablePath) {
+    log(
+      'No Chromium found for the headless validators: install Debian\'s "chromium" package or set CHROMIUM_PATH,',
+    )
+    log('or run `npm start -- --validators 0` and open the printed link to make your own tab the validator.')
+    return { pages: [] }
+  }
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
+  const pages: Page[] = []
+  for (const link of links) {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    page.on('pageerror', (e) => log(`validator page error: ${e.message}`))
+    await page.goto(link)
+    pages.push(page)
+  }
+  return { browser, pages }
+}
+
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
+  if (o.exportDays !== undefined && (o.validators === 0 || o.headless === false))
+    throw new Error('--export-days needs headless validators (not --no-headless or --validators 0)')
   const count = Math.max(1, o.validators)
   const keys = await Promise.all(Array.from({ length: count }, () => generateKeyPair('Ed25519')))
   const validatorAddresses = keys.map((k) => addressOf(k.publicKey.raw))
@@ -81,25 +113,18 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     log: o.log,
   })
   const links = tokens.map((t) => `${relay.httpUrl}/#enroll=${t}`)
-  let browser: Browser | undefined
-  if (o.validators > 0 && o.headless !== false) {
-    const executablePath = findChromium()
-    if (!executablePath) {
-      o.log(
-        'No Chromium found for the headless validators: install Debian\'s "chromium" package or set CHROMIUM_PATH,',
-      )
-      o.log(
-        'or run `npm start -- --validators 0` and open the printed link to make your own tab the validator.',
-      )
-    } else {
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
-      for (const link of links) {
-        const context = await browser.newContext()
-        const page = await context.newPage()
-        page.on('pageerror', (e) => o.log(`validator page error: ${e.message}`))
-        await page.goto(link)
-      }
+  const { browser, pages } =
+    o.validators > 0 && o.headless !== false ? await launchValidators(links, o.log) : { pages: [] }
+  let exporter: DayExporter | undefined
+  if (o.exportDays !== undefined) {
+    if (pages[0] === undefined) {
+      await browser?.close().catch(() => {})
+      await relay.stop()
+      throw new Error('--export-days needs a headless validator: its days are the ones exported')
     }
+    mkdirSync(o.exportDays, { recursive: true })
+    o.log(`writing each finished day's export to ${o.exportDays}`)
+    exporter = exportDays(pages[0], { dir: o.exportDays, network: o.network, log: o.log })
   }
   return {
     relay,
@@ -107,6 +132,7 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     browser,
     validatorAddresses,
     async stop() {
+      await exporter?.stop()
       await browser?.close().catch(() => {})
       await relay.stop()
     },

@@ -9,6 +9,13 @@ import { defaultMiningParams } from '../shared/mining/params.ts'
 import { syntheticDay } from '../shared/mining/synthetic-day.ts'
 import { makeDayExport } from '../shared/sim/day-export.ts'
 import { createRng } from '../shared/util/prng.ts'
+import { cidString } from '../shared/codec/dag-cbor.ts'
+import { headerCid } from '../shared/ledger/header.ts'
+import { VALIDATOR } from '../shared/ledger/test/fixtures.ts'
+import { genesisToJson } from '../shared/node/genesis-document.ts'
+import type { NodeId } from '../shared/scp/index.ts'
+import { config, runChain } from '../shared/sim/test/recorded-chain.ts'
+import { toHex } from '../shared/util/bytes.ts'
 import { scenarioFromArgs } from './sim.ts'
 
 const cli = (args: string[]) =>
@@ -45,6 +52,9 @@ test('flags become scenario options', () => {
   assert.throws(() => scenarioFromArgs(['--topology', 'star']))
   assert.throws(() => scenarioFromArgs(['--genesis', 'g.json']), /goes with --replay/)
   assert.equal(scenarioFromArgs(['--replay', 'd.json', '--genesis', 'g.json']).genesis, 'g.json')
+  assert.equal(scenarioFromArgs(['--signatures', 'ed25519']).options.signatures, 'ed25519')
+  assert.equal(scenarioFromArgs([]).options.signatures, 'fast')
+  assert.throws(() => scenarioFromArgs(['--signatures', 'rsa']), /fast or ed25519/)
 })
 
 test('a run ends with one JSON line', () => {
@@ -149,4 +159,60 @@ test('--replay recomputes an exported day and reports agreement or the first dif
   const r = cli(['--replay', badFile])
   assert.equal(r.status, 1)
   assert.equal(JSON.parse(r.stdout).difference.path, '$.distribution.distributed')
+})
+
+test('--replay re-applies a later day of a node export, from the start state it carries', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'watt-sim-'))
+  const chain = await runChain(2, 31)
+  const doc = await chain.recorder.exportDay(2, chain.read)
+  assert.ok(doc.ok)
+  const file = join(dir, 'day-2.json')
+  writeFileSync(file, JSON.stringify(doc.value))
+  const closing = cidString(headerCid(chain.stored.get(31)!.header))
+  const good = cli(['--replay', file])
+  assert.equal(good.status, 0, good.stdout + good.stderr)
+  assert.deepEqual(Object.keys(JSON.parse(good.stdout)), [
+    'file',
+    'agree',
+    'day',
+    'rewards',
+    'distributed',
+    'ledgers',
+    'ok',
+  ])
+  assert.deepEqual(JSON.parse(good.stdout).ledgers, {
+    agree: true,
+    from: 20,
+    ledgers: 11,
+    finalHash: closing,
+    stateRoot: toHex(chain.states.get(31)!.header.stateRoot),
+  })
+  // the network's genesis document given: it must be the export's config
+  const quorumSet = { threshold: 1, validators: [VALIDATOR.address as string as NodeId], innerSets: [] }
+  const genesisFile = join(dir, 'genesis.json')
+  writeFileSync(genesisFile, JSON.stringify(genesisToJson({ config, quorumSet })))
+  assert.equal(cli(['--replay', file, '--genesis', genesisFile]).status, 0)
+  const otherFile = join(dir, 'other.json')
+  writeFileSync(
+    otherFile,
+    JSON.stringify(genesisToJson({ config: { ...config, minFeePerOp: 101n as never }, quorumSet })),
+  )
+  const other = cli(['--replay', file, '--genesis', otherFile])
+  assert.equal(other.status, 1)
+  assert.equal(JSON.parse(other.stdout).error.reason, 'genesis_mismatch')
+  assert.equal(JSON.parse(other.stdout).error.difference.path, '$.genesis.minFeePerOp')
+  // a tampered snapshot entry: the first difference, exit 1
+  const tampered = structuredClone(doc.value) as unknown as {
+    start: { entries: { key: string; value: string }[] }
+  }
+  const e = tampered.start.entries.find((x) => x.key.startsWith('a/'))!
+  e.value = `${e.value.slice(0, -2)}${e.value.endsWith('00') ? '01' : '00'}`
+  const badFile = join(dir, 'bad.json')
+  writeFileSync(badFile, JSON.stringify(tampered))
+  const bad = cli(['--replay', badFile])
+  assert.equal(bad.status, 1)
+  const out = JSON.parse(bad.stdout)
+  assert.equal(out.ok, false)
+  assert.equal(out.agree, true, 'the distribution alone still agrees')
+  assert.deepEqual(out.ledgers.difference.path, '$.start.entries')
 })

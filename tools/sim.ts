@@ -1,19 +1,23 @@
 // `npm run sim`: runs the deterministic WATT simulator (shared/sim) from the command line.
 //   npm run sim -- --validators 50 --ledgers 500 --seed 7 [--drop 0.05 --delay 800 --partition 1
 //     --crash 2 --byzantine 1 --byzantine-kind equivocate --topology core --accounts 100 --tps 5
-//     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000] [--search N]
+//     --days 2 --day-length 60 --close-interval 1000 --fault-window 10000 --signatures fast|ed25519] [--search N]
 //     [--mutation quorum-threshold-minus-one]  (test-only: proves the checkers catch a broken quorum check)
 //   npm run sim -- --days 1 --day-length 10 --accounts 20 --export DAY.json   (writes the last finished day)
-//   npm run sim -- --replay DAY.json [--genesis GENESIS.json]   (a node's first day: its ledgers re-applied too)
+//   npm run sim -- --replay DAY.json [--genesis GENESIS.json]   (a node's day, any day: its ledgers
+//     re-applied too, from the start state it carries, under its genesis config or GENESIS.json's)
 // Prints a progress line on stderr and ends with one JSON line on stdout; exits 1 on a violated
 // invariant (printing the seed and the first violation) and 2 on bad arguments.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BYZANTINE_KINDS, type ByzantineKind } from '../shared/sim/byzantine.ts'
 import { describeViolation } from '../shared/sim/checkers.ts'
-import { parseDayExport, replayDay } from '../shared/sim/day-export.ts'
-import { genesisFromJson } from '../shared/node/genesis-document.ts'
-import { replayFirstDay } from '../shared/sim/day-ledgers.ts'
+import type { GenesisConfig } from '../shared/ledger/config.ts'
+import { configFromJson, configToJson, genesisFromJson } from '../shared/node/genesis-document.ts'
+import { type DayExport, parseDayExport, replayDay } from '../shared/sim/day-export.ts'
+import { replayExportedDay } from '../shared/sim/day-ledgers.ts'
+import { firstDifference, toJson } from '../shared/sim/json-diff.ts'
+import { err, ok, type Result, toWattError, type WattError, wattError } from '../shared/util/errors.ts'
 import {
   DEFAULT_SCENARIO,
   type ScenarioOptions,
@@ -48,6 +52,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   mutation: { type: 'string' },
   export: { type: 'string' },
+  signatures: { type: 'string' },
 } as const
 
 export class UsageError extends Error {}
@@ -88,6 +93,9 @@ export const scenarioFromArgs = (
   const byzantineKind = (v['byzantine-kind'] ?? 'equivocate') as ByzantineKind
   if (!BYZANTINE_KINDS.includes(byzantineKind))
     throw new UsageError(`--byzantine-kind is one of ${BYZANTINE_KINDS.join(', ')}`)
+  const signatures = v.signatures ?? 'fast'
+  if (signatures !== 'fast' && signatures !== 'ed25519')
+    throw new UsageError('--signatures is fast or ed25519')
   const validators = int(v.validators, 'validators', 7, 1, 1000)
   const closeIntervalMs = int(v['close-interval'], 'close-interval', 1000, 10, 600_000)
   const dayLengthMs = Math.round(num(v['day-length'], 'day-length', 60, 0.01, 86_400) * 1000)
@@ -127,6 +135,7 @@ export const scenarioFromArgs = (
     closeIntervalMs,
     dayLengthMs,
     mutation: v.mutation === 'quorum-threshold-minus-one' ? v.mutation : 'none',
+    signatures,
   }
   const out = {
     options,
@@ -155,7 +164,30 @@ export const summary = (r: ScenarioResult, wallMs: number) => ({
 const failure = (r: ScenarioResult): string =>
   `seed ${r.seed}: ${r.violation ? describeViolation(r.violation) : `only ${r.ledgers} ledgers closed (target missed)`}`
 
-/** Recomputes the day's distribution; with a genesis document, also re-applies a first day's ledgers. */
+const readGenesis = (genesisFile: string): Result<GenesisConfig, WattError> => {
+  try {
+    const g = genesisFromJson(JSON.parse(readFileSync(genesisFile, 'utf8')))
+    return g.ok ? ok(g.value.config) : g
+  } catch (e) {
+    return err(toWattError(e))
+  }
+}
+
+/**
+ * The config a day's ledgers replay under: the genesis document given (which must then equal the
+ * export's own config), else the export's; undefined for an export without one (the simulator's).
+ */
+const replayConfig = (doc: DayExport, genesisFile?: string): Result<GenesisConfig | undefined, WattError> => {
+  const own = doc.genesis === undefined ? ok(undefined) : configFromJson(doc.genesis)
+  if (genesisFile === undefined || !own.ok) return own
+  const given = readGenesis(genesisFile)
+  if (!given.ok || own.value === undefined) return given
+  const asJson = (c: GenesisConfig) => toJson(configToJson(c))
+  const d = firstDifference(asJson(own.value), asJson(given.value), '$.genesis')
+  return d === undefined ? given : err(wattError('genesis_mismatch', { difference: d }))
+}
+
+/** Recomputes the day's distribution and, with a genesis config, re-applies the day's ledgers. */
 const replay = async (file: string, genesisFile?: string): Promise<number> => {
   const parsed = parseDayExport(readFileSync(file, 'utf8'))
   if (!parsed.ok) {
@@ -163,24 +195,34 @@ const replay = async (file: string, genesisFile?: string): Promise<number> => {
     return 1
   }
   const r = replayDay(parsed.value)
-  if (genesisFile === undefined) {
-    console.log(JSON.stringify({ file, ...r, ok: r.agree }))
-    return r.agree ? 0 : 1
-  }
-  const genesis = genesisFromJson(JSON.parse(readFileSync(genesisFile, 'utf8')))
-  if (!genesis.ok) {
+  const config = replayConfig(parsed.value.doc, genesisFile)
+  if (!config.ok) {
     console.log(
-      JSON.stringify({ file, ok: false, error: { code: 'bad_genesis', reason: genesis.error.code } }),
+      JSON.stringify({
+        file,
+        ok: false,
+        error: { ...config.error, code: 'bad_genesis', reason: config.error.code },
+      }),
     )
     return 1
   }
-  const l = await replayFirstDay(parsed.value.doc, genesis.value.config)
+  if (config.value === undefined) {
+    console.log(JSON.stringify({ file, ...r, ok: r.agree }))
+    return r.agree ? 0 : 1
+  }
+  const l = await replayExportedDay(parsed.value.doc, config.value)
   const ledgers = l.agree
-    ? { agree: true, ledgers: l.ledgers, finalHash: l.finalHash, stateRoot: l.stateRoot }
+    ? {
+        agree: true,
+        from: parsed.value.doc.start?.seq,
+        ledgers: l.ledgers,
+        finalHash: l.finalHash,
+        stateRoot: l.stateRoot,
+      }
     : l
-  const ok = r.agree && l.agree
-  console.log(JSON.stringify({ file, ...r, ledgers, ok }))
-  return ok ? 0 : 1
+  const agree = r.agree && l.agree
+  console.log(JSON.stringify({ file, ...r, ledgers, ok: agree }))
+  return agree ? 0 : 1
 }
 
 /** Writes the last finished day of the run as a day export (for `--replay`). */

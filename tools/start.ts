@@ -8,6 +8,8 @@
 //   --no-build           serve dist/ as it is
 //   --no-headless        launch no validators, print their one-time links instead
 //   --auto-admit         the validators admit every watcher that asks to validate (devnet only)
+//   --export-days DIR    write each finished day's export (the first headless validator's) to DIR
+//                        as the day finishes, for `npm run sim -- --replay FILE` (tools/day-exports.ts)
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'no-headless': { type: 'boolean', default: false },
     'auto-admit': { type: 'boolean', default: false },
+    'export-days': { type: 'string' },
   },
   strict: true,
 })
@@ -49,6 +52,12 @@ const needsBuild = () =>
   !existsSync('dist/index.html') ||
   Math.max(newest('web'), newest('worker'), newest('shared')) > statSync('dist/index.html').mtimeMs
 
+const exportDays = values['export-days']
+if (exportDays !== undefined && (values['no-headless'] || Number(values.validators) === 0)) {
+  console.error('--export-days needs headless validators (their days are the ones exported)')
+  process.exit(2)
+}
+
 if (!values['no-build'] && needsBuild()) {
   console.log('Building the PWA (vite build)...')
   const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
@@ -64,6 +73,7 @@ const devnet = await startDevnet({
   closeIntervalMs: num('close-interval', values['close-interval'], 0.2, 3600) * 1000,
   dayLengthMs: num('day-length', values['day-length'], 1, 86400 * 365) * 1000,
   autoAdmit: values['auto-admit'],
+  ...(exportDays === undefined ? {} : { exportDays }),
   staticDir: 'dist',
   log: (line) => console.error(line),
 }).catch((e: unknown) => {

@@ -1,14 +1,18 @@
 // Byzantine behaviours as wrappers around honest nodes, so every fault reuses the real code:
 // silent (receives, never sends), garbage (every outbound message is replaced by a corrupted
-// one), and equivocate (two honest instances that prefer different values, each talking to
-// half of the peers under the same identity: conflicting signed statements).
+// one), equivocate (two honest instances that prefer different values, each talking to half of
+// the peers under the same identity: conflicting signed statements), and false-signers (what it
+// sends is rewritten and re-signed so that its proposals credit a validator that never signed).
 import type { SimNode, SimNodeFactory, SimNodeHost } from './node-host.ts'
 
-export type ByzantineKind = 'silent' | 'garbage' | 'equivocate'
-export const BYZANTINE_KINDS: readonly ByzantineKind[] = ['silent', 'garbage', 'equivocate']
+export type ByzantineKind = 'silent' | 'garbage' | 'equivocate' | 'false-signers'
+export const BYZANTINE_KINDS: readonly ByzantineKind[] = ['silent', 'garbage', 'equivocate', 'false-signers']
 
 /** Makes a corrupted copy of a message (wrong signature, random bytes, bad fields...). */
 export type Corrupt<M> = (msg: M, host: SimNodeHost<M>) => M
+
+/** Rewrites a message as a lying node would (signing what it changed), into what it sends. */
+export type Forge<M> = (msg: M, host: SimNodeHost<M>) => Promise<readonly M[]>
 
 const quietHost = <M>(host: SimNodeHost<M>): SimNodeHost<M> => ({
   ...host,
@@ -24,6 +28,19 @@ const garbageHost = <M>(host: SimNodeHost<M>, corrupt: Corrupt<M>): SimNodeHost<
   ...quietHost(host),
   send: (to, msg) => host.send(to, corrupt(msg, host)),
   broadcast: (msg) => host.broadcast(corrupt(msg, host)),
+})
+
+/** Sends the forged form of every message (once its signature is made), reports nothing. */
+const forgingHost = <M>(host: SimNodeHost<M>, forge: Forge<M>): SimNodeHost<M> => ({
+  ...quietHost(host),
+  send: (to, msg) =>
+    void forge(msg, host).then((ms) => {
+      for (const m of ms) host.send(to, m)
+    }),
+  broadcast: (msg) =>
+    void forge(msg, host).then((ms) => {
+      for (const m of ms) host.broadcast(m)
+    }),
 })
 
 /** Sends only to peers p with keep(p); broadcasts go to the kept ones among `peers`. */
@@ -55,13 +72,15 @@ export const byzantineNode = <M>(
   factory: SimNodeFactory<M>,
   host: SimNodeHost<M>,
   peers: readonly number[],
-  corrupt: Corrupt<M>,
+  lies: { readonly corrupt: Corrupt<M>; readonly forge: Forge<M> },
 ): SimNode<M> => {
   switch (kind) {
     case 'silent':
       return factory(quietHost(host), 0)
     case 'garbage':
-      return factory(garbageHost(host, corrupt), 0)
+      return factory(garbageHost(host, lies.corrupt), 0)
+    case 'false-signers':
+      return factory(forgingHost(host, lies.forge), 0)
     case 'equivocate': {
       const half = (p: number) => peers.indexOf(p) % 2 === 0
       return both(

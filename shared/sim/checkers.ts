@@ -1,7 +1,7 @@
 // Invariant checkers the simulator runs on every event it observes: honest nodes never
 // externalize different values for a slot, their ledger hash chains are identical and
-// linked, coins are conserved, and once the network is healthy ledgers keep closing within a
-// bound. The first violation is kept (with its virtual time) and stops the run.
+// linked, coins are conserved, no ledger credits a validator that never signed, and once the
+// network is healthy ledgers keep closing within a bound. The first violation is kept (with its virtual time) and stops the run.
 
 export type Violation =
   | {
@@ -25,6 +25,7 @@ export type Violation =
   | { code: 'chain_broken'; seq: number; node: number; prev: string; expected: string; at: number }
   | { code: 'supply'; seq: number; node: number; totalCoins: string; accounted: string; at: number }
   | { code: 'liveness'; node: number; lastCloseAt: number; boundMs: number; at: number }
+  | { code: 'false_credit'; seq: number; node: number; credited: string; at: number }
 
 export interface ClosedLedger {
   readonly seq: number
@@ -32,6 +33,8 @@ export interface ClosedLedger {
   readonly prevHash: string
   /** When given: the header's total coins and the sum of every balance (fee pool included). */
   readonly supply?: { readonly totalCoins: bigint; readonly accounted: bigint }
+  /** When given: the validators the ledger credits for signing the previous one. */
+  readonly signers?: readonly string[]
 }
 
 export interface CheckerOptions {
@@ -40,6 +43,8 @@ export interface CheckerOptions {
   readonly livenessBoundMs: number
   /** Slots/ledgers remembered for comparison; older ones are forgotten (bounded memory). */
   readonly window?: number
+  /** Validators that never sign: a ledger crediting one took a forged close proof. */
+  readonly neverSign?: ReadonlySet<string>
 }
 
 interface Seen {
@@ -121,6 +126,8 @@ export class Checkers {
         at,
       })
     }
+    const forged = ledger.signers?.find((n) => this.#opts.neverSign?.has(n))
+    if (forged !== undefined) this.#violate({ code: 'false_credit', seq, node, credited: forged, at })
     if (supply !== undefined && supply.totalCoins !== supply.accounted) {
       this.#violate({
         code: 'supply',
@@ -168,5 +175,7 @@ export const describeViolation = (v: Violation): string => {
       return `node ${v.node} ledger ${v.seq}: total coins ${v.totalCoins} but balances sum to ${v.accounted}`
     case 'liveness':
       return `node ${v.node} closed nothing for ${v.boundMs} ms (last close at ${v.lastCloseAt} ms)`
+    case 'false_credit':
+      return `node ${v.node} ledger ${v.seq} credits ${v.credited}, which never signed`
   }
 }

@@ -1,12 +1,14 @@
 // The day export (W24): one JSON document with a day's inputs (trust graph, check-ins,
 // invites, validator participation, pools), the day's transactions, the distribution the node
-// applied and the day's closing header. A node and the devnet launcher produce it with
-// makeDayExport; `npm run sim -- --replay FILE` recomputes the day with the same code
-// (replayDay) and reports agreement or the first difference.
+// applied and the day's closing header. A node produces it with makeDayExport (the devnet
+// launcher's --export-days writes its validator's); `npm run sim -- --replay FILE` recomputes the
+// distribution with the same code (replayDay) and, for a node's export, which carries the day's
+// start state, re-applies its ledgers (day-ledgers.ts); it reports agreement or the first difference.
 import { type DayInputs, dayInputsFromJson, dayInputsToJson } from '../mining/day-inputs.ts'
 import { computeDayDistribution, type DayDistribution } from '../mining/distribution.ts'
 import { type MiningParams, miningParams } from '../mining/params.ts'
 import { err, ok, type Result, type WattError, wattError, toWattError } from '../util/errors.ts'
+import type { DayStart } from './day-snapshot.ts'
 import { firstDifference, type Json, type JsonDifference, toJson } from './json-diff.ts'
 
 export const DAY_EXPORT_FORMAT = 'watt-day-export/1'
@@ -51,8 +53,13 @@ export interface DayExport {
   readonly ledgers: readonly DayLedger[]
   readonly distribution: Json
   readonly closingHeader: ClosingHeader
-  /** Node exports: the ledger the day starts from, and the closing ledger's replay material. */
-  readonly start?: { readonly seq: number; readonly cid: string }
+  /**
+   * Node exports: the network's genesis config (configToJson; the ledger code reads its timing,
+   * fees and network id), the ledger the day starts from with its whole state (day-snapshot.ts),
+   * and the closing ledger's replay material.
+   */
+  readonly genesis?: Json
+  readonly start?: DayStart
   readonly closingLedger?: DayLedger
 }
 

@@ -3,7 +3,7 @@
 // may be async (SCP's driver is promise-based); each event's promise settles before the next
 // event runs, so the interleaving is a pure function of the seed.
 import { createRng, type Rng } from '../util/prng.ts'
-import { type ByzantineKind, type Corrupt, byzantineNode } from './byzantine.ts'
+import { type ByzantineKind, type Corrupt, type Forge, byzantineNode } from './byzantine.ts'
 import { Checkers, type ClosedLedger, type Violation } from './checkers.ts'
 import { EventQueue } from './event-queue.ts'
 import { type LinkFaults, SimNetwork } from './network.ts'
@@ -18,6 +18,10 @@ export interface SimulationOptions<M> {
   readonly links: LinkFaults
   readonly byzantine?: ReadonlyMap<number, ByzantineKind>
   readonly corrupt?: Corrupt<M>
+  /** How a 'false-signers' node rewrites what it sends. */
+  readonly forge?: Forge<M>
+  /** Validators that never sign (see Checkers). */
+  readonly neverSign?: ReadonlySet<string>
   /** Once every fault has healed, each honest node must close a ledger at least this often. */
   readonly livenessBoundMs: number
   readonly maxPendingEvents?: number
@@ -79,7 +83,12 @@ export class Simulation<M> {
     const byz = opts.byzantine ?? new Map<number, ByzantineKind>()
     const honest = (i: number) => !byz.has(i)
     for (let i = 0; i < n; i++) if (honest(i)) this.#honestCount++
-    this.checkers = new Checkers({ nodes: n, honest, livenessBoundMs: opts.livenessBoundMs })
+    this.checkers = new Checkers({
+      nodes: n,
+      honest,
+      livenessBoundMs: opts.livenessBoundMs,
+      ...(opts.neverSign ? { neverSign: opts.neverSign } : {}),
+    })
     this.#epoch = new Int32Array(n)
     this.#closedSeq = new Int32Array(n)
     this.#nodes = []
@@ -89,7 +98,10 @@ export class Simulation<M> {
       this.#nodes.push(
         kind === undefined
           ? opts.factory(host, 0)
-          : byzantineNode(kind, opts.factory, host, opts.topology.peers[i]!, opts.corrupt ?? ((m) => m)),
+          : byzantineNode(kind, opts.factory, host, opts.topology.peers[i]!, {
+              corrupt: opts.corrupt ?? ((m) => m),
+              forge: opts.forge ?? (async (m) => [m]),
+            }),
       )
     }
   }

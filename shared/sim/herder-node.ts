@@ -82,12 +82,13 @@ export const herderNodeFactory =
       for (const to of world.dependencies[index]!) if (to !== index) host.send(to, m)
     }
 
-    const report = (state: LedgerState, prevHash: string) => {
+    const report = (state: LedgerState, prevHash: string, signers: readonly string[]) => {
       const audit = index === world.referenceNode
       host.closed({
         seq: state.header.seq,
         hash: cidString(state.headerCid),
         prevHash,
+        signers,
         ...(audit ? { supply: { totalCoins: config.supplyCap, accounted: totalSupply(state) } } : {}),
       })
     }
@@ -115,7 +116,7 @@ export const herderNodeFactory =
             const prevHash = cidString(n.current().headerCid)
             writes = store.commit(ledgerRecordOf(closed, set))
             await writes
-            report(closed.state, prevHash)
+            report(closed.state, prevHash, closed.info.signers)
             if (index !== world.referenceNode) return
             world.reference.state = closed.state
             world.days?.closed(

@@ -1,10 +1,12 @@
 // Day recording for a real node (W24): the node's closed ledgers are watched, and at each day
 // boundary the finished day's DayInputs and mining parameters are captured exactly as the
 // boundary ledger's mining step sees them (that ledger re-applied on the previous state, with its
-// agreed facts, and a read-only capture step in place of the mining step). Only the day's first and closing sequence numbers are kept;
-// the export reads the day's headers, tx sets and close signers back from the ledger store,
-// so memory stays a few records per day. A day whose start the node did not see (it joined or
-// reloaded mid-day) is not recorded.
+// agreed facts, and a read-only capture step in place of the mining step). Per day it keeps the
+// first and closing sequence numbers and the state the day starts from (a persistent trie: it
+// shares every node the day did not change with later states); the export reads the day's
+// headers, tx sets and close signers back from the ledger store and writes the start state as a
+// snapshot (day-snapshot.ts), so any recorded day can be replayed, not only a first one. A day
+// whose start the node did not see (it joined or reloaded mid-day) is not recorded.
 import { cidString } from '../codec/dag-cbor.ts'
 import { applyLedger, type CloseInfo, type LedgerEnv } from '../ledger/apply.ts'
 import { headerCid, type LedgerHeader } from '../ledger/header.ts'
@@ -20,7 +22,10 @@ import { computeDayDistribution } from '../mining/distribution.ts'
 import type { MiningParams } from '../mining/params.ts'
 import { toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
+import { configToJson } from '../node/genesis-document.ts'
 import { type DayExport, type DayLedger, makeDayExport } from './day-export.ts'
+import { snapshotOf } from './day-snapshot.ts'
+import { toJson } from './json-diff.ts'
 
 /** Finished days remembered (their inputs are small); older ones are dropped. */
 const KEEP_DAYS = 8
@@ -46,7 +51,8 @@ export interface StoredDayLedger {
 interface DayStart {
   readonly day: number
   readonly firstSeq: number
-  readonly start: { readonly seq: number; readonly cid: string }
+  /** The last ledger before the day's first. */
+  readonly start: LedgerState
 }
 
 interface DayCapture {
@@ -58,7 +64,9 @@ interface FinishedDay extends DayStart, DayCapture {
   readonly closingSeq: number
 }
 
-type ExportError = WattError<'sim/day-not-recorded' | 'sim/ledger-not-retained' | 'sim/day-too-long'>
+type ExportError = WattError<
+  'sim/day-not-recorded' | 'sim/ledger-not-retained' | 'sim/day-too-long' | 'sim/state-too-large'
+>
 
 /** One ledger of the export, with what a replay needs: prev header, agreed facts, tx bytes. */
 export const dayLedgerOf = (l: StoredDayLedger, headerCid: string): DayLedger => ({
@@ -85,10 +93,7 @@ export class NodeDayRecorder {
     this.#network = env.config.networkId
     this.#prev = start
     // From genesis the whole first day is seen; otherwise recording starts at the next boundary.
-    this.#current =
-      start.header.seq === 1
-        ? { day: start.header.dayIndex, firstSeq: 2, start: { seq: 1, cid: cidString(start.headerCid) } }
-        : undefined
+    this.#current = start.header.seq === 1 ? { day: start.header.dayIndex, firstSeq: 2, start } : undefined
   }
 
   /** Finished days that can be exported, oldest first. */
@@ -113,11 +118,7 @@ export class NodeDayRecorder {
       })
       while (this.#finished.size > KEEP_DAYS) this.#finished.delete(this.#finished.keys().next().value!)
     }
-    this.#current = {
-      day: c.header.dayIndex,
-      firstSeq: c.header.seq,
-      start: { seq: prev.header.seq, cid: cidString(prev.headerCid) },
-    }
+    this.#current = { day: c.header.dayIndex, firstSeq: c.header.seq, start: prev }
   }
 
   /** The boundary ledger re-applied with a capture step where the mining step runs. */
@@ -156,6 +157,8 @@ export class NodeDayRecorder {
       closingHeader = l.header
     }
     const closing = ledgers.pop()!
+    const start = snapshotOf(f.start)
+    if (!start.ok) return start
     return ok({
       ...makeDayExport({
         network: this.#network,
@@ -172,7 +175,8 @@ export class NodeDayRecorder {
           feePool: closingHeader!.feePool.toString(),
         },
       }),
-      start: f.start,
+      genesis: toJson(configToJson(this.#env.config)),
+      start: start.value,
       closingLedger: closing,
     })
   }

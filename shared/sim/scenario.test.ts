@@ -2,6 +2,8 @@
 // SEED=<n> (and SIM_RUNS to change how many seeds each search tries).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { Address } from '../ledger/index.ts'
+import { getAccount } from '../ledger/state.ts'
 import { describeViolation } from './checkers.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
 import { DEFAULT_SCENARIO, type ScenarioOptions, type ScenarioResult, runScenario } from './scenario.ts'
@@ -88,6 +90,36 @@ test(`search: up to f Byzantine equivocators or garbage senders in intact quorum
     const f = Math.floor((o.validators - 1) / 3)
     return { ...o, byzantine: f, byzantineKind: seed % 3 === 0 ? 'garbage' : 'equivocate' }
   })
+})
+
+test(`search: a proposer naming a validator that never signed is refused by every honest node (${RUNS / 8} seeds)`, async () => {
+  for (let i = 0; i < RUNS / 8; i++) {
+    const o = faulty(BASE_SEED + i)
+    const r = await runScenario({
+      ...o,
+      validators: 4 + (i % 2) * 3,
+      byzantine: 1,
+      byzantineKind: 'false-signers',
+      ledgers: 12,
+      dayLengthMs: 8_000,
+      accounts: 8,
+      tps: 1,
+      faults: { ...o.faults, crashes: 0 },
+    })
+    assert.ok(r.ok, `false-signers: ${why(r)}`)
+    // the forged entries reached honest nodes and were refused for their signature
+    assert.ok(
+      (r.honestCounters.txset_proof_bad_signature ?? 0) > 0,
+      `seed ${r.seed}: no forged set was checked`,
+    )
+    // a day closed and paid node rewards, none to the validator that never signed
+    assert.ok(r.dayIndex >= 1, `seed ${r.seed}: no day boundary`)
+    assert.equal(
+      getAccount(r.finalState, r.ghost as Address),
+      undefined,
+      `seed ${r.seed}: the ghost was paid`,
+    )
+  }
 })
 
 test(`search: other topologies (tiers, circles, cycle) stay safe and live (${RUNS / 4} seeds)`, async () => {

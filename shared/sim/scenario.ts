@@ -23,6 +23,7 @@ import { type HerderWorld, herderNodeFactory } from './herder-node.ts'
 import { simSigner, simVerifier } from './sim-crypto.ts'
 import { makeTopology, type TopologyKind } from './topology.ts'
 import { corruptGossip } from './corrupt.ts'
+import { forgeFalseSigners } from './false-signers.ts'
 import { Workload } from './workload.ts'
 
 /** How validators sign: the fast stand-in of sim-crypto.ts, or real Ed25519 (@noble, slow). */
@@ -86,6 +87,20 @@ export interface ScenarioResult extends SimResult {
   readonly dayExports: ReadonlyMap<number, DayExport>
   /** The reference node's last closed state (what its modules left in the ledger). */
   readonly finalState: LedgerState
+  /** The herder counters of the honest nodes running at the end, summed by code. */
+  readonly honestCounters: Readonly<Record<string, number>>
+  /** The validator a 'false-signers' proposer credits (in the set, never signing). */
+  readonly ghost?: string
+}
+
+/** Sums the counters of the honest herders still running. */
+const sumCounters = (nodes: ReadonlyMap<number, ConsensusNode>, byzantine: ReadonlyMap<number, unknown>) => {
+  const sum: Record<string, number> = {}
+  for (const [i, node] of nodes) {
+    if (byzantine.has(i)) continue
+    for (const [code, n] of Object.entries(node.status().counters)) sum[code] = (sum[code] ?? 0) + n
+  }
+  return sum
 }
 
 const lowerThresholds = (q: QuorumSet): QuorumSet => ({
@@ -120,12 +135,15 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     o.mutation === 'quorum-threshold-minus-one' ? lowerThresholds(q) : q,
   )
   const faucet = scheme.signer(rng.bytes(32))
+  // a false-signers proposer names a validator that is in the set and never runs
+  const ghost =
+    o.byzantineKind === 'false-signers' ? addressOf(scheme.signer(rng.bytes(32)).publicKey) : undefined
   const modules = o.modules ?? NETWORK_MODULES
   const config = makeGenesisConfig({
     networkId: 'watt-sim',
     genesisTimeMs: 1_800_000_000_000,
     reserveAddress: addressOf(rng.bytes(32)),
-    validators: signers.map((s) => addressOf(s.publicKey)),
+    validators: [...signers.map((s) => addressOf(s.publicKey)), ...(ghost ? [ghost] : [])],
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
@@ -192,6 +210,12 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     links: HEALTHY_LINKS,
     byzantine,
     corrupt: corruptGossip,
+    ...(ghost
+      ? {
+          forge: forgeFalseSigners({ signers, networkId: world.networkId, ghost: ghost as string as NodeId }),
+          neverSign: new Set([ghost as string]),
+        }
+      : {}),
     livenessBoundMs: o.livenessBoundMs,
   })
   const plan = planFaults(sim, HEALTHY_LINKS, o.faults, rng.fork(4), honest)
@@ -223,5 +247,7 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     dayIndex: reference.state.header.dayIndex,
     dayExports: days?.exports ?? new Map(),
     finalState: reference.state,
+    honestCounters: sumCounters(mempools, byzantine),
+    ...(ghost ? { ghost } : {}),
   }
 }

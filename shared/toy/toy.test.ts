@@ -25,7 +25,7 @@ import type { NodeId } from '../scp/index.ts'
 import { genesisFromJson, genesisToJson } from '../node/genesis-document.ts'
 import { NETWORK_MODULES, networkEnv } from '../node/protocol.ts'
 import { createTestNet } from '../node/test/net.ts'
-import { replayFirstDay } from '../sim/day-ledgers.ts'
+import { replayExportedDay } from '../sim/day-ledgers.ts'
 import { NodeDayRecorder, type StoredDayLedger } from '../sim/node-day-recorder.ts'
 import { DEFAULT_SCENARIO, runScenario } from '../sim/scenario.ts'
 import { toyModule } from './module.ts'
@@ -148,10 +148,10 @@ test('a day with toy operations replays from the genesis document with the same 
   assert.equal(genesisFromJson(json).ok, false, 'the network list alone refuses the toy parameters')
   const served = genesisFromJson(json, MODULES)
   assert.ok(served.ok)
-  const replay = await replayFirstDay(doc.value, served.value.config, MODULES)
+  const replay = await replayExportedDay(doc.value, served.value.config, MODULES)
   assert.ok(replay.agree, replay.agree ? '' : JSON.stringify(replay.difference))
   assert.equal(replay.finalHash, cidString(state.headerCid))
   assert.equal(readers.note(replay.state, FAUCET.address), 'day note 9')
-  const withoutToy = await replayFirstDay(doc.value, { ...served.value.config, params: {} })
+  const withoutToy = await replayExportedDay(doc.value, { ...served.value.config, params: {} })
   assert.equal(withoutToy.agree, false, 'without the toy module the day does not replay')
 })
