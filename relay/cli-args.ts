@@ -13,6 +13,7 @@ export interface CliConfig {
   maxConnections?: number
   httpSocketsPerIp?: number
   wsSocketsPerIp?: number
+  dataDir?: string
   /** This relay serves a devnet: it may serve a genesis with a faucet secret. */
   devnet: boolean
   help: boolean
@@ -29,6 +30,7 @@ export const USAGE = `usage: node relay/main.ts [options]
   --max-connections N    libp2p connection limit (default 256)
   --http-sockets-per-ip N  open HTTP sockets one IP address may hold (default 64)
   --ws-sockets-per-ip N  open WebSockets sockets one IP address may hold (default 32)
+  --data-dir DIR         keep the relay's key here: the same peer id after a restart
   --devnet               this is a devnet: allow a genesis that publishes its faucetSecret
   --help                 print this and exit`
 
@@ -44,6 +46,7 @@ const FLAGS: Record<string, Key> = {
   '--max-connections': 'maxConnections',
   '--http-sockets-per-ip': 'httpSocketsPerIp',
   '--ws-sockets-per-ip': 'wsSocketsPerIp',
+  '--data-dir': 'dataDir',
 }
 const ENV: Record<string, Key> = { HOST: 'host', PORT: 'port', WS_PORT: 'wsPort', WATT_NETWORK: 'network' }
 const NUMERIC = new Set<Key>(['port', 'wsPort', 'maxConnections', 'httpSocketsPerIp', 'wsSocketsPerIp'])
@@ -76,6 +79,7 @@ const toConfig = (v: Values, flags: { help: boolean; devnet: boolean }): CliConf
     maxConnections: num('maxConnections'),
     httpSocketsPerIp: num('httpSocketsPerIp'),
     wsSocketsPerIp: num('wsSocketsPerIp'),
+    dataDir: str('dataDir'),
     ...flags,
   }
 }

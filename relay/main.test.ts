@@ -59,6 +59,7 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
       maxConnections: undefined,
       httpSocketsPerIp: undefined,
       wsSocketsPerIp: undefined,
+      dataDir: undefined,
       devnet: false,
       help: false,
     },

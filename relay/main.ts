@@ -48,6 +48,7 @@ const main = async (): Promise<void> => {
     recommendedQuorumSet: readJson('--quorum-set', cfg.quorumSetFile),
     maxConnections: cfg.maxConnections,
     devnet: cfg.devnet,
+    dataDir: cfg.dataDir,
     limits: { httpMaxSocketsPerIp: cfg.httpSocketsPerIp, wsMaxSocketsPerIp: cfg.wsSocketsPerIp },
     log,
   }).catch((e: unknown) => {

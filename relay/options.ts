@@ -40,6 +40,11 @@ export interface RelayOptions {
   enrollments?: ReadonlyMap<string, unknown>
   /** One line per event or error, at most LOG_LINES_PER_SECOND. Default: standard error. */
   log?: (line: string) => void
+  /**
+   * Folder for what the relay must remember across restarts: its libp2p key (relay/identity.ts),
+   * so that its peer id stays the same. Without it every start has a new peer id.
+   */
+  dataDir?: string
 }
 
 export interface RelayHandle {
@@ -77,6 +82,7 @@ export interface ResolvedOptions {
   /** Enrollment token -> serialized payload; an entry is deleted when it is handed out. */
   enrollments: Map<string, string>
   log: (line: string) => void
+  dataDir: string | undefined
 }
 
 export const DEFAULT_PORT = 8080
@@ -189,5 +195,6 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     limits: resolveLimits(opts.limits, maxConnections),
     enrollments: enrollmentsOf(opts.enrollments),
     log: rateLimitedLog(opts.log ?? stderrLine),
+    dataDir: opts.dataDir,
   }
 }

@@ -7,6 +7,7 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import type { PrivateKey } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
@@ -34,9 +35,11 @@ export const MAX_PUBSUB_FRAME_BYTES = LARGEST_TOPIC_MESSAGE * 2
 
 const hostMultiaddr = (host: string, port: number): string => `/ip4/${host}/tcp/${port}/ws`
 
-export const createRelayNode = async (opts: ResolvedOptions) => {
+/** `privateKey`: the relay's kept identity (relay/identity.ts); a fresh one when undefined. */
+export const createRelayNode = async (opts: ResolvedOptions, privateKey: PrivateKey | undefined) => {
   const ws = guardedWebSockets(opts.limits, opts.log)
   const node = await createLibp2p({
+    ...(privateKey === undefined ? {} : { privateKey }),
     // started below, once every guard is in place
     start: false,
     addresses: { listen: [hostMultiaddr(opts.host, opts.wsPort)] },

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
 import { dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
 import { createHttpServer, errorBody, type JsonRoute } from './http-server.ts'
+import { loadOrCreateKey } from './identity.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
 import { createRelayNode } from './p2p.ts'
 
@@ -48,7 +49,8 @@ const closeServer = (server: http.Server): Promise<void> =>
 export const startRelay = async (options: RelayOptions): Promise<RelayHandle> => {
   const opts = resolveOptions(options)
   const staticRoot = await staticRootOf(opts.staticDir)
-  const { node, limits, ws, pubsubGuard } = await createRelayNode(opts).catch((e: unknown) => {
+  const privateKey = opts.dataDir === undefined ? undefined : await loadOrCreateKey(opts.dataDir)
+  const { node, limits, ws, pubsubGuard } = await createRelayNode(opts, privateKey).catch((e: unknown) => {
     throw new WattFailure(
       wattError('relay/listen-failed', { host: opts.host, port: opts.wsPort, message: (e as Error).message }),
     )
