@@ -3,6 +3,7 @@
 // Every response carries the security headers; sockets are capped per IP and in all.
 import { createReadStream } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { Duplex } from 'node:stream'
 import { type ConnectionLimits, timeoutCheckIntervalMs } from './limits.ts'
 import { SECURITY_HEADERS, securityHeaderLines } from './security-headers.ts'
@@ -21,7 +22,11 @@ export interface HttpConfig {
   staticRoot: string | undefined
   limits: ConnectionLimits
   log: (line: string) => void
+  /** PEM certificate and key: the port serves HTTPS only. */
+  tls?: { cert: string; key: string }
 }
+
+export type RelayHttpServer = http.Server | https.Server
 
 /** Request limits that are facts of the protocol, not operator settings. */
 export const HTTP_LIMITS = {
@@ -129,29 +134,44 @@ const onClientError = (log: (line: string) => void) => (e: NodeJS.ErrnoException
   socket.destroy()
 }
 
-export const createHttpServer = (config: HttpConfig): { server: http.Server; sockets: SocketGate } => {
+/** Node server options from the limits; with TLS, the handshake gets the header deadline too. */
+export const serverOptions = (
+  limits: ConnectionLimits,
+  prefix: 'http' | 'ws',
+  tls: { cert: string; key: string } | undefined,
+) => {
+  const headersTimeout = prefix === 'http' ? limits.httpHeadersTimeoutMs : limits.wsHandshakeTimeoutMs
+  return {
+    maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
+    headersTimeout,
+    requestTimeout: prefix === 'http' ? limits.httpRequestTimeoutMs : limits.wsHandshakeTimeoutMs,
+    connectionsCheckingInterval: timeoutCheckIntervalMs(headersTimeout),
+    ...(prefix === 'http' ? { keepAliveTimeout: limits.httpKeepAliveTimeoutMs } : {}),
+    ...(tls === undefined ? {} : { cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout }),
+  }
+}
+
+export const createHttpServer = (config: HttpConfig): { server: RelayHttpServer; sockets: SocketGate } => {
   const { limits } = config
-  const server = http.createServer(
-    {
-      maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
-      headersTimeout: limits.httpHeadersTimeoutMs,
-      requestTimeout: limits.httpRequestTimeoutMs,
-      keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
-      connectionsCheckingInterval: timeoutCheckIntervalMs(limits.httpHeadersTimeoutMs),
-    },
-    (req, res) => {
-      req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
-      res.on('error', (e) => config.log(`relay http response-error error=${JSON.stringify(e.message)}`))
-      handle(config, req, res).catch((e: unknown) => {
-        config.log(
-          `relay http internal-error url=${JSON.stringify(req.url)} error=${JSON.stringify(String(e))}`,
-        )
-        if (!res.headersSent) sendJson(req, res, 500, errorBody('relay/internal', 'internal error'))
-        else res.destroy()
-      })
-    },
-  )
+  const options = serverOptions(limits, 'http', config.tls)
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
+    res.on('error', (e) => config.log(`relay http response-error error=${JSON.stringify(e.message)}`))
+    handle(config, req, res).catch((e: unknown) => {
+      config.log(
+        `relay http internal-error url=${JSON.stringify(req.url)} error=${JSON.stringify(String(e))}`,
+      )
+      if (!res.headersSent) sendJson(req, res, 500, errorBody('relay/internal', 'internal error'))
+      else res.destroy()
+    })
+  }
+  const server =
+    config.tls === undefined ? http.createServer(options, onRequest) : https.createServer(options, onRequest)
   server.on('clientError', onClientError(config.log))
+  server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+    config.log(`relay http tls-error code=${e.code ?? 'unknown'}`)
+    socket.destroy()
+  })
   const sockets = gateSockets(
     server,
     { name: 'http', maxSockets: limits.httpMaxSockets, maxPerIp: limits.httpMaxSocketsPerIp },

@@ -60,6 +60,13 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
       httpSocketsPerIp: undefined,
       wsSocketsPerIp: undefined,
       dataDir: undefined,
+      tlsCertFile: undefined,
+      tlsKeyFile: undefined,
+      logFormat: undefined,
+      announce: [],
+      peers: [],
+      stun: [],
+      turn: [],
       devnet: false,
       help: false,
     },
@@ -67,7 +74,20 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
   const b = parseCli(['--devnet', '--ws-sockets-per-ip', '8', '--http-sockets-per-ip=16'], {})
   assert.ok(b.ok)
   assert.deepEqual([b.value.devnet, b.value.wsSocketsPerIp, b.value.httpSocketsPerIp], [true, 8, 16])
+  const c = parseCli(
+    ['--peer', '/a', '--peer=/b', '--stun', 'stun:s:3478', '--turn', 'turn:t:3478,u,p', '--announce', '/x'],
+    {},
+  )
+  assert.ok(c.ok)
+  assert.deepEqual(
+    [c.value.peers, c.value.stun, c.value.turn, c.value.announce],
+    [['/a', '/b'], ['stun:s:3478'], ['turn:t:3478,u,p'], ['/x']],
+  )
   const bad: [string[], Record<string, string>, RegExp][] = [
+    [['--tls-cert', 'c.pem'], {}, /go together/],
+    [['--log-format', 'xml'], {}, /text or json/],
+    [['--turn', 'turn:t:3478'], {}, /URL,USER,CRED/],
+    [Array.from({ length: 17 }, () => ['--peer', '/a']).flat(), {}, /at most 16 times/],
     [['--port', 'eighty'], {}, /whole number/],
     [['--port'], {}, /needs a value/],
     [['--nope'], {}, /unknown option/],

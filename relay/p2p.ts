@@ -33,16 +33,23 @@ export const RELAY_LIMITS = {
 /** Upper bound of one gossipsub RPC frame: the largest topic message plus room for control data. */
 export const MAX_PUBSUB_FRAME_BYTES = LARGEST_TOPIC_MESSAGE * 2
 
-const hostMultiaddr = (host: string, port: number): string => `/ip4/${host}/tcp/${port}/ws`
+const hostMultiaddr = (host: string, port: number, tls: boolean): string =>
+  `/ip4/${host}/tcp/${port}/${tls ? 'tls/' : ''}ws`
 
-/** `privateKey`: the relay's kept identity (relay/identity.ts); a fresh one when undefined. */
-export const createRelayNode = async (opts: ResolvedOptions, privateKey: PrivateKey | undefined) => {
-  const ws = guardedWebSockets(opts.limits, opts.log)
+/** `privateKey`: the relay's identity (kept in its data folder by relay/identity.ts, or fresh). */
+export const createRelayNode = async (opts: ResolvedOptions, privateKey: PrivateKey) => {
+  const ws = guardedWebSockets(opts.limits, opts.log, opts.tls)
   const node = await createLibp2p({
-    ...(privateKey === undefined ? {} : { privateKey }),
+    privateKey,
     // started below, once every guard is in place
     start: false,
-    addresses: { listen: [hostMultiaddr(opts.host, opts.wsPort)] },
+    addresses: {
+      listen: [hostMultiaddr(opts.host, opts.wsPort, opts.tls !== undefined)],
+      // identify tells peers these; libp2p appends its own /p2p/<id>
+      ...(opts.announce.length > 0
+        ? { announce: opts.announce.map((a) => a.replace(/\/p2p\/[^/]+$/, '')) }
+        : {}),
+    },
     transports: [ws.transport],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -1,13 +1,14 @@
 // startRelay: the libp2p relay node plus its HTTP server (health, bootstrap, genesis, the PWA).
 // The relay holds no ledger state; it only introduces peers, relays signalling and gossip.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { readFileSync } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
-import { dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
-import { createHttpServer, errorBody, type JsonRoute } from './http-server.ts'
+import { checkedMultiaddrs, dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
+import { createHttpServer, errorBody, type JsonRoute, type RelayHttpServer } from './http-server.ts'
 import { loadOrCreateKey } from './identity.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
 import { createRelayNode } from './p2p.ts'
@@ -31,7 +32,7 @@ const staticRootOf = async (dir: string | undefined): Promise<string | undefined
   return root
 }
 
-const listen = (server: http.Server, host: string, port: number): Promise<number> =>
+const listen = (server: RelayHttpServer, host: string, port: number): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -40,24 +41,33 @@ const listen = (server: http.Server, host: string, port: number): Promise<number
     })
   })
 
-const closeServer = (server: http.Server): Promise<void> =>
+const closeServer = (server: RelayHttpServer): Promise<void> =>
   new Promise((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections()
   })
 
+const badAnnounce = (value: string, message: string): never => {
+  throw new WattFailure(wattError('relay/bad-option', { option: 'announce', value, message }))
+}
+
 export const startRelay = async (options: RelayOptions): Promise<RelayHandle> => {
   const opts = resolveOptions(options)
   const staticRoot = await staticRootOf(opts.staticDir)
-  const privateKey = opts.dataDir === undefined ? undefined : await loadOrCreateKey(opts.dataDir)
+  const privateKey =
+    opts.dataDir === undefined ? await generateKeyPair('Ed25519') : await loadOrCreateKey(opts.dataDir)
+  const peerId = peerIdFromPrivateKey(privateKey).toString()
+  /** Announced public addresses (what browsers are told to dial instead of the listen ones). */
+  const announced = checkedMultiaddrs(opts.announce, badAnnounce, peerId)
   const { node, limits, ws, pubsubGuard } = await createRelayNode(opts, privateKey).catch((e: unknown) => {
     throw new WattFailure(
       wattError('relay/listen-failed', { host: opts.host, port: opts.wsPort, message: (e as Error).message }),
     )
   })
-  const peerId = node.peerId.toString()
   const wsPort = wsPortOf(node.getMultiaddrs().map((m) => m.toString())) ?? opts.wsPort
-  const multiaddrs = relayMultiaddrs(dialableHosts(opts.host, networkInterfaces()), wsPort, peerId)
+  const tls = opts.tls !== undefined
+  const multiaddrs = relayMultiaddrs(dialableHosts(opts.host, networkInterfaces()), wsPort, peerId, tls)
+  const advertised = announced.length === 0 ? multiaddrs : announced
   const startedAt = performance.now()
   const connections = () => node.getConnections().length
 
@@ -67,7 +77,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
       json(200, {
         status: 'ok',
         peerId,
-        multiaddrs,
+        multiaddrs: advertised,
         connections: connections(),
         uptimeSeconds: Math.floor((performance.now() - startedAt) / 1000),
         version: RELAY_VERSION,
@@ -76,7 +86,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
       }),
     '/bootstrap': () => ({
       status: 200,
-      body: `{"network":${JSON.stringify(opts.network)},"relays":${JSON.stringify(multiaddrs)}${
+      body: `{"network":${JSON.stringify(opts.network)},"relays":${JSON.stringify(advertised)}${
         opts.quorumSetJson === undefined ? '' : `,"quorumSet":${opts.quorumSetJson}`
       }}`,
     }),
@@ -98,6 +108,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     limits: opts.limits,
     log: opts.log,
     enroll,
+    tls: opts.tls,
   })
   let httpPort: number
   try {
@@ -114,7 +125,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
 
   let stopping: Promise<void> | undefined
   return {
-    httpUrl: `http://${opts.host === WILDCARD_HOST ? '127.0.0.1' : opts.host}:${httpPort}`,
+    httpUrl: `${tls ? 'https' : 'http'}://${opts.host === WILDCARD_HOST ? '127.0.0.1' : opts.host}:${httpPort}`,
     peerId,
     multiaddrs,
     connections,
