@@ -11,6 +11,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
+import { directPeersOf } from './peers.ts'
 import { installPubsubGuard } from './pubsub-guard.ts'
 import { installTopicLimits, LARGEST_TOPIC_MESSAGE, type TopicLimits } from './topic-limits.ts'
 import { guardedWebSockets } from './ws-guard.ts'
@@ -83,6 +84,8 @@ export const createRelayNode = async (opts: ResolvedOptions, privateKey: Private
         maxInboundDataLength: MAX_PUBSUB_FRAME_BYTES,
         maxOutboundBufferSize: 8 * MAX_PUBSUB_FRAME_BYTES,
         emitSelf: false,
+        // the other relays of the network get every message, whatever the mesh
+        directPeers: directPeersOf(opts.peers),
       }),
     },
   })

@@ -12,6 +12,7 @@ import { createHttpServer, errorBody, type JsonRoute, type RelayHttpServer } fro
 import { loadOrCreateKey } from './identity.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
 import { createRelayNode } from './p2p.ts'
+import { linkPeers } from './peers.ts'
 
 export type { ConnectionLimits } from './limits.ts'
 export type { RelayCounters, RelayHandle, RelayOptions } from './options.ts'
@@ -68,6 +69,9 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
   const tls = opts.tls !== undefined
   const multiaddrs = relayMultiaddrs(dialableHosts(opts.host, networkInterfaces()), wsPort, peerId, tls)
   const advertised = announced.length === 0 ? multiaddrs : announced
+  const links = linkPeers(node, opts.peers, opts.log)
+  /** Every healthy relay of the network: this one, then the linked relays with an open connection. */
+  const allRelays = () => [...advertised, ...links.healthy()]
   const startedAt = performance.now()
   const connections = () => node.getConnections().length
 
@@ -86,7 +90,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
       }),
     '/bootstrap': () => ({
       status: 200,
-      body: `{"network":${JSON.stringify(opts.network)},"relays":${JSON.stringify(advertised)}${
+      body: `{"network":${JSON.stringify(opts.network)},"relays":${JSON.stringify(allRelays())},"iceServers":${JSON.stringify(opts.iceServers)}${
         opts.quorumSetJson === undefined ? '' : `,"quorumSet":${opts.quorumSetJson}`
       }}`,
     }),
@@ -132,6 +136,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     rejectedMessages: limits.rejected,
     counters: () => ({ http: sockets.counts(), ws: ws.counts(), pubsub: pubsubGuard.counts() }),
     stop: () => {
+      links.stop()
       stopping ??= Promise.all([node.stop(), closeServer(server)]).then(() => undefined)
       return stopping
     },
