@@ -7,6 +7,7 @@ import { checkedMultiaddrs } from './addresses.ts'
 import { type ConnectionLimits, resolveLimits } from './limits.ts'
 import { rateLimitedLog } from './log-limit.ts'
 import type { PubsubCounts } from './pubsub-guard.ts'
+import type { ReservationCounts } from './reservation-gate.ts'
 import type { SocketCounts } from './socket-gate.ts'
 import type { WsCounts } from './ws-guard.ts'
 
@@ -75,7 +76,7 @@ export interface RelayHandle {
   connections(): number
   /** Pubsub messages rejected so far (oversized for their topic), per topic string. */
   rejectedMessages(): Record<string, number>
-  /** What the guards refused, dropped or timed out since start (issue 20 will serve them). */
+  /** What the guards refused, dropped or timed out since start (also served at /metrics). */
   counters(): RelayCounters
   stop(): Promise<void>
 }
@@ -84,6 +85,7 @@ export interface RelayCounters {
   http: SocketCounts
   ws: WsCounts
   pubsub: PubsubCounts
+  reservations: ReservationCounts
 }
 
 export interface ResolvedOptions {

@@ -13,6 +13,7 @@ import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
 import { directPeersOf } from './peers.ts'
 import { installPubsubGuard } from './pubsub-guard.ts'
+import { reservationGate } from './reservation-gate.ts'
 import { installTopicLimits, LARGEST_TOPIC_MESSAGE, type TopicLimits } from './topic-limits.ts'
 import { guardedWebSockets } from './ws-guard.ts'
 
@@ -40,6 +41,7 @@ const hostMultiaddr = (host: string, port: number, tls: boolean): string =>
 /** `privateKey`: the relay's identity (kept in its data folder by relay/identity.ts, or fresh). */
 export const createRelayNode = async (opts: ResolvedOptions, privateKey: PrivateKey) => {
   const ws = guardedWebSockets(opts.limits, opts.log, opts.tls)
+  const reservations = reservationGate(opts.limits, opts.log)
   const node = await createLibp2p({
     privateKey,
     // started below, once every guard is in place
@@ -55,7 +57,10 @@ export const createRelayNode = async (opts: ResolvedOptions, privateKey: Private
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // tests and LANs use loopback and private addresses: nothing is filtered
-    connectionGater: { denyDialMultiaddr: () => false },
+    connectionGater: {
+      denyDialMultiaddr: () => false,
+      denyInboundRelayReservation: async (peer) => reservations.deny(peer),
+    },
     connectionManager: {
       maxConnections: opts.maxConnections,
       // every browser of a local devnet dials from 127.0.0.1: allow bursts from one host
@@ -71,7 +76,7 @@ export const createRelayNode = async (opts: ResolvedOptions, privateKey: Private
         maxInboundHopStreams: RELAY_LIMITS.maxHopStreams,
         maxOutboundHopStreams: RELAY_LIMITS.maxHopStreams,
         reservations: {
-          maxReservations: opts.maxConnections,
+          maxReservations: opts.limits.maxReservations,
           reservationTtl: RELAY_LIMITS.reservationTtlMs,
           applyDefaultLimit: true,
           defaultDurationLimit: RELAY_LIMITS.relayedDurationMs,
@@ -93,6 +98,7 @@ export const createRelayNode = async (opts: ResolvedOptions, privateKey: Private
     opts.log(`relay pubsub rejected topic=${topic} bytes=${size} limit=${limit}`),
   )
   node.addEventListener('connection:open', (e) => ws.opened(e.detail))
+  reservations.bind(node)
   const pubsubGuard = installPubsubGuard(node.services.pubsub, node, {
     maxFrameBytes: MAX_PUBSUB_FRAME_BYTES,
     log: opts.log,
@@ -104,7 +110,8 @@ export const createRelayNode = async (opts: ResolvedOptions, privateKey: Private
     throw e
   }
   for (const topic of allTopics(opts.network)) node.services.pubsub.subscribe(topic)
-  return { node, limits, ws, pubsubGuard }
+  return { node, limits, ws, pubsubGuard, reservations }
 }
 
-export type RelayNode = Awaited<ReturnType<typeof createRelayNode>>['node']
+export type RelayParts = Awaited<ReturnType<typeof createRelayNode>>
+export type RelayNode = RelayParts['node']

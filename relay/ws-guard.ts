@@ -14,7 +14,7 @@ import type { Connection, CreateListenerOptions, Listener, Transport } from '@li
 import { type WebSocketsComponents, webSockets } from '@libp2p/websockets'
 import { serverOptions } from './http-server.ts'
 import { type ConnectionLimits, WS_CLOSE_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.ts'
-import { gateSockets, ipOf, type SocketCounts, type SocketGate } from './socket-gate.ts'
+import { gateSockets, ipOf, type SocketCounts, type SocketGate, ZERO_COUNTS } from './socket-gate.ts'
 
 export interface WsCounts extends SocketCounts {
   handshakeTimeouts: number
@@ -131,7 +131,12 @@ export const guardedWebSockets = (
     if (gate) throw new Error('the relay guards one WebSockets listener')
     gate = gateSockets(
       listener.server,
-      { name: 'ws', maxSockets: limits.wsMaxSockets, maxPerIp: limits.wsMaxSocketsPerIp },
+      {
+        name: 'ws',
+        maxSockets: limits.wsMaxSockets,
+        maxPerIp: limits.wsMaxSocketsPerIp,
+        perIpPerMinute: limits.wsConnectionsPerIpPerMinute,
+      },
       log,
       deadlines.start,
     )
@@ -160,10 +165,9 @@ export const guardedWebSockets = (
     return t
   }
 
-  const zero: SocketCounts = { open: 0, accepted: 0, refusedPerIp: 0, refusedFull: 0 }
   return {
     transport,
     opened: deadlines.done,
-    counts: () => ({ ...(gate?.counts() ?? zero), ...counts }),
+    counts: () => ({ ...(gate?.counts() ?? ZERO_COUNTS), ...counts }),
   }
 }
