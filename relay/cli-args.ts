@@ -13,6 +13,10 @@ export interface CliConfig {
   maxConnections?: number
   httpSocketsPerIp?: number
   wsSocketsPerIp?: number
+  httpRequestsPerIpPerMinute?: number
+  wsConnectionsPerIpPerMinute?: number
+  maxReservations?: number
+  reservationsPerIp?: number
   dataDir?: string
   tlsCertFile?: string
   tlsKeyFile?: string
@@ -39,6 +43,10 @@ export const USAGE = `usage: node relay/main.ts [options]
   --max-connections N    libp2p connection limit (default 256)
   --http-sockets-per-ip N  open HTTP sockets one IP address may hold (default 64)
   --ws-sockets-per-ip N  open WebSockets sockets one IP address may hold (default 32)
+  --requests-per-minute-per-ip N     HTTP requests per IP a minute, then 429 (default 600)
+  --connections-per-minute-per-ip N  new WebSockets per IP a minute, then reset (default 300)
+  --max-reservations N   circuit relay reservations in all (default: max-connections)
+  --reservations-per-ip N  reservations held from one IP address (default 32)
   --data-dir DIR         keep the relay's key here: the same peer id after a restart
   --tls-cert FILE        PEM certificate chain: serve HTTPS and wss:// (needs --tls-key)
   --tls-key FILE         PEM private key of --tls-cert
@@ -71,13 +79,27 @@ const FLAGS: Record<string, Key> = {
   '--max-connections': 'maxConnections',
   '--http-sockets-per-ip': 'httpSocketsPerIp',
   '--ws-sockets-per-ip': 'wsSocketsPerIp',
+  '--requests-per-minute-per-ip': 'httpRequestsPerIpPerMinute',
+  '--connections-per-minute-per-ip': 'wsConnectionsPerIpPerMinute',
+  '--max-reservations': 'maxReservations',
+  '--reservations-per-ip': 'reservationsPerIp',
   '--data-dir': 'dataDir',
   '--tls-cert': 'tlsCertFile',
   '--tls-key': 'tlsKeyFile',
   '--log-format': 'logFormat',
 }
 const ENV: Record<string, Key> = { HOST: 'host', PORT: 'port', WS_PORT: 'wsPort', WATT_NETWORK: 'network' }
-const NUMERIC = new Set<Key>(['port', 'wsPort', 'maxConnections', 'httpSocketsPerIp', 'wsSocketsPerIp'])
+const NUMERIC = new Set<Key>([
+  'port',
+  'wsPort',
+  'maxConnections',
+  'httpSocketsPerIp',
+  'wsSocketsPerIp',
+  'httpRequestsPerIpPerMinute',
+  'wsConnectionsPerIpPerMinute',
+  'maxReservations',
+  'reservationsPerIp',
+])
 
 const usageError = (message: string): WattError<'relay/usage'> => ({ code: 'relay/usage', message })
 
@@ -111,6 +133,10 @@ const toConfig = (
     maxConnections: num('maxConnections'),
     httpSocketsPerIp: num('httpSocketsPerIp'),
     wsSocketsPerIp: num('wsSocketsPerIp'),
+    httpRequestsPerIpPerMinute: num('httpRequestsPerIpPerMinute'),
+    wsConnectionsPerIpPerMinute: num('wsConnectionsPerIpPerMinute'),
+    maxReservations: num('maxReservations'),
+    reservationsPerIp: num('reservationsPerIp'),
     dataDir: str('dataDir'),
     tlsCertFile: str('tlsCertFile'),
     tlsKeyFile: str('tlsKeyFile'),

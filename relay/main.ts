@@ -79,7 +79,14 @@ const main = async (): Promise<void> => {
     announce: cfg.announce,
     peers: cfg.peers,
     iceServers: iceServersOf(cfg),
-    limits: { httpMaxSocketsPerIp: cfg.httpSocketsPerIp, wsMaxSocketsPerIp: cfg.wsSocketsPerIp },
+    limits: {
+      httpMaxSocketsPerIp: cfg.httpSocketsPerIp,
+      wsMaxSocketsPerIp: cfg.wsSocketsPerIp,
+      httpRequestsPerIpPerMinute: cfg.httpRequestsPerIpPerMinute,
+      wsConnectionsPerIpPerMinute: cfg.wsConnectionsPerIpPerMinute,
+      maxReservations: cfg.maxReservations,
+      reservationsPerIp: cfg.reservationsPerIp,
+    },
     log,
   }).catch((e: unknown) => {
     const w = toWattError(e)
