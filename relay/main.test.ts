@@ -129,3 +129,33 @@ test('a genesis with a faucet secret needs --devnet: refused (exit 1) without it
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('--log-format json writes one JSON object per line; --data-dir keeps the peer id across runs', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'watt-main-json-'))
+  const peerIds: string[] = []
+  try {
+    for (let run = 0; run < 2; run++) {
+      const r = spawnRelay(['--port', '0', '--log-format', 'json', '--data-dir', dir])
+      try {
+        await waitFor('listening line', () => r.out().includes('WATT relay listening'), 60_000)
+        peerIds.push(/\/p2p\/(12D3\w+)/.exec(r.out())?.[1] ?? '')
+        r.child.kill('SIGTERM')
+        assert.equal(await r.exited, 0, r.err())
+        const lines = r.err().trim().split('\n')
+        const stop = lines
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((o) => o['msg'] === 'stopping')
+        assert.deepEqual(
+          { ...stop, time: undefined },
+          { time: undefined, level: 'info', msg: 'stopping', signal: 'SIGTERM' },
+        )
+      } finally {
+        kill(r.child)
+      }
+    }
+    assert.equal(peerIds[0], peerIds[1])
+    assert.match(peerIds[0] ?? '', /^12D3/)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
