@@ -51,7 +51,7 @@ const probing = (day: number, seen: (d: DayDistribution) => void) => {
   return composeProtocol(withCloseSteps(MODULES, MODULE, (own) => [probe as CloseStep, ...own]))
 }
 
-const checkIn = { type: 'checkIn' } as Operation
+const checkIn = { type: 'checkIn', presence: { kind: 'hold' } } as Operation
 const circle = (...ks: TestKey[]) => ({ type: 'setCircle', members: ks.map((k) => k.pk) }) as Operation
 const invite = (k: TestKey) => ({ type: 'acceptInvite', ambassador: k.pk }) as Operation
 
