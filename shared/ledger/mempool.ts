@@ -35,8 +35,11 @@ export interface Mempool {
   pending(): CheckedTx[]
   /** The next ledger's transactions under surge pricing, at most `maxFree` of them fee-free. */
   select(capacityOps: number, maxFree?: number): CheckedTx[]
-  /** Drops applied, stale, expired and unaffordable transactions after a ledger closed. */
-  update(state: LedgerState, nowMs: number): CheckedTx[]
+  /**
+   * Drops applied, stale, expired and unaffordable transactions after a ledger closed, and those
+   * it `included` (a refused fee-free one consumed nothing, but is not tried again).
+   */
+  update(state: LedgerState, nowMs: number, included?: ReadonlySet<string>): CheckedTx[]
 }
 
 export const createMempool = (
@@ -98,9 +101,10 @@ export const createMempool = (
     },
     pending: () => [...queues.values()].flat(),
     select: (capacityOps, maxFree) => selectBySurgePricing([...queues.values()].flat(), capacityOps, maxFree),
-    update(state, nowMs) {
+    update(state, nowMs, included = new Set()) {
       const dropped: CheckedTx[] = []
-      for (const [source, q] of queues) {
+      for (const [source, all] of queues) {
+        const q = all.filter((t) => !included.has(t.id))
         const opening = q[0] !== undefined && mayOpen(q[0], nowMs)
         const acct = getAccount(state, source) ?? (opening ? NO_ACCOUNT : undefined)
         const kept: CheckedTx[] = []
@@ -114,13 +118,13 @@ export const createMempool = (
           kept.push(t)
           next++
         }
-        for (const t of q) {
+        for (const t of all) {
           if (!kept.includes(t)) {
             ids.delete(t.id)
             dropped.push(t)
           }
         }
-        size -= q.length - kept.length
+        size -= all.length - kept.length
         if (kept.length > 0) queues.set(source, kept)
         else queues.delete(source)
       }

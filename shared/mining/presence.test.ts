@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { watt } from '../ledger/amount.ts'
+import { createMempool, OPENING_TX_MAX_LIFETIME_MS } from '../ledger/mempool.ts'
 import { composeProtocol } from '../ledger/module.ts'
 import { coreModule } from '../ledger/operations/core.ts'
 import type { Operation } from '../ledger/operations/registry.ts'
@@ -21,6 +22,8 @@ import {
   testKey,
   VALIDATOR,
 } from '../ledger/test/fixtures.ts'
+import { nodeVerifier } from '../ledger/test/node-ed25519.ts'
+import { checkTx } from '../ledger/tx-set.ts'
 import { keys, MODULE } from './ledger-data.ts'
 import { miningModule } from './module.ts'
 import { checkIn } from './operations.ts'
@@ -184,4 +187,35 @@ test('fee-free transactions: bounded per ledger, only feeless operations, only c
     T0 + 2000,
   )
   assert.equal(pay.results[0]?.code, 'below_min_fee')
+})
+
+test('the mempool: an opening check-in waits with a near expiry, fee-free ones are capped per ledger', async () => {
+  const s = genesis(config, env.protocol)
+  const hold = { type: 'checkIn', presence: { kind: 'hold' } } as Operation
+  const now = GENESIS_TIME + 500
+  const check = async (k: TestKey, maxTimeMs: number) => {
+    const r = await checkTx(
+      await signed(k, body(k, 1n, [hold], { fee: watt(0), maxTimeMs })),
+      env.protocol,
+      nodeVerifier,
+    )
+    if (!r.ok) throw new Error(r.error.code)
+    return r.value
+  }
+  const m = createMempool(config)
+  const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code)
+  assert.equal(code(m.add(await check(N, 0), s, now)), 'no_account')
+  assert.equal(code(m.add(await check(N, now + OPENING_TX_MAX_LIFETIME_MS + 1), s, now)), 'no_account')
+  const opening = [N, M, A, B].map((k) => check(k, now + 60_000))
+  for (const t of await Promise.all(opening)) assert.equal(code(m.add(t, s, now)), 'ok')
+  assert.equal(m.select(50, 2).length, 2)
+  assert.equal(m.select(50).length, 4)
+  // still waiting after a ledger that did not include them; dropped once included (even refused)
+  m.update(s, now + 1000)
+  assert.equal(m.size, 4)
+  const [first] = m.select(50, 1)
+  m.update(s, now + 2000, new Set([first!.id]))
+  assert.equal(m.size, 3)
+  m.update(s, now + 61_000)
+  assert.equal(m.size, 0)
 })

@@ -10,15 +10,19 @@ import {
   getData,
   getPools,
   type LedgerState,
+  listLength,
+  stateData,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { openDraft } from '../../shared/ledger/draft.ts'
 import { dayInputsFromLedger, PHASE1_POOL_NAME } from '../../shared/mining/day-close.ts'
 import { computeDayDistribution } from '../../shared/mining/distribution.ts'
 import {
+  checkInKind,
   circleOn,
   keys,
   MODULE,
+  type PresenceKind,
   type RewardHistoryEntry,
   type StoredCircle,
 } from '../../shared/mining/ledger-data.ts'
@@ -42,7 +46,7 @@ export interface CircleMemberView {
   readonly inForceToday: boolean
 }
 
-export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite'
+export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'registerPasskey'
 
 export interface MiningTxView {
   readonly id: string
@@ -82,6 +86,12 @@ export interface MiningView {
   /** The last finished day's uptime figures, as this node saw them. */
   readonly lastDay?: DayUptime
   readonly checkedInToday: boolean
+  /** How today's check-in proved presence, as the ledger recorded it. */
+  readonly presenceKind?: PresenceKind
+  /** Passkeys the ledger binds to this account. */
+  readonly passkeys: number
+  /** A passkey registered here that the first check-in will put on the ledger. */
+  readonly passkeyPending: boolean
   readonly checkInPending: boolean
   readonly nextDayAtMs: number
   readonly dayLengthMs: number
@@ -172,6 +182,7 @@ export interface ViewInput {
   readonly estimate: bigint | undefined
   readonly lastDay: DayUptime | undefined
   readonly txs: readonly MiningTxView[]
+  readonly passkeyPending: boolean
 }
 
 export const buildMiningView = (i: ViewInput): MiningView => {
@@ -189,6 +200,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
   const nodeAcct = getAccount(state, i.node)
   const pools = getPools(state)
   const { circleMin, circleMax } = miningModule.readers.params(state)
+  const kind = me ? checkInKind(stateData(state), today, me) : undefined
   return {
     ready: true,
     wallet: me !== undefined,
@@ -200,6 +212,9 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     ledgerDay: state.header.dayIndex,
     ...(i.lastDay ? { lastDay: i.lastDay } : {}),
     checkedInToday: me !== undefined && checkedIn(state, today, me),
+    ...(kind ? { presenceKind: kind } : {}),
+    passkeys: me ? listLength(stateData(state), MODULE, keys.passkeysOf(me)) : 0,
+    passkeyPending: i.passkeyPending,
     checkInPending: i.txs.some((t) => t.kind === 'checkIn' && t.state === 'pending'),
     nextDayAtMs: config.genesisTimeMs + (today + 1) * config.dayLengthMs,
     dayLengthMs: config.dayLengthMs,
