@@ -56,6 +56,7 @@ const notReady = (node: Address): MiningView => ({
   accountExists: false,
   balance: '0',
   today: 0,
+  networkId: '',
   ledgerSeq: 0,
   ledgerDay: 0,
   checkedInToday: false,

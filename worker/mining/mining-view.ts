@@ -80,6 +80,8 @@ export interface MiningView {
   readonly accountExists: boolean
   readonly balance: string
   readonly today: number
+  /** The network id, part of a passkey check-in's challenge. */
+  readonly networkId: string
   readonly ledgerSeq: number
   /** The day index of the last closed ledger (today's first ledger may not have closed yet). */
   readonly ledgerDay: number
@@ -208,6 +210,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     accountExists: acct !== undefined,
     balance: String(acct?.balance ?? 0n),
     today,
+    networkId: config.networkId,
     ledgerSeq: state.header.seq,
     ledgerDay: state.header.dayIndex,
     ...(i.lastDay ? { lastDay: i.lastDay } : {}),
