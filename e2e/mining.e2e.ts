@@ -243,6 +243,7 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   const inputs: DayInputs = {
     day: D,
     checkedIn: [A, B],
+    holdCheckIns: [A, B], // both pressed and held: the weaker presence kind
     circles: [
       { account: A, members: [B, C, V[0]!] },
       { account: B, members: [A, C, V[1]!] },

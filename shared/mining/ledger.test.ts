@@ -130,6 +130,8 @@ test('check-ins, circles, invites and two day boundaries, to the unit', async ()
     {
       day: 0,
       checkedIn: [A.address, B.address, C.address],
+      // all three pressed and held: the weaker kind (holdWeightPpm)
+      holdCheckIns: [A.address, B.address, C.address],
       circles: [],
       invites: [
         { account: A.address, ambassador: B.address },

@@ -27,6 +27,8 @@ import { checkTx } from '../ledger/tx-set.ts'
 import { keys, MODULE } from './ledger-data.ts'
 import { miningModule } from './module.ts'
 import { checkIn } from './operations.ts'
+import { defaultMiningParams } from './params.ts'
+import { weightOf } from './weights.ts'
 import { makeAssertion, type SoftPasskey, softPasskey } from './test/authenticator.ts'
 
 const config = testConfig({ params: { core: { freeTxsPerLedger: 3 } } })
@@ -218,4 +220,21 @@ test('the mempool: an opening check-in waits with a near expiry, fee-free ones a
   assert.equal(m.size, 3)
   m.update(s, now + 61_000)
   assert.equal(m.size, 0)
+})
+
+test('presence weighs by kind: a hold check-in weighs holdWeightPpm of a passkey one (hand-worked)', () => {
+  const p = { ...defaultMiningParams, passkeyWeightPpm: 1_000_000, holdWeightPpm: 500_000 }
+  const person = { checkedIn: true, score: 1_000_000, circleActive: 2, referralsActive: 1 }
+  // trust 1 at score 1; circle factor 1 + 2 * 0.2 = 1.4; referral factor 1 + 0.25 = 1.25
+  const passkey = weightOf({ ...person, presencePpm: p.passkeyWeightPpm }, 0, p)
+  const hold = weightOf({ ...person, presencePpm: p.holdWeightPpm }, 0, p)
+  assert.deepEqual(
+    [passkey.base, passkey.circle, passkey.referral, passkey.total],
+    [1_000_000, 400_000, 350_000, 1_750_000],
+  )
+  assert.deepEqual([hold.base, hold.circle, hold.referral, hold.total], [500_000, 200_000, 175_000, 875_000])
+  assert.deepEqual(
+    [defaultMiningParams.passkeyWeightPpm, defaultMiningParams.holdWeightPpm],
+    [1_000_000, 500_000],
+  )
 })
