@@ -18,7 +18,7 @@ import { err, ok, wattError } from '../util/errors.ts'
 import { circleOn, getCircle, keys, MODULE } from './ledger-data.ts'
 import { MAX_CIRCLE, type MiningParams } from './params.ts'
 import {
-  checkPresence,
+  verifyPresence,
   type PresenceProof,
   parsePresence,
   parseRegisterPasskey,
@@ -77,7 +77,7 @@ export const checkIn: MiningOp<CheckInOp> = {
   apply: (d, op, ctx) => {
     const key = keys.checkedIn(d.dayIndex, ctx.source)
     if (d.getData(MODULE, key) !== undefined) return wattError('already_checked_in', { day: d.dayIndex })
-    const kind = checkPresence(d, op.presence, ctx.source, ctx.params)
+    const kind = verifyPresence(d, op.presence, ctx.source, ctx.params)
     if (!kind.ok) return kind.error
     d.putData(MODULE, key, kind.value)
     appendToList(d, MODULE, keys.checkInList(d.dayIndex), ctx.source)

@@ -99,7 +99,7 @@ export const registerPasskey = (
 }
 
 /** Checks a check-in's presence proof for `account` on the draft's day; its kind, or the rejection. */
-export const checkPresence = (
+export const verifyPresence = (
   d: LedgerDraft,
   proof: PresenceProof,
   account: Address,

@@ -143,7 +143,10 @@ test('a passkey check-in: registered with the first check-in, forwarded as is, v
   await s.ledger.close(T0 + 6000)
   await new Promise((r) => setTimeout(r, 10))
   v = await s.status()
-  assert.deepEqual([v.checkedInToday, v.presenceKind, v.passkeys, v.balance], [true, 'passkey', 1, '0'])
+  assert.deepEqual(
+    [v.checkedInToday, v.presenceKind, v.passkeys, v.passkeyPending, v.balance],
+    [true, 'passkey', 1, false, '0'],
+  )
 })
 
 test('circle and invite requests are checked before signing; the day boundary pays what was estimated', async () => {

@@ -11,10 +11,12 @@ import {
   encodeTx,
   getAccount,
   signTx,
+  stateData,
   txIdOf,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { miningModule } from '../../shared/mining/module.ts'
+import { getPasskey } from '../../shared/mining/passkeys.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
@@ -134,7 +136,7 @@ export const createMiningService = (
       node: nodeAddress,
       lastDay,
       estimate: me || validatorSetAt(state).includes(nodeAddress) ? estimateFor(l, me) : undefined,
-      passkeyPending: pending !== undefined,
+      passkeyPending: pendingPasskey() !== undefined,
       txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
     })
   }
@@ -197,13 +199,19 @@ export const createMiningService = (
     if (current.checkedInToday) return fail('already_checked_in', { day: current.today })
     if (current.checkInPending) return fail('check_in_pending')
     const presence = passkey ? given : { kind: 'hold' }
-    const register = passkey && pending && !current.accountExists ? [registerOp(pending)] : []
-    return submit('checkIn', () => [...register, { type: 'checkIn', presence }])
+    const waiting = passkey ? pendingPasskey() : undefined
+    return submit('checkIn', () => [...(waiting ? [registerOp(waiting)] : []), { type: 'checkIn', presence }])
   }
 
-  // a passkey registered before the account exists waits for the check-in that opens it
+  // a passkey registered before the account exists waits for the passkey check-in that opens it
+  // (or the first one after the account was opened otherwise), until the ledger has it
   let pending: RegisterPasskeyParams | undefined
   const registerOp = (p: RegisterPasskeyParams) => ({ type: 'registerPasskey', ...p })
+  const pendingPasskey = (): RegisterPasskeyParams | undefined => {
+    const l = ledger()
+    if (pending && l && getPasskey(stateData(l.current().state), pending.credentialId)) pending = undefined
+    return pending
+  }
   const registerPasskey = async (p: RegisterPasskeyParams) => {
     const me = (await deps.key.load()) ?? fail('no_wallet')
     if (getAccount(needLedger().current().state, me.address)) {
