@@ -119,6 +119,7 @@ test('node rewards and trust seeds at the day boundary come from the set in forc
   const expected: DayInputs = {
     day: 0,
     checkedIn: [A.address],
+    holdCheckIns: [A.address],
     circles: [],
     invites: [],
     validators: [
