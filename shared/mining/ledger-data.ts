@@ -22,6 +22,8 @@ export const keys = {
   signerList: (day: number) => `signed/${day}`,
   dayTotals: (day: number) => `day/${day}`,
   history: (a: Address) => `rewards/${a}`,
+  /** node key -> its operator's account (node-link.ts) */
+  operator: (node: Address) => `operator/${node}`,
 }
 
 /** A circle as stored: `members` applies from day `from`; before that, `prev` did. */

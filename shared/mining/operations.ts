@@ -3,6 +3,7 @@
 //   setCircle     circleMin..circleMax distinct existing accounts, not the source; in force from
 //                 the next day (the bounds are the parameters in force, read from the context)
 //   acceptInvite  names the ambassador who invited the source account, once, not itself
+//   linkNode      links a node key to the source account, signed by both (node-link.ts)
 // Accounts are named by raw 32-byte Ed25519 public keys on the wire, as in payments.
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { PublicKey } from '../crypto/signer.ts'
@@ -11,10 +12,17 @@ import type { OpHandler } from '../ledger/operations/registry.ts'
 import { exactKeys, isBytes } from '../ledger/shape.ts'
 import { err, ok, wattError } from '../util/errors.ts'
 import { circleOn, getCircle, keys, MODULE } from './ledger-data.ts'
+import { linkNode } from './node-link.ts'
 import { MAX_CIRCLE, type MiningParams } from './params.ts'
 
 /** Every code a mining operation returns (the module's result codes). */
-export const MINING_RESULT_CODES = ['already_checked_in', 'bad_circle', 'bad_invite', 'no_account'] as const
+export const MINING_RESULT_CODES = [
+  'already_checked_in',
+  'bad_circle',
+  'bad_invite',
+  'no_account',
+  'bad_link',
+] as const
 export type MiningCode = (typeof MINING_RESULT_CODES)[number]
 
 type MiningOp<O extends { type: string }> = OpHandler<O, MiningParams, MiningCode>
@@ -89,4 +97,4 @@ export const acceptInvite: MiningOp<AcceptInviteOp> = {
   },
 }
 
-export const miningOperations = [checkIn, setCircle, acceptInvite] as const
+export const miningOperations = [checkIn, setCircle, acceptInvite, linkNode] as const

@@ -1,5 +1,7 @@
 // The weight formula of one active account, in integer weight units (PPM = a fully trusted
-// account with no bonus):
+// account with no bonus), where trust = trustFloor * vouched + (1 - trustFloor) * score and
+// `vouched` says whether an account whose own score passes the threshold has it in its circle
+// (the floor is not paid to accounts nobody trusted vouches for: docs/mining.md, Sybil share):
 //   w = trust * (1 + circleBonus*min(circleActive, circleCap)) * (1 + referralBonus*min(referralsActive, referralCap))
 //       + nodeWeight * signed / ledgersInDay          (validators that took part)
 // with each product floored in turn. Parameter bounds (params.ts) keep every product < 2^53.
@@ -7,7 +9,7 @@ import { floorDiv, PPM } from './fixed.ts'
 import type { MiningParams } from './params.ts'
 
 export interface WeightParts {
-  /** trust = trustFloor + (1 - trustFloor) * score, ppm. */
+  /** trust = trustFloor * vouched + (1 - trustFloor) * score, ppm. */
   readonly trust: number
   readonly base: number
   readonly circle: number
@@ -16,8 +18,8 @@ export interface WeightParts {
   readonly total: number
 }
 
-export const trustOf = (scorePpm: number, p: MiningParams): number =>
-  p.trustFloorPpm + floorDiv((PPM - p.trustFloorPpm) * scorePpm, PPM)
+export const trustOf = (scorePpm: number, vouched: boolean, p: MiningParams): number =>
+  (vouched ? p.trustFloorPpm : 0) + floorDiv((PPM - p.trustFloorPpm) * scorePpm, PPM)
 
 /** Node part: nodeWeight scaled by the share of the day's ledgers the validator signed. */
 export const nodeWeightOf = (signed: number, ledgersInDay: number, p: MiningParams): number =>
@@ -26,11 +28,17 @@ export const nodeWeightOf = (signed: number, ledgersInDay: number, p: MiningPara
     : 0
 
 export const weightOf = (
-  person: { checkedIn: boolean; score: number; circleActive: number; referralsActive: number },
+  person: {
+    checkedIn: boolean
+    score: number
+    vouched: boolean
+    circleActive: number
+    referralsActive: number
+  },
   node: number,
   p: MiningParams,
 ): WeightParts => {
-  const trust = trustOf(person.score, p)
+  const trust = trustOf(person.score, person.vouched, p)
   if (!person.checkedIn) return { trust, base: 0, circle: 0, referral: 0, node, total: node }
   const circleFactor = PPM + p.circleBonusPpm * Math.min(person.circleActive, p.circleCap)
   const withCircle = floorDiv(trust * circleFactor, PPM)

@@ -154,9 +154,9 @@ export const estimateRewards = (
     config,
   }).draft
   const validators = validatorSetAt(state)
-  const inputs = dayInputsFromLedger(draft, day, validators)
-  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !validators.includes(a))
   const params = miningModule.readers.params(state)
+  const inputs = dayInputsFromLedger(draft, day, { validators, params })
+  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !validators.includes(a))
   const dist = computeDayDistribution({ ...inputs, checkedIn: [...inputs.checkedIn, ...extra] }, params)
   const out = new Map<string, bigint>()
   for (const r of dist.rewards) if (accounts.includes(r.account as Address)) out.set(r.account, r.total)
