@@ -14,6 +14,8 @@ export interface RewardEntry {
   /** Trust-graph score and the trust it gives, ppm. */
   readonly score: number
   readonly trust: number
+  /** A seed or in a trusted account's circle: the trust floor applies. */
+  readonly vouched: boolean
   readonly circleActive: number
   readonly referralsActive: number
   /** Weight in units of PPM = one fully trusted account with no bonus. */
@@ -141,6 +143,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
       account: day.names[id]!,
       score: scores.score[id]!,
       trust: w.trust,
+      vouched: vouched[id] === 1,
       circleActive: circleActive[id]!,
       referralsActive: referralsActive[id]!,
       weight: w.total,
