@@ -1,7 +1,9 @@
 // The weight formula of one active account, in integer weight units (PPM = a fully trusted
-// account with no bonus), where trust = trustFloor * vouched + (1 - trustFloor) * score and
-// `vouched` says whether an account whose own score passes the threshold has it in its circle
-// (the floor is not paid to accounts nobody trusted vouches for: docs/mining.md, Sybil share):
+// account with no bonus), where
+//   trust = trustFloor * vouched + (1 - trustFloor) * max(0, score - threshold) / (1 - threshold)
+// `vouched` says whether an account whose own score passes the threshold has it in its circle,
+// and a score pays only what it has above the threshold: neither the floor nor the thin tail of
+// trust that leaks into a Sybil region grows with the region (docs/mining.md, Sybil share):
 //   w = trust * (1 + circleBonus*min(circleActive, circleCap)) * (1 + referralBonus*min(referralsActive, referralCap))
 //       + nodeWeight * signed / ledgersInDay          (validators that took part)
 // with each product floored in turn. Parameter bounds (params.ts) keep every product < 2^53.
@@ -9,7 +11,7 @@ import { floorDiv, PPM } from './fixed.ts'
 import type { MiningParams } from './params.ts'
 
 export interface WeightParts {
-  /** trust = trustFloor * vouched + (1 - trustFloor) * score, ppm. */
+  /** trust = trustFloor * vouched + (1 - trustFloor) * (score above the threshold), ppm. */
   readonly trust: number
   readonly base: number
   readonly circle: number
@@ -18,8 +20,15 @@ export interface WeightParts {
   readonly total: number
 }
 
+/** The score's part of trust: 0 at or below the threshold, 1 - trustFloor at score 1, linear between. */
+const scoreTrust = (scorePpm: number, p: MiningParams): number => {
+  const above = scorePpm - p.scoreThresholdPpm
+  if (above <= 0) return scorePpm === PPM && p.scoreThresholdPpm === PPM ? PPM - p.trustFloorPpm : 0
+  return floorDiv((PPM - p.trustFloorPpm) * above, PPM - p.scoreThresholdPpm)
+}
+
 export const trustOf = (scorePpm: number, vouched: boolean, p: MiningParams): number =>
-  (vouched ? p.trustFloorPpm : 0) + floorDiv((PPM - p.trustFloorPpm) * scorePpm, PPM)
+  (vouched ? p.trustFloorPpm : 0) + scoreTrust(scorePpm, p)
 
 /** Node part: nodeWeight scaled by the share of the day's ledgers the validator signed. */
 export const nodeWeightOf = (signed: number, ledgersInDay: number, p: MiningParams): number =>
