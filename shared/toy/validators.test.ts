@@ -85,8 +85,7 @@ const probing = (seen: (inputs: DayInputs, params: MiningParams) => void): Ledge
   const probe: CloseStep<MiningParams> = {
     name: 'probe',
     run: (d, ctx) => {
-      if (ctx.dayIndex > ctx.prevDayIndex)
-        seen(dayInputsFromLedger(d, ctx.prevDayIndex, ctx), ctx.params)
+      if (ctx.dayIndex > ctx.prevDayIndex) seen(dayInputsFromLedger(d, ctx.prevDayIndex, ctx), ctx.params)
       return undefined
     },
   }
@@ -103,9 +102,7 @@ test('node rewards and trust seeds at the day boundary come from the set in forc
   s = await must(ledger(s, [[FAUCET, [create(A, 50_000n), setTo(VALIDATOR, A)]]], at(GENESIS_TIME + 1000)))
   // A runs its validator with its own key as its account: it links the node to itself (node-link.ts)
   const link = { type: 'linkNode', node: A.pk } as Operation
-  s = await must(
-    ledger(s, [[A, [checkIn, link]]], at(GENESIS_TIME + 2000, { signers: [VALIDATOR.address] })),
-  )
+  s = await must(ledger(s, [[A, [checkIn, link]]], at(GENESIS_TIME + 2000, { signers: [VALIDATOR.address] })))
   s = await must(ledger(s, [], at(GENESIS_TIME + 3000, { signers: sorted(VALIDATOR, A) })))
   // ledger 5 leaves only A in the set (VALIDATOR may still sign this one: it ran under the old set)
   s = await must(
