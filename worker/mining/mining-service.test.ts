@@ -17,13 +17,17 @@ const T0 = 1_800_000_000_000
 const DAY = 60_000
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
 
-/** One node's ledger with the network protocol (mining included), closed by hand at chosen times. */
-const miningLedger = () =>
+/**
+ * One node's ledger with the network protocol (mining included), closed by hand at chosen times;
+ * `seed` is its genesis seed account (so that account's check-ins earn).
+ */
+const miningLedger = (seed: string) =>
   testLedger({
     networkId: 'mining-test',
     genesisTimeMs: T0,
     dayLengthMs: DAY,
     protocol: networkProtocol(),
+    params: { mining: { seedAccounts: seed } },
   })
 
 const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
@@ -36,10 +40,10 @@ const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
 })
 
 const setup = async () => {
-  const ledger = miningLedger()
+  const me = key(20)
+  const ledger = miningLedger(addressOf(me.publicKey))
   const kv = memoryKv()
   const rng = createRng(9)
-  const me = key(20)
   const friends = [key(21), key(22), key(23)]
   let now = T0 + 1000
   const { rpc, call, events } = fakeRpc<MiningMethods, MiningEvents>(MINING_GUARDS)
