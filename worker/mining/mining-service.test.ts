@@ -210,3 +210,21 @@ test('a mining tx takes the sequence number after a payment pending in the mempo
   )
   assert.equal(getAccount(s.ledger.current().state, addressOf(s.me.publicKey))!.seq, seq + 2n)
 })
+
+test("linkNode signs with the wallet's key and this node's key; the ledger records the operator", async () => {
+  const s = await withFriends()
+  s.at(T0 + 2500)
+  assert.equal((await s.status()).node.operator, undefined)
+  await s.call('mining.linkNode', undefined)
+  const results = await s.ledger.close(T0 + 3000)
+  assert.deepEqual(
+    results.map((r) => [r.ok, r.code]),
+    [[true, undefined]],
+  )
+  await new Promise((r) => setTimeout(r, 10))
+  s.at(T0 + 3500)
+  const v = await s.status()
+  assert.equal(v.node.operator, addressOf(s.me.publicKey))
+  assert.equal(v.txs[0]?.kind, 'linkNode')
+  assert.equal(await codeOf(s.call('mining.linkNode', undefined)), 'bad_link:already_linked')
+})

@@ -1,17 +1,21 @@
 // The `mining` core service: the Mine screen's RPC (mining.status, mining.checkIn,
-// mining.setCircle, mining.acceptInvite, mining.history) and a `mining` event after every closed
-// ledger. A check-in is signed only with a fresh press-and-hold proof from the page (presence.ts);
-// transactions are signed with the wallet's account key (account-key.ts) and followed until a
-// closed ledger applies, rejects or drops them.
+// mining.setCircle, mining.acceptInvite, mining.linkNode, mining.history) and a `mining` event
+// after every closed ledger. A check-in is signed only with a fresh press-and-hold proof from the
+// page (presence.ts); transactions are signed with the wallet's account key (account-key.ts), a
+// node link also with this node's key, and followed until a closed ledger applies, rejects or
+// drops them.
 import {
   type Address,
   addressOf,
   encodeTx,
   getAccount,
+  getData,
   signTx,
   txIdOf,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
+import type { Signer } from '../../shared/crypto/signer.ts'
+import { keys, MODULE } from '../../shared/mining/ledger-data.ts'
 import { miningModule } from '../../shared/mining/module.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
@@ -150,7 +154,11 @@ export const createMiningService = (
     } else changed()
   }
 
-  const submit = async (kind: MiningTxKind, build: (me: Address) => { type: string }) => {
+  const submit = async (
+    kind: MiningTxKind,
+    build: (me: Address) => { type: string },
+    cosigners: readonly Signer[] = [],
+  ) => {
     const me = (await deps.key.load()) ?? fail('no_wallet')
     const l = needLedger()
     const { state } = l.current()
@@ -162,7 +170,7 @@ export const createMiningService = (
     let seq = l.nextSeq(me.address)
     for (const t of txs) if (t.state === 'pending' && t.seq >= seq) seq = t.seq + 1n
     const body = miningTxBody(op, me.publicKey, seq, config, state, c.now())
-    const signed = await deps.key.withSigner((s) => signTx(body, [s]))
+    const signed = await deps.key.withSigner((s) => signTx(body, [s, ...cosigners]))
     const r = await l.submit(encodeTx(signed))
     if (!r.ok) return fail(r.error.code, r.error as WattError)
     const id = txIdOf(signed)
@@ -198,6 +206,18 @@ export const createMiningService = (
           const op = parseSetCircle(p.members, me, state, miningModule.readers.params(state))
           return op.ok ? op.value : fail(op.error.code, op.error)
         }),
+      ),
+    'mining.linkNode': () =>
+      serial(() =>
+        submit(
+          'linkNode',
+          (me) => {
+            const operator = getData(needLedger().current().state, MODULE, keys.operator(nodeAddress))
+            if (operator === me) fail('bad_link', { reason: 'already_linked' })
+            return { type: 'linkNode', node: c.identity.signer.publicKey }
+          },
+          [c.identity.signer],
+        ),
       ),
     'mining.acceptInvite': (p) =>
       serial(() =>

@@ -42,7 +42,7 @@ export interface CircleMemberView {
   readonly inForceToday: boolean
 }
 
-export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite'
+export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'linkNode'
 
 export interface MiningTxView {
   readonly id: string
@@ -55,6 +55,8 @@ export interface MiningTxView {
 export interface NodeRewardsView {
   readonly address: string
   readonly validator: boolean
+  /** The operator account linked to this node key on the ledger (linkNode), if any. */
+  readonly operator?: string
   readonly accountExists: boolean
   readonly balance: string
   readonly history: readonly RewardView[]
@@ -187,6 +189,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
   }))
   const invitedBy = me ? (getData(state, MODULE, keys.ambassador(me)) as string | undefined) : undefined
   const nodeAcct = getAccount(state, i.node)
+  const operator = getData(state, MODULE, keys.operator(i.node)) as string | undefined
   const pools = getPools(state)
   const { circleMin, circleMax } = miningModule.readers.params(state)
   return {
@@ -214,6 +217,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     node: {
       address: i.node,
       validator: validatorSetAt(state).includes(i.node),
+      ...(operator ? { operator } : {}),
       accountExists: nodeAcct !== undefined,
       balance: String(nodeAcct?.balance ?? 0n),
       history: historyOf(state, i.node),
