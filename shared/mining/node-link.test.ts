@@ -8,7 +8,7 @@ import { composeProtocol } from '../ledger/module.ts'
 import { coreModule } from '../ledger/operations/core.ts'
 import type { Operation } from '../ledger/operations/registry.ts'
 import { addressListParam } from '../ledger/params.ts'
-import { getData, type LedgerState } from '../ledger/state.ts'
+import { getAccount, getData, type LedgerState } from '../ledger/state.ts'
 import {
   body,
   close,
@@ -29,6 +29,7 @@ const [A, B, E, N] = [30, 31, 32, 33].map(testKey) as [TestKey, TestKey, TestKey
 const config = testConfig({ params: { mining: { seedAccounts: E.address } } })
 const env = { config, protocol: composeProtocol([coreModule, miningModule]) }
 const link = (node: TestKey) => ({ type: 'linkNode', node: node.pk }) as Operation
+const checkIn = { type: 'checkIn' } as Operation
 
 const seqs = new Map<string, bigint>()
 const tx = async (from: TestKey, ops: Operation[], signers: TestKey[]) => {
@@ -60,7 +61,7 @@ test('a link needs both signatures; a relink by the node moves it; seeds follow 
       [
         await tx(
           FAUCET,
-          [A, B].map((k) => create(k, watt(10))),
+          [A, B, E].map((k) => create(k, watt(10))),
           [FAUCET],
         ),
       ],
@@ -95,6 +96,21 @@ test('a link needs both signatures; a relink by the node moves it; seeds follow 
   const l5 = await close(s, [await tx(B, [link(VALIDATOR)], [B, VALIDATOR])], GENESIS_TIME + 5000, env)
   assert.equal(l5.results[0]!.ok, true)
   assert.deepEqual(seedsOf(l5.state), [E.address, B.address])
+
+  // across the day boundary: E, a genesis seed, checked in and is paid; A, unlinked now, is not
+  s = (
+    await close(
+      l5.state,
+      [await tx(E, [checkIn], [E]), await tx(A, [checkIn], [A])],
+      GENESIS_TIME + 6000,
+      env,
+    )
+  ).state
+  const boundary = await close(s, [], GENESIS_TIME + config.dayLengthMs, env)
+  const gained = (k: TestKey) =>
+    (getAccount(boundary.state, k.address)?.balance ?? 0n) - (getAccount(s, k.address)?.balance ?? 0n)
+  assert.ok(gained(E) > 0n, 'the genesis seed account earned')
+  assert.equal(gained(A), 0n, 'nobody trusted vouches for A: no score, no floor')
 })
 
 test('the seed-account parameter: comma-separated distinct addresses, at most max', () => {
