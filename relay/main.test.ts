@@ -137,7 +137,8 @@ test('--log-format json writes one JSON object per line; --data-dir keeps the pe
     for (let run = 0; run < 2; run++) {
       const r = spawnRelay(['--port', '0', '--log-format', 'json', '--data-dir', dir])
       try {
-        await waitFor('listening line', () => r.out().includes('WATT relay listening'), 60_000)
+        // the address line follows the listening line, possibly in a later chunk
+        await waitFor('address line', () => /\/p2p\/12D3\w+/.test(r.out()), 60_000)
         peerIds.push(/\/p2p\/(12D3\w+)/.exec(r.out())?.[1] ?? '')
         r.child.kill('SIGTERM')
         assert.equal(await r.exited, 0, r.err())
