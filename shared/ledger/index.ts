@@ -72,7 +72,6 @@ export {
   withCloseSteps,
 } from './module.ts'
 export {
-  addressListParam,
   addressParam,
   boolParam,
   intParam,

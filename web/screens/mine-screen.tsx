@@ -12,9 +12,8 @@ import { shortAddress, useCountdown, useMining, wattOf } from '../components/min
 import { MineHistory } from '../components/mine-history.tsx'
 import { MineInvite } from '../components/mine-invite.tsx'
 import { MinePresence } from '../components/mine-presence.tsx'
-import { NodeOperator } from '../components/mine-node-operator.tsx'
-import { describeError } from '../components/wallet-data.tsx'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import { describeError } from '../components/wallet-data.tsx'
 import type { CoreConnection } from '../core-client.ts'
 
 const statusLine = (v: MiningView, busy: boolean): string => {
@@ -98,7 +97,7 @@ const Today = ({
   )
 }
 
-const NodeRewards = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
+const NodeRewards = ({ view }: { view: MiningView }) => {
   const mine = view.lastDay?.validators.find((v) => v.account === view.node.address)
   return (
     <section
@@ -109,8 +108,7 @@ const NodeRewards = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
     >
       <h2>This node</h2>
       <p class="muted" style="margin-top:0">
-        A validator earns a node share every day it signs the ledgers, paid to the node's own account. Linked
-        to its operator's wallet, the operator's circle is a trust seed.
+        A validator earns a node share every day it signs the ledgers, paid to the node's own account.
       </p>
       <div class="kv">
         <span>Node account</span>
@@ -139,7 +137,6 @@ const NodeRewards = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
           </span>
         </div>
       )}
-      <NodeOperator rpc={rpc} view={view} />
     </section>
   )
 }
@@ -196,7 +193,7 @@ export const MineScreen = ({ core }: { core: CoreConnection }) => {
       />
       {view.node.validator && (
         <>
-          <NodeRewards rpc={rpc} view={view} />
+          <NodeRewards view={view} />
           <MineHistory
             title="Node rewards"
             rows={view.node.history}
