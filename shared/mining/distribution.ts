@@ -91,7 +91,6 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
     nodeWeight[a] = nodeWeightOf(v.signed, inputs.ledgersInDay, params)
   })
 
-  const hold = new Set(inputs.holdCheckIns ?? [])
   const weighted: { id: number; w: WeightParts }[] = []
   let totalWeight = 0n
   for (let v = 0; v < n; v++) {
@@ -102,7 +101,6 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
         score: scores.score[v]!,
         circleActive: circleActive[v]!,
         referralsActive: referralsActive[v]!,
-        presencePpm: hold.has(day.names[v]!) ? params.holdWeightPpm : params.passkeyWeightPpm,
       },
       nodeWeight[v]!,
       params,

@@ -1,8 +1,7 @@
-// The core module: the operations every WATT network has (createAccount, payment) and the bound
-// on fee-free transactions per ledger. It has no close steps; networks compose it first
-// (shared/node/protocol.ts).
+// The core module: the operations every WATT network has (createAccount, payment). It has no
+// parameters and no close steps; networks compose it first (shared/node/protocol.ts).
 import { composeProtocol, defineModule, type Protocol } from '../module.ts'
-import { intParam, paramsSpec } from '../params.ts'
+import { paramsSpec } from '../params.ts'
 import { createAccount, payment } from './payment.ts'
 
 export const CORE_RESULT_CODES = [
@@ -15,14 +14,9 @@ export const CORE_RESULT_CODES = [
 ] as const
 export type CoreCode = (typeof CORE_RESULT_CODES)[number]
 
-export interface CoreParams {
-  /** Fee-free transactions (every operation `feeless`) one ledger applies at most (apply.ts). */
-  readonly freeTxsPerLedger: number
-}
-
-export const coreModule = defineModule<CoreParams, CoreCode, Record<never, never>>({
+export const coreModule = defineModule({
   name: 'core',
-  params: paramsSpec<CoreParams>({ freeTxsPerLedger: intParam(100, 0, 100_000) }),
+  params: paramsSpec<Record<never, never>>({}),
   operations: [createAccount, payment],
   closeSteps: [],
   resultCodes: CORE_RESULT_CODES,
