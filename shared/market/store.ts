@@ -84,7 +84,7 @@ export interface Sector {
   readonly firstPeriod: number
   /** Last period it was proven for (-1 none). */
   readonly proven: number
-  /** Declared faulty for its next window. */
+  /** Declared faulty ahead of its next proof deadline. */
   readonly declared: boolean
 }
 
