@@ -131,9 +131,10 @@ test(`a watcher that asks is admitted by auto-admitting validators and then vote
   for (let i = 0; i < 3; i++)
     assert.ok(net.nodes[i]!.status().externalizedBy.includes(newId), `validator ${i} holds its EXTERNALIZE`)
   const before = net.seqs()
-  // with the newcomer voting, any one of the four may go: three of four still close
+  // with the newcomer voting, any one of the four may go: three of four still close (slots
+  // whose nomination leader is the absent node wait out a round timeout, so the window is wide)
   net.offline.add(0)
-  await net.run(6000)
+  await net.run(15000)
   const after = net.seqs()
   for (const i of [1, 2, 3])
     assert.ok(after[i]! >= before[i]! + 3, `node ${i} kept closing: ${before} -> ${after}`)
