@@ -85,3 +85,72 @@ export const createPasskey = async (label: string): Promise<Result<PasskeyPrf, P
   const later = await passkeyPrf(credentialId, salt)
   return later.ok ? ok({ credentialId, salt, prf: later.value }) : later
 }
+
+/** A passkey made for presence: its credential id and SEC1 P-256 public key, for the ledger. */
+export interface PresencePasskey {
+  readonly credentialId: Uint8Array
+  readonly publicKey: Uint8Array
+}
+
+/** A WebAuthn assertion as the checkIn operation carries it (shared/mining/webauthn.ts). */
+export interface PresenceAssertion {
+  readonly kind: 'passkey'
+  readonly credentialId: Uint8Array
+  readonly authenticatorData: Uint8Array
+  readonly clientDataJSON: Uint8Array
+  readonly signature: Uint8Array
+}
+
+/** The uncompressed point (0x04 || x || y) is the last 65 bytes of a P-256 SubjectPublicKeyInfo. */
+const P256_POINT_BYTES = 65
+
+/** Makes a device passkey (ES256, user verification required) whose key the ledger will know. */
+export const createPresencePasskey = async (
+  label: string,
+): Promise<Result<PresencePasskey, PasskeyError>> => {
+  const r = await ceremony(() =>
+    navigator.credentials.create({
+      publicKey: {
+        rp: { name: 'WATT' },
+        user: { id: random(16), name: label, displayName: label },
+        challenge: random(32),
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+      },
+    }),
+  )
+  if (!r.ok) return r
+  const response = r.value.response as AuthenticatorAttestationResponse
+  const spki = response.getPublicKey?.()
+  if (!spki || response.getPublicKeyAlgorithm?.() !== -7)
+    return err({ code: 'passkey_failed', reason: 'not_es256' })
+  const publicKey = new Uint8Array(spki).slice(-P256_POINT_BYTES)
+  return ok({ credentialId: new Uint8Array(r.value.rawId), publicKey })
+}
+
+/** Signs a check-in's challenge with a passkey (the given one, or any of this site's). */
+export const presenceAssertion = async (
+  challenge: Uint8Array,
+  credentialId?: Uint8Array,
+): Promise<Result<PresenceAssertion, PasskeyError>> => {
+  const r = await ceremony(() =>
+    navigator.credentials.get({
+      publicKey: {
+        challenge: new Uint8Array(challenge),
+        ...(credentialId
+          ? { allowCredentials: [{ type: 'public-key', id: new Uint8Array(credentialId) }] }
+          : {}),
+        userVerification: 'required',
+      },
+    }),
+  )
+  if (!r.ok) return r
+  const a = r.value.response as AuthenticatorAssertionResponse
+  return ok({
+    kind: 'passkey',
+    credentialId: new Uint8Array(r.value.rawId),
+    authenticatorData: new Uint8Array(a.authenticatorData),
+    clientDataJSON: new Uint8Array(a.clientDataJSON),
+    signature: new Uint8Array(a.signature),
+  })
+}

@@ -3,8 +3,11 @@
 // genesis config and the protocol's modules; the same inputs give the same header CID.
 // Per transaction: checks that gate inclusion (signature, network, account, sequence, fee, time
 // bounds, fee balance) reject it with no effect; then the fee is charged into the fee pool and the
-// sequence consumed, and the operations apply atomically (all or none). Then the modules' close
-// steps run, then the upgrades are written (in force from the next ledger).
+// sequence consumed, and the operations apply atomically (all or none). A fee-free transaction
+// (every operation `feeless`, fee 0; at most the core module's `freeTxsPerLedger` per ledger) may
+// come from a key with no account when it opens one (`opensAccount`, sequence 1); one whose
+// operations fail leaves nothing at all, not even a consumed sequence or a new account. Then the
+// modules' close steps run, then the upgrades are written (in force from the next ledger).
 import { type CID, cidOf } from '../codec/dag-cbor.ts'
 import type { Address } from '../crypto/address.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
@@ -13,6 +16,7 @@ import { dayIndexOf, type GenesisConfig } from './config.ts'
 import { type DraftControl, type EntryChange, openDraft } from './draft.ts'
 import { headerCid, type LedgerHeader } from './header.ts'
 import type { Protocol } from './module.ts'
+import type { CoreParams } from './operations/core.ts'
 import type { CloseContext, ModuleTotals } from './operations/registry.ts'
 import type { PrecheckCode, UnknownOpCode } from './result-codes.ts'
 import { paramsInForce, PROTOCOL_KEY, type ProtocolEntry, readProtocolEntry } from './protocol-state.ts'
@@ -79,31 +83,43 @@ export const precheckTx = (
   const b = tx.tx.body
   if (!tx.sigOk) return 'bad_signature'
   if (b.network !== config.networkId) return 'wrong_network'
-  const acct = c.draft.getAccount(tx.source)
+  const acct = c.draft.getAccount(tx.source) ?? (tx.opens ? NEW_ACCOUNT : undefined)
   if (!acct) return 'no_account'
   if (b.seq !== acct.seq + 1n) return 'bad_seq'
-  if (b.fee < config.minFeePerOp * BigInt(tx.opCount)) return 'below_min_fee'
+  if (!tx.free && b.fee < config.minFeePerOp * BigInt(tx.opCount)) return 'below_min_fee'
   if (b.minTimeMs !== 0 && closeTimeMs < b.minTimeMs) return 'too_early'
   if (b.maxTimeMs !== 0 && closeTimeMs > b.maxTimeMs) return 'expired'
   if (acct.balance < b.fee) return 'insufficient_balance'
   return undefined
 }
 
+const NEW_ACCOUNT = { balance: 0n as Amount, seq: 0n }
+
+/** What is left of the ledger's fee-free transactions (the core module's parameter). */
+const freeQuota = (params: ReadonlyMap<string, unknown>) => ({
+  left: (params.get('core') as CoreParams | undefined)?.freeTxsPerLedger ?? 0,
+})
+
 const applyTx = (
   c: DraftControl,
   tx: CheckedTx,
   env: LedgerEnv,
   params: ReadonlyMap<string, unknown>,
+  free: { left: number },
 ): TxResult => {
   const code = precheckTx(c, tx, c.draft.closeTimeMs, env.config)
   if (code) return rejected(tx, code)
+  if (tx.free && free.left <= 0) return rejected(tx, 'free_limit')
+  if (tx.free) free.left--
   const { draft } = c
   const b = tx.tx.body
-  const acct = draft.getAccount(tx.source)!
+  // a free transaction's savepoint also holds its sequence (and the account it opens)
+  if (tx.free) c.begin()
+  const acct = draft.getAccount(tx.source) ?? NEW_ACCOUNT
   draft.putAccount(tx.source, { balance: (acct.balance - b.fee) as Amount, seq: b.seq })
   const pools = draft.getPools()
   draft.putPools({ ...pools, feePool: (pools.feePool + b.fee) as Amount })
-  c.begin()
+  if (!tx.free) c.begin()
   for (const [i, op] of b.ops.entries()) {
     const handler = env.protocol.operations.get(op.type)
     const ctx = {
@@ -234,7 +250,8 @@ export const applyLedger = (
     config: env.config,
     prevHeader: state.headerCid.bytes,
   })
-  const results = txSet.txs.map((tx) => applyTx(c, tx, env, params))
+  const free = freeQuota(params)
+  const results = txSet.txs.map((tx) => applyTx(c, tx, env, params, free))
   const moduleTotals = runCloseSteps(
     c,
     env,

@@ -1,6 +1,8 @@
 // The mempool: verified transactions waiting for a ledger. Bounded per account and in total; when
 // full, a better-paying tx evicts the lowest fee-per-op tail (only tails, so no account's sequence
 // chain breaks). After each closed ledger `update` drops what was applied or became invalid.
+// A fee-free transaction that opens its source's account (apply.ts) waits only with an expiry at
+// most OPENING_TX_MAX_LIFETIME_MS away, as it keeps no trace in the ledger when it fails.
 import type { Address } from '../crypto/address.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import type { GenesisConfig } from './config.ts'
@@ -14,6 +16,15 @@ export interface MempoolLimits {
 }
 
 export const DEFAULT_MEMPOOL_LIMITS: MempoolLimits = { maxTotal: 10_000, maxPerAccount: 16 }
+export const OPENING_TX_MAX_LIFETIME_MS = 10 * 60_000
+
+const NO_ACCOUNT = { balance: 0n, seq: 0n }
+
+/** An account-opening tx waits only with a near expiry (it is retried until then). */
+const mayOpen = (tx: CheckedTx, nowMs: number): boolean => {
+  const { maxTimeMs, seq } = tx.tx.body
+  return tx.opens && seq === 1n && maxTimeMs !== 0 && maxTimeMs <= nowMs + OPENING_TX_MAX_LIFETIME_MS
+}
 
 export interface Mempool {
   /** Admits a checked tx against the last closed state, or says why not. */
@@ -22,10 +33,13 @@ export interface Mempool {
   readonly size: number
   /** All pending transactions (for gossip and the UI), each account's in sequence order. */
   pending(): CheckedTx[]
-  /** The next ledger's transactions under surge pricing. */
-  select(capacityOps: number): CheckedTx[]
-  /** Drops applied, stale, expired and unaffordable transactions after a ledger closed. */
-  update(state: LedgerState, nowMs: number): CheckedTx[]
+  /** The next ledger's transactions under surge pricing, at most `maxFree` of them fee-free. */
+  select(capacityOps: number, maxFree?: number): CheckedTx[]
+  /**
+   * Drops applied, stale, expired and unaffordable transactions after a ledger closed, and those
+   * it `included` (a refused fee-free one consumed nothing, but is not tried again).
+   */
+  update(state: LedgerState, nowMs: number, included?: ReadonlySet<string>): CheckedTx[]
 }
 
 export const createMempool = (
@@ -52,9 +66,9 @@ export const createMempool = (
       if (ids.has(tx.id)) return reject('duplicate')
       if (!tx.sigOk) return reject('bad_signature')
       if (b.network !== config.networkId) return reject('wrong_network')
-      if (b.fee < config.minFeePerOp * BigInt(tx.opCount)) return reject('below_min_fee')
+      if (!tx.free && b.fee < config.minFeePerOp * BigInt(tx.opCount)) return reject('below_min_fee')
       if (b.maxTimeMs !== 0 && b.maxTimeMs < nowMs) return reject('expired')
-      const acct = getAccount(state, tx.source)
+      const acct = getAccount(state, tx.source) ?? (mayOpen(tx, nowMs) ? NO_ACCOUNT : undefined)
       if (!acct) return reject('no_account')
       const q = queues.get(tx.source) ?? []
       if (b.seq !== acct.seq + 1n + BigInt(q.length)) return reject('bad_seq')
@@ -86,11 +100,13 @@ export const createMempool = (
       return size
     },
     pending: () => [...queues.values()].flat(),
-    select: (capacityOps) => selectBySurgePricing([...queues.values()].flat(), capacityOps),
-    update(state, nowMs) {
+    select: (capacityOps, maxFree) => selectBySurgePricing([...queues.values()].flat(), capacityOps, maxFree),
+    update(state, nowMs, included = new Set()) {
       const dropped: CheckedTx[] = []
-      for (const [source, q] of queues) {
-        const acct = getAccount(state, source)
+      for (const [source, all] of queues) {
+        const q = all.filter((t) => !included.has(t.id))
+        const opening = q[0] !== undefined && mayOpen(q[0], nowMs)
+        const acct = getAccount(state, source) ?? (opening ? NO_ACCOUNT : undefined)
         const kept: CheckedTx[] = []
         let next = (acct?.seq ?? 0n) + 1n
         let fees = 0n
@@ -102,13 +118,13 @@ export const createMempool = (
           kept.push(t)
           next++
         }
-        for (const t of q) {
+        for (const t of all) {
           if (!kept.includes(t)) {
             ids.delete(t.id)
             dropped.push(t)
           }
         }
-        size -= q.length - kept.length
+        size -= all.length - kept.length
         if (kept.length > 0) queues.set(source, kept)
         else queues.delete(source)
       }

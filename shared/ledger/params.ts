@@ -68,6 +68,13 @@ export const addressParam = (def: string): ParamField<string> => ({
   toJson: (v) => v,
 })
 
+/** A string of at most MAX_PARAM_TEXT characters that `pattern` matches in full. */
+export const textParam = (def: string, pattern: RegExp): ParamField<string> => ({
+  default: def,
+  parse: (x) => (typeof x === 'string' && x.length <= MAX_PARAM_TEXT && pattern.test(x) ? x : undefined),
+  toJson: (v) => v,
+})
+
 export const boolParam = (def: boolean): ParamField<boolean> => ({
   default: def,
   parse: (x) => (typeof x === 'boolean' ? x : undefined),

@@ -15,6 +15,7 @@ export type PrecheckCode =
   | 'too_early'
   | 'expired'
   | 'insufficient_balance'
+  | 'free_limit'
 
 /** An operation of a type the network's protocol does not have. */
 export type UnknownOpCode = 'unknown_operation'

@@ -9,6 +9,8 @@ export interface SurgeCandidate {
   readonly source: string
   readonly hash: Uint8Array
   readonly opCount: number
+  /** A fee-free transaction (at most `maxFree` of them per ledger). */
+  readonly free?: boolean
   readonly tx: { readonly body: { readonly seq: bigint; readonly fee: bigint } }
 }
 
@@ -33,19 +35,25 @@ export const queuesBySource = <T extends SurgeCandidate>(txs: readonly T[]): T[]
   return queues
 }
 
-/** Picks the transactions of the next ledger from account queues within `capacityOps`. */
+/**
+ * Picks the transactions of the next ledger from account queues within `capacityOps`, and at most
+ * `maxFree` fee-free ones (they pay least, so they go last: free only while the ledger has room).
+ */
 export const selectBySurgePricing = <T extends SurgeCandidate>(
   txs: readonly T[],
   capacityOps: number,
+  maxFree = Number.POSITIVE_INFINITY,
 ): T[] => {
   const heads = createHeap<{ q: T[]; i: number }>((a, b) => compareFeeRate(a.q[a.i]!, b.q[b.i]!) < 0)
   for (const q of queuesBySource(txs)) heads.push({ q, i: 0 })
   const picked: T[] = []
   let used = 0
+  let free = 0
   for (let h = heads.pop(); h; h = heads.pop()) {
     const t = h.q[h.i]!
-    if (used + t.opCount > capacityOps) continue
+    if (used + t.opCount > capacityOps || (t.free && free >= maxFree)) continue
     used += t.opCount
+    if (t.free) free++
     picked.push(t)
     if (h.i + 1 < h.q.length) heads.push({ q: h.q, i: h.i + 1 })
   }

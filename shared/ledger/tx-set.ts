@@ -36,6 +36,10 @@ export interface CheckedTx {
   readonly opCount: number
   /** Every signature verified and the source among the signers. */
   readonly sigOk: boolean
+  /** Pays no fee and every operation is `feeless` (the min fee does not apply). */
+  readonly free: boolean
+  /** Free, and an operation `opensAccount`: it may open its source's account. */
+  readonly opens: boolean
 }
 
 export interface CheckedTxSet {
@@ -52,10 +56,23 @@ export const compareTxOrder = (a: CheckedTx, b: CheckedTx): number => {
 }
 
 /** A decoded tx's identity and signers, computed while its signatures are being verified. */
-const prepare = (bytes: Uint8Array, tx: SignedTx, hash: Uint8Array) => {
+const prepare = (bytes: Uint8Array, tx: SignedTx, hash: Uint8Array, protocol: Protocol) => {
   const source = addressOf(tx.body.source)
   const signers = new Set(tx.sigs.map((s) => (bytesEqual(s.pk, tx.body.source) ? source : addressOf(s.pk))))
-  return { bytes, tx, id: toHex(hash) as TxId, hash, source, signers, opCount: tx.body.ops.length }
+  const handlers = tx.body.ops.map((o) => protocol.operations.get(o.type))
+  const free = tx.body.fee === 0n && handlers.every((h) => h?.feeless === true)
+  const opens = free && handlers.some((h) => h?.opensAccount === true)
+  return {
+    bytes,
+    tx,
+    id: toHex(hash) as TxId,
+    hash,
+    source,
+    signers,
+    opCount: tx.body.ops.length,
+    free,
+    opens,
+  }
 }
 
 /**
@@ -78,7 +95,7 @@ export const checkTxs = async (
   const prepared = envelopes.map((e, i) => {
     if (!e.ok) return e
     const d = decodeBody(e.value, protocol)
-    return d.ok ? ok(prepare(encoded[i]!, d.value, hashes[i]!)) : d
+    return d.ok ? ok(prepare(encoded[i]!, d.value, hashes[i]!, protocol)) : d
   })
   const results = await verifier.verifyBatch(items)
   let at = 0

@@ -14,6 +14,7 @@ import type { CloseStep, ModuleTotals } from '../ledger/operations/registry.ts'
 import type { CircleInput, DayInputs, InviteInput, ValidatorInput } from './day-inputs.ts'
 import { computeDayDistribution, type DayDistribution } from './distribution.ts'
 import {
+  checkInKind,
   circleOn,
   type DayTotals,
   getCircle,
@@ -42,9 +43,11 @@ export const dayInputsFromLedger = (d: LedgerDraft, day: number, seeds: readonly
     signed: getNumber(d, keys.signed(day, a)),
   }))
   const pools = d.getPools()
+  const checkedIn = readList<Address>(d, MODULE, keys.checkInList(day))
   return {
     day,
-    checkedIn: readList(d, MODULE, keys.checkInList(day)),
+    checkedIn,
+    holdCheckIns: checkedIn.filter((a) => checkInKind(d, day, a) === 'hold'),
     circles,
     invites,
     validators,

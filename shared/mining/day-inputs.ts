@@ -27,6 +27,11 @@ export interface DayInputs {
   readonly day: number
   /** Accounts that checked in on the day (duplicates are ignored). */
   readonly checkedIn: readonly string[]
+  /**
+   * Those of `checkedIn` whose check-in proved presence by press-and-hold, which the network
+   * cannot check: they weigh `holdWeightPpm`, the others (passkeys) `passkeyWeightPpm`. Absent: none.
+   */
+  readonly holdCheckIns?: readonly string[]
   readonly circles: readonly CircleInput[]
   readonly invites: readonly InviteInput[]
   readonly validators: readonly ValidatorInput[]
@@ -72,6 +77,8 @@ export const dayInputsFromJson = (j: unknown): Result<DayInputs, BadInputs> => {
   if (!isCount(day)) return bad('day')
   if (!isAddrList(checkedIn)) return bad('checkedIn')
   if (!isAddrList(seeds)) return bad('seeds')
+  const { holdCheckIns } = j
+  if (holdCheckIns !== undefined && !isAddrList(holdCheckIns)) return bad('holdCheckIns')
   if (!isCount(ledgersInDay)) return bad('ledgersInDay')
   if (
     !Array.isArray(circles) ||
@@ -92,6 +99,7 @@ export const dayInputsFromJson = (j: unknown): Result<DayInputs, BadInputs> => {
   return ok({
     day,
     checkedIn,
+    ...(holdCheckIns === undefined ? {} : { holdCheckIns }),
     circles: circles as CircleInput[],
     invites: invites as InviteInput[],
     validators: validators as ValidatorInput[],

@@ -91,6 +91,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
     nodeWeight[a] = nodeWeightOf(v.signed, inputs.ledgersInDay, params)
   })
 
+  const hold = new Set(inputs.holdCheckIns ?? [])
   const weighted: { id: number; w: WeightParts }[] = []
   let totalWeight = 0n
   for (let v = 0; v < n; v++) {
@@ -101,6 +102,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
         score: scores.score[v]!,
         circleActive: circleActive[v]!,
         referralsActive: referralsActive[v]!,
+        presencePpm: hold.has(day.names[v]!) ? params.holdWeightPpm : params.passkeyWeightPpm,
       },
       nodeWeight[v]!,
       params,

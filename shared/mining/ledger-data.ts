@@ -22,6 +22,20 @@ export const keys = {
   signerList: (day: number) => `signed/${day}`,
   dayTotals: (day: number) => `day/${day}`,
   history: (a: Address) => `rewards/${a}`,
+  /** A passkey by sha256(credential id) hex: its account and compressed public key. */
+  passkey: (credHash: string) => `pk/cred/${credHash}`,
+  /** The account a public key serves, by sha256(compressed key) hex. */
+  passkeyKey: (keyHash: string) => `pk/key/${keyHash}`,
+  /** The list of an account's passkeys (credential hashes). */
+  passkeysOf: (a: Address) => `pk/of/${a}`,
+}
+
+/** How a check-in proved presence; the day's check-in entry stores it. */
+export type PresenceKind = 'passkey' | 'hold'
+
+export interface StoredPasskey {
+  readonly account: Address
+  readonly publicKey: Uint8Array
 }
 
 /** A circle as stored: `members` applies from day `from`; before that, `prev` did. */
@@ -52,6 +66,12 @@ export interface DayTotals {
 }
 
 export const getNumber = (d: DataReader, key: string): number => dataNumber(d, MODULE, key)
+
+/** The presence kind of `a`'s check-in on `day`, if it checked in. */
+export const checkInKind = (d: DataReader, day: number, a: Address): PresenceKind | undefined => {
+  const v = d.getData(MODULE, keys.checkedIn(day, a))
+  return v === undefined ? undefined : v === 'passkey' ? 'passkey' : 'hold'
+}
 
 export const getCircle = (d: DataReader, a: Address): StoredCircle | undefined =>
   d.getData(MODULE, keys.circle(a)) as StoredCircle | undefined

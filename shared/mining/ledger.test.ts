@@ -51,7 +51,7 @@ const probing = (day: number, seen: (d: DayDistribution) => void) => {
   return composeProtocol(withCloseSteps(MODULES, MODULE, (own) => [probe as CloseStep, ...own]))
 }
 
-const checkIn = { type: 'checkIn' } as Operation
+const checkIn = { type: 'checkIn', presence: { kind: 'hold' } } as Operation
 const circle = (...ks: TestKey[]) => ({ type: 'setCircle', members: ks.map((k) => k.pk) }) as Operation
 const invite = (k: TestKey) => ({ type: 'acceptInvite', ambassador: k.pk }) as Operation
 
@@ -130,6 +130,8 @@ test('check-ins, circles, invites and two day boundaries, to the unit', async ()
     {
       day: 0,
       checkedIn: [A.address, B.address, C.address],
+      // all three pressed and held: the weaker kind (holdWeightPpm)
+      holdCheckIns: [A.address, B.address, C.address],
       circles: [],
       invites: [
         { account: A.address, ambassador: B.address },

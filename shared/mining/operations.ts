@@ -1,8 +1,13 @@
 // The mining operations, the mining module's part of a transaction:
-//   checkIn       once per account per day (the app gates it behind a press-and-hold)
+//   checkIn       once per account per day, with a presence proof every validator checks
+//                 (passkeys.ts); the day's entry records the proof's kind
+//   registerPasskey  binds a passkey to the source account (passkeys.ts)
 //   setCircle     circleMin..circleMax distinct existing accounts, not the source; in force from
 //                 the next day (the bounds are the parameters in force, read from the context)
 //   acceptInvite  names the ambassador who invited the source account, once, not itself
+// checkIn, registerPasskey and acceptInvite are `feeless` (a fee-free transaction may carry them
+// while the ledger has room), and a fee-free checkIn opens a newcomer's account (day one with an
+// empty wallet: a newcomer's first transaction is [registerPasskey, checkIn]).
 // Accounts are named by raw 32-byte Ed25519 public keys on the wire, as in payments.
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { PublicKey } from '../crypto/signer.ts'
@@ -12,15 +17,42 @@ import { exactKeys, isBytes } from '../ledger/shape.ts'
 import { err, ok, wattError } from '../util/errors.ts'
 import { circleOn, getCircle, keys, MODULE } from './ledger-data.ts'
 import { MAX_CIRCLE, type MiningParams } from './params.ts'
+import {
+  verifyPresence,
+  type PresenceProof,
+  parsePresence,
+  parseRegisterPasskey,
+  type RegisterPasskeyOp,
+  registerPasskey,
+} from './passkeys.ts'
 
 /** Every code a mining operation returns (the module's result codes). */
-export const MINING_RESULT_CODES = ['already_checked_in', 'bad_circle', 'bad_invite', 'no_account'] as const
+export const MINING_RESULT_CODES = [
+  'already_checked_in',
+  'bad_circle',
+  'bad_invite',
+  'no_account',
+  'passkey_bad_key',
+  'passkey_exists',
+  'passkey_limit',
+  'passkey_other_account',
+  'passkey_taken',
+  'passkey_unknown',
+  'presence_bad_challenge',
+  'presence_bad_client_data',
+  'presence_bad_signature',
+  'presence_no_uv',
+  'presence_wrong_account',
+  'presence_wrong_day',
+  'presence_wrong_rp',
+] as const
 export type MiningCode = (typeof MINING_RESULT_CODES)[number]
 
 type MiningOp<O extends { type: string }> = OpHandler<O, MiningParams, MiningCode>
 
 export interface CheckInOp {
   readonly type: 'checkIn'
+  readonly presence: PresenceProof
 }
 export interface SetCircleOp {
   readonly type: 'setCircle'
@@ -35,11 +67,19 @@ const malformed = (what: string, field?: string) => err(wattError('malformed', {
 
 export const checkIn: MiningOp<CheckInOp> = {
   type: 'checkIn',
-  parse: (raw) => (exactKeys(raw, ['type']) ? ok({ type: 'checkIn' }) : malformed('checkIn')),
-  apply: (d, _op, ctx) => {
+  feeless: true,
+  opensAccount: true,
+  parse: (raw) => {
+    if (!exactKeys(raw, ['type', 'presence'])) return malformed('checkIn')
+    const presence = parsePresence(raw.presence)
+    return presence.ok ? ok({ type: 'checkIn', presence: presence.value }) : presence
+  },
+  apply: (d, op, ctx) => {
     const key = keys.checkedIn(d.dayIndex, ctx.source)
     if (d.getData(MODULE, key) !== undefined) return wattError('already_checked_in', { day: d.dayIndex })
-    d.putData(MODULE, key, 1)
+    const kind = verifyPresence(d, op.presence, ctx.source, ctx.params)
+    if (!kind.ok) return kind.error
+    d.putData(MODULE, key, kind.value)
     appendToList(d, MODULE, keys.checkInList(d.dayIndex), ctx.source)
     return undefined
   },
@@ -73,6 +113,7 @@ export const setCircle: MiningOp<SetCircleOp> = {
 
 export const acceptInvite: MiningOp<AcceptInviteOp> = {
   type: 'acceptInvite',
+  feeless: true,
   parse: (raw) =>
     exactKeys(raw, ['type', 'ambassador']) && isBytes(raw.ambassador, 32)
       ? ok({ type: 'acceptInvite', ambassador: raw.ambassador as PublicKey })
@@ -89,4 +130,11 @@ export const acceptInvite: MiningOp<AcceptInviteOp> = {
   },
 }
 
-export const miningOperations = [checkIn, setCircle, acceptInvite] as const
+export const registerPasskeyOp: MiningOp<RegisterPasskeyOp> = {
+  type: 'registerPasskey',
+  feeless: true,
+  parse: parseRegisterPasskey,
+  apply: (d, op, ctx) => registerPasskey(d, op, ctx.source, ctx.params),
+}
+
+export const miningOperations = [checkIn, setCircle, acceptInvite, registerPasskeyOp] as const

@@ -3,7 +3,7 @@
 // below) and then in the ledger (`core/protocol`), changed only by parameter upgrades; the
 // operations and the close step get them through their context. Fractions are integer parts per
 // million (see fixed.ts) so that no float ever decides money; amounts are bigint base units.
-import { intParam, paramsSpec, unitsParam } from '../ledger/params.ts'
+import { intParam, paramsSpec, textParam, unitsParam } from '../ledger/params.ts'
 import type { Result, WattError } from '../util/errors.ts'
 import { PPM } from './fixed.ts'
 
@@ -26,6 +26,13 @@ export interface MiningParams {
   readonly referralCap: number
   /** Weight of a validator that signed every EXTERNALIZE of the day, ppm of a weight unit. */
   readonly nodeWeightPpm: number
+  /** Weight of a check-in by presence kind, ppm of the account's weight (docs/mining.md, "Presence"). */
+  readonly passkeyWeightPpm: number
+  readonly holdWeightPpm: number
+  /** Relying-party ids whose passkeys may prove presence, comma-separated domain names. */
+  readonly rpIds: string
+  /** Passkeys one account may register. */
+  readonly maxPasskeys: number
   /** Circle size bounds accepted by setCircle. */
   readonly circleMin: number
   readonly circleMax: number
@@ -35,6 +42,15 @@ const WATT = 10_000_000n
 
 /** The most members a circle may ever have (the bound of circleMax); setCircle parses up to it. */
 export const MAX_CIRCLE = 100
+
+/** The most passkeys any account may ever register (the bound of maxPasskeys). */
+export const MAX_PASSKEYS = 16
+
+/** One or more lower-case domain names (labels of letters, digits and hyphens), comma-separated. */
+const RP_IDS = /^[a-z0-9-]+(\.[a-z0-9-]+)*(,[a-z0-9-]+(\.[a-z0-9-]+)*)*$/
+
+/** The allowed relying-party ids as a list. */
+export const rpIdList = (p: MiningParams): string[] => p.rpIds.split(',')
 
 /** Ranges keep every intermediate product of the weight formula below 2^53. */
 export const miningParams = paramsSpec<MiningParams>(
@@ -49,6 +65,10 @@ export const miningParams = paramsSpec<MiningParams>(
     referralBonusPpm: intParam(250_000, 0, PPM),
     referralCap: intParam(10, 0, 20),
     nodeWeightPpm: intParam(2_000_000, 0, 1000 * PPM),
+    passkeyWeightPpm: intParam(PPM, 0, PPM),
+    holdWeightPpm: intParam(500_000, 0, PPM),
+    rpIds: textParam('localhost', RP_IDS),
+    maxPasskeys: intParam(4, 1, MAX_PASSKEYS),
     circleMin: intParam(3, 1, MAX_CIRCLE),
     circleMax: intParam(5, 1, MAX_CIRCLE),
   },

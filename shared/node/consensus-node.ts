@@ -181,7 +181,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
   /** What the other parts do once a ledger closed. */
   function closed(l: ClosedLedger) {
     const slot = l.header.seq
-    txs.closed(slot, l.state)
+    txs.closed(slot, l.state, l.results)
     pool.closed(slot)
     waiting.closed(slot)
     scp.purgeSlots(slot)

@@ -4,7 +4,7 @@
 // four intervals is nominated again (and catch-up asked for). SCP emits only on change, so the
 // validator re-sends its latest own envelopes every second: gossip loss is repaired that way.
 import { cidString } from '../codec/dag-cbor.ts'
-import { makeTxSet, type Mempool } from '../ledger/index.ts'
+import { coreModule, makeTxSet, type Mempool, paramsAt } from '../ledger/index.ts'
 import { encodeEnvelope, type Scp, statementQuorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { BoundedMap } from './bounded-map.ts'
@@ -47,7 +47,12 @@ export const createNominator = (d: NominatorDeps) => {
     const slot = view.nextSlot()
     const state = view.ledger()
     const proof = proofFor(d.proofs, slot - 1, d.validators())
-    const set = makeTxSet(state.headerCid, d.mempool.select(config.ledgerCapacityOps), proof)
+    const { freeTxsPerLedger } = paramsAt(state, coreModule)
+    const set = makeTxSet(
+      state.headerCid,
+      d.mempool.select(config.ledgerCapacityOps, freeTxsPerLedger),
+      proof,
+    )
     d.pool.hold(slot, set)
     p.publish('scp', encodeMessage({ type: 'txset', set: set.set }))
     const closeTimeMs = Math.max(p.now(), state.header.closeTimeMs + 1)

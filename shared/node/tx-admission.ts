@@ -35,8 +35,8 @@ export const createTxAdmission = (view: NodeView) => {
     mempool,
     admit,
     /** Drops what the closed ledger applied or made invalid; floods what is due again. */
-    closed(slot: number, state: LedgerState) {
-      mempool.update(state, p.now())
+    closed(slot: number, state: LedgerState, results: readonly { readonly tx: string }[] = []) {
+      mempool.update(state, p.now(), new Set(results.map((r) => r.tx)))
       for (const bytes of flood.due(slot, mempool.pending())) p.publish('tx', bytes)
     },
   }

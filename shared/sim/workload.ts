@@ -174,7 +174,7 @@ export class Workload {
       } else if (a.checkedInDay < day) {
         a.checkedInDay = day
         if (this.#rng.int(1_000_000) < this.#opts.checkInPpm) {
-          await this.#submit(a, [{ type: 'checkIn' } as Operation], nowMs)
+          await this.#submit(a, [{ type: 'checkIn', presence: { kind: 'hold' } } as Operation], nowMs)
         }
       }
     }

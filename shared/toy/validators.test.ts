@@ -96,7 +96,7 @@ const probing = (seen: (inputs: DayInputs, params: MiningParams) => void): Ledge
 
 test('node rewards and trust seeds at the day boundary come from the set in force, not genesis', async () => {
   seq = 0n
-  const checkIn = { type: 'checkIn' } as Operation
+  const checkIn = { type: 'checkIn', presence: { kind: 'hold' } } as Operation
   const DAY = config.dayLengthMs
   let s = genesis(config, env.protocol)
   // ledger 2: A gets an account and checks in; the set becomes {VALIDATOR, A}
@@ -119,6 +119,7 @@ test('node rewards and trust seeds at the day boundary come from the set in forc
   const expected: DayInputs = {
     day: 0,
     checkedIn: [A.address],
+    holdCheckIns: [A.address],
     circles: [],
     invites: [],
     validators: [

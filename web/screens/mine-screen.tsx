@@ -1,5 +1,6 @@
-// The Mine screen: the daily presence check-in (press and hold), today's status and the
-// countdown to the next day, the reward estimate, the security circle, invites, and the reward
+// The Mine screen: the daily presence check-in first (a passkey, or press and hold), which a
+// newcomer with an empty wallet can do on day one (it is fee-free and opens the account), today's
+// status and the countdown to the next day, the reward estimate, the security circle, invites, and the reward
 // history. State lives in the core's mining service; this screen renders its view and calls
 // mining.* methods. A validator node also sees its node account's rewards.
 import { useState } from 'preact/hooks'
@@ -10,6 +11,8 @@ import { MineCircle } from '../components/mine-circle.tsx'
 import { shortAddress, useCountdown, useMining, wattOf } from '../components/mine-data.tsx'
 import { MineHistory } from '../components/mine-history.tsx'
 import { MineInvite } from '../components/mine-invite.tsx'
+import { MinePresence } from '../components/mine-presence.tsx'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import { describeError } from '../components/wallet-data.tsx'
 import type { CoreConnection } from '../core-client.ts'
 
@@ -17,17 +20,20 @@ const statusLine = (v: MiningView, busy: boolean): string => {
   if (v.checkedInToday) return `active today · day ${v.today}`
   if (busy || v.checkInPending) return 'not yet today · checking in…'
   if (!v.wallet) return 'not yet today · create a wallet first (Wallet tab)'
-  if (!v.accountExists) return 'not yet today · your account needs a little WATT for the fee'
+  if (!v.accountExists)
+    return `not yet today · check in for day ${v.today}: it is free and opens your account`
   return `not yet today · hold the button to check in for day ${v.today}`
 }
 
 const Today = ({
+  rpc,
   view,
   onProof,
   busy,
   message,
   onShort,
 }: {
+  rpc: CoreRpc
   view: MiningView
   onProof: (p: PresenceProof) => void
   busy: boolean
@@ -41,10 +47,11 @@ const Today = ({
       <MineButton
         done={view.checkedInToday}
         busy={busy || view.checkInPending}
-        disabled={!view.wallet || !view.accountExists}
+        disabled={!view.wallet}
         onProof={onProof}
         onShort={onShort}
       />
+      <MinePresence rpc={rpc} view={view} />
       <p
         data-testid="mine-status"
         data-day={view.today}
@@ -165,6 +172,7 @@ export const MineScreen = ({ core }: { core: CoreConnection }) => {
       data-ledger-day={view.ledgerDay}
     >
       <Today
+        rpc={rpc}
         view={view}
         busy={busy}
         onProof={checkIn}

@@ -4,6 +4,7 @@
 import { type Address, addressOf, parseAddress } from '../../shared/crypto/address.ts'
 import type { PublicKey } from '../../shared/crypto/signer.ts'
 import {
+  type Amount,
   type GenesisConfig,
   getAccount,
   getData,
@@ -12,6 +13,7 @@ import {
   type TxBody,
 } from '../../shared/ledger/index.ts'
 import { keys, MODULE } from '../../shared/mining/ledger-data.ts'
+import { miningModule } from '../../shared/mining/module.ts'
 import type { AcceptInviteOp, SetCircleOp } from '../../shared/mining/operations.ts'
 import type { MiningParams } from '../../shared/mining/params.ts'
 import { err, ok, type Result, type WattError, wattError } from '../../shared/util/errors.ts'
@@ -64,9 +66,12 @@ export const parseAcceptInvite = (
   return ok({ type: 'acceptInvite', ambassador: k.value })
 }
 
-/** A one-operation transaction at the network's minimum fee. */
+/**
+ * A mining transaction: fee-free when every operation is `feeless` (W8: it waits behind paying
+ * transactions only when ledgers are full), else at the network's minimum fee per operation.
+ */
 export const miningTxBody = (
-  op: { readonly type: string },
+  ops: readonly { readonly type: string }[],
   source: PublicKey,
   seq: bigint,
   config: GenesisConfig,
@@ -76,9 +81,13 @@ export const miningTxBody = (
   network: config.networkId,
   source,
   seq,
-  fee: config.minFeePerOp,
+  fee: isFeeless(ops) ? (0n as Amount) : ((config.minFeePerOp * BigInt(ops.length)) as Amount),
   minTimeMs: 0,
   maxTimeMs: Math.max(nowMs, state.header.closeTimeMs) + MINING_TX_LIFETIME_MS,
   memo: new Uint8Array(0),
-  ops: [op as unknown as Operation],
+  ops: ops as unknown as Operation[],
 })
+
+/** Every operation may go fee-free (the mining module's `feeless` handlers). */
+export const isFeeless = (ops: readonly { readonly type: string }[]): boolean =>
+  ops.every((o) => miningModule.operations.some((h) => h.type === o.type && h.feeless === true))

@@ -11,6 +11,7 @@ import { createVault } from '../wallet/vault.ts'
 import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { MINING_GUARDS, type MiningEvents, type MiningMethods } from './mining-api.ts'
 import { createMiningService } from './mining-service.ts'
+import { makeAssertion, softPasskey } from '../../shared/mining/test/authenticator.ts'
 import type { PresenceProof } from './presence.ts'
 
 const T0 = 1_800_000_000_000
@@ -74,17 +75,15 @@ const withFriends = async () => {
   return s
 }
 
-test('check-in needs a wallet, an account and a fresh presence proof; once a day', async () => {
+test('check-in needs a wallet and a fresh presence proof, opens a newcomer its account fee-free; once a day', async () => {
   const s = await setup()
   assert.equal((await s.status()).wallet, false)
   assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now()) })), 'no_wallet')
   await s.adoptWallet()
-  assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now() + 10) })), 'no_account')
-  await s.ledger.fund(s.me.publicKey)
   await s.ledger.close(T0 + 2000)
   s.at(T0 + 3000)
   let v = await s.status()
-  assert.deepEqual([v.wallet, v.accountExists, v.checkedInToday, v.today], [true, true, false, 0])
+  assert.deepEqual([v.wallet, v.accountExists, v.checkedInToday, v.today], [true, false, false, 0])
   assert.equal(v.inviteCode, addressOf(s.me.publicKey))
   assert.equal(v.nextDayAtMs, T0 + DAY)
 
@@ -104,12 +103,50 @@ test('check-in needs a wallet, an account and a fresh presence proof; once a day
   await new Promise((r) => setTimeout(r, 10))
   v = await s.status()
   assert.deepEqual(
-    [v.checkedInToday, v.checkInPending, v.txs[0]?.state, v.checkInsToday],
-    [true, false, 'applied', 1],
+    [v.checkedInToday, v.checkInPending, v.txs[0]?.state, v.checkInsToday, v.presenceKind],
+    [true, false, 'applied', 1, 'hold'],
   )
+  // the check-in opened the account, with nothing in it: it paid no fee
+  assert.deepEqual([v.accountExists, v.balance], [true, '0'])
   s.at(T0 + 5000)
   assert.equal(await codeOf(s.call('mining.checkIn', { proof: proof(s.now()) })), 'already_checked_in')
   assert.ok(s.events.some((e) => e.event === 'mining'))
+})
+
+test('a passkey check-in: registered with the first check-in, forwarded as is, verified by the ledger', async () => {
+  const s = await setup()
+  await s.adoptWallet()
+  await s.ledger.close(T0 + 2000)
+  s.at(T0 + 3000)
+  const me = addressOf(s.me.publicKey)
+  const pk = softPasskey()
+  const challenge = `WATT presence v1|mining-test|0|${me}`
+  // a page script's made-up proof reaches the ledger, which refuses it
+  const forged = { ...makeAssertion(pk, { challenge }), signature: new Uint8Array(70).fill(0x30) }
+  assert.deepEqual(
+    await s.call('mining.registerPasskey', { credentialId: pk.credentialId, publicKey: pk.publicKey }),
+    {
+      pending: true,
+    },
+  )
+  assert.equal((await s.status()).passkeyPending, true)
+  await s.call('mining.checkIn', { proof: forged })
+  await s.ledger.close(T0 + 4000)
+  await new Promise((r) => setTimeout(r, 10))
+  let v = await s.status()
+  assert.deepEqual(
+    [v.txs[0]?.state, v.txs[0]?.code, v.accountExists],
+    ['rejected', 'presence_bad_signature', false],
+  )
+  s.at(T0 + 5000)
+  await s.call('mining.checkIn', { proof: makeAssertion(pk, { challenge }) })
+  await s.ledger.close(T0 + 6000)
+  await new Promise((r) => setTimeout(r, 10))
+  v = await s.status()
+  assert.deepEqual(
+    [v.checkedInToday, v.presenceKind, v.passkeys, v.passkeyPending, v.balance],
+    [true, 'passkey', 1, false, '0'],
+  )
 })
 
 test('circle and invite requests are checked before signing; the day boundary pays what was estimated', async () => {

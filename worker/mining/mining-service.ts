@@ -1,18 +1,22 @@
 // The `mining` core service: the Mine screen's RPC (mining.status, mining.checkIn,
-// mining.setCircle, mining.acceptInvite, mining.history) and a `mining` event after every closed
-// ledger. A check-in is signed only with a fresh press-and-hold proof from the page (presence.ts);
-// transactions are signed with the wallet's account key (account-key.ts) and followed until a
-// closed ledger applies, rejects or drops them.
+// mining.registerPasskey, mining.setCircle, mining.acceptInvite, mining.history) and a `mining`
+// event after every closed ledger. A check-in carries the page's WebAuthn assertion as it is (the
+// validators verify it) or, the weaker kind, a press-and-hold the core checks first (presence.ts).
+// Check-ins, passkeys and invites go fee-free; a newcomer's first check-in opens its account and
+// carries the passkey it registered before. Transactions are signed with the wallet's account key
+// (account-key.ts) and followed until a closed ledger applies, rejects or drops them.
 import {
   type Address,
   addressOf,
   encodeTx,
   getAccount,
   signTx,
+  stateData,
   txIdOf,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { miningModule } from '../../shared/mining/module.ts'
+import { getPasskey } from '../../shared/mining/passkeys.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
@@ -20,8 +24,8 @@ import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
 import { registerAll } from '../rpc/server.ts'
 import type { Handlers } from '../rpc/table.ts'
 import type { AccountKey } from '../wallet/vault.ts'
-import type { MiningEvents, MiningMethods } from './mining-api.ts'
-import { miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
+import type { CheckInProof, MiningEvents, MiningMethods, RegisterPasskeyParams } from './mining-api.ts'
+import { isFeeless, miningTxBody, parseAcceptInvite, parseSetCircle } from './mining-requests.ts'
 import {
   buildMiningView,
   type DayUptime,
@@ -32,7 +36,7 @@ import {
   type MiningView,
   todayOf,
 } from './mining-view.ts'
-import { checkPresence, type PresenceProof } from './presence.ts'
+import { checkPresence } from './presence.ts'
 
 export interface MiningDeps {
   readonly key: AccountKey
@@ -54,9 +58,12 @@ const notReady = (node: Address): MiningView => ({
   accountExists: false,
   balance: '0',
   today: 0,
+  networkId: '',
   ledgerSeq: 0,
   ledgerDay: 0,
   checkedInToday: false,
+  passkeys: 0,
+  passkeyPending: false,
   checkInPending: false,
   nextDayAtMs: 0,
   dayLengthMs: 0,
@@ -129,6 +136,7 @@ export const createMiningService = (
       node: nodeAddress,
       lastDay,
       estimate: me || validatorSetAt(state).includes(nodeAddress) ? estimateFor(l, me) : undefined,
+      passkeyPending: pendingPasskey() !== undefined,
       txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
     })
   }
@@ -150,18 +158,21 @@ export const createMiningService = (
     } else changed()
   }
 
-  const submit = async (kind: MiningTxKind, build: (me: Address) => { type: string }) => {
+  const submit = async (kind: MiningTxKind, build: (me: Address) => readonly { type: string }[]) => {
     const me = (await deps.key.load()) ?? fail('no_wallet')
     const l = needLedger()
     const { state } = l.current()
     const config = l.genesis()
-    const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
-    if (acct.balance < config.minFeePerOp) fail('insufficient_balance', { spendable: String(acct.balance) })
-    const op = build(me.address)
+    const ops = build(me.address)
+    const acct = getAccount(state, me.address)
+    // a fee-free check-in opens a newcomer's account (shared/mining/operations.ts)
+    if (!acct && kind !== 'checkIn') fail('no_account', { account: me.address })
+    if (!isFeeless(ops) && (acct?.balance ?? 0n) < config.minFeePerOp * BigInt(ops.length))
+      fail('insufficient_balance', { spendable: String(acct?.balance ?? 0n) })
     // the mempool knows the wallet's pending payments as well as this service's own txs
     let seq = l.nextSeq(me.address)
     for (const t of txs) if (t.state === 'pending' && t.seq >= seq) seq = t.seq + 1n
-    const body = miningTxBody(op, me.publicKey, seq, config, state, c.now())
+    const body = miningTxBody(ops, me.publicKey, seq, config, state, c.now())
     const signed = await deps.key.withSigner((s) => signTx(body, [s]))
     const r = await l.submit(encodeTx(signed))
     if (!r.ok) return fail(r.error.code, r.error as WattError)
@@ -177,33 +188,59 @@ export const createMiningService = (
     return { id }
   }
 
-  const checkIn = async (given: PresenceProof) => {
-    const proof = checkPresence(given, c.now(), lastDownAt)
-    if (!proof.ok) return fail(proof.error.code, proof.error)
-    lastDownAt = proof.value.down.at
+  const checkIn = async (given: CheckInProof) => {
+    const passkey = 'kind' in given
+    if (!passkey) {
+      const hold = checkPresence(given, c.now(), lastDownAt)
+      if (!hold.ok) return fail(hold.error.code, hold.error)
+      lastDownAt = hold.value.down.at
+    }
     const current = await view()
     if (current.checkedInToday) return fail('already_checked_in', { day: current.today })
     if (current.checkInPending) return fail('check_in_pending')
-    return submit('checkIn', () => ({ type: 'checkIn' }))
+    const presence = passkey ? given : { kind: 'hold' }
+    const waiting = passkey ? pendingPasskey() : undefined
+    return submit('checkIn', () => [...(waiting ? [registerOp(waiting)] : []), { type: 'checkIn', presence }])
+  }
+
+  // a passkey registered before the account exists waits for the passkey check-in that opens it
+  // (or the first one after the account was opened otherwise), until the ledger has it
+  let pending: RegisterPasskeyParams | undefined
+  const registerOp = (p: RegisterPasskeyParams) => ({ type: 'registerPasskey', ...p })
+  const pendingPasskey = (): RegisterPasskeyParams | undefined => {
+    const l = ledger()
+    if (pending && l && getPasskey(stateData(l.current().state), pending.credentialId)) pending = undefined
+    return pending
+  }
+  const registerPasskey = async (p: RegisterPasskeyParams) => {
+    const me = (await deps.key.load()) ?? fail('no_wallet')
+    if (getAccount(needLedger().current().state, me.address)) {
+      pending = undefined
+      return { ...(await submit('registerPasskey', () => [registerOp(p)])), pending: false }
+    }
+    pending = p
+    changed()
+    return { pending: true }
   }
 
   const handlers: Handlers<MiningMethods> = {
     'mining.status': () => view(),
     'mining.history': async () => (await view()).history,
     'mining.checkIn': (p) => serial(() => checkIn(p.proof)),
+    'mining.registerPasskey': (p) => serial(() => registerPasskey(p)),
     'mining.setCircle': (p) =>
       serial(() =>
         submit('setCircle', (me) => {
           const { state } = needLedger().current()
           const op = parseSetCircle(p.members, me, state, miningModule.readers.params(state))
-          return op.ok ? op.value : fail(op.error.code, op.error)
+          return op.ok ? [op.value] : fail(op.error.code, op.error)
         }),
       ),
     'mining.acceptInvite': (p) =>
       serial(() =>
         submit('acceptInvite', (me) => {
           const op = parseAcceptInvite(p.ambassador, me, needLedger().current().state)
-          return op.ok ? op.value : fail(op.error.code, op.error)
+          return op.ok ? [op.value] : fail(op.error.code, op.error)
         }),
       ),
   }

@@ -10,15 +10,19 @@ import {
   getData,
   getPools,
   type LedgerState,
+  listLength,
+  stateData,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
 import { openDraft } from '../../shared/ledger/draft.ts'
 import { dayInputsFromLedger, PHASE1_POOL_NAME } from '../../shared/mining/day-close.ts'
 import { computeDayDistribution } from '../../shared/mining/distribution.ts'
 import {
+  checkInKind,
   circleOn,
   keys,
   MODULE,
+  type PresenceKind,
   type RewardHistoryEntry,
   type StoredCircle,
 } from '../../shared/mining/ledger-data.ts'
@@ -42,7 +46,7 @@ export interface CircleMemberView {
   readonly inForceToday: boolean
 }
 
-export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite'
+export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'registerPasskey'
 
 export interface MiningTxView {
   readonly id: string
@@ -76,12 +80,20 @@ export interface MiningView {
   readonly accountExists: boolean
   readonly balance: string
   readonly today: number
+  /** The network id, part of a passkey check-in's challenge. */
+  readonly networkId: string
   readonly ledgerSeq: number
   /** The day index of the last closed ledger (today's first ledger may not have closed yet). */
   readonly ledgerDay: number
   /** The last finished day's uptime figures, as this node saw them. */
   readonly lastDay?: DayUptime
   readonly checkedInToday: boolean
+  /** How today's check-in proved presence, as the ledger recorded it. */
+  readonly presenceKind?: PresenceKind
+  /** Passkeys the ledger binds to this account. */
+  readonly passkeys: number
+  /** A passkey registered here that the first check-in will put on the ledger. */
+  readonly passkeyPending: boolean
   readonly checkInPending: boolean
   readonly nextDayAtMs: number
   readonly dayLengthMs: number
@@ -173,6 +185,7 @@ export interface ViewInput {
   readonly estimate: bigint | undefined
   readonly lastDay: DayUptime | undefined
   readonly txs: readonly MiningTxView[]
+  readonly passkeyPending: boolean
 }
 
 export const buildMiningView = (i: ViewInput): MiningView => {
@@ -190,6 +203,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
   const nodeAcct = getAccount(state, i.node)
   const pools = getPools(state)
   const { circleMin, circleMax } = miningModule.readers.params(state)
+  const kind = me ? checkInKind(stateData(state), today, me) : undefined
   return {
     ready: true,
     wallet: me !== undefined,
@@ -197,10 +211,14 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     accountExists: acct !== undefined,
     balance: String(acct?.balance ?? 0n),
     today,
+    networkId: config.networkId,
     ledgerSeq: state.header.seq,
     ledgerDay: state.header.dayIndex,
     ...(i.lastDay ? { lastDay: i.lastDay } : {}),
     checkedInToday: me !== undefined && checkedIn(state, today, me),
+    ...(kind ? { presenceKind: kind } : {}),
+    passkeys: me ? listLength(stateData(state), MODULE, keys.passkeysOf(me)) : 0,
+    passkeyPending: i.passkeyPending,
     checkInPending: i.txs.some((t) => t.kind === 'checkIn' && t.state === 'pending'),
     nextDayAtMs: config.genesisTimeMs + (today + 1) * config.dayLengthMs,
     dayLengthMs: config.dayLengthMs,

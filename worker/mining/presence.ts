@@ -1,9 +1,11 @@
-// The human-presence proof a check-in needs: the page records a press-and-hold on the Mine
-// button (trusted pointerdown .. pointerup, with hold samples taken while the pointer stays down)
-// and the core checks it before it signs a checkIn. It keeps a script running in the page (which
-// can only dispatch untrusted events) and a stray tap from checking in; it cannot stop
-// browser automation through the DevTools protocol, an OS-level input robot or a modified
-// client, and the network never sees it (the checkIn operation carries no proof).
+// The press-and-hold proof of a `hold` check-in, the weaker presence kind: the page records a
+// press-and-hold on the Mine button (trusted pointerdown .. pointerup, with hold samples taken while
+// the pointer stays down) and the core checks it before it signs a checkIn. It keeps a stray tap
+// and a script dispatching synthetic events on the button from checking in; the flags are the
+// page's word, so a script calling the RPC with made-up ones, browser automation, an input robot or
+// a modified client pass, and the network cannot check any of it: the operation says only
+// `{ kind: 'hold' }`, which weighs holdWeightPpm (docs/mining.md, Presence). A passkey check-in is
+// the kind every validator verifies (shared/mining/passkeys.ts).
 import { err, ok, type Result, type WattError, wattError } from '../../shared/util/errors.ts'
 
 export interface PointerMark {

@@ -28,6 +28,13 @@ export interface OpContext<P = unknown> {
 /** `C`: the result codes the operation may return (its module's catalogue). */
 export interface OpHandler<O extends Operation = Operation, P = unknown, C extends string = string> {
   readonly type: string
+  /**
+   * May travel in a transaction that pays no fee (W8: a fee is needed only under surge pricing);
+   * the core module's `freeTxsPerLedger` bounds such transactions per ledger.
+   */
+  readonly feeless?: boolean
+  /** A fee-free transaction from a key with no account opens it when it carries this operation. */
+  readonly opensAccount?: boolean
   /** Checks decoded wire data field by field (exact shape) and normalizes it; errors are `malformed`. */
   parse(raw: Readonly<Record<string, unknown>>): Result<O, WattError<ParseCode>>
   /**

@@ -58,7 +58,7 @@ const makeTxs = async (): Promise<Uint8Array[]> => [
     body(FAUCET, 2n, [op({ type: 'payment', dest: RESERVE.pk, amount: 1n })], { memo: utf8('m') }),
   ),
   await signed(FAUCET, body(FAUCET, 3n, [op({ type: 'createAccount', dest: BOB.pk, amount: 50_000_000n })])),
-  await signed(RESERVE, body(RESERVE, 1n, [op({ type: 'checkIn' })])),
+  await signed(RESERVE, body(RESERVE, 1n, [op({ type: 'checkIn', presence: { kind: 'hold' } })])),
   await signed(
     RESERVE,
     body(RESERVE, 2n, [op({ type: 'setCircle', members: [FAUCET.pk, ALICE.pk, BOB.pk] })], {
