@@ -9,6 +9,8 @@ export interface DevnetProcess {
   url: string
   links: string[]
   validatorAddresses: string[]
+  /** The genesis seed accounts and their recovery phrases, as `Seed account` lines print them. */
+  seeds: { address: string; phrase: string }[]
   stop(): Promise<void>
 }
 
@@ -20,6 +22,7 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
     let out = ''
     const links: string[] = []
     let validatorAddresses: string[] = []
+    const seeds: { address: string; phrase: string }[] = []
     let url = ''
     let headless = false
     const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 180_000)
@@ -31,6 +34,8 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
       if (link) links.push(link[1]!)
       const vs = /^Validators: (.*)$/.exec(line)
       if (vs) validatorAddresses = vs[1]!.trim().split(/\s+/)
+      const seed = /^Seed account (\S+): (.+)$/.exec(line)
+      if (seed) seeds.push({ address: seed[1]!, phrase: seed[2]!.trim() })
       if (/headless validator\(s\) running/.test(line)) headless = true
     }
     const feed = (chunk: Buffer) => {
@@ -46,6 +51,7 @@ export const spawnDevnet = (args: string[], logFile = process.env.E2E_RELAY_LOG)
               url,
               links,
               validatorAddresses,
+              seeds,
               stop: () =>
                 new Promise<void>((done) => {
                   child.once('exit', () => done())

@@ -1,16 +1,17 @@
 // Daily mining end to end on its own devnet with short days: 4 validators and 3 users A, B, C.
-// Before day D: faucet WATT, accounts for the validators' node keys, circles for A and B (A adds B
-// by scanning a screenshot of B's invite QR code). During D: A and B check in with a real
-// press-and-hold, B accepts A's invite by scanning A's QR code, A pays C with a fee; C skips the
-// day. After the boundary every balance moved by exactly what an independent
-// computation in this test expects (inputs built from what the test did, plus the validators'
-// signature counts that only consensus knows), the fee pool was paid out, and C got nothing.
+// A and B restore the devnet's two genesis seed accounts (its founding members); C is new.
+// Before day D: faucet WATT, accounts for the validators' node keys, circles for A and B, each
+// naming the other and C (A adds B by scanning a screenshot of B's invite QR code). During D: A,
+// B and C check in with a real press-and-hold, C accepts A's invite by scanning A's QR code, A
+// pays C with a fee. After the boundary every balance moved by exactly what this test's own
+// reference computation of the documented formula expects (e2e/mining-reference.ts: inputs built
+// from what the test did, plus the validators' signature counts that only consensus knows), every
+// reward part on the Mine screen matches it, and the circle and referral parts are not zero.
 import { type Browser, expect, type Page, test } from '@playwright/test'
-import type { DayInputs } from '../shared/mining/day-inputs.ts'
-import { computeDayDistribution } from '../shared/mining/distribution.ts'
 import { miningParams } from '../shared/mining/params.ts'
 import { useDevnet } from './devnet-process.ts'
 import { rpc } from './ledger-pages.ts'
+import { referenceRewards } from './mining-reference.ts'
 import { fillPin, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MINING_PORT ?? 8399)
@@ -48,10 +49,17 @@ const tab = async (page: Page, id: 'wallet' | 'mine') => {
   if (id === 'mine') await expect(page.getByTestId('mine-screen')).toBeVisible({ timeout: 60_000 })
 }
 
-const newFundedWallet = async (page: Page): Promise<string> => {
+/** A new wallet, or with `phrase` a restored one (a devnet seed account), and 100 faucet WATT. */
+const newFundedWallet = async (page: Page, phrase?: string): Promise<string> => {
   await tab(page, 'wallet')
-  await fillPin(page, 'create')
-  await page.getByTestId('wallet-create').click({ timeout: 60_000 })
+  if (phrase) {
+    await page.getByTestId('restore-phrase').fill(phrase)
+    await fillPin(page, 'restore')
+    await page.getByTestId('restore-submit').click({ timeout: 60_000 })
+  } else {
+    await fillPin(page, 'create')
+    await page.getByTestId('wallet-create').click({ timeout: 60_000 })
+  }
   const address = (await page.getByTestId('wallet-address').textContent())!.trim()
   await page.getByTestId('faucet-request').click()
   await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 120_000 })
@@ -174,14 +182,17 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
     open(browser, `${url}/`),
   ])
   // one faucet account serves the devnet: its payments go one after another
-  const A = await newFundedWallet(a.page)
-  const B = await newFundedWallet(b.page)
+  // A and B are the founding members the devnet's genesis names as trust seeds
+  expect(devnet.seeds.length).toBe(2)
+  const A = await newFundedWallet(a.page, devnet.seeds[0]!.phrase)
+  const B = await newFundedWallet(b.page, devnet.seeds[1]!.phrase)
+  expect([A, B]).toEqual(devnet.seeds.map((x) => x.address))
   const C = await newFundedWallet(c.page)
   const V = devnet.validatorAddresses
   // circle members must have accounts; V[2] and V[3] get theirs from their first node reward.
   // From here the users act at once, each waiting on its own ledger-applied status.
   await Promise.all([pay(a.page, V[0]!, '1', ''), pay(b.page, V[1]!, '1', '')])
-  // A adds B by scanning B's invite QR code; on day D, B accepts A's invite by scanning A's
+  // A adds B by scanning B's invite QR code; on day D, C accepts A's invite by scanning A's
   const [qrA, qrB] = [await inviteQr(a.page), await inviteQr(b.page)]
   await Promise.all([setCircle(a.page, [B, C, V[0]!], qrB), setCircle(b.page, [A, C, V[1]!])])
   for (const v of validators) await tab(v.page, 'mine')
@@ -199,10 +210,11 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
       await pay(a.page, C, '2', '0.001')
       await tab(a.page, 'mine')
     })(),
+    holdToCheckIn(b.page),
     (async () => {
-      await holdToCheckIn(b.page)
-      await scanQr(b.page, 'invite-scan', qrA)
-      await expect(b.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
+      await holdToCheckIn(c.page)
+      await scanQr(c.page, 'invite-scan', qrA)
+      await expect(c.page.getByTestId('invited-by')).toContainText(A.slice(0, 8), { timeout: 60_000 })
     })(),
   ])
   // check-ins and the invite go fee-free while ledgers have room (W8): only A's payment paid
@@ -211,6 +223,7 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   await expect(c.page.getByTestId('mine-balance')).toHaveAttribute(
     'data-amount',
     String(1_000_000_000n + PAY_TO_C),
+    { timeout: 60_000 },
   )
   const before = new Map<string, bigint>()
   for (const [page, addr] of [
@@ -240,25 +253,32 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   expect(uptime.every((u) => u.ledgers === ledgersInDay && u.signed <= ledgersInDay)).toBe(true)
   expect(ledgersInDay).toBeGreaterThan(DAY_MS / CLOSE_MS / 4)
 
-  const inputs: DayInputs = {
-    day: D,
-    checkedIn: [A, B],
-    holdCheckIns: [A, B], // both pressed and held: the weaker presence kind
-    circles: [
-      { account: A, members: [B, C, V[0]!] },
-      { account: B, members: [A, C, V[1]!] },
-    ],
-    invites: [{ account: B, ambassador: A }],
-    validators: uptime.filter((u) => u.signed > 0).map(({ account, signed }) => ({ account, signed })),
-    ledgersInDay,
-    seeds: V,
-    feePool: feePool0 + feesInD,
-    phase1Remaining: phase1,
-  }
-  const dist = computeDayDistribution(inputs, params.value)
-  const expected = new Map(dist.rewards.map((r) => [r.account, r.total]))
-  expect(expected.get(C)).toBeUndefined()
-  expect(dist.rewards.length).toBeGreaterThanOrEqual(2 + 3) // A, B and at least 3 signing validators
+  // the day as the test made it; only the signature counts come from the nodes
+  const expected = referenceRewards(
+    {
+      day: D,
+      checkedIn: [A, B, C],
+      holdCheckIns: [A, B, C], // all pressed and held: the weaker presence kind
+      circles: new Map([
+        [A, [B, C, V[0]!]],
+        [B, [A, C, V[1]!]],
+      ]),
+      invites: new Map([[C, A]]),
+      signed: new Map(uptime.filter((u) => u.signed > 0).map((u) => [u.account, u.signed])),
+      ledgersInDay,
+      seeds: [A, B],
+      feePool: feePool0 + feesInD,
+      phase1Remaining: phase1,
+    },
+    params.value,
+  )
+  const total = (a: string) => expected.get(a)?.total ?? 0n
+  // A and B vouch for each other and for C, all three active: circle parts; C is A's invitee
+  expect(expected.get(A)!.circle).toBeGreaterThan(0n)
+  expect(expected.get(B)!.circle).toBeGreaterThan(0n)
+  expect(expected.get(A)!.referral).toBeGreaterThan(0n)
+  expect(expected.get(C)!.score).toBeGreaterThanOrEqual(BigInt(params.value.scoreThresholdPpm))
+  expect(expected.size).toBeGreaterThanOrEqual(3 + 3) // A, B, C and at least 3 signing validators
 
   const after = new Map<string, bigint>()
   for (const [page, addr] of [
@@ -270,21 +290,30 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   for (const [i, v] of validators.entries())
     after.set(V[i]!, await units(v.page, 'mine-node', 'data-balance'))
   const got = Object.fromEntries([...after].map(([k, x]) => [k, String(x - before.get(k)!)]))
-  const want = Object.fromEntries([...after.keys()].map((k) => [k, String(expected.get(k) ?? 0n)]))
+  const want = Object.fromEntries([...after.keys()].map((k) => [k, String(total(k))]))
   expect(got).toEqual(want)
-  expect(got[C]).toBe('0') // C skipped the day
 
-  // the fee pool went into the distribution; only the rounding remainder is left
-  const feePoolAfter = await units(a.page, 'mine-screen', 'data-fee-pool')
-  expect(feePoolAfter).toBe(dist.remainder)
-  expect(dist.remainder).toBeLessThan(BigInt(2 * dist.rewards.length))
-  expect(dist.rewards.reduce((s, r) => s + r.fee, 0n)).toBeGreaterThan(
-    inputs.feePool - BigInt(dist.rewards.length),
-  )
+  // the day's slice left phase 1, and the fee pool went into the distribution: only the rounding
+  // remainder is left (day D is far from phase 1's last day, so the slice is the whole emission)
+  const emission = params.value.phase1Pool / BigInt(params.value.phase1Days)
+  const paid = [...expected.values()].reduce((x, r) => x + r.total, 0n)
+  const remainder = feePool0 + feesInD + emission - paid
+  expect(phase1 - (await units(a.page, 'mine-screen', 'data-phase1'))).toBe(emission)
+  expect(await units(a.page, 'mine-screen', 'data-fee-pool')).toBe(remainder)
+  expect(remainder).toBeLessThan(BigInt(2 * expected.size))
 
-  const itemA = a.page.getByTestId('reward-history').locator(`[data-testid="reward-item"][data-day="${D}"]`)
-  await expect(itemA).toHaveAttribute('data-amount', String(expected.get(A)))
-  await expect(c.page.getByTestId('reward-history').getByTestId('reward-item')).toHaveCount(0)
+  // every part of each user's reward row, as the ledger recorded it, to the unit
+  for (const [page, addr] of [
+    [a.page, A],
+    [b.page, B],
+    [c.page, C],
+  ] as const) {
+    const item = page.getByTestId('reward-history').locator(`[data-testid="reward-item"][data-day="${D}"]`)
+    const r = expected.get(addr)!
+    await expect(item).toHaveAttribute('data-amount', String(r.total))
+    for (const part of ['base', 'circle', 'referral', 'node', 'fee'] as const)
+      await expect(item).toHaveAttribute(`data-${part}`, String(r[part]))
+  }
 
   await a.page.screenshot({ path: 'e2e/artifacts/mine-phone.png', fullPage: true })
   await a.page.setViewportSize({ width: 1280, height: 800 })

@@ -1,7 +1,9 @@
-// A local WATT devnet: a fresh genesis naming N validators (keys made here), the relay serving
-// the PWA, the genesis and one-time enrollment links, and N headless Chromium nodes that open
-// their links and become those validators. Used by `npm start` and by the e2e suite. With
-// `exportDays`, each finished day of the first validator is written to that folder (day-exports.ts).
+// A local WATT devnet: a fresh genesis naming N validators (keys made here) and M seed accounts
+// (the founding members where mining trust starts: recovery phrases made here, for whoever runs
+// the devnet to restore in a wallet), the relay serving the PWA, the genesis and one-time
+// enrollment links, and N headless Chromium nodes that open their links and become those
+// validators. Used by `npm start` and by the e2e suite. With `exportDays`, each finished day of
+// the first validator is written to that folder (day-exports.ts).
 import { randomBytes } from 'node:crypto'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { mkdirSync } from 'node:fs'
@@ -10,6 +12,7 @@ import { addressOf } from '../shared/crypto/address.ts'
 import { makeGenesisConfig, watt } from '../shared/ledger/index.ts'
 import { genesisToJson } from '../shared/node/genesis-document.ts'
 import { defaultParams } from '../shared/node/protocol.ts'
+import { phraseFromEntropy, secretFromPhrase } from '../worker/wallet/mnemonic.ts'
 import { twoThirds } from '../shared/quorum/threshold.ts'
 import type { NodeId, QuorumSet } from '../shared/scp/index.ts'
 import { toHex } from '../shared/util/bytes.ts'
@@ -22,6 +25,8 @@ export interface DevnetOptions {
   host: string
   network: string
   validators: number
+  /** Seed accounts to name in genesis (mining's `seedAccounts`), each from a new recovery phrase (default 2). */
+  seedAccounts?: number
   /** Launch the validators as headless Chromium nodes (else only print their links). */
   headless?: boolean
   closeIntervalMs: number
@@ -40,6 +45,8 @@ export interface Devnet {
   links: string[]
   browser: Browser | undefined
   validatorAddresses: string[]
+  /** The seed accounts and their recovery phrases (devnet secrets, like the faucet key). */
+  seeds: { address: string; phrase: string }[]
   stop(): Promise<void>
 }
 
@@ -68,6 +75,17 @@ const launchValidators = async (
   return { browser, pages }
 }
 
+/** Fresh founding members: a recovery phrase each and the account it restores (worker/wallet). */
+const makeSeeds = async (count: number, signerOf: (secret: Uint8Array) => { publicKey: Uint8Array }) => {
+  const seeds: { address: string; phrase: string }[] = []
+  for (let i = 0; i < count; i++) {
+    const words = phraseFromEntropy(new Uint8Array(randomBytes(32)))
+    const secret = await secretFromPhrase(words)
+    seeds.push({ address: addressOf(signerOf(secret).publicKey), phrase: words.join(' ') })
+  }
+  return seeds
+}
+
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   if (o.exportDays !== undefined && (o.validators === 0 || o.headless === false))
     throw new Error('--export-days needs headless validators (not --no-headless or --validators 0)')
@@ -76,6 +94,8 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   const validatorAddresses = keys.map((k) => addressOf(k.publicKey.raw))
   const faucetSecret = new Uint8Array(randomBytes(32))
   const { nobleSigner } = await import('../shared/crypto/noble.ts')
+  const seeds = await makeSeeds(o.seedAccounts ?? 2, nobleSigner)
+  const params = defaultParams()
   const config = makeGenesisConfig({
     networkId: o.network,
     genesisTimeMs: Date.now(),
@@ -85,7 +105,7 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(nobleSigner(faucetSecret).publicKey), amount: watt(100_000_000n) },
     // every module's parameters, written out: /genesis names the values the network runs on
-    params: defaultParams(),
+    params: { ...params, mining: { ...params.mining, seedAccounts: seeds.map((x) => x.address).join(',') } },
   })
   const quorumSet: QuorumSet = {
     threshold: count === 1 ? 1 : twoThirds(count),
@@ -131,6 +151,7 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     links,
     browser,
     validatorAddresses,
+    seeds,
     async stop() {
       await exporter?.stop()
       await browser?.close().catch(() => {})

@@ -1,6 +1,8 @@
 // `npm start`: builds the PWA if needed, then starts a local devnet — the relay serving the app
 // on one URL and, by default, one headless Chromium validator. Flags:
 //   --validators N       headless validators (default 1; 0 prints a one-time validator link)
+//   --seed-accounts N    seed accounts named in genesis, where mining trust starts (default 2);
+//                        their recovery phrases are printed: restore one in the Wallet tab
 //   --close-interval S   seconds between ledgers (default 1)
 //   --day-length S       seconds in a mining day (default 86400)
 //   --port N / PORT env  HTTP port (default 8080); --host ADDR (default 127.0.0.1)
@@ -20,6 +22,7 @@ import { startDevnet } from './devnet.ts'
 const { values } = parseArgs({
   options: {
     validators: { type: 'string', default: '1' },
+    'seed-accounts': { type: 'string', default: '2' },
     'close-interval': { type: 'string', default: '1' },
     'day-length': { type: 'string', default: '86400' },
     port: { type: 'string', default: process.env.PORT ?? '8080' },
@@ -69,6 +72,7 @@ const devnet = await startDevnet({
   host: values.host!,
   network: values.network!,
   validators: num('validators', values.validators, 0, 16),
+  seedAccounts: num('seed-accounts', values['seed-accounts'], 0, 64),
   headless: !values['no-headless'],
   closeIntervalMs: num('close-interval', values['close-interval'], 0.2, 3600) * 1000,
   dayLengthMs: num('day-length', values['day-length'], 1, 86400 * 365) * 1000,
@@ -91,6 +95,8 @@ if (Number(values.validators) === 0 || values['no-headless']) {
   console.log(`${devnet.links.length} headless validator(s) running`)
 }
 console.log(`Validators: ${devnet.validatorAddresses.join(' ')}`)
+// founding members (docs/mining.md, Trust seeds): restoring a phrase makes that wallet a trust seed
+for (const s of devnet.seeds) console.log(`Seed account ${s.address}: ${s.phrase}`)
 console.log(
   `Devnet only: ${devnet.relay.httpUrl}/genesis publishes the faucet key to anyone who can reach it (docs/relay.md).`,
 )

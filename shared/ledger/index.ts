@@ -72,6 +72,7 @@ export {
   withCloseSteps,
 } from './module.ts'
 export {
+  addressListParam,
   addressParam,
   boolParam,
   intParam,

@@ -75,6 +75,21 @@ export const textParam = (def: string, pattern: RegExp): ParamField<string> => (
   toJson: (v) => v,
 })
 
+/**
+ * Up to `max` distinct account or node addresses; in JSON a comma-separated string ('' for none),
+ * so it travels as one parameter value (an upgrade's value holds at most MAX_PARAM_TEXT characters).
+ */
+export const addressListParam = (max: number): ParamField<readonly string[]> => ({
+  default: [],
+  parse: (x) => {
+    if (typeof x !== 'string') return undefined
+    const list = x === '' ? [] : x.split(',')
+    const ok = list.length <= max && list.every(isAddress) && new Set(list).size === list.length
+    return ok ? list : undefined
+  },
+  toJson: (v) => v.join(','),
+})
+
 export const boolParam = (def: boolean): ParamField<boolean> => ({
   default: def,
   parse: (x) => (typeof x === 'boolean' ? x : undefined),

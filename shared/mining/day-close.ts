@@ -1,7 +1,8 @@
 // The day-boundary close step. In every ledger it counts the ledger and each validator named as
 // an EXTERNALIZE signer of the previous ledger (the agreed facts, ctx.signers) for its day; in the
 // first ledger of a new day it builds the finished day's DayInputs from ledger state alone (trust
-// seeded from the validator set in force), computes the distribution with the parameters in
+// seeded from the genesis seed accounts and the operator accounts of the validator set in force),
+// computes the distribution with the parameters in
 // force, issues the emission from the phase-1 pool and pays the fee shares from the fee pool,
 // records the day's totals and each account's reward history, drops the finished day's lists, and
 // reports the day's emission and payout as the module's header totals.
@@ -23,12 +24,19 @@ import {
   MODULE,
   pushRewardHistory,
 } from './ledger-data.ts'
+import { trustSeeds } from './node-link.ts'
 import type { MiningParams } from './params.ts'
 
 export const PHASE1_POOL_NAME = 'phase1'
 
-/** DayInputs of `day` as the ledger recorded it; `seeds` is the validator set in force. */
-export const dayInputsFromLedger = (d: LedgerDraft, day: number, seeds: readonly Address[]): DayInputs => {
+/** What the boundary knows besides ledger data: the validator set and mining parameters in force. */
+export interface DayFacts {
+  readonly validators: readonly Address[]
+  readonly params: MiningParams
+}
+
+/** DayInputs of `day` as the ledger recorded it, trust seeded as `trustSeeds` says. */
+export const dayInputsFromLedger = (d: LedgerDraft, day: number, facts: DayFacts): DayInputs => {
   const circles: CircleInput[] = []
   for (const owner of readList<Address>(d, MODULE, keys.circleOwners)) {
     const c = getCircle(d, owner)
@@ -52,7 +60,7 @@ export const dayInputsFromLedger = (d: LedgerDraft, day: number, seeds: readonly
     invites,
     validators,
     ledgersInDay: getNumber(d, keys.ledgers(day)),
-    seeds,
+    seeds: trustSeeds(d, facts.params, facts.validators),
     feePool: pools.feePool,
     phase1Remaining: pools.unissued[PHASE1_POOL_NAME] ?? 0n,
   }
@@ -98,14 +106,9 @@ const moveUnpaidEmission = (d: LedgerDraft, amount: bigint): void => {
   })
 }
 
-const finishDay = (
-  d: LedgerDraft,
-  day: number,
-  params: MiningParams,
-  seeds: readonly Address[],
-): ModuleTotals => {
-  const inputs = dayInputsFromLedger(d, day, seeds)
-  const dist = computeDayDistribution(inputs, params)
+const finishDay = (d: LedgerDraft, day: number, facts: DayFacts): ModuleTotals => {
+  const inputs = dayInputsFromLedger(d, day, facts)
+  const dist = computeDayDistribution(inputs, facts.params)
   const { mined, paid: distributed } = payOut(d, dist)
   moveUnpaidEmission(d, dist.emission - mined)
   const totals: DayTotals = {
@@ -130,8 +133,7 @@ const finishDay = (
 export const miningCloseStep: CloseStep<MiningParams> = {
   name: 'mining/day-boundary',
   run: (d, ctx) => {
-    const totals =
-      ctx.dayIndex > ctx.prevDayIndex ? finishDay(d, ctx.prevDayIndex, ctx.params, ctx.validators) : undefined
+    const totals = ctx.dayIndex > ctx.prevDayIndex ? finishDay(d, ctx.prevDayIndex, ctx) : undefined
     const day = ctx.dayIndex
     d.putData(MODULE, keys.ledgers(day), getNumber(d, keys.ledgers(day)) + 1)
     for (const v of ctx.signers) {

@@ -37,7 +37,7 @@ export interface DayInputs {
   readonly validators: readonly ValidatorInput[]
   /** Ledgers closed during the day (the denominator of uptime). */
   readonly ledgersInDay: number
-  /** Where trust starts: the validators' accounts and, later, verified people. */
+  /** Where trust starts: genesis seed accounts and validators' operator accounts (trustSeeds); later verified people. */
   readonly seeds: readonly string[]
   /** Fees collected and not yet distributed, base units. */
   readonly feePool: bigint

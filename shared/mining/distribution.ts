@@ -5,7 +5,7 @@ import { fail } from '../util/errors.ts'
 import type { DayInputs } from './day-inputs.ts'
 import { dayEmission } from './emission.ts'
 import { validateMiningParams, type MiningParams } from './params.ts'
-import { indexDay } from './trust-graph.ts'
+import { type IndexedDay, indexDay } from './trust-graph.ts'
 import { computeTrustScores } from './trust-score.ts'
 import { nodeWeightOf, type WeightParts, weightOf } from './weights.ts'
 
@@ -14,6 +14,8 @@ export interface RewardEntry {
   /** Trust-graph score and the trust it gives, ppm. */
   readonly score: number
   readonly trust: number
+  /** A seed or in a trusted account's circle: the trust floor applies. */
+  readonly vouched: boolean
   readonly circleActive: number
   readonly referralsActive: number
   /** Weight in units of PPM = one fully trusted account with no bonus. */
@@ -57,22 +59,24 @@ const splitParts = (amount: bigint, w: WeightParts) => {
   return { base: next(w.base), circle: next(w.circle), referral: next(w.referral), node: next(w.node) }
 }
 
-export const computeDayDistribution = (inputs: DayInputs, params: MiningParams): DayDistribution => {
-  const checked = validateMiningParams(params)
-  if (!checked.ok) fail(checked.error.code, checked.error)
-  if (inputs.feePool < 0n || inputs.phase1Remaining < 0n) fail('mining/bad-day-inputs', { field: 'pools' })
-  const day = indexDay(inputs, params.circleMax)
+/**
+ * Per account: active circle members, active invitees, and `vouched`: a seed, or in the circle of
+ * an account whose score passes the threshold (whether or not that one checked in).
+ */
+const countActive = (day: IndexedDay, score: Uint32Array, checkedIn: Uint8Array, params: MiningParams) => {
   const { graph } = day
-  const scores = computeTrustScores(graph, day.seeds, params)
   const n = graph.n
-  const checkedIn = new Uint8Array(n)
-  for (const a of day.checkedIn) checkedIn[a] = 1
-  const countsActive = (v: number) => checkedIn[v] === 1 && scores.score[v]! >= params.scoreThresholdPpm
-
+  const countsActive = (v: number) => checkedIn[v] === 1 && score[v]! >= params.scoreThresholdPpm
   const circleActive = new Uint32Array(n)
-  for (let u = 0; u < n; u++)
-    for (let e = graph.outStart[u]!; e < graph.outStart[u + 1]!; e++)
+  const vouched = new Uint8Array(n)
+  for (const s of day.seeds) vouched[s] = 1
+  for (let u = 0; u < n; u++) {
+    const trusted = score[u]! >= params.scoreThresholdPpm
+    for (let e = graph.outStart[u]!; e < graph.outStart[u + 1]!; e++) {
       if (countsActive(graph.outTo[e]!)) circleActive[u]!++
+      if (trusted) vouched[graph.outTo[e]!] = 1
+    }
+  }
   const referralsActive = new Uint32Array(n)
   const invited = new Uint8Array(n)
   for (let i = 0; i < day.invites.length; i += 2) {
@@ -82,6 +86,19 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
     invited[a] = 1
     if (countsActive(a)) referralsActive[amb]!++
   }
+  return { circleActive, referralsActive, vouched }
+}
+
+export const computeDayDistribution = (inputs: DayInputs, params: MiningParams): DayDistribution => {
+  const checked = validateMiningParams(params)
+  if (!checked.ok) fail(checked.error.code, checked.error)
+  if (inputs.feePool < 0n || inputs.phase1Remaining < 0n) fail('mining/bad-day-inputs', { field: 'pools' })
+  const day = indexDay(inputs, params.circleMax)
+  const scores = computeTrustScores(day.graph, day.seeds, params)
+  const n = day.graph.n
+  const checkedIn = new Uint8Array(n)
+  for (const a of day.checkedIn) checkedIn[a] = 1
+  const { circleActive, referralsActive, vouched } = countActive(day, scores.score, checkedIn, params)
   const nodeWeight = new Float64Array(n)
   const nodeSeen = new Uint8Array(n)
   inputs.validators.forEach((v, i) => {
@@ -100,6 +117,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
       {
         checkedIn: checkedIn[v] === 1,
         score: scores.score[v]!,
+        vouched: vouched[v] === 1,
         circleActive: circleActive[v]!,
         referralsActive: referralsActive[v]!,
         presencePpm: hold.has(day.names[v]!) ? params.holdWeightPpm : params.passkeyWeightPpm,
@@ -127,6 +145,7 @@ export const computeDayDistribution = (inputs: DayInputs, params: MiningParams):
       account: day.names[id]!,
       score: scores.score[id]!,
       trust: w.trust,
+      vouched: vouched[id] === 1,
       circleActive: circleActive[id]!,
       referralsActive: referralsActive[id]!,
       weight: w.total,

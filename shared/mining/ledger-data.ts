@@ -28,6 +28,8 @@ export const keys = {
   passkeyKey: (keyHash: string) => `pk/key/${keyHash}`,
   /** The list of an account's passkeys (credential hashes). */
   passkeysOf: (a: Address) => `pk/of/${a}`,
+  /** node key -> its operator's account (node-link.ts) */
+  operator: (node: Address) => `operator/${node}`,
 }
 
 /** How a check-in proved presence; the day's check-in entry stores it. */

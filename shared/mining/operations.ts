@@ -5,6 +5,7 @@
 //   setCircle     circleMin..circleMax distinct existing accounts, not the source; in force from
 //                 the next day (the bounds are the parameters in force, read from the context)
 //   acceptInvite  names the ambassador who invited the source account, once, not itself
+//   linkNode      links a node key to the source account, signed by both (node-link.ts)
 // checkIn, registerPasskey and acceptInvite are `feeless` (a fee-free transaction may carry them
 // while the ledger has room), and a fee-free checkIn opens a newcomer's account (day one with an
 // empty wallet: a newcomer's first transaction is [registerPasskey, checkIn]).
@@ -16,6 +17,7 @@ import type { OpHandler } from '../ledger/operations/registry.ts'
 import { exactKeys, isBytes } from '../ledger/shape.ts'
 import { err, ok, wattError } from '../util/errors.ts'
 import { circleOn, getCircle, keys, MODULE } from './ledger-data.ts'
+import { linkNode } from './node-link.ts'
 import { MAX_CIRCLE, type MiningParams } from './params.ts'
 import {
   verifyPresence,
@@ -31,6 +33,7 @@ export const MINING_RESULT_CODES = [
   'already_checked_in',
   'bad_circle',
   'bad_invite',
+  'bad_link',
   'no_account',
   'passkey_bad_key',
   'passkey_exists',
@@ -137,4 +140,4 @@ export const registerPasskeyOp: MiningOp<RegisterPasskeyOp> = {
   apply: (d, op, ctx) => registerPasskey(d, op, ctx.source, ctx.params),
 }
 
-export const miningOperations = [checkIn, setCircle, acceptInvite, registerPasskeyOp] as const
+export const miningOperations = [checkIn, setCircle, acceptInvite, registerPasskeyOp, linkNode] as const

@@ -3,7 +3,7 @@
 // below) and then in the ledger (`core/protocol`), changed only by parameter upgrades; the
 // operations and the close step get them through their context. Fractions are integer parts per
 // million (see fixed.ts) so that no float ever decides money; amounts are bigint base units.
-import { intParam, paramsSpec, textParam, unitsParam } from '../ledger/params.ts'
+import { addressListParam, intParam, paramsSpec, textParam, unitsParam } from '../ledger/params.ts'
 import type { Result, WattError } from '../util/errors.ts'
 import { PPM } from './fixed.ts'
 
@@ -36,6 +36,11 @@ export interface MiningParams {
   /** Circle size bounds accepted by setCircle. */
   readonly circleMin: number
   readonly circleMax: number
+  /**
+   * The network's founding members: accounts where trust starts (with the operator accounts of
+   * the validators in force, see node-link.ts). At most MAX_SEED_ACCOUNTS.
+   */
+  readonly seedAccounts: readonly string[]
 }
 
 const WATT = 10_000_000n
@@ -51,6 +56,9 @@ const RP_IDS = /^[a-z0-9-]+(\.[a-z0-9-]+)*(,[a-z0-9-]+(\.[a-z0-9-]+)*)*$/
 
 /** The allowed relying-party ids as a list. */
 export const rpIdList = (p: MiningParams): string[] => p.rpIds.split(',')
+
+/** The most seed accounts genesis may name. */
+export const MAX_SEED_ACCOUNTS = 64
 
 /** Ranges keep every intermediate product of the weight formula below 2^53. */
 export const miningParams = paramsSpec<MiningParams>(
@@ -71,6 +79,7 @@ export const miningParams = paramsSpec<MiningParams>(
     maxPasskeys: intParam(4, 1, MAX_PASSKEYS),
     circleMin: intParam(3, 1, MAX_CIRCLE),
     circleMax: intParam(5, 1, MAX_CIRCLE),
+    seedAccounts: addressListParam(MAX_SEED_ACCOUNTS),
   },
   (p) => (p.circleMax < p.circleMin ? 'circleMax' : undefined),
 )

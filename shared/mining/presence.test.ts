@@ -224,8 +224,8 @@ test('the mempool: an opening check-in waits with a near expiry, fee-free ones a
 
 test('presence weighs by kind: a hold check-in weighs holdWeightPpm of a passkey one (hand-worked)', () => {
   const p = { ...defaultMiningParams, passkeyWeightPpm: 1_000_000, holdWeightPpm: 500_000 }
-  const person = { checkedIn: true, score: 1_000_000, circleActive: 2, referralsActive: 1 }
-  // trust 1 at score 1; circle factor 1 + 2 * 0.2 = 1.4; referral factor 1 + 0.25 = 1.25
+  const person = { checkedIn: true, score: 1_000_000, vouched: true, circleActive: 2, referralsActive: 1 }
+  // trust 1 at score 1, vouched (0.25 + 0.75); circle factor 1 + 2 * 0.2 = 1.4; referral factor 1 + 0.25 = 1.25
   const passkey = weightOf({ ...person, presencePpm: p.passkeyWeightPpm }, 0, p)
   const hold = weightOf({ ...person, presencePpm: p.holdWeightPpm }, 0, p)
   assert.deepEqual(

@@ -23,6 +23,8 @@ export interface SybilOutcome {
   readonly scoreMass: number
   /** Sybil accounts whose score passes the activity threshold. */
   readonly trustedSybils: number
+  /** Sybil accounts paid the trust floor (in a trusted account's circle). */
+  readonly vouchedSybils: number
 }
 
 export const sybilDay = (s: SybilSetup): DayInputs => {
@@ -59,15 +61,52 @@ export const runSybilExperiment = (s: SybilSetup, params: MiningParams): SybilOu
   let sybilPaid = 0n
   let scoreSum = 0
   let trusted = 0
+  let vouched = 0
   for (const r of d.rewards) {
     if (!r.account.startsWith('s')) continue
     sybilPaid += r.total
     scoreSum += r.score
     if (r.score >= params.scoreThresholdPpm) trusted++
+    if (r.vouched) vouched++
   }
   return {
     sharePpm: d.distributed > 0n ? Number((sybilPaid * 1_000_000n) / d.distributed) : 0,
     scoreMass: scoreSum / 1_000_000,
     trustedSybils: trusted,
+    vouchedSybils: vouched,
+  }
+}
+
+export interface SybilRow {
+  readonly attackEdges: number
+  readonly sybils: number
+  /** Means over the seeds. */
+  readonly sharePct: number
+  readonly scoreMass: number
+  readonly trustedSybils: number
+  readonly vouchedSybils: number
+  readonly runs: readonly SybilOutcome[]
+}
+
+/** One row of the Sybil table: `honest` honest accounts (10 seeds), means over `seeds`. */
+export const sybilRow = (
+  o: { honest: number; sybils: number; attackEdges: number; seeds: readonly number[] },
+  params: MiningParams,
+): SybilRow => {
+  const runs = o.seeds.map((seed) =>
+    runSybilExperiment(
+      { seed, honest: o.honest, sybils: o.sybils, attackEdges: o.attackEdges, seeds: 10 },
+      params,
+    ),
+  )
+  const mean = (f: (r: SybilOutcome) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length
+  return {
+    attackEdges: o.attackEdges,
+    sybils: o.sybils,
+    sharePct: mean((r) => r.sharePpm) / 10_000,
+    scoreMass: mean((r) => r.scoreMass),
+    trustedSybils: mean((r) => r.trustedSybils),
+    vouchedSybils: mean((r) => r.vouchedSybils),
+    runs,
   }
 }

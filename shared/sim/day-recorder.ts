@@ -40,7 +40,7 @@ export class DayRecorder {
       run: (d, ctx) => {
         const day = ctx.prevDayIndex
         if (ctx.dayIndex <= day || this.#inputs.has(day)) return undefined
-        this.#inputs.set(day, { inputs: dayInputsFromLedger(d, day, ctx.validators), params: ctx.params })
+        this.#inputs.set(day, { inputs: dayInputsFromLedger(d, day, ctx), params: ctx.params })
         trim(this.#inputs)
         return undefined
       },

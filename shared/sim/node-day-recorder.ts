@@ -127,7 +127,7 @@ export class NodeDayRecorder {
     const capture: CloseStep<MiningParams> = {
       name: 'sim/node-day-capture',
       run: (d, ctx) => {
-        captured = { inputs: dayInputsFromLedger(d, day, ctx.validators), params: ctx.params }
+        captured = { inputs: dayInputsFromLedger(d, day, ctx), params: ctx.params }
         return undefined
       },
     }

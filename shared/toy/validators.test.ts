@@ -85,8 +85,7 @@ const probing = (seen: (inputs: DayInputs, params: MiningParams) => void): Ledge
   const probe: CloseStep<MiningParams> = {
     name: 'probe',
     run: (d, ctx) => {
-      if (ctx.dayIndex > ctx.prevDayIndex)
-        seen(dayInputsFromLedger(d, ctx.prevDayIndex, ctx.validators), ctx.params)
+      if (ctx.dayIndex > ctx.prevDayIndex) seen(dayInputsFromLedger(d, ctx.prevDayIndex, ctx), ctx.params)
       return undefined
     },
   }
@@ -101,7 +100,9 @@ test('node rewards and trust seeds at the day boundary come from the set in forc
   let s = genesis(config, env.protocol)
   // ledger 2: A gets an account and checks in; the set becomes {VALIDATOR, A}
   s = await must(ledger(s, [[FAUCET, [create(A, 50_000n), setTo(VALIDATOR, A)]]], at(GENESIS_TIME + 1000)))
-  s = await must(ledger(s, [[A, [checkIn]]], at(GENESIS_TIME + 2000, { signers: [VALIDATOR.address] })))
+  // A runs its validator with its own key as its account: it links the node to itself (node-link.ts)
+  const link = { type: 'linkNode', node: A.pk } as Operation
+  s = await must(ledger(s, [[A, [checkIn, link]]], at(GENESIS_TIME + 2000, { signers: [VALIDATOR.address] })))
   s = await must(ledger(s, [], at(GENESIS_TIME + 3000, { signers: sorted(VALIDATOR, A) })))
   // ledger 5 leaves only A in the set (VALIDATOR may still sign this one: it ran under the old set)
   s = await must(
@@ -114,7 +115,8 @@ test('node rewards and trust seeds at the day boundary come from the set in forc
 
   // The day's inputs, built by hand from what the ledgers above did: ledgers 2..6 are day 0;
   // VALIDATOR signed the EXTERNALIZEs named in ledgers 3, 4, 5 and A those in 4, 5, 6; the trust
-  // seeds are the set in force at the boundary: A alone.
+  // seeds are the operator accounts of the set in force at the boundary: A alone (VALIDATOR has
+  // no operator account, and a node key is never a seed by itself).
   const pools = getPools(before)
   const expected: DayInputs = {
     day: 0,

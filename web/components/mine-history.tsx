@@ -1,5 +1,6 @@
 // Reward history: each finished day's reward split into base, circle, referral, node and fee
-// parts (amounts in base units on the data attributes, WATT on screen). Also used for the node's
+// parts, as the ledger's reward record of that day holds them (amounts in base units on the
+// data attributes, every part on the row itself; WATT on screen). Also used for the node's
 // validator account.
 import type { RewardView } from '../../worker/mining/mining-view.ts'
 import { wattOf } from './mine-data.tsx'
@@ -17,7 +18,18 @@ export const MineHistory = (props: {
     <h2>{props.title}</h2>
     <ul class="list" data-testid={props.testid}>
       {props.rows.map((r) => (
-        <li key={r.day} class="row" data-testid={props.itemTestid} data-day={r.day} data-amount={r.total}>
+        <li
+          key={r.day}
+          class="row"
+          data-testid={props.itemTestid}
+          data-day={r.day}
+          data-amount={r.total}
+          data-base={r.base}
+          data-circle={r.circle}
+          data-referral={r.referral}
+          data-node={r.node}
+          data-fee={r.fee}
+        >
           <div style="min-width:64px">
             <div class="muted" style="font-size:0.8rem">
               day

@@ -12,8 +12,9 @@ import { shortAddress, useCountdown, useMining, wattOf } from '../components/min
 import { MineHistory } from '../components/mine-history.tsx'
 import { MineInvite } from '../components/mine-invite.tsx'
 import { MinePresence } from '../components/mine-presence.tsx'
-import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import { NodeOperator } from '../components/mine-node-operator.tsx'
 import { describeError } from '../components/wallet-data.tsx'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { CoreConnection } from '../core-client.ts'
 
 const statusLine = (v: MiningView, busy: boolean): string => {
@@ -97,7 +98,7 @@ const Today = ({
   )
 }
 
-const NodeRewards = ({ view }: { view: MiningView }) => {
+const NodeRewards = ({ rpc, view }: { rpc: CoreRpc; view: MiningView }) => {
   const mine = view.lastDay?.validators.find((v) => v.account === view.node.address)
   return (
     <section
@@ -108,7 +109,8 @@ const NodeRewards = ({ view }: { view: MiningView }) => {
     >
       <h2>This node</h2>
       <p class="muted" style="margin-top:0">
-        A validator earns a node share every day it signs the ledgers, paid to the node's own account.
+        A validator earns a node share every day it signs the ledgers, paid to the node's own account. Linked
+        to its operator's wallet, the operator's circle is a trust seed.
       </p>
       <div class="kv">
         <span>Node account</span>
@@ -137,6 +139,7 @@ const NodeRewards = ({ view }: { view: MiningView }) => {
           </span>
         </div>
       )}
+      <NodeOperator rpc={rpc} view={view} />
     </section>
   )
 }
@@ -193,7 +196,7 @@ export const MineScreen = ({ core }: { core: CoreConnection }) => {
       />
       {view.node.validator && (
         <>
-          <NodeRewards view={view} />
+          <NodeRewards rpc={rpc} view={view} />
           <MineHistory
             title="Node rewards"
             rows={view.node.history}

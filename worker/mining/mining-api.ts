@@ -23,6 +23,8 @@ export type MiningMethods = {
   /** Addresses as text. */
   'mining.setCircle': Method<{ readonly members: readonly string[] }, { id: string }>
   'mining.acceptInvite': Method<{ readonly ambassador: string }, { id: string }>
+  /** Links this node's key to the wallet's account (linkNode, signed by both keys). */
+  'mining.linkNode': Method<undefined, { id: string }>
 }
 
 export type PasskeyProof = { readonly kind: 'passkey' } & PasskeyAssertion
@@ -77,4 +79,5 @@ export const MINING_GUARDS: Guards<MiningMethods> = {
   },
   'mining.setCircle': members,
   'mining.acceptInvite': (p) => ({ ambassador: text(paramsObject(p), 'ambassador', MAX_ADDRESS_TEXT) }),
+  'mining.linkNode': noParams,
 }

@@ -18,13 +18,17 @@ const T0 = 1_800_000_000_000
 const DAY = 60_000
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
 
-/** One node's ledger with the network protocol (mining included), closed by hand at chosen times. */
-const miningLedger = () =>
+/**
+ * One node's ledger with the network protocol (mining included), closed by hand at chosen times;
+ * `seed` is its genesis seed account (so that account's check-ins earn).
+ */
+const miningLedger = (seed: string) =>
   testLedger({
     networkId: 'mining-test',
     genesisTimeMs: T0,
     dayLengthMs: DAY,
     protocol: networkProtocol(),
+    params: { mining: { seedAccounts: seed } },
   })
 
 const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
@@ -37,10 +41,10 @@ const proof = (nowMs: number, holdMs = 1800): PresenceProof => ({
 })
 
 const setup = async () => {
-  const ledger = miningLedger()
+  const me = key(20)
+  const ledger = miningLedger(addressOf(me.publicKey))
   const kv = memoryKv()
   const rng = createRng(9)
-  const me = key(20)
   const friends = [key(21), key(22), key(23)]
   let now = T0 + 1000
   const { rpc, call, events } = fakeRpc<MiningMethods, MiningEvents>(MINING_GUARDS)
@@ -242,4 +246,22 @@ test('a mining tx takes the sequence number after a payment pending in the mempo
     [true, true],
   )
   assert.equal(getAccount(s.ledger.current().state, addressOf(s.me.publicKey))!.seq, seq + 2n)
+})
+
+test("linkNode signs with the wallet's key and this node's key; the ledger records the operator", async () => {
+  const s = await withFriends()
+  s.at(T0 + 2500)
+  assert.equal((await s.status()).node.operator, undefined)
+  await s.call('mining.linkNode', undefined)
+  const results = await s.ledger.close(T0 + 3000)
+  assert.deepEqual(
+    results.map((r) => [r.ok, r.code]),
+    [[true, undefined]],
+  )
+  await new Promise((r) => setTimeout(r, 10))
+  s.at(T0 + 3500)
+  const v = await s.status()
+  assert.equal(v.node.operator, addressOf(s.me.publicKey))
+  assert.equal(v.txs[0]?.kind, 'linkNode')
+  assert.equal(await codeOf(s.call('mining.linkNode', undefined)), 'bad_link:already_linked')
 })

@@ -1,20 +1,24 @@
 // The `mining` core service: the Mine screen's RPC (mining.status, mining.checkIn,
-// mining.registerPasskey, mining.setCircle, mining.acceptInvite, mining.history) and a `mining`
-// event after every closed ledger. A check-in carries the page's WebAuthn assertion as it is (the
-// validators verify it) or, the weaker kind, a press-and-hold the core checks first (presence.ts).
-// Check-ins, passkeys and invites go fee-free; a newcomer's first check-in opens its account and
-// carries the passkey it registered before. Transactions are signed with the wallet's account key
-// (account-key.ts) and followed until a closed ledger applies, rejects or drops them.
+// mining.registerPasskey, mining.setCircle, mining.acceptInvite, mining.linkNode, mining.history)
+// and a `mining` event after every closed ledger. A check-in carries the page's WebAuthn assertion
+// as it is (the validators verify it) or, the weaker kind, a press-and-hold the core checks first
+// (presence.ts). Check-ins, passkeys and invites go fee-free; a newcomer's first check-in opens its
+// account and carries the passkey it registered before. Transactions are signed with the wallet's
+// account key (account-key.ts), a node link also with this node's key, and followed until a
+// closed ledger applies, rejects or drops them.
 import {
   type Address,
   addressOf,
   encodeTx,
   getAccount,
+  getData,
   signTx,
   stateData,
   txIdOf,
   validatorSetAt,
 } from '../../shared/ledger/index.ts'
+import type { Signer } from '../../shared/crypto/signer.ts'
+import { keys, MODULE } from '../../shared/mining/ledger-data.ts'
 import { miningModule } from '../../shared/mining/module.ts'
 import { getPasskey } from '../../shared/mining/passkeys.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
@@ -158,7 +162,11 @@ export const createMiningService = (
     } else changed()
   }
 
-  const submit = async (kind: MiningTxKind, build: (me: Address) => readonly { type: string }[]) => {
+  const submit = async (
+    kind: MiningTxKind,
+    build: (me: Address) => readonly { type: string }[],
+    cosigners: readonly Signer[] = [],
+  ) => {
     const me = (await deps.key.load()) ?? fail('no_wallet')
     const l = needLedger()
     const { state } = l.current()
@@ -173,7 +181,7 @@ export const createMiningService = (
     let seq = l.nextSeq(me.address)
     for (const t of txs) if (t.state === 'pending' && t.seq >= seq) seq = t.seq + 1n
     const body = miningTxBody(ops, me.publicKey, seq, config, state, c.now())
-    const signed = await deps.key.withSigner((s) => signTx(body, [s]))
+    const signed = await deps.key.withSigner((s) => signTx(body, [s, ...cosigners]))
     const r = await l.submit(encodeTx(signed))
     if (!r.ok) return fail(r.error.code, r.error as WattError)
     const id = txIdOf(signed)
@@ -235,6 +243,18 @@ export const createMiningService = (
           const op = parseSetCircle(p.members, me, state, miningModule.readers.params(state))
           return op.ok ? [op.value] : fail(op.error.code, op.error)
         }),
+      ),
+    'mining.linkNode': () =>
+      serial(() =>
+        submit(
+          'linkNode',
+          (me) => {
+            const operator = getData(needLedger().current().state, MODULE, keys.operator(nodeAddress))
+            if (operator === me) fail('bad_link', { reason: 'already_linked' })
+            return [{ type: 'linkNode', node: c.identity.signer.publicKey }]
+          },
+          [c.identity.signer],
+        ),
       ),
     'mining.acceptInvite': (p) =>
       serial(() =>

@@ -46,7 +46,7 @@ export interface CircleMemberView {
   readonly inForceToday: boolean
 }
 
-export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'registerPasskey'
+export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'registerPasskey' | 'linkNode'
 
 export interface MiningTxView {
   readonly id: string
@@ -59,6 +59,8 @@ export interface MiningTxView {
 export interface NodeRewardsView {
   readonly address: string
   readonly validator: boolean
+  /** The operator account linked to this node key on the ledger (linkNode), if any. */
+  readonly operator?: string
   readonly accountExists: boolean
   readonly balance: string
   readonly history: readonly RewardView[]
@@ -167,9 +169,9 @@ export const estimateRewards = (
     prevHeader: h.prevHeader?.bytes ?? new Uint8Array(0),
   }).draft
   const validators = validatorSetAt(state)
-  const inputs = dayInputsFromLedger(draft, day, validators)
-  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !validators.includes(a))
   const params = miningModule.readers.params(state)
+  const inputs = dayInputsFromLedger(draft, day, { validators, params })
+  const extra = accounts.filter((a) => !inputs.checkedIn.includes(a) && !validators.includes(a))
   const dist = computeDayDistribution({ ...inputs, checkedIn: [...inputs.checkedIn, ...extra] }, params)
   const out = new Map<string, bigint>()
   for (const r of dist.rewards) if (accounts.includes(r.account as Address)) out.set(r.account, r.total)
@@ -201,6 +203,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
   }))
   const invitedBy = me ? (getData(state, MODULE, keys.ambassador(me)) as string | undefined) : undefined
   const nodeAcct = getAccount(state, i.node)
+  const operator = getData(state, MODULE, keys.operator(i.node)) as string | undefined
   const pools = getPools(state)
   const { circleMin, circleMax } = miningModule.readers.params(state)
   const kind = me ? checkInKind(stateData(state), today, me) : undefined
@@ -233,6 +236,7 @@ export const buildMiningView = (i: ViewInput): MiningView => {
     node: {
       address: i.node,
       validator: validatorSetAt(state).includes(i.node),
+      ...(operator ? { operator } : {}),
       accountExists: nodeAcct !== undefined,
       balance: String(nodeAcct?.balance ?? 0n),
       history: historyOf(state, i.node),

@@ -31,6 +31,8 @@ export interface TestLedgerOptions {
   readonly dayLengthMs?: number
   /** A devnet faucet (the default) whose secret the service hands out. */
   readonly faucet?: boolean
+  /** Module parameters for the genesis config (`{ mining: { seedAccounts: ... } }`). */
+  readonly params?: Readonly<Record<string, unknown>>
 }
 
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
@@ -46,6 +48,7 @@ export const testLedger = (o: TestLedgerOptions = {}) => {
     closeIntervalMs: 1000,
     ...(o.dayLengthMs ? { dayLengthMs: o.dayLengthMs } : {}),
     faucet: { address: addressOf(faucet.publicKey), amount: watt(1_000_000) },
+    ...(o.params ? { params: o.params } : {}),
   })
   const env = { config, protocol: o.protocol ?? coreProtocol }
   let state = genesisState(config, env.protocol).state
