@@ -219,6 +219,8 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
   ])
   // check-ins and the invite go fee-free while ledgers have room (W8): only A's payment paid
   const feesInD = PAY_FEE
+  const late = `day ${D} ended before its actions were done: raise E2E_MINING_DAY_MS`
+  expect(dayOf(Date.now()), late).toBe(D) // else C's balance below would include D's reward
 
   await expect(c.page.getByTestId('mine-balance')).toHaveAttribute(
     'data-amount',
@@ -234,7 +236,7 @@ test('a mining day: check-ins, circles, an invite and fees, paid out to the unit
     before.set(addr, await units(page, 'mine-balance'))
   for (const [i, v] of validators.entries())
     before.set(V[i]!, await units(v.page, 'mine-node', 'data-balance'))
-  expect(dayOf(Date.now()), `day ${D} ended before its actions were done: raise E2E_MINING_DAY_MS`).toBe(D)
+  expect(dayOf(Date.now()), late).toBe(D)
   expect(await attr(a.page, 'mine-screen', 'data-ledger-day')).toBe(String(D))
 
   for (const n of [a, b, c]) await waitLedgerDay(n.page, D + 1)

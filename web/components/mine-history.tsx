@@ -20,7 +20,7 @@ export const MineHistory = (props: {
       {props.rows.map((r) => (
         <li
           key={r.day}
-          class="row"
+          class="row reward-row"
           data-testid={props.itemTestid}
           data-day={r.day}
           data-amount={r.total}
