@@ -35,7 +35,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node relay/main.ts --port ${E2E_PORT} --static dist --network e2e`,
+      // every spec's browsers share this relay from 127.0.0.1: per-IP rates far above a user's
+      command: `node relay/main.ts --port ${E2E_PORT} --static dist --network e2e --requests-per-minute-per-ip 60000 --connections-per-minute-per-ip 30000`,
       url: `http://127.0.0.1:${E2E_PORT}/health`,
       reuseExistingServer: false,
       stdout: 'pipe',

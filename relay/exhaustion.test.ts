@@ -98,6 +98,7 @@ describe('relay exhaustion: idle sockets', () => {
       limits: {
         wsMaxSockets: 2 * IDLE_SOCKETS,
         wsMaxSocketsPerIp: 2 * IDLE_SOCKETS,
+        wsConnectionsPerIpPerMinute: 2 * IDLE_SOCKETS,
         wsHandshakeTimeoutMs: TIMEOUT_MS,
         httpMaxSockets: 2 * IDLE_SOCKETS,
         httpMaxSocketsPerIp: 2 * IDLE_SOCKETS,

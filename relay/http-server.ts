@@ -3,14 +3,16 @@
 // Every response carries the security headers; sockets are capped per IP and in all.
 import { createReadStream } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import type { Duplex } from 'node:stream'
 import { type ConnectionLimits, timeoutCheckIntervalMs } from './limits.ts'
 import { SECURITY_HEADERS, securityHeaderLines } from './security-headers.ts'
-import { gateSockets, type SocketGate } from './socket-gate.ts'
+import { type RateLimiter, rateLimiter } from './rate-limit.ts'
+import { gateSockets, ipOf, type SocketGate } from './socket-gate.ts'
 import { cacheControlFor, lookupStatic, mimeTypeOf } from './static-files.ts'
 
-/** A JSON endpoint: computes its body on each request. */
-export type JsonRoute = () => { status: number; body: string }
+/** A JSON (or, with `contentType`, text) endpoint: computes its body on each request. */
+export type JsonRoute = () => { status: number; body: string; contentType?: string }
 
 export interface HttpConfig {
   /** Exact paths ('/health') to JSON producers; these get CORS `*`. */
@@ -21,7 +23,11 @@ export interface HttpConfig {
   staticRoot: string | undefined
   limits: ConnectionLimits
   log: (line: string) => void
+  /** PEM certificate and key: the port serves HTTPS only. */
+  tls?: { cert: string; key: string }
 }
+
+export type RelayHttpServer = http.Server | https.Server
 
 /** Request limits that are facts of the protocol, not operator settings. */
 export const HTTP_LIMITS = {
@@ -31,9 +37,15 @@ export const HTTP_LIMITS = {
 
 export const errorBody = (code: string, message: string): string => JSON.stringify({ code, message })
 
-const sendJson = (req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string) => {
+const sendJson = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'application/json; charset=utf-8',
+) => {
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'access-control-allow-origin': '*',
@@ -79,8 +91,19 @@ const serveStatic = async (
 const hasBody = (req: http.IncomingMessage): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0
 
-const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.ServerResponse) => {
+const handle = async (
+  config: HttpConfig,
+  rate: RateLimiter,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) => {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+  const waitMs = rate.take(ipOf(req.socket), performance.now())
+  if (waitMs > 0) {
+    res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)))
+    res.setHeader('connection', 'close')
+    return sendJson(req, res, 429, errorBody('relay/rate-limited', 'too many requests from this address'))
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD')
     return sendJson(req, res, 405, errorBody('relay/method-not-allowed', 'only GET and HEAD'))
@@ -105,8 +128,8 @@ const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.S
   }
   const route = config.json[urlPath]
   if (route) {
-    const { status, body } = route()
-    return sendJson(req, res, status, body)
+    const { status, body, contentType } = route()
+    return sendJson(req, res, status, body, contentType)
   }
   if (config.staticRoot === undefined)
     return sendJson(req, res, 404, errorBody('relay/not-found', 'no route'))
@@ -114,48 +137,81 @@ const handle = async (config: HttpConfig, req: http.IncomingMessage, res: http.S
 }
 
 /** Answers a request the parser could not read (garbage, oversized headers, timeouts), then hangs up. */
-const onClientError = (log: (line: string) => void) => (e: NodeJS.ErrnoException, socket: Duplex) => {
-  const code = e.code ?? 'unknown'
-  log(`relay http client-error code=${code}`)
-  if (code !== 'ECONNRESET' && socket.writable) {
-    const status =
-      code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request'
-    socket.end(`HTTP/1.1 ${status}\r\n${securityHeaderLines()}connection: close\r\ncontent-length: 0\r\n\r\n`)
+const onClientError =
+  (log: (line: string) => void, counted: (status: number) => void) =>
+  (e: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = e.code ?? 'unknown'
+    log(`relay http client-error code=${code}`)
+    if (code !== 'ECONNRESET' && socket.writable) {
+      const status =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request'
+      counted(Number(status.slice(0, 3)))
+      socket.end(
+        `HTTP/1.1 ${status}\r\n${securityHeaderLines()}connection: close\r\ncontent-length: 0\r\n\r\n`,
+      )
+    }
+    socket.destroy()
   }
-  socket.destroy()
+
+/** Node server options from the limits; with TLS, the handshake gets the header deadline too. */
+export const serverOptions = (
+  limits: ConnectionLimits,
+  prefix: 'http' | 'ws',
+  tls: { cert: string; key: string } | undefined,
+) => {
+  const headersTimeout = prefix === 'http' ? limits.httpHeadersTimeoutMs : limits.wsHandshakeTimeoutMs
+  return {
+    maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
+    headersTimeout,
+    requestTimeout: prefix === 'http' ? limits.httpRequestTimeoutMs : limits.wsHandshakeTimeoutMs,
+    connectionsCheckingInterval: timeoutCheckIntervalMs(headersTimeout),
+    ...(prefix === 'http' ? { keepAliveTimeout: limits.httpKeepAliveTimeoutMs } : {}),
+    ...(tls === undefined ? {} : { cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout }),
+  }
 }
 
-export const createHttpServer = (config: HttpConfig): { server: http.Server; sockets: SocketGate } => {
+export interface RelayHttp {
+  server: RelayHttpServer
+  sockets: SocketGate
+  /** Responses sent since start, by status code. */
+  responses(): Record<number, number>
+}
+
+export const createHttpServer = (config: HttpConfig): RelayHttp => {
   const { limits } = config
-  const server = http.createServer(
-    {
-      maxHeaderSize: HTTP_LIMITS.maxHeaderBytes,
-      headersTimeout: limits.httpHeadersTimeoutMs,
-      requestTimeout: limits.httpRequestTimeoutMs,
-      keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
-      connectionsCheckingInterval: timeoutCheckIntervalMs(limits.httpHeadersTimeoutMs),
-    },
-    (req, res) => {
-      req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
-      res.on('error', (e) => config.log(`relay http response-error error=${JSON.stringify(e.message)}`))
-      handle(config, req, res).catch((e: unknown) => {
-        config.log(
-          `relay http internal-error url=${JSON.stringify(req.url)} error=${JSON.stringify(String(e))}`,
-        )
-        if (!res.headersSent) sendJson(req, res, 500, errorBody('relay/internal', 'internal error'))
-        else res.destroy()
-      })
-    },
-  )
-  server.on('clientError', onClientError(config.log))
+  const options = serverOptions(limits, 'http', config.tls)
+  const rate = rateLimiter(limits.httpRequestsPerIpPerMinute)
+  const responses: Record<number, number> = {}
+  const counted = (status: number) => {
+    responses[status] = (responses[status] ?? 0) + 1
+  }
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.once('finish', () => counted(res.statusCode))
+    req.on('error', (e) => config.log(`relay http request-error error=${JSON.stringify(e.message)}`))
+    res.on('error', (e) => config.log(`relay http response-error error=${JSON.stringify(e.message)}`))
+    handle(config, rate, req, res).catch((e: unknown) => {
+      config.log(
+        `relay http internal-error url=${JSON.stringify(req.url)} error=${JSON.stringify(String(e))}`,
+      )
+      if (!res.headersSent) sendJson(req, res, 500, errorBody('relay/internal', 'internal error'))
+      else res.destroy()
+    })
+  }
+  const server =
+    config.tls === undefined ? http.createServer(options, onRequest) : https.createServer(options, onRequest)
+  server.on('clientError', onClientError(config.log, counted))
+  server.on('tlsClientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+    config.log(`relay http tls-error code=${e.code ?? 'unknown'}`)
+    socket.destroy()
+  })
   const sockets = gateSockets(
     server,
     { name: 'http', maxSockets: limits.httpMaxSockets, maxPerIp: limits.httpMaxSocketsPerIp },
     config.log,
   )
-  return { server, sockets }
+  return { server, sockets, responses: () => ({ ...responses }) }
 }

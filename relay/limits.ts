@@ -23,6 +23,14 @@ export interface ConnectionLimits {
   wsHandshakeTimeoutMs: number
   /** An open connection whose socket moves no byte either way for this long is closed. */
   wsIdleTimeoutMs: number
+  /** HTTP requests one IP address may make per minute (a minute's worth may come at once); then 429. */
+  httpRequestsPerIpPerMinute: number
+  /** New WebSockets sockets one IP address may open per minute; then the socket is reset. */
+  wsConnectionsPerIpPerMinute: number
+  /** Circuit relay reservations, all peers together. */
+  maxReservations: number
+  /** Circuit relay reservations held by peers connected from one IP address. */
+  reservationsPerIp: number
 }
 
 export const HTTP_MAX_SOCKETS = 1024
@@ -43,6 +51,14 @@ export const WS_IDLE_TIMEOUT_MS = 60_000
  * WebSocket message, so twice that is ample; anything larger closes the socket at once.
  */
 export const WS_MAX_PAYLOAD_BYTES = 128 * 1024
+/** A page load is ~30 requests (the PWA's files, /bootstrap, /genesis): ~20 loads a minute per address. */
+export const HTTP_REQUESTS_PER_IP_PER_MINUTE = 600
+/** A browser holds one WebSocket and redials every few seconds when it drops: room for a household. */
+export const WS_CONNECTIONS_PER_IP_PER_MINUTE = 300
+/** Each browser keeps one reservation: as many per address as sockets per address. */
+export const RESERVATIONS_PER_IP = WS_MAX_SOCKETS_PER_IP
+const MAX_RATE_PER_MINUTE = 1_000_000
+
 /** How long a closing WebSocket waits for the peer's close frame before the socket is destroyed. */
 export const WS_CLOSE_TIMEOUT_MS = 2_000
 
@@ -60,6 +76,10 @@ export const defaultLimits = (maxConnections: number): ConnectionLimits => ({
   wsMaxSocketsPerIp: WS_MAX_SOCKETS_PER_IP,
   wsHandshakeTimeoutMs: WS_HANDSHAKE_TIMEOUT_MS,
   wsIdleTimeoutMs: WS_IDLE_TIMEOUT_MS,
+  httpRequestsPerIpPerMinute: HTTP_REQUESTS_PER_IP_PER_MINUTE,
+  wsConnectionsPerIpPerMinute: WS_CONNECTIONS_PER_IP_PER_MINUTE,
+  maxReservations: maxConnections,
+  reservationsPerIp: Math.min(RESERVATIONS_PER_IP, maxConnections),
 })
 
 const bad = (option: string, value: unknown, message: string): never => {
@@ -85,6 +105,11 @@ export const resolveLimits = (given: Partial<ConnectionLimits> | undefined, maxC
   }
   checkRange('httpMaxSocketsPerIp', limits.httpMaxSocketsPerIp, 1, limits.httpMaxSockets)
   checkRange('wsMaxSocketsPerIp', limits.wsMaxSocketsPerIp, 1, limits.wsMaxSockets)
+  for (const name of ['httpRequestsPerIpPerMinute', 'wsConnectionsPerIpPerMinute'] as const) {
+    checkRange(name, limits[name], 1, MAX_RATE_PER_MINUTE)
+  }
+  checkRange('maxReservations', limits.maxReservations, 1, MAX_SOCKETS_CEILING)
+  checkRange('reservationsPerIp', limits.reservationsPerIp, 1, limits.maxReservations)
   for (const name of [
     'httpHeadersTimeoutMs',
     'httpRequestTimeoutMs',

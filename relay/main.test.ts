@@ -59,6 +59,18 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
       maxConnections: undefined,
       httpSocketsPerIp: undefined,
       wsSocketsPerIp: undefined,
+      httpRequestsPerIpPerMinute: undefined,
+      wsConnectionsPerIpPerMinute: undefined,
+      maxReservations: undefined,
+      reservationsPerIp: undefined,
+      dataDir: undefined,
+      tlsCertFile: undefined,
+      tlsKeyFile: undefined,
+      logFormat: undefined,
+      announce: [],
+      peers: [],
+      stun: [],
+      turn: [],
       devnet: false,
       help: false,
     },
@@ -66,7 +78,20 @@ test('parseCli: flags beat env, numbers are checked, values are required', () =>
   const b = parseCli(['--devnet', '--ws-sockets-per-ip', '8', '--http-sockets-per-ip=16'], {})
   assert.ok(b.ok)
   assert.deepEqual([b.value.devnet, b.value.wsSocketsPerIp, b.value.httpSocketsPerIp], [true, 8, 16])
+  const c = parseCli(
+    ['--peer', '/a', '--peer=/b', '--stun', 'stun:s:3478', '--turn', 'turn:t:3478,u,p', '--announce', '/x'],
+    {},
+  )
+  assert.ok(c.ok)
+  assert.deepEqual(
+    [c.value.peers, c.value.stun, c.value.turn, c.value.announce],
+    [['/a', '/b'], ['stun:s:3478'], ['turn:t:3478,u,p'], ['/x']],
+  )
   const bad: [string[], Record<string, string>, RegExp][] = [
+    [['--tls-cert', 'c.pem'], {}, /go together/],
+    [['--log-format', 'xml'], {}, /text or json/],
+    [['--turn', 'turn:t:3478'], {}, /URL,USER,CRED/],
+    [Array.from({ length: 17 }, () => ['--peer', '/a']).flat(), {}, /at most 16 times/],
     [['--port', 'eighty'], {}, /whole number/],
     [['--port'], {}, /needs a value/],
     [['--nope'], {}, /unknown option/],
@@ -101,6 +126,37 @@ test('a genesis with a faucet secret needs --devnet: refused (exit 1) without it
   } finally {
     kill(refused.child)
     kill(served.child)
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('--log-format json writes one JSON object per line; --data-dir keeps the peer id across runs', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'watt-main-json-'))
+  const peerIds: string[] = []
+  try {
+    for (let run = 0; run < 2; run++) {
+      const r = spawnRelay(['--port', '0', '--log-format', 'json', '--data-dir', dir])
+      try {
+        // the address line follows the listening line, possibly in a later chunk
+        await waitFor('address line', () => /\/p2p\/12D3\w+/.test(r.out()), 60_000)
+        peerIds.push(/\/p2p\/(12D3\w+)/.exec(r.out())?.[1] ?? '')
+        r.child.kill('SIGTERM')
+        assert.equal(await r.exited, 0, r.err())
+        const lines = r.err().trim().split('\n')
+        const stop = lines
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((o) => o['msg'] === 'stopping')
+        assert.deepEqual(
+          { ...stop, time: undefined },
+          { time: undefined, level: 'info', msg: 'stopping', signal: 'SIGTERM' },
+        )
+      } finally {
+        kill(r.child)
+      }
+    }
+    assert.equal(peerIds[0], peerIds[1])
+    assert.match(peerIds[0] ?? '', /^12D3/)
+  } finally {
     await rm(dir, { recursive: true, force: true })
   }
 })

@@ -2,12 +2,15 @@
 // cleanly on SIGINT/SIGTERM. Exit codes: 0 clean stop, 1 failed to start, 2 bad usage.
 import { readFileSync } from 'node:fs'
 import { toWattError } from '../shared/util/errors.ts'
-import { parseCli, USAGE } from './cli-args.ts'
+import { type CliConfig, parseCli, USAGE } from './cli-args.ts'
+import { jsonLogLine, textLogLine } from './log-format.ts'
+import type { IceServer } from './options.ts'
 
 const SHUTDOWN_GRACE_MS = 5_000
 
+let format = textLogLine
 const log = (line: string): void => {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+  process.stderr.write(`${format(line, new Date())}\n`)
 }
 
 const die = (code: number, message: string): never => {
@@ -24,6 +27,28 @@ const readJson = (flag: string, file: string | undefined): unknown => {
   }
 }
 
+const readText = (flag: string, file: string): string => {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    return die(1, `${flag} ${file}: ${(e as Error).message}`)
+  }
+}
+
+const tlsOf = (cfg: CliConfig) =>
+  cfg.tlsCertFile === undefined || cfg.tlsKeyFile === undefined
+    ? undefined
+    : { cert: readText('--tls-cert', cfg.tlsCertFile), key: readText('--tls-key', cfg.tlsKeyFile) }
+
+/** --stun URL and --turn URL,USER,CRED (parseCli checked the three parts). */
+const iceServersOf = (cfg: CliConfig): IceServer[] => [
+  ...cfg.stun.map((urls) => ({ urls })),
+  ...cfg.turn.map((t) => {
+    const [urls = '', username, credential] = t.split(',')
+    return { urls, username, credential }
+  }),
+]
+
 const main = async (): Promise<void> => {
   const parsed = parseCli(process.argv.slice(2), process.env)
   if (!parsed.ok) return die(2, `${parsed.error.message}\n${USAGE}`)
@@ -32,6 +57,7 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  if (cfg.logFormat === 'json') format = jsonLogLine
   // loaded only now: libp2p takes a while to import, and usage errors should be instant
   const { startRelay } = await import('./server.ts')
   // the relay holds no state worth dying for: a stray library error is logged, not fatal
@@ -48,7 +74,19 @@ const main = async (): Promise<void> => {
     recommendedQuorumSet: readJson('--quorum-set', cfg.quorumSetFile),
     maxConnections: cfg.maxConnections,
     devnet: cfg.devnet,
-    limits: { httpMaxSocketsPerIp: cfg.httpSocketsPerIp, wsMaxSocketsPerIp: cfg.wsSocketsPerIp },
+    dataDir: cfg.dataDir,
+    tls: tlsOf(cfg),
+    announce: cfg.announce,
+    peers: cfg.peers,
+    iceServers: iceServersOf(cfg),
+    limits: {
+      httpMaxSocketsPerIp: cfg.httpSocketsPerIp,
+      wsMaxSocketsPerIp: cfg.wsSocketsPerIp,
+      httpRequestsPerIpPerMinute: cfg.httpRequestsPerIpPerMinute,
+      wsConnectionsPerIpPerMinute: cfg.wsConnectionsPerIpPerMinute,
+      maxReservations: cfg.maxReservations,
+      reservationsPerIp: cfg.reservationsPerIp,
+    },
     log,
   }).catch((e: unknown) => {
     const w = toWattError(e)

@@ -3,9 +3,11 @@
 import { isIPv4 } from 'node:net'
 import { isValidNetworkName } from '../shared/net/topics.ts'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
+import { checkedMultiaddrs } from './addresses.ts'
 import { type ConnectionLimits, resolveLimits } from './limits.ts'
 import { rateLimitedLog } from './log-limit.ts'
 import type { PubsubCounts } from './pubsub-guard.ts'
+import type { ReservationCounts } from './reservation-gate.ts'
 import type { SocketCounts } from './socket-gate.ts'
 import type { WsCounts } from './ws-guard.ts'
 
@@ -40,6 +42,29 @@ export interface RelayOptions {
   enrollments?: ReadonlyMap<string, unknown>
   /** One line per event or error, at most LOG_LINES_PER_SECOND. Default: standard error. */
   log?: (line: string) => void
+  /**
+   * Folder for what the relay must remember across restarts: its libp2p key (relay/identity.ts),
+   * so that its peer id stays the same. Without it every start has a new peer id.
+   */
+  dataDir?: string
+  /** PEM certificate chain and key: both ports then speak TLS (HTTPS, `wss://`). */
+  tls?: { cert: string; key: string }
+  /**
+   * Public multiaddrs browsers should dial instead of the listen addresses (behind a reverse
+   * proxy or NAT), e.g. `/dns4/relay.example.org/tcp/443/tls/ws`; `/p2p/<peerId>` is appended.
+   */
+  announce?: string[]
+  /** Other relays of the network to stay linked to, each a multiaddr ending in `/p2p/<peerId>`. */
+  peers?: string[]
+  /** STUN and TURN servers handed to browsers in `/bootstrap` as `iceServers`. */
+  iceServers?: IceServer[]
+}
+
+/** One entry of RTCConfiguration.iceServers; TURN needs a username and credential. */
+export interface IceServer {
+  urls: string
+  username?: string
+  credential?: string
 }
 
 export interface RelayHandle {
@@ -51,7 +76,7 @@ export interface RelayHandle {
   connections(): number
   /** Pubsub messages rejected so far (oversized for their topic), per topic string. */
   rejectedMessages(): Record<string, number>
-  /** What the guards refused, dropped or timed out since start (issue 20 will serve them). */
+  /** What the guards refused, dropped or timed out since start (also served at /metrics). */
   counters(): RelayCounters
   stop(): Promise<void>
 }
@@ -60,6 +85,7 @@ export interface RelayCounters {
   http: SocketCounts
   ws: WsCounts
   pubsub: PubsubCounts
+  reservations: ReservationCounts
 }
 
 export interface ResolvedOptions {
@@ -77,6 +103,11 @@ export interface ResolvedOptions {
   /** Enrollment token -> serialized payload; an entry is deleted when it is handed out. */
   enrollments: Map<string, string>
   log: (line: string) => void
+  dataDir: string | undefined
+  tls: { cert: string; key: string } | undefined
+  announce: string[]
+  peers: string[]
+  iceServers: IceServer[]
 }
 
 export const DEFAULT_PORT = 8080
@@ -149,6 +180,39 @@ const checkFaucetSecret = (genesis: unknown, devnet: boolean): void => {
   }
 }
 
+const PEM = /-----BEGIN [A-Z ]+-----/
+
+const checkTls = (tls: RelayOptions['tls']): ResolvedOptions['tls'] => {
+  if (tls === undefined) return undefined
+  for (const part of ['cert', 'key'] as const) {
+    if (typeof tls[part] !== 'string' || !PEM.test(tls[part]))
+      badOption(`tls.${part}`, '[pem]', 'must be PEM text')
+  }
+  return { cert: tls.cert, key: tls.key }
+}
+
+const checkPeers = (peers: readonly string[]): string[] => {
+  const out = checkedMultiaddrs(peers, (v, m) => badOption('peers', v, m))
+  for (const p of out) if (!/\/p2p\/[^/]+$/.test(p)) badOption('peers', p, 'must end in /p2p/<peerId>')
+  return out
+}
+
+export const MAX_ICE_SERVERS = 8
+
+const checkIceServers = (servers: readonly IceServer[]): IceServer[] => {
+  if (servers.length > MAX_ICE_SERVERS) badOption('iceServers', servers.length, `at most ${MAX_ICE_SERVERS}`)
+  return servers.map((s) => {
+    const turn = /^turns?:/.test(s.urls)
+    if (!turn && !/^stuns?:/.test(s.urls))
+      badOption('iceServers', s.urls, 'a URL is stun:, stuns:, turn: or turns:')
+    if (s.urls.length > 256) badOption('iceServers', s.urls, 'at most 256 characters')
+    if (!turn) return { urls: s.urls }
+    if (!s.username || !s.credential)
+      badOption('iceServers', s.urls, 'a TURN server needs a username and credential')
+    return { urls: s.urls, username: s.username, credential: s.credential }
+  })
+}
+
 const stderrLine = (line: string): void => {
   process.stderr.write(`${line}\n`)
 }
@@ -189,5 +253,10 @@ export const resolveOptions = (opts: RelayOptions): ResolvedOptions => {
     limits: resolveLimits(opts.limits, maxConnections),
     enrollments: enrollmentsOf(opts.enrollments),
     log: rateLimitedLog(opts.log ?? stderrLine),
+    dataDir: opts.dataDir,
+    tls: checkTls(opts.tls),
+    announce: checkedMultiaddrs(opts.announce ?? [], (v, m) => badOption('announce', v, m)),
+    peers: checkPeers(opts.peers ?? []),
+    iceServers: checkIceServers(opts.iceServers ?? []),
   }
 }

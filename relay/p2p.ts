@@ -7,10 +7,13 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import type { PrivateKey } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { allTopics } from '../shared/net/topics.ts'
 import type { ResolvedOptions } from './options.ts'
+import { directPeersOf } from './peers.ts'
 import { installPubsubGuard } from './pubsub-guard.ts'
+import { reservationGate } from './reservation-gate.ts'
 import { installTopicLimits, LARGEST_TOPIC_MESSAGE, type TopicLimits } from './topic-limits.ts'
 import { guardedWebSockets } from './ws-guard.ts'
 
@@ -32,19 +35,32 @@ export const RELAY_LIMITS = {
 /** Upper bound of one gossipsub RPC frame: the largest topic message plus room for control data. */
 export const MAX_PUBSUB_FRAME_BYTES = LARGEST_TOPIC_MESSAGE * 2
 
-const hostMultiaddr = (host: string, port: number): string => `/ip4/${host}/tcp/${port}/ws`
+const hostMultiaddr = (host: string, port: number, tls: boolean): string =>
+  `/ip4/${host}/tcp/${port}/${tls ? 'tls/' : ''}ws`
 
-export const createRelayNode = async (opts: ResolvedOptions) => {
-  const ws = guardedWebSockets(opts.limits, opts.log)
+/** `privateKey`: the relay's identity (kept in its data folder by relay/identity.ts, or fresh). */
+export const createRelayNode = async (opts: ResolvedOptions, privateKey: PrivateKey) => {
+  const ws = guardedWebSockets(opts.limits, opts.log, opts.tls)
+  const reservations = reservationGate(opts.limits, opts.log)
   const node = await createLibp2p({
+    privateKey,
     // started below, once every guard is in place
     start: false,
-    addresses: { listen: [hostMultiaddr(opts.host, opts.wsPort)] },
+    addresses: {
+      listen: [hostMultiaddr(opts.host, opts.wsPort, opts.tls !== undefined)],
+      // identify tells peers these; libp2p appends its own /p2p/<id>
+      ...(opts.announce.length > 0
+        ? { announce: opts.announce.map((a) => a.replace(/\/p2p\/[^/]+$/, '')) }
+        : {}),
+    },
     transports: [ws.transport],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // tests and LANs use loopback and private addresses: nothing is filtered
-    connectionGater: { denyDialMultiaddr: () => false },
+    connectionGater: {
+      denyDialMultiaddr: () => false,
+      denyInboundRelayReservation: async (peer) => reservations.deny(peer),
+    },
     connectionManager: {
       maxConnections: opts.maxConnections,
       // every browser of a local devnet dials from 127.0.0.1: allow bursts from one host
@@ -60,7 +76,7 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
         maxInboundHopStreams: RELAY_LIMITS.maxHopStreams,
         maxOutboundHopStreams: RELAY_LIMITS.maxHopStreams,
         reservations: {
-          maxReservations: opts.maxConnections,
+          maxReservations: opts.limits.maxReservations,
           reservationTtl: RELAY_LIMITS.reservationTtlMs,
           applyDefaultLimit: true,
           defaultDurationLimit: RELAY_LIMITS.relayedDurationMs,
@@ -73,6 +89,8 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
         maxInboundDataLength: MAX_PUBSUB_FRAME_BYTES,
         maxOutboundBufferSize: 8 * MAX_PUBSUB_FRAME_BYTES,
         emitSelf: false,
+        // the other relays of the network get every message, whatever the mesh
+        directPeers: directPeersOf(opts.peers),
       }),
     },
   })
@@ -80,6 +98,7 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
     opts.log(`relay pubsub rejected topic=${topic} bytes=${size} limit=${limit}`),
   )
   node.addEventListener('connection:open', (e) => ws.opened(e.detail))
+  reservations.bind(node)
   const pubsubGuard = installPubsubGuard(node.services.pubsub, node, {
     maxFrameBytes: MAX_PUBSUB_FRAME_BYTES,
     log: opts.log,
@@ -91,7 +110,8 @@ export const createRelayNode = async (opts: ResolvedOptions) => {
     throw e
   }
   for (const topic of allTopics(opts.network)) node.services.pubsub.subscribe(topic)
-  return { node, limits, ws, pubsubGuard }
+  return { node, limits, ws, pubsubGuard, reservations }
 }
 
-export type RelayNode = Awaited<ReturnType<typeof createRelayNode>>['node']
+export type RelayParts = Awaited<ReturnType<typeof createRelayNode>>
+export type RelayNode = RelayParts['node']

@@ -1,15 +1,21 @@
 // startRelay: the libp2p relay node plus its HTTP server (health, bootstrap, genesis, the PWA).
 // The relay holds no ledger state; it only introduces peers, relays signalling and gossip.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { readFileSync } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
-import { dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
-import { createHttpServer, errorBody, type JsonRoute } from './http-server.ts'
+import { checkedMultiaddrs, dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
+import { watchEventLoop } from './event-loop.ts'
+import { createHttpServer, type RelayHttp, type RelayHttpServer } from './http-server.ts'
+import { loadOrCreateKey } from './identity.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
 import { createRelayNode } from './p2p.ts'
+import { linkPeers } from './peers.ts'
+import { enrollment, relayRoutes } from './routes.ts'
+import { ZERO_COUNTS } from './socket-gate.ts'
 
 export type { ConnectionLimits } from './limits.ts'
 export type { RelayCounters, RelayHandle, RelayOptions } from './options.ts'
@@ -30,7 +36,7 @@ const staticRootOf = async (dir: string | undefined): Promise<string | undefined
   return root
 }
 
-const listen = (server: http.Server, host: string, port: number): Promise<number> =>
+const listen = (server: RelayHttpServer, host: string, port: number): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -39,68 +45,63 @@ const listen = (server: http.Server, host: string, port: number): Promise<number
     })
   })
 
-const closeServer = (server: http.Server): Promise<void> =>
+const closeServer = (server: RelayHttpServer): Promise<void> =>
   new Promise((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections()
   })
 
+const badAnnounce = (value: string, message: string): never => {
+  throw new WattFailure(wattError('relay/bad-option', { option: 'announce', value, message }))
+}
+
 export const startRelay = async (options: RelayOptions): Promise<RelayHandle> => {
   const opts = resolveOptions(options)
   const staticRoot = await staticRootOf(opts.staticDir)
-  const { node, limits, ws, pubsubGuard } = await createRelayNode(opts).catch((e: unknown) => {
+  const privateKey =
+    opts.dataDir === undefined ? await generateKeyPair('Ed25519') : await loadOrCreateKey(opts.dataDir)
+  const peerId = peerIdFromPrivateKey(privateKey).toString()
+  /** Announced public addresses (what browsers are told to dial instead of the listen ones). */
+  const announced = checkedMultiaddrs(opts.announce, badAnnounce, peerId)
+  const parts = await createRelayNode(opts, privateKey).catch((e: unknown) => {
     throw new WattFailure(
       wattError('relay/listen-failed', { host: opts.host, port: opts.wsPort, message: (e as Error).message }),
     )
   })
-  const peerId = node.peerId.toString()
+  const { node } = parts
   const wsPort = wsPortOf(node.getMultiaddrs().map((m) => m.toString())) ?? opts.wsPort
-  const multiaddrs = relayMultiaddrs(dialableHosts(opts.host, networkInterfaces()), wsPort, peerId)
-  const startedAt = performance.now()
-  const connections = () => node.getConnections().length
-
-  const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) })
-  const routes: Record<string, JsonRoute> = {
-    '/health': () =>
-      json(200, {
-        status: 'ok',
-        peerId,
-        multiaddrs,
-        connections: connections(),
-        uptimeSeconds: Math.floor((performance.now() - startedAt) / 1000),
-        version: RELAY_VERSION,
-        network: opts.network,
-        rejectedMessages: limits.rejected(),
-      }),
-    '/bootstrap': () => ({
-      status: 200,
-      body: `{"network":${JSON.stringify(opts.network)},"relays":${JSON.stringify(multiaddrs)}${
-        opts.quorumSetJson === undefined ? '' : `,"quorumSet":${opts.quorumSetJson}`
-      }}`,
-    }),
-    '/genesis': () =>
-      opts.genesisJson === undefined
-        ? { status: 404, body: errorBody('relay/no-genesis', 'this relay serves no genesis') }
-        : { status: 200, body: opts.genesisJson },
-  }
-  const enroll = (token: string) => {
-    const payload = opts.enrollments.get(token)
-    if (payload === undefined)
-      return { status: 410, body: errorBody('relay/enroll-gone', 'unknown or used token') }
-    opts.enrollments.delete(token)
-    return { status: 200, body: payload }
-  }
-  const { server, sockets } = createHttpServer({
+  const tls = opts.tls !== undefined
+  const multiaddrs = relayMultiaddrs(dialableHosts(opts.host, networkInterfaces()), wsPort, peerId, tls)
+  const links = linkPeers(node, opts.peers, opts.log)
+  const lag = watchEventLoop()
+  let http: RelayHttp | undefined
+  const routes = relayRoutes({
+    opts,
+    version: RELAY_VERSION,
+    peerId,
+    advertised: announced.length === 0 ? multiaddrs : announced,
+    parts,
+    links,
+    lag,
+    startedAt: performance.now(),
+    responses: () => http?.responses() ?? {},
+    sockets: () => http?.sockets.counts() ?? ZERO_COUNTS,
+  })
+  http = createHttpServer({
     json: routes,
     staticRoot,
     limits: opts.limits,
     log: opts.log,
-    enroll,
+    enroll: enrollment(opts),
+    tls: opts.tls,
   })
+  const { server, sockets } = http
   let httpPort: number
   try {
     httpPort = await listen(server, opts.host, opts.port)
   } catch (e) {
+    links.stop()
+    lag.stop()
     await node.stop()
     throw new WattFailure(
       wattError('relay/listen-failed', { host: opts.host, port: opts.port, message: (e as Error).message }),
@@ -112,13 +113,20 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
 
   let stopping: Promise<void> | undefined
   return {
-    httpUrl: `http://${opts.host === WILDCARD_HOST ? '127.0.0.1' : opts.host}:${httpPort}`,
+    httpUrl: `${tls ? 'https' : 'http'}://${opts.host === WILDCARD_HOST ? '127.0.0.1' : opts.host}:${httpPort}`,
     peerId,
     multiaddrs,
-    connections,
-    rejectedMessages: limits.rejected,
-    counters: () => ({ http: sockets.counts(), ws: ws.counts(), pubsub: pubsubGuard.counts() }),
+    connections: () => node.getConnections().length,
+    rejectedMessages: parts.limits.rejected,
+    counters: () => ({
+      http: sockets.counts(),
+      ws: parts.ws.counts(),
+      pubsub: parts.pubsubGuard.counts(),
+      reservations: parts.reservations.counts(),
+    }),
     stop: () => {
+      links.stop()
+      lag.stop()
       stopping ??= Promise.all([node.stop(), closeServer(server)]).then(() => undefined)
       return stopping
     },

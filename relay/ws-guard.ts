@@ -12,13 +12,9 @@ import type { IncomingMessage } from 'node:http'
 import type net from 'node:net'
 import type { Connection, CreateListenerOptions, Listener, Transport } from '@libp2p/interface'
 import { type WebSocketsComponents, webSockets } from '@libp2p/websockets'
-import {
-  type ConnectionLimits,
-  timeoutCheckIntervalMs,
-  WS_CLOSE_TIMEOUT_MS,
-  WS_MAX_PAYLOAD_BYTES,
-} from './limits.ts'
-import { gateSockets, ipOf, type SocketCounts, type SocketGate } from './socket-gate.ts'
+import { serverOptions } from './http-server.ts'
+import { type ConnectionLimits, WS_CLOSE_TIMEOUT_MS, WS_MAX_PAYLOAD_BYTES } from './limits.ts'
+import { gateSockets, ipOf, type SocketCounts, type SocketGate, ZERO_COUNTS } from './socket-gate.ts'
 
 export interface WsCounts extends SocketCounts {
   handshakeTimeouts: number
@@ -118,6 +114,7 @@ const watchOpenSocket = (
 export const guardedWebSockets = (
   limits: ConnectionLimits,
   log: (line: string) => void,
+  tls?: { cert: string; key: string },
 ): GuardedWebSockets => {
   const counts: GuardCounts = {
     handshakeTimeouts: 0,
@@ -134,7 +131,12 @@ export const guardedWebSockets = (
     if (gate) throw new Error('the relay guards one WebSockets listener')
     gate = gateSockets(
       listener.server,
-      { name: 'ws', maxSockets: limits.wsMaxSockets, maxPerIp: limits.wsMaxSocketsPerIp },
+      {
+        name: 'ws',
+        maxSockets: limits.wsMaxSockets,
+        maxPerIp: limits.wsMaxSocketsPerIp,
+        perIpPerMinute: limits.wsConnectionsPerIpPerMinute,
+      },
       log,
       deadlines.start,
     )
@@ -149,14 +151,10 @@ export const guardedWebSockets = (
   }
 
   const transport = (components: WebSocketsComponents): Transport => {
+    // the upgrade request: small headers, and in (TLS handshake included) before the deadline
     const t = webSockets({
-      // the upgrade request: small headers, and in before the handshake deadline
-      http: {
-        maxHeaderSize: 16 * 1024,
-        headersTimeout: limits.wsHandshakeTimeoutMs,
-        requestTimeout: limits.wsHandshakeTimeoutMs,
-        connectionsCheckingInterval: timeoutCheckIntervalMs(limits.wsHandshakeTimeoutMs),
-      },
+      http: serverOptions(limits, 'ws', undefined),
+      ...(tls === undefined ? {} : { https: serverOptions(limits, 'ws', tls) }),
     })(components)
     const create = t.createListener.bind(t)
     t.createListener = (opts: CreateListenerOptions) => {
@@ -167,10 +165,9 @@ export const guardedWebSockets = (
     return t
   }
 
-  const zero: SocketCounts = { open: 0, accepted: 0, refusedPerIp: 0, refusedFull: 0 }
   return {
     transport,
     opened: deadlines.done,
-    counts: () => ({ ...(gate?.counts() ?? zero), ...counts }),
+    counts: () => ({ ...(gate?.counts() ?? ZERO_COUNTS), ...counts }),
   }
 }

@@ -119,8 +119,14 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     network: o.network,
     // a devnet: its /genesis publishes the faucet key and its relay hands out validator keys
     devnet: true,
-    // every browser of a devnet on this machine dials from the same address
-    limits: { wsMaxSocketsPerIp: 256, httpMaxSocketsPerIp: 512 },
+    // every browser of a devnet on this machine dials from the same address (and each new
+    // tab fetches the whole PWA for its service worker): per-IP caps and rates 8-10x
+    limits: {
+      wsMaxSocketsPerIp: 256,
+      httpMaxSocketsPerIp: 512,
+      httpRequestsPerIpPerMinute: 6_000,
+      wsConnectionsPerIpPerMinute: 3_000,
+    },
     staticDir: o.staticDir,
     genesis: genesisToJson({ config, quorumSet, faucetSecret }),
     recommendedQuorumSet: quorumSet,

@@ -15,6 +15,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 
+export { selfSignedCert } from './cert.ts'
+
 export interface RawResponse {
   status: number
   headers: http.IncomingHttpHeaders

@@ -1,9 +1,17 @@
 // Messages between the node core and the tab that hosts its networking (libp2p) — the
 // concrete form of the core's abstract network port. Plain data, `type`-tagged, guarded.
 import type { Transport } from '../../shared/net/peer-table.ts'
+import { type IceServer, parseIceServers } from './bootstrap.ts'
 
 export type CoreToHost =
-  | { type: 'start'; privateKey: Uint8Array; relays: string[]; topics: string[]; network: string }
+  | {
+      type: 'start'
+      privateKey: Uint8Array
+      relays: string[]
+      topics: string[]
+      network: string
+      iceServers: IceServer[]
+    }
   | { type: 'publish'; topic: string; data: Uint8Array }
   | { type: 'dial'; peerId: string; addrs: string[] }
 
@@ -66,7 +74,9 @@ export const isCoreToHost = (x: unknown): x is CoreToHost => {
         x.privateKey instanceof Uint8Array &&
         isStrArr(x.relays) &&
         isStrArr(x.topics) &&
-        typeof x.network === 'string'
+        typeof x.network === 'string' &&
+        Array.isArray(x.iceServers) &&
+        parseIceServers(x.iceServers).length === x.iceServers.length
       )
     case 'publish':
       return typeof x.topic === 'string' && x.data instanceof Uint8Array

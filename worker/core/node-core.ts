@@ -190,6 +190,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
       relays: boot.relays,
       topics: allTopics(boot.network),
       network: boot.network,
+      iceServers: boot.iceServers,
     })
     changed()
   }

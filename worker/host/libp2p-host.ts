@@ -15,10 +15,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { Transport } from '../../shared/net/peer-table.ts'
 import { MAX_TOPIC_MESSAGE_BYTES, type TopicKind } from '../../shared/net/topics.ts'
+import type { IceServer } from '../core/bootstrap.ts'
 import { type CoreToHost, type HostConnection, type HostToCore, isCoreToHost } from '../core/host-protocol.ts'
-
-/** The peer id a multiaddr ends with (`.../p2p/<id>`), if any. */
-const lastPeerId = (addr: string): string | undefined => /\/p2p\/([^/]+)$/.exec(addr)?.[1]
+import { lastPeerId, relayOrder } from '../core/relay-order.ts'
+import { localRelayMemory } from './relay-memory.ts'
 
 const DIAL_TIMEOUT_MS = 15_000
 const RELAY_REDIAL_MS = 3_000
@@ -31,11 +31,12 @@ export const transportOf = (c: Connection): Transport => {
   return 'websocket'
 }
 
-const createHostNode = (privateKey: Uint8Array) =>
+const createHostNode = (privateKey: Uint8Array, iceServers: IceServer[]) =>
   createLibp2p({
     privateKey: privateKeyFromProtobuf(privateKey),
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
-    transports: [webSockets(), webRTC(), circuitRelayTransport()],
+    // STUN/TURN from /bootstrap, so that browsers behind different NATs can link
+    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     // tests and home networks use private and loopback addresses: do not refuse them
@@ -88,13 +89,32 @@ export const runNetworkHost = (port: MessagePort): NetworkHost => {
     if (node) post({ type: 'addrs', listenAddrs: node.getMultiaddrs().map((m) => m.toString()) })
   }
 
+  const memory = localRelayMemory()
+  let dialing = false
+  /** One open relay connection is enough (relays gossip with each other): try them in turn. */
   const dialRelays = async () => {
-    if (!node) return
-    const connected = new Set(node.getConnections().map((c) => c.remotePeer.toString()))
-    for (const r of relays) {
-      const id = lastPeerId(r)
-      if (id && connected.has(id)) continue
-      await node.dial(multiaddr(r), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) }).catch(() => {})
+    if (!node || dialing) return
+    const rp = relayPeers()
+    if (node.getConnections().some((c) => c.status === 'open' && rp.has(c.remotePeer.toString()))) return
+    dialing = true
+    try {
+      await dialInTurn(node)
+    } finally {
+      dialing = false
+    }
+  }
+  const dialInTurn = async (n: HostNode) => {
+    for (const addrs of relayOrder(relays, memory.get())) {
+      for (const a of addrs) {
+        const ok = await n.dial(multiaddr(a), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) }).then(
+          () => true,
+          () => false,
+        )
+        const id = lastPeerId(a)
+        if (!ok) continue
+        if (id) memory.set(id)
+        return
+      }
     }
   }
 
@@ -109,7 +129,7 @@ export const runNetworkHost = (port: MessagePort): NetworkHost => {
         return [t, validate] as const
       }),
     )
-    node = await createHostNode(m.privateKey)
+    node = await createHostNode(m.privateKey, m.iceServers)
     const pubsub = node.services.pubsub
     for (const [t, v] of topicValidators) pubsub.topicValidators.set(t, v as never)
     for (const t of m.topics) pubsub.subscribe(t)

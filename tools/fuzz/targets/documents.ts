@@ -105,7 +105,10 @@ const bootstrap: Target<unknown> = {
   name: 'bootstrap',
   about: "the relay's GET /bootstrap: parseBootstrap",
   kind: 'json',
-  vocabulary: { keys: ['network', 'relays', 'quorumSet'], strings: [NETWORK, '/ip4/127.0.0.1/tcp/1/ws'] },
+  vocabulary: {
+    keys: ['network', 'relays', 'quorumSet', 'iceServers'],
+    strings: [NETWORK, '/ip4/127.0.0.1/tcp/1/ws'],
+  },
   seeds: () => [{ network: NETWORK, relays: ['/ip4/127.0.0.1/tcp/9/ws/p2p/12D3KooW'], quorumSet: QSET }],
   arbitrary: dataArb({ keys: ['network', 'relays'], strings: [NETWORK], data: 'json' }),
   run: (x) => parseBootstrap(x),
