@@ -12,7 +12,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  reporter: [['list']],
+  // a test that passed only on its retry is listed as flaky; flaky twice in a row fails the run
+  reporter: [['list'], ['./e2e/flaky-reporter.ts']],
   outputDir: 'test-results',
   use: {
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },

@@ -10,7 +10,7 @@ import { chromium, expect, test } from '@playwright/test'
 import { selfSignedCert } from '../relay/testing/cert.ts'
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
 
-const PORT = Number(process.env.E2E_TLS_PORT ?? 8404)
+const PORT = Number(process.env.E2E_TLS_PORT ?? 8410)
 
 test('an HTTPS page connects to the relay over wss://', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'watt-tls-e2e-'))

@@ -6,6 +6,7 @@ import type { Address } from '../ledger/index.ts'
 import { getAccount } from '../ledger/state.ts'
 import { describeViolation } from './checkers.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
+import { byzantinePlan, faultyPlan, topologyPlan } from './fault-plans.ts'
 import { DEFAULT_SCENARIO, type ScenarioOptions, type ScenarioResult, runScenario } from './scenario.ts'
 
 const BASE_SEED = Number(process.env.SEED ?? 1000)
@@ -65,36 +66,17 @@ const search = async (name: string, make: (seed: number) => ScenarioOptions, run
   }
 }
 
-const faulty = (seed: number): ScenarioOptions => ({
-  ...DEFAULT_SCENARIO,
-  seed,
-  validators: 4 + (seed % 4),
-  ledgers: 6,
-  faults: {
-    dropPpm: 50_000 + (seed % 5) * 20_000,
-    dupPpm: 50_000,
-    delayMs: 1500,
-    partitions: 1 + (seed % 2),
-    crashes: seed % 3,
-    windowMs: 6000,
-  },
-})
-
 test(`search: loss, delay, duplication, partitions and crashes never fork and heal (${RUNS} seeds)`, async () => {
-  await search('faults', faulty)
+  await search('faults', faultyPlan)
 })
 
 test(`search: up to f Byzantine equivocators or garbage senders in intact quorums (${RUNS} seeds)`, async () => {
-  await search('byzantine', (seed) => {
-    const o = faulty(seed)
-    const f = Math.floor((o.validators - 1) / 3)
-    return { ...o, byzantine: f, byzantineKind: seed % 3 === 0 ? 'garbage' : 'equivocate' }
-  })
+  await search('byzantine', byzantinePlan)
 })
 
 test(`search: a proposer naming a validator that never signed is refused by every honest node (${RUNS / 8} seeds)`, async () => {
   for (let i = 0; i < RUNS / 8; i++) {
-    const o = faulty(BASE_SEED + i)
+    const o = faultyPlan(BASE_SEED + i)
     const r = await runScenario({
       ...o,
       validators: 4 + (i % 2) * 3,
@@ -123,25 +105,14 @@ test(`search: a proposer naming a validator that never signed is refused by ever
 })
 
 test(`search: other topologies (tiers, circles, cycle) stay safe and live (${RUNS / 4} seeds)`, async () => {
-  const kinds = ['tiers', 'circles', 'cycle'] as const
-  await search(
-    'topologies',
-    (seed) => ({
-      ...faulty(seed),
-      validators: 12,
-      coreSize: 4,
-      topology: kinds[seed % 3]!,
-      faults: { ...faulty(seed).faults, crashes: 0 },
-    }),
-    RUNS / 4,
-  )
+  await search('topologies', topologyPlan, RUNS / 4)
 })
 
 test('a broken quorum check (thresholds one too low) is caught by the checkers within the search', async () => {
   let caught: ScenarioResult | undefined
   for (let i = 0; i < RUNS && caught === undefined; i++) {
     const r = await runScenario({
-      ...faulty(BASE_SEED + i),
+      ...faultyPlan(BASE_SEED + i),
       validators: 4,
       mutation: 'quorum-threshold-minus-one',
       faults: { dropPpm: 0, dupPpm: 0, delayMs: 0, partitions: 1, crashes: 0, windowMs: 8000 },
