@@ -13,7 +13,7 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   // a test that passed only on its retry is listed as flaky; flaky twice in a row fails the run
-  reporter: [['list'], ['./e2e/flaky-reporter.ts']],
+  reporter: [['list'], ['./tools/flaky-reporter.ts']],
   outputDir: 'test-results',
   use: {
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { FullResult, Reporter, TestCase } from '@playwright/test/reporter'
 
-export const FLAKY_RECORD = process.env.FLAKY_RECORD ?? 'bench/results/flaky.json'
+export const FLAKY_RECORD = 'bench/results/flaky.json'
 
 interface FlakyRecord {
   readonly timestamp: string
@@ -29,7 +29,14 @@ const readRecord = (file: string): readonly string[] => {
 
 export default class FlakyReporter implements Reporter {
   private readonly flaky = new Set<string>()
-  private readonly previous = readRecord(FLAKY_RECORD)
+  private readonly record: string
+  private readonly previous: readonly string[]
+
+  /** `record`: the file the record is kept in (playwright.config.ts passes none: FLAKY_RECORD). */
+  constructor(options: { record?: string } = {}) {
+    this.record = options.record ?? FLAKY_RECORD
+    this.previous = readRecord(this.record)
+  }
 
   onTestEnd(test: TestCase): void {
     if (test.outcome() === 'flaky') this.flaky.add(nameOf(test))
@@ -39,9 +46,9 @@ export default class FlakyReporter implements Reporter {
     const now = [...this.flaky].sort()
     // rewritten only when the list changes, so a clean run leaves the committed record alone
     if (now.join('\n') !== [...this.previous].sort().join('\n')) {
-      mkdirSync(dirname(FLAKY_RECORD), { recursive: true })
+      mkdirSync(dirname(this.record), { recursive: true })
       const record: FlakyRecord = { timestamp: new Date().toISOString(), flaky: now }
-      writeFileSync(FLAKY_RECORD, `${JSON.stringify(record, null, 2)}\n`)
+      writeFileSync(this.record, `${JSON.stringify(record, null, 2)}\n`)
     }
     if (now.length === 0) return undefined
     console.log(`\nflaky (passed only on retry): ${now.length}`)
