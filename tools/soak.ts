@@ -40,6 +40,7 @@ const searchSlice = async (from: number, to: number): Promise<SearchTally> => {
   for (let seed = from; seed < to; seed++) {
     const r = await runScenario(planOf(seed)(seed))
     t.runs++
+    if (t.runs % 500 === 0) console.error(`soak: seeds ${from}..${to - 1}: ${t.runs} run, ${t.failed} failed`)
     t.forks += r.forks
     if (r.ok && r.forks === 0) continue
     t.failed++

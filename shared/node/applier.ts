@@ -4,7 +4,7 @@
 // catch-up and handed to durable history at once (a node restarted right after a close can
 // still serve that ledger), and handed again when a late proof makes its proof larger.
 import { cidString } from '../codec/dag-cbor.ts'
-import { applyLedger, type CheckedTxSet, type LedgerState } from '../ledger/index.ts'
+import { applyLedger, type CheckedTxSet, type LedgerEnv, type LedgerState } from '../ledger/index.ts'
 import type { Value } from '../scp/index.ts'
 import { BoundedMap } from './bounded-map.ts'
 import type { CloseProofs } from './close-proofs.ts'
@@ -13,7 +13,7 @@ import type { ArchivedLedger } from './messages.ts'
 import type { QuorumSetBook } from './quorum-set-book.ts'
 import type { TxSetPool } from './tx-set-pool.ts'
 import { proofNodes } from './close-proof.ts'
-import { decodeLedgerValue } from './value.ts'
+import { decodeLedgerValue, type LedgerValue } from './value.ts'
 
 /** Externalized values of later slots, waiting for the ones before them. */
 const MAX_PENDING_VALUES = 64
@@ -30,6 +30,15 @@ export interface ApplierDeps {
   /** Bookkeeping of the other parts once a ledger closed, before listeners hear of it. */
   readonly afterClose: (e: ClosedEvent) => void
 }
+
+/** What closing `value` with `set` on `state` gives (pure: nothing is committed), or why not. */
+export const closeWith = (state: LedgerState, value: LedgerValue, set: CheckedTxSet, env: LedgerEnv) =>
+  applyLedger(
+    state,
+    set,
+    { closeTimeMs: value.closeTimeMs, signers: proofNodes(set.set), upgrades: value.upgrades },
+    env,
+  )
 
 export const createApplier = (d: ApplierDeps) => {
   const { init, ports: p, count } = d.view
@@ -59,12 +68,7 @@ export const createApplier = (d: ApplierDeps) => {
   const applyValue = async (slot: number, value: Value, set: CheckedTxSet, voted: boolean) => {
     const v = decodeLedgerValue(value)
     if (!v || slot !== nextSlot()) return
-    const r = applyLedger(
-      state,
-      set,
-      { closeTimeMs: v.closeTimeMs, signers: proofNodes(set.set), upgrades: v.upgrades },
-      init.env,
-    )
+    const r = closeWith(state, v, set, init.env)
     if (!r.ok) {
       count(`apply_failed_${r.error.code}`)
       p.log?.(`consensus: value for ${slot} does not apply: ${r.error.code}`)

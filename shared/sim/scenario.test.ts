@@ -108,6 +108,14 @@ test(`search: other topologies (tiers, circles, cycle) stay safe and live (${RUN
   await search('topologies', topologyPlan, RUNS / 4)
 })
 
+test('seeds the soak found: a tiered leaf whose next ledger only two of four core nodes signed', async () => {
+  // soak seed 450: the other two core nodes caught that ledger up instead of externalizing it,
+  // so its proof is thin for a leaf needing 3 of the core; it catches up chain-backed
+  const r = await runScenario(topologyPlan(450))
+  assert.ok(r.ok, why(r))
+  assert.ok((r.honestCounters.caught_up_chain_backed ?? 0) > 0, 'the leaf caught up through the chain')
+})
+
 test('a broken quorum check (thresholds one too low) is caught by the checkers within the search', async () => {
   let caught: ScenarioResult | undefined
   for (let i = 0; i < RUNS && caught === undefined; i++) {
