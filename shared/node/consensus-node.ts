@@ -188,6 +188,7 @@ export const createConsensusNode = (init: ConsensusNodeInit, p: ConsensusNodePor
     phase = 'idle'
     nominator.schedule()
     for (const cid of waiting.missingFor(slot + 1)) pool.want(cid, slot + 1)
+    void intake.opened(slot + 1)
   }
 
   const onLedger = async (bytes: Uint8Array, source: string) => {

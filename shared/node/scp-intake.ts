@@ -2,6 +2,11 @@
 // envelopes (shape, the announced quorum set, SCP's checks and the signature; then they wait
 // for the tx sets they name), tx sets (into the pool by its rules), tx-set requests (answered
 // within budgets) and validator requests (handed on).
+// A verified envelope of a slot after the next one this node decides (peers that closed first)
+// waits here until that slot opens: handed to SCP early, its value could only be judged "maybe
+// valid" (it builds on a ledger not closed here yet), which stops this node from ever emitting
+// for that slot, and a tight quorum then halts (found by the soak: seed 2508, a 4-node network
+// with a garbage sender). Like stellar-core's herder, which holds future slots' envelopes.
 import type { TxSet } from '../ledger/index.ts'
 import {
   DEFAULT_SCP_LIMITS,
@@ -32,6 +37,8 @@ export const SCP_INTAKE_LIMITS = {
   lateExternalizesPerSource: 32,
   /** A set answered (by anyone) is not sent again for this long. */
   txsetAnsweredForMs: 1_000,
+  /** Verified envelopes of the slot after the next one, held until it opens (the newest kept). */
+  earlyEnvelopes: 256,
 } as const
 
 export interface ScpIntakeDeps {
@@ -59,6 +66,10 @@ export const createScpIntake = (d: ScpIntakeDeps) => {
     lateExternalize: bucket(L.lateExternalizesPerSource),
   }
   const answered = new BoundedMap<string, number>(256)
+  /** Early envelopes by slot, node and kind (nomination or ballot): the latest of each. */
+  const early = new BoundedMap<string, { env: Envelope; bytes: Uint8Array }>(L.earlyEnvelopes)
+  const earlyKey = (env: Envelope) =>
+    `${env.statement.slot}/${env.statement.nodeId}/${env.statement.type === 'nominate' ? 'n' : 'b'}`
 
   /** A verified envelope of an undecided slot reaches SCP once every tx set it names is held. */
   const deliver = async (env: Envelope, bytes: Uint8Array) => {
@@ -111,7 +122,23 @@ export const createScpIntake = (d: ScpIntakeDeps) => {
     if (checked.status === 'rejected') return count(`envelope_rejected_${checked.code}`)
     if (checked.status !== 'verified') return
     if (qset) d.qsets.announced(st.nodeId, hash, qset)
+    if (st.slot > view.nextSlot()) {
+      early.delete(earlyKey(checked.envelope)) // re-inserted as the newest
+      early.set(earlyKey(checked.envelope), { env: checked.envelope, bytes: m.env })
+      return
+    }
     await deliver(checked.envelope, m.env)
+  }
+
+  /** The slot `slot` is the next to decide now: its early envelopes go to SCP, older ones go. */
+  const opened = async (slot: number) => {
+    const due: Array<{ env: Envelope; bytes: Uint8Array }> = []
+    for (const [key, e] of [...early]) {
+      if (e.env.statement.slot > slot) continue
+      early.delete(key)
+      if (e.env.statement.slot === slot) due.push(e)
+    }
+    for (const e of due) await deliver(e.env, e.bytes)
   }
 
   const onTxSet = async (set: TxSet, source: string) => {
@@ -135,6 +162,7 @@ export const createScpIntake = (d: ScpIntakeDeps) => {
   }
 
   return {
+    opened,
     async receive(bytes: Uint8Array, source: string) {
       const m = decodeScpMessage(bytes)
       if (!m) return count('scp_malformed')
