@@ -1,13 +1,14 @@
 // A provider's side before any deal: postAsk (its terms, replacing any earlier ask; capacity 0
-// withdraws it), addCollateral (account -> its free collateral, held by the module) and
+// withdraws it; the first ask puts the provider on the list of asks clients read), addCollateral (account -> its free collateral, held by the module) and
 // withdrawCollateral (free collateral -> account; collateral locked in replicas stays).
 import type { Amount } from '../ledger/amount.ts'
+import { appendToList } from '../ledger/lists.ts'
 import { lockInModule, releaseFromModule } from '../ledger/money.ts'
 import type { OpHandler } from '../ledger/operations/registry.ts'
 import { wattError } from '../util/errors.ts'
 import type { MarketCode } from './codes.ts'
 import type { MarketParams } from './params.ts'
-import { type Ask, getProvider, keys, MARKET, updateProvider } from './store.ts'
+import { type Ask, getAsk, getProvider, keys, MARKET, updateProvider } from './store.ts'
 import { parseFields } from './wire.ts'
 
 type MarketOp<O> = OpHandler<O & { type: string }, MarketParams, MarketCode>
@@ -39,6 +40,7 @@ export const postAsk: MarketOp<PostAskOp> = {
     if (op.minPeriods < 1 || op.minPeriods > op.maxPeriods || op.maxPeriods > p.maxDealPeriods)
       return wattError('bad_ask', { reason: 'periods' })
     const { type: _, ...ask } = op
+    if (getAsk(d, ctx.source) === undefined) appendToList(d, MARKET, keys.askList, ctx.source)
     d.putData(MARKET, keys.ask(ctx.source), ask)
     return undefined
   },

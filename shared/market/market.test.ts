@@ -11,7 +11,7 @@ import { testKey } from '../ledger/test/fixtures.ts'
 import { createRng } from '../util/prng.ts'
 import { marketModule } from './module.ts'
 import { MarketNet } from './test/net.ts'
-import { dealOp, offer, onboard, onboardAll, proveDue, publish } from './test/flows.ts'
+import { askOp, dealOp, offer, onboard, onboardAll, proveDue, publish, STD_ASK } from './test/flows.ts'
 
 const seed = Number(process.env.SEED ?? 13)
 console.log(`market tests seed=${seed} (replay with SEED=${seed})`)
@@ -30,6 +30,28 @@ const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state
 test('reference arithmetic: 4 KiB for 3 periods at 10 units per byte per day', () => {
   // 10 x 2^30 units per GiB per day = 10 per byte per day; a period is 0.4 day: 4 per byte
   assert.equal(refTotal(10n * GIB, 4096n, 3n), 49_152n)
+})
+
+test('the asks clients read: standing asks once per provider, in the order of their first ask; capacity 0 withdraws', async () => {
+  const net = new MarketNet()
+  const [a, b, c] = [testKey(310), testKey(311), testKey(312)]
+  await net.fund([a, b, c], watt(10))
+  assert.deepEqual(R.asks(net.state), [])
+  await net.close([[b, [askOp({ ...STD_ASK, price: 7n }) as never]]])
+  await net.close([
+    [a, [askOp({ ...STD_ASK, price: 5n }) as never]],
+    [c, [askOp({ ...STD_ASK, price: 9n }) as never]],
+  ])
+  // b replaces its ask (it stays where it first stood), c withdraws
+  await net.close([
+    [b, [askOp({ ...STD_ASK, price: 8n }) as never]],
+    [c, [askOp({ ...STD_ASK, capacity: 0 }) as never]],
+  ])
+  const asks = R.asks(net.state).map((x) => [x.provider, x.price])
+  assert.deepEqual(asks, [
+    [b.address, 8n], // b asked first, in a ledger of its own, and keeps its place
+    [a.address, 5n],
+  ])
 })
 
 test('a deal with two providers: one proves every window and is paid exactly its term, one loses its replica and is terminated', async () => {

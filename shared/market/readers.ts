@@ -61,7 +61,19 @@ const nextLedgerView = (s: LedgerState) => ({
   prevHeader: s.headerCid.bytes,
 })
 
+export interface AskView extends Ask {
+  readonly provider: string
+}
+
+/** The standing asks (capacity above 0) of the last MAX_READ_DEALS providers to post one. */
+const standingAsks = (d: DataReader): AskView[] =>
+  lastOf(d, keys.askList).flatMap((provider) => {
+    const ask = getAsk(d, provider)
+    return ask && ask.capacity > 0 ? [{ ...ask, provider }] : []
+  })
+
 export const marketReaders = {
+  asks: (s: LedgerState): AskView[] => standingAsks(stateData(s)),
   deal: (s: LedgerState, id: number): DealView | undefined => dealView(stateData(s), id),
   dealsByCid: (s: LedgerState, cid: string): DealView[] => dealsOf(stateData(s), keys.cidList(cid)),
   dealsByClient: (s: LedgerState, client: string): DealView[] =>

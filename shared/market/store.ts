@@ -105,6 +105,8 @@ export const keys = {
   cidList: (cid: string) => `cid/${cid}`,
   clientList: (a: string) => `client/${a}`,
   providerList: (a: string) => `preps/${a}`,
+  /** Every provider that ever posted an ask, once each, in the order of its first ask. */
+  askList: 'asks',
 }
 
 const amount = (x: unknown): bigint => asUnits(x) ?? 0n

@@ -2,9 +2,11 @@
 // (its CID shown), getting a file back by CID (verified block by block in the core), the sectors
 // with their state and sealing progress, and the last proof-of-spacetime window. State lives in
 // the core's storage service; persistent storage is asked for here, the only place it exists.
+// Below them, the market: this wallet's ask and the asks standing on the network.
 import { useEffect, useState } from 'preact/hooks'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
 import { formatBytes, GiB, useStorage } from '../components/storage-data.tsx'
+import { StorageMarket } from '../components/storage-market.tsx'
 import { StoragePost, StorageSectors } from '../components/storage-sectors.tsx'
 import { describeError } from '../components/wallet-data.tsx'
 import type { CoreConnection } from '../core-client.ts'
@@ -189,6 +191,7 @@ export const StorageScreen = ({ core }: { core: CoreConnection }) => {
       <StorageSectors sectors={view.sectors} />
       <StoragePost post={view.post} every={view.windowEveryLedgers} />
       <Retrieve core={core} files={view.files} />
+      <StorageMarket rpc={core.rpc} />
     </div>
   )
 }

@@ -4,6 +4,7 @@
 // typed with it, so a call with a wrong method name, request or response fails typecheck on either
 // side (worker/app/rpc-api.test.ts); the fuzzer runs RPC_GUARDS itself (tools/fuzz/targets/tab.ts).
 import { CORE_GUARDS, type CoreEvents, type CoreMethods } from '../core/core-api.ts'
+import { MARKET_GUARDS, type MarketEvents, type MarketMethods } from '../market/market-api.ts'
 import { MINING_GUARDS, type MiningEvents, type MiningMethods } from '../mining/mining-api.ts'
 import { DAY_EXPORT_GUARDS, type DayExportMethods } from '../node/day-export-api.ts'
 import { LEDGER_GUARDS, type LedgerMethods } from '../node/ledger-api.ts'
@@ -17,9 +18,10 @@ export type RpcMethods = CoreMethods &
   DayExportMethods &
   WalletMethods &
   MiningMethods &
-  StorageMethods
+  StorageMethods &
+  MarketMethods
 
-export type RpcEvents = CoreEvents & WalletEvents & MiningEvents & StorageEvents
+export type RpcEvents = CoreEvents & WalletEvents & MiningEvents & StorageEvents & MarketEvents
 
 /** A tab's connection to the core. */
 export type CoreRpc = RpcClient<RpcMethods, RpcEvents>
@@ -32,4 +34,5 @@ export const RPC_GUARDS: Guards<RpcMethods> = {
   ...WALLET_GUARDS,
   ...MINING_GUARDS,
   ...STORAGE_GUARDS,
+  ...MARKET_GUARDS,
 }

@@ -1,8 +1,10 @@
 // The composition root's service wiring: the subsystems the node core runs, in start order, each
 // handed the services it declares it depends on. dayExport starts right after ledger: it must see
-// the node's first closes to record its first day. Mining builds on the wallet (its account key).
+// the node's first closes to record its first day. Mining and the market build on the wallet
+// (its account key).
 import type { StartedCore } from '../core/boot.ts'
 import type { CoreService } from '../core/service.ts'
+import { marketService } from '../market/service.ts'
 import { miningService } from '../mining/service.ts'
 import { dayExportService } from '../node/day-export-service.ts'
 import { ledgerService } from '../node/ledger-service.ts'
@@ -29,5 +31,6 @@ export const startServices = async (
   const wallet = await start(walletService({ ...base, rpc, services: { ledger } }))
   await start(miningService({ ...base, rpc, services: { ledger, wallet } }))
   await start(storageService({ ...base, rpc, services: { ledger } }))
+  await start(marketService({ ...base, rpc, services: { ledger, wallet } }))
   return started
 }

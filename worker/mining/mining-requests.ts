@@ -9,7 +9,6 @@ import {
   getAccount,
   getData,
   type LedgerState,
-  type Operation,
   type TxBody,
 } from '../../shared/ledger/index.ts'
 import { keys, MODULE } from '../../shared/mining/ledger-data.ts'
@@ -17,9 +16,7 @@ import { miningModule } from '../../shared/mining/module.ts'
 import type { AcceptInviteOp, SetCircleOp } from '../../shared/mining/operations.ts'
 import type { MiningParams } from '../../shared/mining/params.ts'
 import { err, ok, type Result, type WattError, wattError } from '../../shared/util/errors.ts'
-
-/** A mining transaction not applied within this long is expired by the ledger itself. */
-export const MINING_TX_LIFETIME_MS = 60_000
+import { accountTxBody } from '../node/account-txs.ts'
 
 const fault = (code: string, details: Record<string, unknown> = {}) => err(wattError(code, details))
 
@@ -77,16 +74,10 @@ export const miningTxBody = (
   config: GenesisConfig,
   state: LedgerState,
   nowMs: number,
-): TxBody => ({
-  network: config.networkId,
-  source,
-  seq,
-  fee: isFeeless(ops) ? (0n as Amount) : ((config.minFeePerOp * BigInt(ops.length)) as Amount),
-  minTimeMs: 0,
-  maxTimeMs: Math.max(nowMs, state.header.closeTimeMs) + MINING_TX_LIFETIME_MS,
-  memo: new Uint8Array(0),
-  ops: ops as unknown as Operation[],
-})
+): TxBody => {
+  const fee = isFeeless(ops) ? 0n : config.minFeePerOp * BigInt(ops.length)
+  return accountTxBody(ops, { source, seq, fee: fee as Amount, config, state, nowMs })
+}
 
 /** Every operation may go fee-free (the mining module's `feeless` handlers). */
 export const isFeeless = (ops: readonly { readonly type: string }[]): boolean =>

@@ -24,6 +24,7 @@ import { getPasskey } from '../../shared/mining/passkeys.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { createAccountTxs } from '../node/account-txs.ts'
 import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
 import { registerAll } from '../rpc/server.ts'
 import type { Handlers } from '../rpc/table.ts'
@@ -36,7 +37,6 @@ import {
   dayUptime,
   estimateRewards,
   type MiningTxKind,
-  type MiningTxView,
   type MiningView,
   todayOf,
 } from './mining-view.ts'
@@ -50,11 +50,6 @@ export interface MiningDeps {
 const MAX_TXS = 20
 /** The estimate runs a whole day's distribution: at most this often. */
 const ESTIMATE_EVERY_MS = 5_000
-
-interface Tracked extends MiningTxView {
-  readonly seq: bigint
-  readonly maxTimeMs: number
-}
 
 const notReady = (node: Address): MiningView => ({
   ready: false,
@@ -82,24 +77,12 @@ const notReady = (node: Address): MiningView => ({
   txs: [],
 })
 
-/** Follows one tracked transaction through a closed ledger. */
-const follow = (t: Tracked, e: ClosedLedgerEvent, source: Address | undefined): Tracked => {
-  if (t.state !== 'pending') return t
-  const r = e.results.find((x) => x.tx === t.id)
-  if (r)
-    return { ...t, state: r.ok ? 'applied' : 'rejected', ledger: e.seq, ...(r.code ? { code: r.code } : {}) }
-  const used = source ? (getAccount(e.state, source)?.seq ?? 0n) : 0n
-  if (used >= t.seq) return { ...t, state: 'dropped', code: 'seq_taken' }
-  if (e.header.closeTimeMs > t.maxTimeMs) return { ...t, state: 'dropped', code: 'expired' }
-  return t
-}
-
 export const createMiningService = (
   c: Pick<ServiceComponents<OnLedger, MiningMethods, MiningEvents>, 'rpc' | 'services' | 'now' | 'identity'>,
   deps: MiningDeps,
 ): CoreService => {
   const nodeAddress = addressOf(c.identity.signer.publicKey)
-  let txs: Tracked[] = []
+  const txs = createAccountTxs<MiningTxKind>(MAX_TXS)
   let lastDownAt = 0
   let estimate: { day: number; seq: number; me: string; at: number; value: bigint | undefined } | undefined
   // the uptime of the day of the last closed ledger, and of the day before once it is finished
@@ -141,7 +124,7 @@ export const createMiningService = (
       lastDay,
       estimate: me || validatorSetAt(state).includes(nodeAddress) ? estimateFor(l, me) : undefined,
       passkeyPending: pendingPasskey() !== undefined,
-      txs: txs.map(({ seq: _s, maxTimeMs: _m, ...t }) => t),
+      txs: txs.views(),
     })
   }
 
@@ -154,9 +137,9 @@ export const createMiningService = (
   const onClosed = (e: ClosedLedgerEvent) => {
     if (uptime && uptime.day < e.header.dayIndex) lastDay = uptime
     uptime = dayUptime(e.state, e.header.dayIndex)
-    if (txs.some((t) => t.state === 'pending')) {
+    if (txs.anyPending()) {
       void deps.key.load().then((me) => {
-        txs = txs.map((t) => follow(t, e, me?.address))
+        txs.closed(e, me?.address)
         changed()
       })
     } else changed()
@@ -178,20 +161,13 @@ export const createMiningService = (
     if (!isFeeless(ops) && (acct?.balance ?? 0n) < config.minFeePerOp * BigInt(ops.length))
       fail('insufficient_balance', { spendable: String(acct?.balance ?? 0n) })
     // the mempool knows the wallet's pending payments as well as this service's own txs
-    let seq = l.nextSeq(me.address)
-    for (const t of txs) if (t.state === 'pending' && t.seq >= seq) seq = t.seq + 1n
+    const seq = txs.nextSeq(l.nextSeq(me.address))
     const body = miningTxBody(ops, me.publicKey, seq, config, state, c.now())
     const signed = await deps.key.withSigner((s) => signTx(body, [s, ...cosigners]))
     const r = await l.submit(encodeTx(signed))
     if (!r.ok) return fail(r.error.code, r.error as WattError)
     const id = txIdOf(signed)
-    const finished = txs.filter((t) => t.state !== 'pending')
-    const drop = Math.max(0, txs.length + 1 - MAX_TXS)
-    const forget = new Set(finished.slice(0, drop).map((t) => t.id))
-    txs = [
-      ...txs.filter((t) => !forget.has(t.id)),
-      { id, kind, state: 'pending', seq: body.seq, maxTimeMs: body.maxTimeMs },
-    ]
+    txs.add(id, kind, body)
     changed()
     return { id }
   }

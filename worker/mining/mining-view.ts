@@ -27,6 +27,7 @@ import {
   type StoredCircle,
 } from '../../shared/mining/ledger-data.ts'
 import { miningModule } from '../../shared/mining/module.ts'
+import type { TxView } from '../node/account-txs.ts'
 
 export interface RewardView {
   readonly day: number
@@ -48,13 +49,7 @@ export interface CircleMemberView {
 
 export type MiningTxKind = 'checkIn' | 'setCircle' | 'acceptInvite' | 'registerPasskey' | 'linkNode'
 
-export interface MiningTxView {
-  readonly id: string
-  readonly kind: MiningTxKind
-  readonly state: 'pending' | 'applied' | 'rejected' | 'dropped'
-  readonly code?: string
-  readonly ledger?: number
-}
+export type MiningTxView = TxView<MiningTxKind>
 
 export interface NodeRewardsView {
   readonly address: string
