@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CORE_GUARDS } from '../core/core-api.ts'
+import { MARKET_GUARDS } from '../market/market-api.ts'
 import { MINING_GUARDS } from '../mining/mining-api.ts'
 import { DAY_EXPORT_GUARDS } from '../node/day-export-api.ts'
 import { LEDGER_GUARDS } from '../node/ledger-api.ts'
@@ -14,7 +15,15 @@ import { WALLET_GUARDS } from '../wallet/wallet-api.ts'
 import type { WalletView } from '../wallet/wallet-view.ts'
 import { type CoreRpc, RPC_GUARDS, type RpcEvents, type RpcMethods } from './rpc-api.ts'
 
-const PARTS = [CORE_GUARDS, LEDGER_GUARDS, DAY_EXPORT_GUARDS, WALLET_GUARDS, MINING_GUARDS, STORAGE_GUARDS]
+const PARTS = [
+  CORE_GUARDS,
+  LEDGER_GUARDS,
+  DAY_EXPORT_GUARDS,
+  WALLET_GUARDS,
+  MINING_GUARDS,
+  STORAGE_GUARDS,
+  MARKET_GUARDS,
+]
 
 test('every method is in exactly one part, and the table has every part', () => {
   const names = PARTS.flatMap((p) => Object.keys(p))
