@@ -8,7 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { addressOf } from '../shared/crypto/address.ts'
 import { nobleSigner } from '../shared/crypto/noble.ts'
 import { rpc } from './ledger-pages.ts'
-import { closeAll, E2E_PIN, fillPin, openNode } from './nodes.ts'
+import { addFingerprint, closeAll, E2E_PIN, fillPin, openNode } from './nodes.ts'
 import { openWallet, useWalletDevnet } from './wallet-devnet.ts'
 
 const PORT = Number(process.env.E2E_KEYS_PORT ?? 8402)
@@ -114,20 +114,7 @@ test('passkey wallet: the fingerprint (a virtual authenticator with PRF) creates
   // WebAuthn refuses IP addresses as the relying party: the same relay, named localhost
   const a = await openNode(browser, `http://localhost:${PORT}/`)
   try {
-    const cdp = await a.context.newCDPSession(a.page)
-    await cdp.send('WebAuthn.enable')
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        ctap2Version: 'ctap2_1',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        hasPrf: true,
-        automaticPresenceSimulation: true,
-      },
-    })
+    await addFingerprint(a, { prf: true })
     const page = a.page
     await openWallet(page)
     await page.getByTestId('create-passkey').click()

@@ -35,3 +35,25 @@ export const fillPin = async (page: Page, prefix: string, pin = E2E_PIN) => {
   await page.getByTestId(`${prefix}-pin`).fill(pin)
   await page.getByTestId(`${prefix}-pin-again`).fill(pin)
 }
+
+/**
+ * Chromium's virtual platform authenticator on `node`'s page, standing in for a phone's
+ * fingerprint (ctap2, internal, user verified); `prf` adds the PRF extension.
+ */
+export const addFingerprint = async (node: TestNode, o: { prf?: boolean } = {}) => {
+  const cdp = await node.context.newCDPSession(node.page)
+  await cdp.send('WebAuthn.enable')
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      ctap2Version: 'ctap2_1',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      ...(o.prf ? { hasPrf: true } : {}),
+      automaticPresenceSimulation: true,
+    },
+  })
+  return cdp
+}

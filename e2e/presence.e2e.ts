@@ -6,7 +6,7 @@
 // page script's check-in with a made-up assertion reaches the ledger and is refused with its code.
 import { expect, test } from '@playwright/test'
 import { rpc } from './ledger-pages.ts'
-import { closeAll, fillPin, openNode } from './nodes.ts'
+import { addFingerprint, closeAll, fillPin, openNode } from './nodes.ts'
 import { useWalletDevnet } from './wallet-devnet.ts'
 
 const PORT = Number(process.env.E2E_PRESENCE_PORT ?? 8404)
@@ -18,19 +18,7 @@ test('a newcomer with an empty wallet registers a passkey and checks in on day o
   // WebAuthn refuses IP addresses as the relying party: the same relay, named localhost
   const a = await openNode(browser, `http://localhost:${PORT}/`)
   try {
-    const cdp = await a.context.newCDPSession(a.page)
-    await cdp.send('WebAuthn.enable')
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        ctap2Version: 'ctap2_1',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    })
+    await addFingerprint(a)
     const page = a.page
     await page.getByTestId('tab-wallet').click()
     await fillPin(page, 'create')
