@@ -92,14 +92,14 @@ test('four browser validators reach consensus, survive one loss, halt safely at 
   for (const [i, s] of minuteLater.entries())
     expect(s - afterFlood[i]!, `validator ${i}`).toBeGreaterThanOrEqual(20)
   // the relay took the whole flood in; what it passed on is what four browsers on two shared
-  // cores could read (a reader that falls behind overflows its bounded outbound buffer at the
-  // relay, which drops for it: 8 to 140 sets per validator in five runs), so each validator
-  // only has to have met some of it
+  // cores could read: a reader that falls behind overflows its bounded outbound buffer at the
+  // relay, which drops for it (0 to 140 sets per validator in seven runs). So the flood is
+  // proven at the relay, and the validators' side of it (junk refused unread, the real sets
+  // never evicted) by txset-flood.test.ts, which hands them 2,000 sets a second directly
   const relayIn = (await relayScpIn(devnet.url)) - relayIn0
   expect(relayIn).toBeGreaterThanOrEqual(flood.sent)
   const refused = await Promise.all(live().map(async (p) => (await rpc(p, 'ledger.status'))?.counters ?? {}))
   console.log(`junk refused unread per validator: ${refused.map((c) => c.txset_unknown_slot ?? 0)}`)
-  for (const c of refused) expect(c.txset_unknown_slot ?? 0).toBeGreaterThan(0)
   await expectSameHashes()
 
   // one validator gone: the other three (a quorum) keep closing

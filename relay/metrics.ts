@@ -18,6 +18,8 @@ export interface RelaySnapshot {
   http: { responses: Record<number, number>; sockets: SocketCounts }
   ws: WsCounts
   eventLoopLag: { p50: number; p99: number; max: number }
+  /** process.memoryUsage(): the JS heap in use, and the resident set. */
+  memory: { heapUsed: number; rss: number }
 }
 
 const m = (name: string, type: Metric['type'], help: string, samples: Sample[]): Metric => ({
@@ -157,4 +159,8 @@ export const relayMetrics = (s: RelaySnapshot): Metric[] => [
       { labels: { quantile: '1' }, value: s.eventLoopLag.max },
     ],
   ),
+  m('memory_bytes', 'gauge', 'Process memory: the JS heap in use, and the resident set.', [
+    { labels: { kind: 'heap' }, value: s.memory.heapUsed },
+    { labels: { kind: 'rss' }, value: s.memory.rss },
+  ]),
 ]

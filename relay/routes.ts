@@ -49,6 +49,7 @@ const snapshot = (c: RouteContext): RelaySnapshot => {
     http: { responses: c.responses(), sockets: c.sockets() },
     ws: ws.counts(),
     eventLoopLag: c.lag.lag(),
+    memory: (({ heapUsed, rss }) => ({ heapUsed, rss }))(process.memoryUsage()),
   }
 }
 
