@@ -12,8 +12,8 @@ const testCase = (file: string, title: string, outcome: ReturnType<TestCase['out
   ({ title, location: { file: `/repo/e2e/${file}`, line: 1, column: 1 }, outcome: () => outcome }) as TestCase
 const passed = { status: 'passed' } as FullResult
 
-const run = async (record: string, tests: TestCase[]) => {
-  const r = new FlakyReporter({ record })
+const run = async (record: string, tests: TestCase[], lines: string[] = []) => {
+  const r = new FlakyReporter({ record, log: (l) => void lines.push(l) })
   for (const t of tests) r.onTestEnd(t)
   return r.onEnd(passed)
 }
@@ -34,8 +34,10 @@ test('a first flake is listed and recorded; the same flake in the next run fails
     assert.equal(other, undefined, 'another test flaky once is a first flake too')
     assert.deepEqual(recorded(record), ['e2e/c.e2e.ts > other'])
 
-    const again = await run(record, [testCase('c.e2e.ts', 'other', 'flaky')])
+    const lines: string[] = []
+    const again = await run(record, [testCase('c.e2e.ts', 'other', 'flaky')], lines)
     assert.deepEqual(again, { status: 'failed' })
+    assert.ok(lines.includes('  flaky in two runs in a row, failing the run: e2e/c.e2e.ts > other'))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

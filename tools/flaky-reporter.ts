@@ -31,11 +31,13 @@ export default class FlakyReporter implements Reporter {
   private readonly flaky = new Set<string>()
   private readonly record: string
   private readonly previous: readonly string[]
+  private readonly log: (line: string) => void
 
   /** `record`: the file the record is kept in (playwright.config.ts passes none: FLAKY_RECORD). */
-  constructor(options: { record?: string } = {}) {
+  constructor(options: { record?: string; log?: (line: string) => void } = {}) {
     this.record = options.record ?? FLAKY_RECORD
     this.previous = readRecord(this.record)
+    this.log = options.log ?? ((line) => console.log(line))
   }
 
   onTestEnd(test: TestCase): void {
@@ -51,11 +53,11 @@ export default class FlakyReporter implements Reporter {
       writeFileSync(this.record, `${JSON.stringify(record, null, 2)}\n`)
     }
     if (now.length === 0) return undefined
-    console.log(`\nflaky (passed only on retry): ${now.length}`)
-    for (const n of now) console.log(`  flaky: ${n}`)
+    this.log(`\nflaky (passed only on retry): ${now.length}`)
+    for (const n of now) this.log(`  flaky: ${n}`)
     const again = now.filter((n) => this.previous.includes(n))
     if (again.length === 0) return undefined
-    for (const n of again) console.log(`  flaky in two runs in a row, failing the run: ${n}`)
+    for (const n of again) this.log(`  flaky in two runs in a row, failing the run: ${n}`)
     return { status: result.status === 'passed' ? 'failed' : result.status }
   }
 
