@@ -3,17 +3,12 @@
 // the quorum set recommended to newcomers, and on devnets only the faucet's secret key, so any
 // devnet node can hand out test WATT. Parsing checks the parameters with each module's parser
 // and fills in the defaults of those it leaves out.
-import {
-  type AnyModule,
-  checkGenesisConfig,
-  checkValidatorSet,
-  type GenesisConfig,
-  genesisProtocolEntry,
-} from '../ledger/index.ts'
+import type { AnyModule, GenesisConfig } from '../ledger/index.ts'
 import { parseQuorumSet, type QuorumSet } from '../scp/index.ts'
 import { fromHex, toHex } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
-import { NETWORK_MODULES, networkProtocol } from './protocol.ts'
+import { configFromJson, configToJson } from './config-json.ts'
+import { NETWORK_MODULES } from './protocol.ts'
 
 export interface GenesisDocument {
   readonly config: GenesisConfig
@@ -21,63 +16,11 @@ export interface GenesisDocument {
   readonly faucetSecret?: Uint8Array
 }
 
-const AMOUNT_FIELDS = ['supplyCap', 'minFeePerOp'] as const
-
-/** The config alone in JSON form (amounts as decimal strings), as `/genesis` and day exports carry it. */
-export const configToJson = (c: GenesisConfig): Record<string, unknown> => ({
-  ...c,
-  supplyCap: String(c.supplyCap),
-  minFeePerOp: String(c.minFeePerOp),
-  reserve: { ...c.reserve, amount: String(c.reserve.amount) },
-  unissued: Object.fromEntries(Object.entries(c.unissued).map(([k, v]) => [k, String(v)])),
-  ...(c.faucet ? { faucet: { ...c.faucet, amount: String(c.faucet.amount) } } : {}),
-})
-
 export const genesisToJson = (d: GenesisDocument): unknown => ({
   config: configToJson(d.config),
   quorumSet: d.quorumSet,
   ...(d.faucetSecret ? { faucetSecret: toHex(d.faucetSecret) } : {}),
 })
-
-const big = (x: unknown): bigint => {
-  if (typeof x !== 'string' || !/^\d{1,30}$/.test(x)) throw new TypeError('amount')
-  return BigInt(x)
-}
-
-/**
- * Checks a config in JSON form (configToJson) against `modules`: consistent, a valid validator
- * set, every module's parameters parsed, defaults filled in.
- */
-export const configFromJson = (
-  x: unknown,
-  modules: readonly AnyModule[] = NETWORK_MODULES,
-): Result<GenesisConfig, WattError> => {
-  try {
-    const c = x as Record<string, unknown>
-    const reserve = c.reserve as { address: string; amount: string }
-    const faucet = c.faucet as { address: string; amount: string } | undefined
-    const config = {
-      ...c,
-      ...Object.fromEntries(AMOUNT_FIELDS.map((f) => [f, big(c[f])])),
-      reserve: { address: reserve.address, amount: big(reserve.amount) },
-      unissued: Object.fromEntries(
-        Object.entries(c.unissued as Record<string, string>).map(([k, v]) => [k, big(v)]),
-      ),
-      ...(faucet ? { faucet: { address: faucet.address, amount: big(faucet.amount) } } : {}),
-    } as unknown as GenesisConfig
-    const checked = checkGenesisConfig(config)
-    if (!checked.ok) return checked
-    // what genesisState will also require: otherwise it throws on a config this accepted
-    const validators = checkValidatorSet(checked.value.validators)
-    if (!validators.ok)
-      return err(wattError('bad_genesis', { reason: 'validators', cause: validators.error }))
-    const entry = genesisProtocolEntry(checked.value, networkProtocol(modules))
-    if (!entry.ok) return entry
-    return ok({ ...checked.value, params: entry.value.params })
-  } catch (e) {
-    return err(wattError('bad_genesis', { reason: e instanceof Error ? e.message : 'malformed' }))
-  }
-}
 
 export const genesisFromJson = (
   x: unknown,
