@@ -4,7 +4,15 @@
 // capacity needs beyond what the account holds free in the market is deposited in the same
 // transaction (addCollateral, then postAsk), which is followed until a ledger applies or drops it.
 import type { Address } from '../../shared/crypto/address.ts'
-import { type Amount, encodeTx, getAccount, parseWatt, signTx, txIdOf } from '../../shared/ledger/index.ts'
+import {
+  type Amount,
+  encodeTx,
+  getAccount,
+  type LedgerState,
+  parseWatt,
+  signTx,
+  txIdOf,
+} from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
@@ -59,8 +67,7 @@ export const createMarketService = (
   }
 
   /** The ask's operations: the collateral deposit the capacity needs, then the ask itself. */
-  const askOps = (r: PostAskRequest, me: Address) => {
-    const { state } = link.need().current()
+  const askOps = (r: PostAskRequest, me: Address, state: LedgerState) => {
     const params = marketModule.readers.params(state)
     const price = amountOf(r.price, 'price')
     const collateral = amountOf(r.collateral, 'collateral')
@@ -85,7 +92,7 @@ export const createMarketService = (
     const { state } = l.current()
     const config = l.genesis()
     const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
-    const { ops, deposit } = askOps(r, me.address)
+    const { ops, deposit } = askOps(r, me.address, state)
     const fee = (config.minFeePerOp * BigInt(ops.length)) as Amount
     const cost = fee + (deposit > 0n ? deposit : 0n)
     if (acct.balance < cost)
