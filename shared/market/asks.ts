@@ -32,6 +32,7 @@ export const postAsk: MarketOp<PostAskOp> = {
       minPeriods: 'nat',
       maxPeriods: 'nat',
       capacity: 'nat',
+      peer: 'peer',
     }),
   apply: (d, op, ctx) => {
     const p = ctx.params

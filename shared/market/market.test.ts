@@ -9,6 +9,7 @@ import { watt } from '../ledger/amount.ts'
 import { getAccount, totalSupply } from '../ledger/state.ts'
 import { testKey } from '../ledger/test/fixtures.ts'
 import { createRng } from '../util/prng.ts'
+import { postAsk } from './asks.ts'
 import { marketModule } from './module.ts'
 import { MarketNet } from './test/net.ts'
 import { askOp, dealOp, offer, onboard, onboardAll, proveDue, publish, STD_ASK } from './test/flows.ts'
@@ -26,6 +27,12 @@ const refTotal = (pricePerGiBDay: bigint, size: bigint, periods: bigint) =>
   (pricePerGiBDay * size * periods * PERIOD_MS + GIB * DAY_MS - 1n) / (GIB * DAY_MS)
 
 const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state, k.address as never)!.balance
+
+test('an ask names the peer id of the node that takes deal data: base58 text, 64 characters at most', () => {
+  assert.ok(postAsk.parse(askOp(STD_ASK)).ok)
+  for (const peer of ['', 'has space', '0OIl', 'x'.repeat(65), 5, undefined])
+    assert.equal(postAsk.parse({ ...askOp(STD_ASK), peer }).ok, false, String(peer))
+})
 
 test('reference arithmetic: 4 KiB for 3 periods at 10 units per byte per day', () => {
   // 10 x 2^30 units per GiB per day = 10 per byte per day; a period is 0.4 day: 4 per byte

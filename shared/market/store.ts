@@ -23,6 +23,8 @@ export interface Ask {
   readonly maxPeriods: number
   /** Bytes of deals the provider takes at most (live replicas). */
   readonly capacity: number
+  /** The libp2p peer id of the provider's node: clients send the deal's data there. */
+  readonly peer: string
 }
 
 export interface ProviderAccount {

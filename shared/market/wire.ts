@@ -11,6 +11,8 @@ export type FieldKind =
   | 'bool'
   /** A CID in text form, normalized to its canonical string. */
   | 'cid'
+  /** A libp2p peer id in its base58 text form (where the provider's node takes deal data). */
+  | 'peer'
   | { bytes: number }
   | { maxBytes: number }
   /** 1..max public keys (32 bytes each). */
@@ -20,6 +22,12 @@ export type FieldKind =
 
 /** Longest CID text a deal may name. */
 export const MAX_CID_TEXT = 120
+/** Longest peer id text (an Ed25519 peer id is 52 characters). */
+export const MAX_PEER_TEXT = 64
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
+
+const parsePeerText = (x: unknown): string | undefined =>
+  typeof x === 'string' && x.length <= MAX_PEER_TEXT && BASE58.test(x) ? x : undefined
 
 const parseCidText = (x: unknown): string | undefined => {
   if (typeof x !== 'string' || x.length > MAX_CID_TEXT) return undefined
@@ -37,6 +45,7 @@ const fieldOk = (x: unknown, kind: FieldKind): unknown => {
   if (kind === 'amount') return asUnits(x) as Amount | undefined
   if (kind === 'bool') return typeof x === 'boolean' ? x : undefined
   if (kind === 'cid') return parseCidText(x)
+  if (kind === 'peer') return parsePeerText(x)
   if ('keys' in kind) return listOf(x, kind.keys, (y) => isBytes(y, 32))
   if ('nats' in kind) return listOf(x, kind.nats, isSafeNat)
   if (!(x instanceof Uint8Array)) return undefined

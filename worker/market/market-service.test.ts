@@ -9,6 +9,7 @@ import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { getAccount } from '../../shared/ledger/index.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
 import { createRng } from '../../shared/util/prng.ts'
+import { TEST_PEER } from '../../shared/market/test/flows.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { createVault } from '../wallet/vault.ts'
@@ -26,7 +27,10 @@ const setup = async () => {
   const vault = createVault(memoryKv(), crypto.subtle, (n) => rng.bytes(n), { pinIterations: 1000 })
   const { rpc, call, events } = fakeRpc<MarketMethods, MarketEvents>(MARKET_GUARDS)
   const now = T0 + 1000
-  const market = createMarketService({ rpc, services: { ledger }, now: () => now }, { key: vault })
+  const market = createMarketService(
+    { rpc, services: { ledger }, now: () => now },
+    { key: vault, peer: TEST_PEER },
+  )
   await market.start()
   const adoptWallet = () =>
     vault.save({
@@ -70,6 +74,7 @@ test('an ask deposits the collateral its capacity needs, is applied, and every r
       maxSize: v.limits.maxSectorSize,
       minPeriods: 1,
       maxPeriods: v.limits.maxDealPeriods,
+      peer: TEST_PEER,
     },
   ])
   assert.deepEqual(v.provider?.ask, v.asks[0])

@@ -27,6 +27,8 @@ import { buildMarketView, type MarketTxKind, type MarketView, NOT_READY } from '
 
 export interface MarketDeps {
   readonly key: AccountKey
+  /** This node's libp2p peer id: asks name it, so clients know where to send deal data. */
+  readonly peer: string
 }
 
 /** Market transactions followed at once. */
@@ -82,6 +84,7 @@ export const createMarketService = (
       minPeriods: 1,
       maxPeriods: params.maxDealPeriods,
       capacity: r.capacity,
+      peer: deps.peer,
     }
     return { ops: deposit > 0n ? [{ type: 'addCollateral', amount: deposit }, ask] : [ask], deposit }
   }

@@ -7,7 +7,13 @@ import { marketModule } from '../../shared/market/module.ts'
 import type { AskView } from '../../shared/market/readers.ts'
 import type { TxView } from '../node/account-txs.ts'
 
-export type MarketTxKind = 'postAsk'
+export type MarketTxKind =
+  | 'postAsk'
+  | 'publishDeal'
+  | 'rejectDeal'
+  | 'preCommit'
+  | 'proveCommit'
+  | 'windowPost'
 
 export interface AskRow {
   readonly provider: string
@@ -18,6 +24,8 @@ export interface AskRow {
   readonly maxSize: number
   readonly minPeriods: number
   readonly maxPeriods: number
+  /** The provider node's peer id (where a client sends the deal's data). */
+  readonly peer: string
 }
 
 export interface ProviderRow {
@@ -64,6 +72,7 @@ const askRow = (a: AskView): AskRow => ({
   maxSize: a.maxSize,
   minPeriods: a.minPeriods,
   maxPeriods: a.maxPeriods,
+  peer: a.peer,
 })
 
 const cheapestFirst = (x: AskRow, y: AskRow) => {

@@ -9,4 +9,4 @@ import { createMarketService } from './market-service.ts'
 
 export const marketService = (
   c: ServiceComponents<{ ledger: LedgerNodeApi; wallet: WalletService }, MarketMethods, MarketEvents>,
-) => createMarketService(c, { key: c.services.wallet.accountKey })
+) => createMarketService(c, { key: c.services.wallet.accountKey, peer: c.identity.peerId })

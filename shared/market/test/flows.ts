@@ -12,6 +12,8 @@ const R = marketModule.readers
 const GIB = 1n << 30n
 
 export const RAW = 0x55
+/** A well-formed peer id for test asks. */
+export const TEST_PEER = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
 
 /** Ask terms in whole units per byte-ish numbers: price and collateral per GiB. */
 export const askOp = (o: {
@@ -29,6 +31,7 @@ export const askOp = (o: {
   minPeriods: 1,
   maxPeriods: o.maxPeriods ?? 100,
   capacity: o.capacity,
+  peer: TEST_PEER,
 })
 
 /** The standard test ask: 10 units per byte per day, 1000 units of collateral per byte. */
