@@ -50,6 +50,7 @@ export {
   makeTxSet,
   MAX_PROOF_ENTRIES,
   MAX_PROOF_ENTRY_BYTES,
+  MAX_TX_SET_BYTES,
   type TxSet,
 } from './tx-set.ts'
 export type {

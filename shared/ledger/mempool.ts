@@ -33,8 +33,8 @@ export interface Mempool {
   readonly size: number
   /** All pending transactions (for gossip and the UI), each account's in sequence order. */
   pending(): CheckedTx[]
-  /** The next ledger's transactions under surge pricing, at most `maxFree` of them fee-free. */
-  select(capacityOps: number, maxFree?: number): CheckedTx[]
+  /** The next ledger's transactions under surge pricing: at most `maxFree` fee-free, `maxBytes` in all. */
+  select(capacityOps: number, maxFree?: number, maxBytes?: number): CheckedTx[]
   /**
    * Drops applied, stale, expired and unaffordable transactions after a ledger closed, and those
    * it `included` (a refused fee-free one consumed nothing, but is not tried again).
@@ -100,7 +100,8 @@ export const createMempool = (
       return size
     },
     pending: () => [...queues.values()].flat(),
-    select: (capacityOps, maxFree) => selectBySurgePricing([...queues.values()].flat(), capacityOps, maxFree),
+    select: (capacityOps, maxFree, maxBytes) =>
+      selectBySurgePricing([...queues.values()].flat(), capacityOps, maxFree, maxBytes),
     update(state, nowMs, included = new Set()) {
       const dropped: CheckedTx[] = []
       for (const [source, all] of queues) {

@@ -9,6 +9,8 @@ export interface SurgeCandidate {
   readonly source: string
   readonly hash: Uint8Array
   readonly opCount: number
+  /** Its wire bytes (a set's transactions fit MAX_TX_SET_BYTES). */
+  readonly bytes: { readonly length: number }
   /** A fee-free transaction (at most `maxFree` of them per ledger). */
   readonly free?: boolean
   readonly tx: { readonly body: { readonly seq: bigint; readonly fee: bigint } }
@@ -43,16 +45,21 @@ export const selectBySurgePricing = <T extends SurgeCandidate>(
   txs: readonly T[],
   capacityOps: number,
   maxFree = Number.POSITIVE_INFINITY,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): T[] => {
   const heads = createHeap<{ q: T[]; i: number }>((a, b) => compareFeeRate(a.q[a.i]!, b.q[b.i]!) < 0)
   for (const q of queuesBySource(txs)) heads.push({ q, i: 0 })
   const picked: T[] = []
   let used = 0
   let free = 0
+  let bytes = 0
   for (let h = heads.pop(); h; h = heads.pop()) {
     const t = h.q[h.i]!
-    if (used + t.opCount > capacityOps || (t.free && free >= maxFree)) continue
+    // a source whose next tx does not fit stops here: its later ones would break the sequence
+    if (used + t.opCount > capacityOps || bytes + t.bytes.length > maxBytes || (t.free && free >= maxFree))
+      continue
     used += t.opCount
+    bytes += t.bytes.length
     if (t.free) free++
     picked.push(t)
     if (h.i + 1 < h.q.length) heads.push({ q: h.q, i: h.i + 1 })

@@ -50,3 +50,14 @@ test('a well-formed set is checked and applies (applyLedger compares prevHeader 
   const wrong = applyLedger(state, elsewhere.value, at(GENESIS_TIME + 1000), env())
   assert.deepEqual(wrong.ok ? 'applied' : wrong.error.code, 'bad_tx_set')
 })
+
+test('a set carrying more than 48 KiB of transactions is refused unread (it could not travel in one SCP message)', async () => {
+  // stand-ins of 8,000 bytes: the size check comes before any decoding
+  const big = (n: number) => Array.from({ length: n }, () => new Uint8Array(8000))
+  const check = (txs: Uint8Array[]) =>
+    checkTxSet({ prevHeader: state.headerCid, txs, proof: [] }, coreProtocol, nodeVerifier, 100)
+  const seven = await check(big(7)) // 56,000 bytes > 49,152
+  assert.deepEqual(seven.ok ? 'accepted' : seven.error, { code: 'bad_tx_set', reason: 'too_large' })
+  const six = await check(big(6)) // 48,000 bytes: within, so the decoder runs (and refuses the zeros)
+  assert.equal(six.ok ? 'accepted' : six.error.reason, 'bad_tx')
+})

@@ -141,6 +141,15 @@ const isProofShape = (x: unknown): boolean =>
  * the order is canonical. Transactions with bad signatures stay in (applyLedger rejects them with
  * `bad_signature`).
  */
+/**
+ * Most bytes of transactions one set carries. A set travels in one SCP-topic message (64 KiB,
+ * shared/net/topics.ts) next to its close proof; a set larger than that message could never reach
+ * the other validators, and since every validator sees the same mempool, every leader would
+ * build one: a few large transactions would halt the network. Nominators select within it and
+ * validators refuse sets beyond it.
+ */
+export const MAX_TX_SET_BYTES = 48 * 1024
+
 export const checkTxSet = async (
   set: TxSet,
   protocol: Protocol,
@@ -153,6 +162,8 @@ export const checkTxSet = async (
   if (set.txs.some((t) => !(t instanceof Uint8Array) || t.length > MAX_TX_BYTES)) {
     return err(wattError('bad_tx_set', { reason: 'malformed' }))
   }
+  if (set.txs.reduce((n, t) => n + t.length, 0) > MAX_TX_SET_BYTES)
+    return err(wattError('bad_tx_set', { reason: 'too_large' }))
   const checked = await checkTxs(set.txs, protocol, verifier)
   const txs: CheckedTx[] = []
   for (const c of checked) {

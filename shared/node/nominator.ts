@@ -4,7 +4,7 @@
 // four intervals is nominated again (and catch-up asked for). SCP emits only on change, so the
 // validator re-sends its latest own envelopes every second: gossip loss is repaired that way.
 import { cidString } from '../codec/dag-cbor.ts'
-import { coreModule, makeTxSet, type Mempool, paramsAt } from '../ledger/index.ts'
+import { coreModule, MAX_TX_SET_BYTES, makeTxSet, type Mempool, paramsAt } from '../ledger/index.ts'
 import { encodeEnvelope, type Scp, statementQuorumSetHash } from '../scp/index.ts'
 import { utf8 } from '../util/bytes.ts'
 import { BoundedMap } from './bounded-map.ts'
@@ -50,7 +50,7 @@ export const createNominator = (d: NominatorDeps) => {
     const { freeTxsPerLedger } = paramsAt(state, coreModule)
     const set = makeTxSet(
       state.headerCid,
-      d.mempool.select(config.ledgerCapacityOps, freeTxsPerLedger),
+      d.mempool.select(config.ledgerCapacityOps, freeTxsPerLedger, MAX_TX_SET_BYTES),
       proof,
     )
     d.pool.hold(slot, set)

@@ -5,6 +5,7 @@
 // signatures all travel and get checked as they do between browsers. Gossip is routed along the
 // trust graph instead of flooded: envelopes and tx sets go to the nodes that need this node's
 // statements, requests go to the nodes this node needs, answers back down.
+import { MAX_TOPIC_MESSAGE_BYTES } from '../net/topics.ts'
 import { cidString } from '../codec/dag-cbor.ts'
 import type { Signer, Verifier } from '../crypto/signer.ts'
 import type { LedgerEnv } from '../ledger/apply.ts'
@@ -77,6 +78,8 @@ export const herderNodeFactory =
     const skew = variant === 2 ? 1 : 0
 
     const publish = (kind: GossipKind, bytes: Uint8Array) => {
+      // the network's topic limits, as every relay and peer enforces them (shared/net/topics.ts)
+      if (bytes.length > MAX_TOPIC_MESSAGE_BYTES[kind]) return
       const m: Gossip = { kind, bytes }
       if (!isRequest(m)) return host.broadcast(m)
       for (const to of world.dependencies[index]!) if (to !== index) host.send(to, m)

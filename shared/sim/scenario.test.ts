@@ -7,6 +7,7 @@ import { getAccount } from '../ledger/state.ts'
 import { describeViolation } from './checkers.ts'
 import { parseDayExport, replayDay } from './day-export.ts'
 import { byzantinePlan, faultyPlan, topologyPlan } from './fault-plans.ts'
+import { NO_FAULTS } from './faults.ts'
 import { DEFAULT_SCENARIO, type ScenarioOptions, type ScenarioResult, runScenario } from './scenario.ts'
 
 const BASE_SEED = Number(process.env.SEED ?? 1000)
@@ -119,6 +120,26 @@ test('seeds the soak found stay closed: a tiered leaf (450), a garbage sender in
     const r = await runScenario(plan(seed))
     assert.ok(r.ok, why(r))
   }
+})
+
+test('large transactions never make a tx set too big to flood: every leader stays within the SCP topic', async () => {
+  // 80 accounts paying with ~7 KiB transactions (a junk proof part rides along), each sent to one
+  // node and gossiped over 2% loss: mempools differ, so nodes must fetch the leader's set, and a
+  // set beyond one 64 KiB SCP message never arrives (the simulator drops oversized messages as
+  // relays do). A nominator that ignored MAX_TX_SET_BYTES halted here within 6 ledgers (seeds 1-3).
+  const r = await runScenario({
+    ...DEFAULT_SCENARIO,
+    seed: BASE_SEED,
+    validators: 4,
+    ledgers: 20,
+    accounts: 80,
+    tps: 80,
+    bulkBytes: 7000,
+    mining: false,
+    faults: { ...NO_FAULTS, dropPpm: 20_000 },
+  })
+  assert.ok(r.ok, why(r))
+  assert.ok(r.txsGenerated > 100, `${r.txsGenerated} transactions`)
 })
 
 test('a broken quorum check (thresholds one too low) is caught by the checkers within the search', async () => {

@@ -43,6 +43,8 @@ export interface ScenarioOptions {
   readonly byzantineKind: ByzantineKind
   readonly accounts: number
   readonly tps: number
+  /** Bytes of junk proof part each payment carries (large transactions; workload.ts). */
+  readonly bulkBytes?: number
   readonly mining: boolean
   readonly closeIntervalMs: number
   readonly dayLengthMs: number
@@ -159,15 +161,26 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     o.accounts > 0
       ? new Workload(
           rng.fork(2),
-          { accounts: o.accounts, tps: o.tps, checkInPpm: 800_000, mining: o.mining },
+          {
+            accounts: o.accounts,
+            tps: o.tps,
+            checkInPpm: 800_000,
+            mining: o.mining,
+            ...(o.bulkBytes ? { bulkBytes: o.bulkBytes } : {}),
+          },
           config,
           protocol,
           faucet,
           genesis,
           {
             ...scheme,
-            submit: (bytes) =>
-              Promise.all([...mempools.values()].map((m) => m.receive('tx', bytes, 'workload'))),
+            // with large transactions each goes to one node, as a client submits to its own, and
+            // travels by gossip: mempools differ and tx sets must be fetched
+            submit: (bytes) => {
+              const all = [...mempools.values()]
+              const to = o.bulkBytes ? [all[bytes[bytes.length - 1]! % all.length]!] : all
+              return Promise.all(to.map((m) => m.receive('tx', bytes, 'workload')))
+            },
           },
         )
       : undefined

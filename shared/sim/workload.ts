@@ -22,6 +22,12 @@ export interface WorkloadOptions {
   readonly checkInPpm: number
   /** Whether the mining operations (circles, invites, check-ins) are generated. */
   readonly mining: boolean
+  /**
+   * Bytes of a seal-proof part (a market `proveCommit` for no deal, refused when applied) each
+   * payment transaction also carries: transactions of ~7 KiB in two operations, which cost the
+   * fee of two, as a careless or hostile client can send them.
+   */
+  readonly bulkBytes?: number
 }
 
 /** How the workload signs: the run's signature scheme (fast stand-in or Ed25519). */
@@ -148,8 +154,22 @@ export class Workload {
       const to = this.#rng.pick(live)
       if (from === to) continue
       const amount = BigInt(1 + this.#rng.int(1000))
-      await this.#submit(from, [{ type: 'payment', dest: this.#pk(to), amount } as Operation], nowMs)
+      const ops = [{ type: 'payment', dest: this.#pk(to), amount } as Operation]
+      if (this.#opts.bulkBytes) ops.push(this.#bulk(this.#opts.bulkBytes))
+      await this.#submit(from, ops, nowMs)
     }
+  }
+
+  #bulk(bytes: number): Operation {
+    const part = {
+      type: 'proveCommit',
+      deal: 0,
+      replica: 0,
+      part: 0,
+      bytes: this.#rng.bytes(bytes),
+      last: false,
+    }
+    return part as unknown as Operation
   }
 
   async #miningTick(live: readonly Actor[], nowMs: number): Promise<void> {
