@@ -95,6 +95,12 @@ const BENCHES: readonly Bench[] = [
     limitS: 400,
     about: 'proof worker in Chromium: import vs SHA-256, sealing vs bound, PoSt, unseal (issue 7)',
   },
+  {
+    name: 'market-node',
+    script: 'bench/market-node.ts',
+    limitS: 600,
+    about: 'deal onboarding vs sealing alone, window-proof verify cost, proof bytes per day (issue 13)',
+  },
 ]
 
 const runOne = (b: Bench): Promise<{ code: number | null; seconds: number; timedOut: boolean }> =>

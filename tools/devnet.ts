@@ -36,6 +36,8 @@ export interface DevnetOptions {
   staticDir: string
   /** Write each finished day's export to this folder (from the first headless validator). */
   exportDays?: string
+  /** Market parameters over DEVNET_MARKET's (genesis `params.market`). */
+  market?: Readonly<Record<string, number>>
   log: (line: string) => void
 }
 
@@ -86,6 +88,13 @@ const makeSeeds = async (count: number, signerOf: (secret: Uint8Array) => { publ
   return seeds
 }
 
+/**
+ * A devnet's market runs in seconds (docs/market.md): proving periods of 20 ledgers in windows of
+ * 4 (a proof has 4 ledgers to land), tickets good for 256 ledgers (a slow machine sealing a
+ * 16 MiB sector for minutes still pre-commits in time).
+ */
+export const DEVNET_MARKET = { provingPeriodLedgers: 20, windowLedgers: 4, ticketMaxAge: 256 } as const
+
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   if (o.exportDays !== undefined && (o.validators === 0 || o.headless === false))
     throw new Error('--export-days needs headless validators (not --no-headless or --validators 0)')
@@ -105,7 +114,11 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(nobleSigner(faucetSecret).publicKey), amount: watt(100_000_000n) },
     // every module's parameters, written out: /genesis names the values the network runs on
-    params: { ...params, mining: { ...params.mining, seedAccounts: seeds.map((x) => x.address).join(',') } },
+    params: {
+      ...params,
+      mining: { ...params.mining, seedAccounts: seeds.map((x) => x.address).join(',') },
+      market: { ...params.market, ...DEVNET_MARKET, ...o.market },
+    },
   })
   const quorumSet: QuorumSet = {
     threshold: count === 1 ? 1 : twoThirds(count),

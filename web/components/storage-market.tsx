@@ -1,19 +1,21 @@
 // The Storage screen's market card (issue 13, item 8, the provider's side): this wallet's ask
 // (price per GiB per day, collateral per GiB, capacity), what it holds in the market and has
 // earned, and the asks standing on the network, cheapest first, as every node reads them from
-// the ledger. Posting deposits the collateral the capacity needs (the core works it out).
+// the ledger. Posting deposits the collateral the capacity needs (the core works it out). Above
+// it, the client's side: storing a file on the network and its replicas (storage-deals.tsx).
 import { useState } from 'preact/hooks'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { MarketView } from '../../worker/market/market-view.ts'
 import { useCoreView } from '../use-core-view.ts'
 import { shortAddress, wattOf } from './mine-data.tsx'
+import { DealForm, MyFiles, ProviderDeals } from './storage-deals.tsx'
 import { formatBytes, GiB } from './storage-data.tsx'
 import { describeError } from './wallet-data.tsx'
 
 const MAX_ASKS_SHOWN = 20
 
 const txLine = (v: MarketView): string => {
-  const t = v.txs.at(-1)
+  const t = v.txs.filter((x) => x.kind === 'postAsk').at(-1)
   if (!t) return ''
   if (t.state === 'pending') return 'ask sent: waiting for the next ledger…'
   if (t.state === 'applied') return `ask on the ledger (ledger ${t.ledger})`
@@ -103,26 +105,40 @@ export const StorageMarket = ({ rpc }: { rpc: CoreRpc }) => {
   if (!view?.ready) return null
   const p = view.provider
   return (
-    <section class="card" data-testid="market-card">
-      <h2>Offer space on the network</h2>
-      <p class="muted" style="margin-top:0">
-        Clients pay for each proven period from escrow; your collateral answers for the space you offer.
-      </p>
-      <AskForm rpc={rpc} view={view} />
-      <div class="kv">
-        <span>Collateral held</span>
-        <span data-testid="provider-collateral" data-amount={p?.free ?? '0'}>
-          {wattOf(p?.free)} WATT
-        </span>
-      </div>
-      <div class="kv">
-        <span>Earned</span>
-        <span data-testid="provider-earnings" data-amount={p?.earned ?? '0'}>
-          {wattOf(p?.earned)} WATT
-        </span>
-      </div>
-      <h2 style="margin-top:20px">Asks on the network</h2>
-      <Asks view={view} />
-    </section>
+    <>
+      <section class="card" data-testid="deal-card">
+        <h2>Store on the network</h2>
+        <p class="muted" style="margin-top:0">
+          Providers you do not have to trust keep copies; each proves on the ledger that it still holds its
+          copy, and is paid from your escrow only for proven periods.
+        </p>
+        <DealForm rpc={rpc} view={view} />
+        <h2 style="margin-top:20px">My files</h2>
+        <MyFiles view={view} />
+      </section>
+      <section class="card" data-testid="market-card">
+        <h2>Offer space on the network</h2>
+        <p class="muted" style="margin-top:0">
+          Clients pay for each proven period from escrow; your collateral answers for the space you offer.
+        </p>
+        <AskForm rpc={rpc} view={view} />
+        <div class="kv">
+          <span>Collateral held</span>
+          <span data-testid="provider-collateral" data-amount={p?.free ?? '0'}>
+            {wattOf(p?.free)} WATT
+          </span>
+        </div>
+        <div class="kv">
+          <span>Earned</span>
+          <span data-testid="provider-earnings" data-amount={p?.earned ?? '0'}>
+            {wattOf(p?.earned)} WATT
+          </span>
+        </div>
+        <h2 style="margin-top:20px">Deals with you</h2>
+        <ProviderDeals view={view} />
+        <h2 style="margin-top:20px">Asks on the network</h2>
+        <Asks view={view} />
+      </section>
+    </>
   )
 }

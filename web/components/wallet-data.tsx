@@ -49,6 +49,12 @@ const HINTS: Record<string, string> = {
   ledger_unavailable: 'the node is not following the ledger yet: wait a moment and try again',
   no_faucet: 'this network has no faucet: ask someone to send you WATT',
   faucet_empty: "the devnet's faucet is empty: ask the devnet's operator",
+  not_enough_providers:
+    'fewer providers offer space for this file than the copies asked for: ask for fewer copies or try later',
+  too_large: 'the file is larger than one deal takes: split it or choose a smaller file',
+  empty_file: 'the file is empty: choose another one',
+  file_changed: 'the file changed while it was read: choose it again',
+  client_funds: 'the deal costs more than this wallet holds: receive WATT or store for fewer days',
 }
 
 /**

@@ -30,7 +30,7 @@ export const startServices = async (
   await start(dayExportService({ ...base, rpc, services: { ledger } }))
   const wallet = await start(walletService({ ...base, rpc, services: { ledger } }))
   await start(miningService({ ...base, rpc, services: { ledger, wallet } }))
-  await start(storageService({ ...base, rpc, services: { ledger } }))
-  await start(marketService({ ...base, rpc, services: { ledger, wallet } }))
+  const storage = await start(storageService({ ...base, rpc, services: { ledger } }))
+  await start(await marketService({ ...base, rpc, services: { ledger, wallet, storage } }))
   return started
 }

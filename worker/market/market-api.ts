@@ -2,6 +2,7 @@
 // the chain says about asks and this wallet's provider account, and posting an ask.
 import { badParams, noParams, paramsObject, safeInt, text } from '../rpc/params.ts'
 import type { Guards, Method } from '../rpc/table.ts'
+import type { FileSource } from '../storage/importer.ts'
 import type { MarketView } from './market-view.ts'
 
 export interface PostAskRequest {
@@ -13,6 +14,20 @@ export interface PostAskRequest {
   readonly capacity: number
 }
 
+export interface DealTerms {
+  /** Bytes of the file. */
+  readonly size: number
+  readonly replicas: number
+  readonly days: number
+}
+
+export interface QuoteView {
+  /** What the deal locks in escrow, base units as decimal text (the sum of the replicas). */
+  readonly amount: string
+  readonly periods: number
+  readonly replicas: readonly { readonly provider: string; readonly amount: string }[]
+}
+
 export type MarketMethods = {
   'market.view': Method<undefined, MarketView>
   /**
@@ -20,6 +35,13 @@ export type MarketMethods = {
    * needs beyond what the account already holds free in the market.
    */
   'market.postAsk': Method<PostAskRequest, { id: string }>
+  /** The price of a deal from the current asks, before paying (`not_enough_providers` otherwise). */
+  'market.quote': Method<DealTerms, QuoteView>
+  /** Stores a file with `replicas` providers for `days`: imports it, publishes the deal, sends the data. */
+  'market.store': Method<
+    { readonly file: FileSource; readonly replicas: number; readonly days: number },
+    { id: string; cid: string; amount: string }
+  >
 }
 
 export type MarketEvents = {
@@ -27,6 +49,16 @@ export type MarketEvents = {
 }
 
 const MAX_AMOUNT_TEXT = 40
+/** Longest deal a user may ask for at once, in days. */
+export const MAX_DEAL_DAYS = 3650
+
+const terms = (o: Record<string, unknown>) => {
+  const replicas = safeInt(o, 'replicas')
+  const days = safeInt(o, 'days')
+  if (replicas < 1 || replicas > 16) badParams('replicas')
+  if (days < 1 || days > MAX_DEAL_DAYS) badParams('days')
+  return { replicas, days }
+}
 
 export const MARKET_GUARDS: Guards<MarketMethods> = {
   'market.view': noParams,
@@ -39,5 +71,15 @@ export const MARKET_GUARDS: Guards<MarketMethods> = {
       collateral: text(o, 'collateral', MAX_AMOUNT_TEXT),
       capacity,
     }
+  },
+  'market.quote': (p) => {
+    const o = paramsObject(p)
+    const size = safeInt(o, 'size')
+    if (size < 1) badParams('size')
+    return { size, ...terms(o) }
+  },
+  'market.store': (p) => {
+    const o = paramsObject(p)
+    return o.file instanceof Blob ? { file: o.file, ...terms(o) } : badParams('file')
   },
 }

@@ -14,11 +14,15 @@ import { testLedger } from '../node/test-ledger.ts'
 import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { createVault } from '../wallet/vault.ts'
 import { MARKET_GUARDS, type MarketEvents, type MarketMethods } from './market-api.ts'
+import type { PushPiece } from './client-deals.ts'
 import { createMarketService } from './market-service.ts'
+import { memoryDealStorage } from './test-storage.ts'
 
 const T0 = 1_800_000_000_000
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
 const MIB = 1 << 20
+
+const noPush: PushPiece = async () => ({ ok: false, error: { code: 'offline' } })
 
 const setup = async () => {
   const me = key(40)
@@ -27,9 +31,14 @@ const setup = async () => {
   const vault = createVault(memoryKv(), crypto.subtle, (n) => rng.bytes(n), { pinIterations: 1000 })
   const { rpc, call, events } = fakeRpc<MarketMethods, MarketEvents>(MARKET_GUARDS)
   const now = T0 + 1000
-  const market = createMarketService(
+  const market = await createMarketService(
     { rpc, services: { ledger }, now: () => now },
-    { key: vault, peer: TEST_PEER },
+    {
+      key: vault,
+      peer: TEST_PEER,
+      storage: memoryDealStorage().storage,
+      transfer: { push: noPush, serve: () => {} },
+    },
   )
   await market.start()
   const adoptWallet = () =>
@@ -84,6 +93,7 @@ test('an ask deposits the collateral its capacity needs, is applied, and every r
   await new Promise((r) => setTimeout(r, 10))
   v = await s.call('market.view')
   assert.deepEqual([v.provider?.free, v.asks[0]?.price], ['58594', '4000000'])
+  await new Promise((r) => setTimeout(r, 200)) // events are coalesced over 150 ms
   assert.ok(s.events.some((e) => e.event === 'market'))
 })
 

@@ -1,129 +1,164 @@
-// The `market` core service (issue 13, items 7 and 8): market.view (the standing asks, this
-// wallet's provider account, the network's limits) and market.postAsk, and a `market` event
-// after every closed ledger. An ask is signed with the wallet's account key; the collateral its
-// capacity needs beyond what the account holds free in the market is deposited in the same
-// transaction (addCollateral, then postAsk), which is followed until a ledger applies or drops it.
+// The `market` core service (issue 13, items 1-8 on the device): market.view (the standing asks,
+// this wallet's provider account, its files on the network and the replicas it holds, the
+// network's limits), market.postAsk, market.quote, market.store, and a `market` event after every
+// closed ledger. Every transaction is signed with the wallet's account key (market-txs.ts); the
+// client's deals (client-deals.ts) and the provider's replicas (provider-deals.ts) move on from
+// each closed ledger; deal data travels over the transfer protocol handed in as `transfer`.
 import type { Address } from '../../shared/crypto/address.ts'
-import {
-  type Amount,
-  encodeTx,
-  getAccount,
-  type LedgerState,
-  parseWatt,
-  signTx,
-  txIdOf,
-} from '../../shared/ledger/index.ts'
+import { type Amount, type LedgerState, parseWatt } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
-import { fail, type WattError } from '../../shared/util/errors.ts'
+import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
-import { accountTxBody, createAccountTxs } from '../node/account-txs.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
-import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
+import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
 import { registerAll } from '../rpc/server.ts'
 import type { Handlers } from '../rpc/table.ts'
+import type { DealStorage } from '../storage/storage-service.ts'
 import type { AccountKey } from '../wallet/vault.ts'
-import type { MarketEvents, MarketMethods, PostAskRequest } from './market-api.ts'
-import { buildMarketView, type MarketTxKind, type MarketView, NOT_READY } from './market-view.ts'
+import { createClientDeals, type PushPiece, periodsFor, quoteFor, type StoreRequest } from './client-deals.ts'
+import { clientRows, nextDeadline, providerRows } from './deal-rows.ts'
+import type { DealTerms, MarketEvents, MarketMethods, PostAskRequest } from './market-api.ts'
+import { createMarketTxs } from './market-txs.ts'
+import { buildMarketView, type MarketView, NOT_READY } from './market-view.ts'
+import { createProviderDeals, type ReceiverHooks } from './provider-deals.ts'
+import { createReplicaStore } from './replica-store.ts'
 
 export interface MarketDeps {
   readonly key: AccountKey
   /** This node's libp2p peer id: asks name it, so clients know where to send deal data. */
   readonly peer: string
+  readonly storage: DealStorage
+  /** The deal-data protocol: a client's push, and serving a provider's receiver. */
+  readonly transfer: { readonly push: PushPiece; serve(hooks: ReceiverHooks): void }
 }
 
-/** Market transactions followed at once. */
-const MAX_TXS = 10
 const GIB = 1n << 30n
+const BROADCAST_MS = 150
 
 const amountOf = (text: string, field: string): Amount => {
   const a = parseWatt(text.trim())
   return a.ok ? a.value : fail('bad_amount', { field, reason: a.error.reason })
 }
 
-export const createMarketService = (
+/** The ask's operations: the collateral deposit the capacity needs, then the ask itself. */
+const askOps = (r: PostAskRequest, me: Address, state: LedgerState, peer: string) => {
+  const params = marketModule.readers.params(state)
+  const price = amountOf(r.price, 'price')
+  const collateral = amountOf(r.collateral, 'collateral')
+  const needed = (collateral * BigInt(r.capacity) + GIB - 1n) / GIB
+  const deposit = needed - marketModule.readers.provider(state, me).free
+  const ask = {
+    type: 'postAsk',
+    price,
+    collateral,
+    minSize: 1,
+    maxSize: params.maxSectorSize,
+    minPeriods: 1,
+    maxPeriods: params.maxDealPeriods,
+    capacity: r.capacity,
+    peer,
+  }
+  return { ops: deposit > 0n ? [{ type: 'addCollateral', amount: deposit }, ask] : [ask], deposit }
+}
+
+export const createMarketService = async (
   c: Pick<ServiceComponents<OnLedger, MarketMethods, MarketEvents>, 'rpc' | 'services' | 'now'>,
   deps: MarketDeps,
-): CoreService => {
-  const txs = createAccountTxs<MarketTxKind>(MAX_TXS)
-  const serial = serialQueue()
+): Promise<CoreService> => {
   const link = ledgerLink(c.services, (e) => onClosed(e))
+  const txs = createMarketTxs({ ledger: link.need, key: deps.key, now: c.now })
+  let broadcastTimer: ReturnType<typeof setTimeout> | undefined
+  const changed = () => {
+    broadcastTimer ??= setTimeout(() => {
+      broadcastTimer = undefined
+      void view().then(
+        (v) => c.rpc.broadcast('market', v),
+        () => {},
+      )
+    }, BROADCAST_MS)
+  }
+  const records = await createReplicaStore(deps.storage)
+  const provider = createProviderDeals({ storage: deps.storage, txs, records, changed })
+  const client = await createClientDeals({ storage: deps.storage, txs, push: deps.transfer.push, changed })
+  let me: { address: Address; publicKey: Uint8Array } | undefined
 
   const view = async (): Promise<MarketView> => {
     const l = link.get()
     if (!l) return NOT_READY
-    const me = (await deps.key.load())?.address
+    const address = (await deps.key.load())?.address
     const { state } = l.current()
-    return buildMarketView({ state, closeIntervalMs: l.genesis().closeIntervalMs, me, txs: txs.views() })
+    const config = l.genesis()
+    return buildMarketView({
+      state,
+      closeIntervalMs: config.closeIntervalMs,
+      dayMs: config.dayLengthMs,
+      me: address,
+      txs: txs.views(),
+      deals: clientRows(state, client.all()),
+      providerDeals: address ? providerRows(state, address, records.get) : [],
+      nextDeadline: address ? nextDeadline(state, address) : undefined,
+    })
   }
-  const changed = () =>
-    void view().then(
-      (v) => c.rpc.broadcast('market', v),
-      () => {},
-    )
   const onClosed = (e: ClosedLedgerEvent) => {
-    if (!txs.anyPending()) return changed()
-    void deps.key.load().then((me) => {
-      txs.closed(e, me?.address)
+    void deps.key.load().then(async (k) => {
+      me = k && { address: k.address, publicKey: k.publicKey }
+      txs.closed(e, k?.address)
+      if (me) {
+        provider.onLedger(e.state, me)
+        await client.onLedger({ me: me.address, state: e.state, config: link.need().genesis() })
+      }
       changed()
     })
   }
 
-  /** The ask's operations: the collateral deposit the capacity needs, then the ask itself. */
-  const askOps = (r: PostAskRequest, me: Address, state: LedgerState) => {
-    const params = marketModule.readers.params(state)
-    const price = amountOf(r.price, 'price')
-    const collateral = amountOf(r.collateral, 'collateral')
-    const needed = (collateral * BigInt(r.capacity) + GIB - 1n) / GIB
-    const deposit = needed - marketModule.readers.provider(state, me).free
-    const ask = {
-      type: 'postAsk',
-      price,
-      collateral,
-      minSize: 1,
-      maxSize: params.maxSectorSize,
-      minPeriods: 1,
-      maxPeriods: params.maxDealPeriods,
-      capacity: r.capacity,
-      peer: deps.peer,
-    }
-    return { ops: deposit > 0n ? [{ type: 'addCollateral', amount: deposit }, ask] : [ask], deposit }
+  const postAsk = async (r: PostAskRequest) => {
+    const k = (await deps.key.load()) ?? fail('no_wallet')
+    const { ops, deposit } = askOps(r, k.address, link.need().current().state, deps.peer)
+    const res = await txs.submit('postAsk', ops, deposit > 0n ? deposit : 0n)
+    changed()
+    return res
   }
 
-  const postAsk = async (r: PostAskRequest) => {
-    const me = (await deps.key.load()) ?? fail('no_wallet')
+  const quote = async (r: DealTerms) => {
+    const k = (await deps.key.load()) ?? fail('no_wallet')
     const l = link.need()
     const { state } = l.current()
-    const config = l.genesis()
-    const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
-    const { ops, deposit } = askOps(r, me.address, state)
-    const fee = (config.minFeePerOp * BigInt(ops.length)) as Amount
-    const cost = fee + (deposit > 0n ? deposit : 0n)
-    if (acct.balance < cost)
-      fail('insufficient_balance', { spendable: String(acct.balance), needed: String(cost) })
-    const seq = txs.nextSeq(l.nextSeq(me.address))
-    const body = accountTxBody(ops, { source: me.publicKey, seq, fee, config, state, nowMs: c.now() })
-    const signed = await deps.key.withSigner((s) => signTx(body, [s]))
-    const res = await l.submit(encodeTx(signed))
-    if (!res.ok) return fail(res.error.code, res.error as WattError)
-    const id = txIdOf(signed)
-    txs.add(id, 'postAsk', body)
+    const q = quoteFor(state, l.genesis(), k.address, r)
+    return {
+      amount: String(q.total),
+      periods: periodsFor(r.days, l.genesis(), state),
+      replicas: q.replicas.map((x) => ({ provider: x.provider, amount: String(x.total) })),
+    }
+  }
+
+  const store = async (r: StoreRequest) => {
+    const k = (await deps.key.load()) ?? fail('no_wallet')
+    const l = link.need()
+    const name = (r.file.name ?? '').slice(0, 200)
+    const res = await client.store(r, { me: k.address, state: l.current().state, config: l.genesis(), name })
     changed()
-    return { id }
+    return res
   }
 
   const handlers: Handlers<MarketMethods> = {
     'market.view': () => view(),
-    'market.postAsk': (p) => serial(() => postAsk(p)),
+    'market.postAsk': (p) => postAsk(p),
+    'market.quote': (p) => quote(p),
+    'market.store': (p) => store(p),
   }
 
   return {
     name: 'market',
     async start() {
       registerAll(c.rpc, handlers)
+      deps.transfer.serve(
+        provider.receiving(() => (me && link.get() ? { state: link.get()!.current().state, me } : undefined)),
+      )
       link.get()
       changed()
     },
     stop() {
+      clearTimeout(broadcastTimer)
       link.stop()
     },
   }

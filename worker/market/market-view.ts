@@ -6,6 +6,7 @@ import { getAccount, type LedgerState } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import type { AskView } from '../../shared/market/readers.ts'
 import type { TxView } from '../node/account-txs.ts'
+import type { DealRow } from './deal-rows.ts'
 
 export type MarketTxKind =
   | 'postAsk'
@@ -48,9 +49,17 @@ export interface MarketView {
   readonly limits: {
     readonly maxSectorSize: number
     readonly maxDealPeriods: number
+    readonly maxReplicas: number
     readonly periodMs: number
+    readonly dayMs: number
   }
   readonly txs: readonly TxView<MarketTxKind>[]
+  /** This wallet's files on the network, a row per replica, newest first. */
+  readonly deals: readonly DealRow[]
+  /** The replicas this wallet's provider account holds, newest first. */
+  readonly providerDeals: readonly DealRow[]
+  /** The provider's next window deadline: a closed tab faults there. */
+  readonly nextDeadline: { readonly ledger: number; readonly inMs: number } | undefined
 }
 
 export const NOT_READY: MarketView = {
@@ -59,8 +68,11 @@ export const NOT_READY: MarketView = {
   balance: '0',
   asks: [],
   provider: undefined,
-  limits: { maxSectorSize: 0, maxDealPeriods: 0, periodMs: 0 },
+  limits: { maxSectorSize: 0, maxDealPeriods: 0, maxReplicas: 0, periodMs: 0, dayMs: 0 },
   txs: [],
+  deals: [],
+  providerDeals: [],
+  nextDeadline: undefined,
 }
 
 const askRow = (a: AskView): AskRow => ({
@@ -83,8 +95,12 @@ const cheapestFirst = (x: AskRow, y: AskRow) => {
 export const buildMarketView = (o: {
   state: LedgerState
   closeIntervalMs: number
+  dayMs: number
   me: Address | undefined
   txs: readonly TxView<MarketTxKind>[]
+  deals: readonly DealRow[]
+  providerDeals: readonly DealRow[]
+  nextDeadline: number | undefined
 }): MarketView => {
   const R = marketModule.readers
   const params = R.params(o.state)
@@ -107,8 +123,16 @@ export const buildMarketView = (o: {
     limits: {
       maxSectorSize: params.maxSectorSize,
       maxDealPeriods: params.maxDealPeriods,
+      maxReplicas: params.maxReplicas,
       periodMs: params.provingPeriodLedgers * o.closeIntervalMs,
+      dayMs: o.dayMs,
     },
     txs: o.txs,
+    deals: o.deals,
+    providerDeals: o.providerDeals,
+    nextDeadline:
+      o.nextDeadline === undefined
+        ? undefined
+        : { ledger: o.nextDeadline, inMs: (o.nextDeadline - o.state.header.seq) * o.closeIntervalMs },
   }
 }

@@ -50,6 +50,8 @@ export type ProofRequest =
       randomness: Uint8Array
       prevDigest: Uint8Array
       sectors: WindowSector[]
+      /** Replica nodes opened per sector (the market's genesis `postChallenges`); default DEFAULT_POST's. */
+      challenges?: number
     }
   | { type: 'unseal'; id: number; sector: number; offset: number; length: number }
   | { type: 'delete'; id: number; sector: number }
@@ -113,6 +115,7 @@ export const isProofRequest = (x: unknown): x is ProofRequest => {
       return (
         isBytes(x.randomness, 32) &&
         isBytes(x.prevDigest, 32) &&
+        (x.challenges === undefined || (isNat(x.challenges) && x.challenges >= 1 && x.challenges <= 64)) &&
         Array.isArray(x.sectors) &&
         x.sectors.length <= MAX_WINDOW_SECTORS &&
         x.sectors.every((s) => isObj(s) && isNat(s.sector) && isNat(s.sectorSize) && isBytes(s.commR, 32))

@@ -272,8 +272,9 @@ export const createProver = (o: ProverOptions) => {
         read: (start, count) => readExact(replicaF!, start * NODE_SIZE, count * NODE_SIZE),
       }
       const w = { randomness: r.randomness, prevDigest: r.prevDigest }
-      const proof = proveWindow(DEFAULT_POST, w, [replica], hash)
-      if (!verifyWindow(DEFAULT_POST, w, [pub], proof, hash)) fail('corrupt_sector', { sector: s.sector })
+      const post = { ...DEFAULT_POST, challengesPerSector: r.challenges ?? DEFAULT_POST.challengesPerSector }
+      const proof = proveWindow(post, w, [replica], hash)
+      if (!verifyWindow(post, w, [pub], proof, hash)) fail('corrupt_sector', { sector: s.sector })
       return proof
     })
   }

@@ -31,7 +31,8 @@ export const nextOffset = (s: SectorRecord, paddedSize: number): number | null =
   return offset + paddedSize <= s.sectorSize ? offset : null
 }
 
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** A stream's chunks as an async generator (releasing the reader when done). */
+export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader()
   try {
     for (;;) {

@@ -13,7 +13,7 @@ import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
 import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
 import { usedBytes } from './budget.ts'
-import { type ComputePort, createComputePool } from './compute-pool.ts'
+import { type ComputePool, type ComputePort, createComputePool } from './compute-pool.ts'
 import type { Randomness, StorageContext } from './context.ts'
 import { type FileSource, type Stored, storeFile } from './importer.ts'
 import {
@@ -44,6 +44,21 @@ export interface StorageDeps {
   readonly params?: SealParams
 }
 
+/**
+ * What the market's provider and client build on (worker/market): the proof workers, this
+ * device's sector numbers and its block store. Deal sectors are the market's own records, so the
+ * local windows of this service never prove them.
+ */
+export interface DealStorage {
+  readonly hash: () => Sha256
+  readonly allocSector: () => Promise<number>
+  readonly run: ComputePool['run']
+  readonly putBlock: StorageDb['putBlock']
+  readonly getBlock: StorageDb['getBlock']
+  readonly getMeta: StorageDb['getMeta']
+  readonly putMeta: StorageDb['putMeta']
+}
+
 export interface StorageService extends CoreService {
   readonly name: 'storage'
   view(): Promise<StorageView>
@@ -55,6 +70,7 @@ export interface StorageService extends CoreService {
   attachCompute(port: ComputePort): void
   /** Resolves when every sector has left `packing` and `sealing`. */
   settled(): Promise<void>
+  readonly deals: DealStorage
 }
 
 export const createStorageService = (
@@ -171,10 +187,18 @@ export const createStorageService = (
     for (const s of sectors.values()) if (s.state === 'sealing') seal(s.sector)
   }
 
-  const allocSector = async () => {
-    const n = (await db.getMeta<number>('nextSector')) ?? 0
-    await db.putMeta('nextSector', n + 1)
-    return n
+  /** Sector numbers in turn (the market's provider allocates them too, concurrently). */
+  let lastAlloc: Promise<number> = Promise.resolve(0)
+  const allocSector = (): Promise<number> => {
+    const next = lastAlloc
+      .catch(() => 0)
+      .then(async () => {
+        const n = (await db.getMeta<number>('nextSector')) ?? 0
+        await db.putMeta('nextSector', n + 1)
+        return n
+      })
+    lastAlloc = next
+    return next
   }
 
   const service: StorageService = {
@@ -262,6 +286,15 @@ export const createStorageService = (
     settled: async () => {
       await imports
       while (sealing.size > 0) await Promise.all([...sealing])
+    },
+    deals: {
+      hash: () => ctx.hash,
+      allocSector,
+      run: (call, onProgress) => pool.run(call, onProgress),
+      putBlock: (cid, bytes, owner) => db.putBlock(cid, bytes, owner),
+      getBlock: (cid) => db.getBlock(cid),
+      getMeta: (key) => db.getMeta(key),
+      putMeta: (key, value) => db.putMeta(key, value),
     },
   }
 

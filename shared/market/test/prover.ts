@@ -6,9 +6,11 @@ import { proveSeal } from '../../storage/seal-proof.ts'
 import { rootOf } from '../../storage/merkle.ts'
 import { NODE_SIZE } from '../../storage/params.ts'
 import { proveWindow, type SectorReplica, type WindowInput } from '../../storage/post.ts'
+import type { SealParams } from '../../storage/params.ts'
 import {
   commitReplica,
   labelScratch,
+  replicaIdOf,
   labelStep,
   startLabeling,
   treeOfNodes,
@@ -19,14 +21,15 @@ import {
   dealTicket,
   ledgerHash as hash,
   marketPostParams,
-  marketReplicaId,
   paddedPiece,
+  providerKey,
 } from '../binding.ts'
 import type { MarketParams } from '../params.ts'
 
 export interface SealedSector {
   readonly commR: Uint8Array
   readonly commD: Uint8Array
+  readonly replicaId: Uint8Array
   readonly replica: SectorReplica
   /** The seal proof for a seed (the header hash of the pre-commit's seed ledger). */
   readonly prove: (seed: Uint8Array) => Uint8Array
@@ -37,23 +40,18 @@ export interface SealedSector {
 const reader = (b: Uint8Array) => (start: number, count: number) =>
   b.subarray(start * NODE_SIZE, (start + count) * NODE_SIZE)
 
-export const sealDeal = (
-  mp: MarketParams,
-  o: {
-    provider: string
-    sectorNumber: number
-    deal: number
-    replica: number
-    ticketHash: Uint8Array
-    piece: Uint8Array
-  },
+/** Seals `data` (already padded to the sector) for a provider key, sector number and ticket. */
+export const sealWith = (
+  p: SealParams,
+  o: { providerKey: Uint8Array; sectorNumber: number; ticket: Uint8Array; data: Uint8Array },
 ): SealedSector => {
-  const p = dealSealParams(mp, o.piece.length)
-  const data = paddedPiece(mp, o.piece)
+  const data = o.data.slice()
   const treeD = treeOfNodes(p, data, hash)
   const commD = rootOf(treeD)
-  const ticket = dealTicket(o.ticketHash, o.deal, o.replica)
-  const replicaId = marketReplicaId(o.provider, o.sectorNumber, ticket, commD)
+  const replicaId = replicaIdOf(
+    { provider: o.providerKey, sectorNumber: o.sectorNumber, ticket: o.ticket, commD },
+    hash,
+  )
   const s = startLabeling(p)
   const layers: Uint8Array[] = []
   const scratch = labelScratch(p)
@@ -79,6 +77,7 @@ export const sealDeal = (
   return {
     commR: c.commR,
     commD,
+    replicaId,
     replica: {
       sectorNumber: o.sectorNumber,
       sectorSize: p.sectorSize,
@@ -91,6 +90,24 @@ export const sealDeal = (
     lose: () => replica.fill(0),
   }
 }
+
+export const sealDeal = (
+  mp: MarketParams,
+  o: {
+    provider: string
+    sectorNumber: number
+    deal: number
+    replica: number
+    ticketHash: Uint8Array
+    piece: Uint8Array
+  },
+): SealedSector =>
+  sealWith(dealSealParams(mp, o.piece.length), {
+    providerKey: providerKey(o.provider),
+    sectorNumber: o.sectorNumber,
+    ticket: dealTicket(o.ticketHash, o.deal, o.replica),
+    data: paddedPiece(mp, o.piece),
+  })
 
 export const proveWindowFor = (mp: MarketParams, w: WindowInput, sectors: readonly SealedSector[]) =>
   proveWindow(

@@ -1,0 +1,172 @@
+// The Storage screen's deals (issue 13, item 8). "Store on the network": choose a file, the
+// replicas and the days, see the price from the current asks before paying, then follow each
+// replica's state in "My files". For providers, the replicas they hold: the data arriving, the
+// sealing progress, proofs and faults, what each has paid, and when the next proof is due (a
+// closed tab faults there).
+import { useEffect, useState } from 'preact/hooks'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import type { DealRow } from '../../worker/market/deal-rows.ts'
+import type { MarketView } from '../../worker/market/market-view.ts'
+import { shortAddress, wattOf } from './mine-data.tsx'
+import { formatBytes } from './storage-data.tsx'
+import { describeError } from './wallet-data.tsx'
+
+/** Importing and hashing a large file takes a while before the deal is signed. */
+const STORE_TIMEOUT_MS = 10 * 60_000
+const MAX_ROWS = 50
+
+const STATE_TEXT: Record<DealRow['state'], string> = {
+  proposed: 'published, waiting for the ledger',
+  transferring: 'sending the data',
+  sealing: 'provider is sealing',
+  active: 'stored and proven',
+  faulty: 'a proof was missed',
+  terminated: 'ended: unspent escrow refunded',
+  expired: 'term over',
+}
+
+const useQuote = (rpc: CoreRpc, size: number, replicas: number, days: number) => {
+  const [quote, setQuote] = useState<{ amount?: string; error?: string }>({})
+  useEffect(() => {
+    if (size <= 0) return setQuote({})
+    let live = true
+    rpc.call('market.quote', { size, replicas, days }).then(
+      (q) => live && setQuote({ amount: q.amount }),
+      (e) => live && setQuote({ error: describeError(e) }),
+    )
+    return () => {
+      live = false
+    }
+  }, [rpc, size, replicas, days])
+  return quote
+}
+
+const intField = (id: string, label: string, value: number, set: (n: number) => void, max: number) => (
+  <div class="field">
+    <label for={id}>{label}</label>
+    <input
+      id={id}
+      data-testid={id}
+      type="number"
+      inputMode="numeric"
+      min="1"
+      max={max}
+      value={value}
+      onInput={(e) => set(Math.max(1, Math.min(max, Math.floor(Number(e.currentTarget.value) || 1))))}
+    />
+  </div>
+)
+
+export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
+  const [file, setFile] = useState<File>()
+  const [replicas, setReplicas] = useState(2)
+  const [days, setDays] = useState(30)
+  const [status, setStatus] = useState<{ text: string; error?: boolean }>({ text: '' })
+  const quote = useQuote(rpc, file?.size ?? 0, replicas, days)
+  const submit = async () => {
+    if (!file) return setStatus({ text: 'Choose a file first.', error: true })
+    setStatus({ text: `preparing ${file.name} (${formatBytes(file.size)})…` })
+    try {
+      const r = await rpc.call('market.store', { file, replicas, days }, STORE_TIMEOUT_MS)
+      setStatus({ text: `deal sent: ${wattOf(r.amount)} WATT locked in escrow; follow it under My files.` })
+    } catch (e) {
+      setStatus({ text: describeError(e), error: true })
+    }
+  }
+  return (
+    <form
+      data-testid="deal-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void submit()
+      }}
+    >
+      <label class="btn secondary">
+        {file ? `${file.name} · ${formatBytes(file.size)}` : 'Choose a file'}
+        <input
+          type="file"
+          hidden
+          data-testid="deal-file"
+          onChange={(e) => setFile(e.currentTarget.files?.[0])}
+        />
+      </label>
+      {intField('deal-replicas', 'Copies (providers)', replicas, setReplicas, view.limits.maxReplicas || 8)}
+      {intField('deal-days', 'Days', days, setDays, 3650)}
+      <div class="kv">
+        <span>Price</span>
+        <span data-testid="deal-quote" data-amount={quote.amount ?? ''}>
+          {quote.amount ? `${wattOf(quote.amount)} WATT` : file ? 'asking the network…' : 'choose a file'}
+        </span>
+      </div>
+      {quote.error && <p class="error">{quote.error}</p>}
+      <button type="submit" class="btn" data-testid="deal-submit" disabled={!view.address || !quote.amount}>
+        Store on the network
+      </button>
+      {!view.address && <p class="muted">Create a wallet first: deals are paid from it.</p>}
+      <p class={status.error ? 'error' : 'muted'} data-testid="deal-status">
+        {status.text}
+      </p>
+    </form>
+  )
+}
+
+const DealItem = ({ row, mine }: { row: DealRow; mine: 'client' | 'provider' }) => (
+  <li
+    class="row deal-row"
+    data-testid="deal-item"
+    data-cid={row.cid}
+    data-deal-id={row.dealId === undefined ? '' : String(row.dealId)}
+    data-state={row.state}
+    data-provider={row.provider}
+  >
+    <div class="deal-main">
+      <strong class="wrap">{row.name || shortAddress(row.cid)}</strong>
+      <span class="muted">
+        {formatBytes(row.size)} ·{' '}
+        {mine === 'client' ? `provider ${shortAddress(row.provider)}` : `deal ${row.dealId}`}
+      </span>
+      <span class={row.state === 'faulty' || row.state === 'terminated' ? 'error' : 'muted'}>
+        {STATE_TEXT[row.state]}
+        {row.state === 'transferring' && row.moved > 0 ? ` (${formatBytes(row.moved)})` : ''}
+        {row.error ? ` · ${row.error}` : ''}
+      </span>
+      {row.state === 'sealing' && row.sealed !== undefined && (
+        <progress value={row.sealed} max={1} style="width:100%;accent-color:var(--accent)" />
+      )}
+    </div>
+    <span class="deal-paid" data-amount={row.paid}>
+      {wattOf(row.paid)} / {wattOf(row.total)} WATT
+      {row.faults > 0 ? ` · ${row.faults} missed` : ''}
+    </span>
+  </li>
+)
+
+const deadlineLine = (v: MarketView): string => {
+  const d = v.nextDeadline
+  if (!d) return ''
+  const s = Math.max(0, Math.round(d.inMs / 1000))
+  return `Next proof due in about ${s} s (ledger ${d.ledger}). Keep this tab open: a closed tab misses it and pays a fault fee.`
+}
+
+export const MyFiles = ({ view }: { view: MarketView }) => (
+  <ul class="list" data-testid="deal-list">
+    {view.deals.length === 0 && <li class="empty">No files on the network yet.</li>}
+    {view.deals.slice(0, MAX_ROWS).map((r) => (
+      <DealItem key={`${r.cid}/${r.dealId}/${r.replica}`} row={r} mine="client" />
+    ))}
+  </ul>
+)
+
+export const ProviderDeals = ({ view }: { view: MarketView }) => (
+  <>
+    <p class="muted" data-testid="provider-deadline">
+      {deadlineLine(view)}
+    </p>
+    <ul class="list" data-testid="provider-deals">
+      {view.providerDeals.length === 0 && <li class="empty">No deals with you yet.</li>}
+      {view.providerDeals.slice(0, MAX_ROWS).map((r) => (
+        <DealItem key={`${r.dealId}/${r.replica}`} row={r} mine="provider" />
+      ))}
+    </ul>
+  </>
+)

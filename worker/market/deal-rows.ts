@@ -1,0 +1,132 @@
+// One row per replica for the Storage screen, from the ledger and this device's records: the
+// client's "My files" (its deals) and a provider's incoming deals. The ledger's `proposed` is
+// split by what this device knows: data still moving is `transferring`, data that arrived (or
+// was sent) is `sealing` until the ledger says more. Also the provider's next proof deadline.
+import type { Address } from '../../shared/crypto/address.ts'
+import type { LedgerState } from '../../shared/ledger/index.ts'
+import { windowDeadline, windowPosition } from '../../shared/market/binding.ts'
+import { marketModule } from '../../shared/market/module.ts'
+import type { Replica } from '../../shared/market/store.ts'
+import type { ClientDeal, TransferProgress } from './client-deals.ts'
+import type { ProviderReplica } from './replica-store.ts'
+
+const R = marketModule.readers
+
+export type DealState =
+  | 'proposed'
+  | 'transferring'
+  | 'sealing'
+  | 'active'
+  | 'faulty'
+  | 'terminated'
+  | 'expired'
+
+export interface DealRow {
+  readonly cid: string
+  readonly name: string
+  /** Undefined until a ledger holds the deal. */
+  readonly dealId: number | undefined
+  readonly replica: number
+  readonly provider: string
+  readonly state: DealState
+  readonly size: number
+  /** Base units paid to the provider so far, and the replica's whole term price. */
+  readonly paid: string
+  readonly total: string
+  readonly faults: number
+  /** Windows settled since activation (proven or faulty). */
+  readonly windows: number
+  /** Bytes sent (client) or received (provider). */
+  readonly moved: number
+  /** What carried the data to the provider (`webrtc` on a direct link), on the client's side. */
+  readonly transport?: string
+  /** The provider's sector holding the replica, on the provider's side. */
+  readonly sector?: number
+  /** Sealing progress 0..1 on the provider's device. */
+  readonly sealed?: number
+  readonly error?: string
+}
+
+const clientState = (rep: Replica, t: TransferProgress | undefined): DealState => {
+  if (rep.state !== 'proposed') return rep.state
+  return t?.state === 'done' ? 'sealing' : 'transferring'
+}
+
+const rowsOfClientDeal = (state: LedgerState, c: ClientDeal): DealRow[] => {
+  const deal = c.deal === undefined ? undefined : R.deal(state, c.deal)
+  return c.providers.map((p, i) => {
+    const rep = deal?.replicaList[i]
+    const t = c.transfers[i]
+    return {
+      cid: c.cid,
+      name: c.name,
+      dealId: c.deal,
+      replica: i,
+      provider: p.provider,
+      state: rep ? clientState(rep, t) : 'proposed',
+      size: c.size,
+      paid: String(rep?.paid ?? 0n),
+      total: String(rep?.total ?? 0n),
+      faults: rep?.faults ?? 0,
+      windows: rep?.windows ?? 0,
+      moved: t?.sent ?? 0,
+      ...(t?.transport ? { transport: t.transport } : {}),
+      ...(t?.error ? { error: t.error } : {}),
+    }
+  })
+}
+
+export const clientRows = (state: LedgerState, deals: readonly ClientDeal[]): DealRow[] =>
+  deals.flatMap((c) => rowsOfClientDeal(state, c)).reverse()
+
+const providerState = (rep: Replica, rec: ProviderReplica | undefined): DealState => {
+  if (rep.state !== 'proposed') return rep.state
+  return rec && rec.phase !== 'receiving' ? 'sealing' : 'transferring'
+}
+
+export const providerRows = (
+  state: LedgerState,
+  me: Address,
+  record: (deal: number, replica: number) => ProviderReplica | undefined,
+): DealRow[] =>
+  R.replicasOf(state, me)
+    .map(([id, i]) => {
+      const deal = R.deal(state, id)!
+      const rep = deal.replicaList[i]!
+      const rec = record(id, i)
+      return {
+        cid: deal.cid,
+        name: '',
+        dealId: id,
+        replica: i,
+        provider: me,
+        state: providerState(rep, rec),
+        size: deal.size,
+        paid: String(rep.paid),
+        total: String(rep.total),
+        faults: rep.faults,
+        windows: rep.windows,
+        moved: rec?.received ?? 0,
+        ...(rec ? { sector: rec.sector } : {}),
+        ...(rec?.fraction !== undefined ? { sealed: rec.fraction } : {}),
+        ...(rec?.error ? { error: rec.error } : {}),
+      }
+    })
+    .reverse()
+
+/** The ledger of the provider's next window deadline (a closed tab faults there), or undefined. */
+export const nextDeadline = (state: LedgerState, me: Address): number | undefined => {
+  const p = R.params(state)
+  const seq = state.header.seq
+  let best: number | undefined
+  for (const [id, i] of R.replicasOf(state, me)) {
+    const rep = R.deal(state, id)!.replicaList[i]!
+    if (rep.state !== 'active' && rep.state !== 'faulty') continue
+    const pos = windowPosition(p, rep.sector)
+    let k = Math.max(0, Math.floor((seq - pos * p.windowLedgers) / p.provingPeriodLedgers))
+    while (windowDeadline(p, k, pos) < seq) k++
+    const at = windowDeadline(p, k, pos)
+    if (best === undefined || at < best) best = at
+  }
+  return best
+}
