@@ -60,7 +60,11 @@ const intField = (id: string, label: string, value: number, set: (n: number) => 
 export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
   const [file, setFile] = useState<File>()
   const [replicas, setReplicas] = useState(2)
-  const [days, setDays] = useState(30)
+  const maxDays = Math.max(
+    1,
+    Math.floor((view.limits.maxDealPeriods * view.limits.periodMs) / view.limits.dayMs),
+  )
+  const [days, setDays] = useState(Math.min(30, maxDays))
   const [status, setStatus] = useState<{ text: string; error?: boolean }>({ text: '' })
   const quote = useQuote(rpc, file?.size ?? 0, replicas, days)
   const submit = async () => {
@@ -91,11 +95,17 @@ export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
         />
       </label>
       {intField('deal-replicas', 'Copies (providers)', replicas, setReplicas, view.limits.maxReplicas || 8)}
-      {intField('deal-days', 'Days', days, setDays, 3650)}
+      {intField('deal-days', 'Days', days, setDays, Math.min(3650, maxDays))}
       <div class="kv">
         <span>Price</span>
         <span data-testid="deal-quote" data-amount={quote.amount ?? ''}>
-          {quote.amount ? `${wattOf(quote.amount)} WATT` : file ? 'asking the network…' : 'choose a file'}
+          {quote.amount
+            ? `${wattOf(quote.amount)} WATT`
+            : quote.error
+              ? 'no price'
+              : file
+                ? 'asking the network…'
+                : 'choose a file'}
         </span>
       </div>
       {quote.error && <p class="error">{quote.error}</p>}

@@ -31,6 +31,7 @@ const SENTENCES: Record<string, (e: WattError) => string> = {
   passkey_unavailable: () =>
     'Passkeys are not available here (they need a recent browser and HTTPS): choose a PIN instead.',
   passkey_failed: () => 'The passkey prompt failed: try again, or choose a PIN instead.',
+  too_long: (e) => `This network takes deals of at most ${String(e.maxDays)} days: choose fewer days.`,
 }
 
 /** What to do after the wallet's other refusals, shown after their code (which tests and logs match on). */

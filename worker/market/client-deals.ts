@@ -75,11 +75,15 @@ export const quoteFor = (
   me: string,
   r: { size: number; replicas: number; days?: number; periods?: number; exclude?: readonly string[] },
 ): Quote => {
-  const periodMs = R.params(state).provingPeriodLedgers * config.closeIntervalMs
+  const p = R.params(state)
+  const periodMs = p.provingPeriodLedgers * config.closeIntervalMs
+  const periods = r.periods ?? periodsFor(r.days ?? 1, config, state)
+  if (periods > p.maxDealPeriods)
+    fail('too_long', { maxDays: Math.floor((p.maxDealPeriods * periodMs) / config.dayLengthMs) })
   const q = quoteDeal(state, {
     size: r.size,
     replicas: r.replicas,
-    periods: r.periods ?? periodsFor(r.days ?? 1, config, state),
+    periods,
     client: me,
     periodMs,
     dayMs: config.dayLengthMs,
