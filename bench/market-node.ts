@@ -14,9 +14,9 @@ import { networkProtocol } from '../shared/node/protocol.ts'
 import { chainStart, proveWindow, verifyWindow } from '../shared/storage/post.ts'
 import { createRng } from '../shared/util/prng.ts'
 import { testLedger } from '../worker/node/test-ledger.ts'
-import { closeUntil, marketDevice } from '../worker/market/test-devices.ts'
-import type { ReceiverHooks } from '../worker/market/provider-deals.ts'
+import { closeUntil, type MemoryNet, marketDevice } from '../worker/market/test-devices.ts'
 import { round, writeResult } from './browser/report.ts'
+import { DEVNET_MARKET } from '../tools/devnet.ts'
 
 const MiB = 1 << 20
 const FILE = 10 * MiB
@@ -41,9 +41,9 @@ const onboarding = async () => {
   const ledger = testLedger({
     networkId: 'market-bench',
     protocol: networkProtocol(),
-    params: { market: { provingPeriodLedgers: 20, windowLedgers: 4, ticketMaxAge: 256 } },
+    params: { market: DEVNET_MARKET },
   })
-  const peers = new Map<string, ReceiverHooks>()
+  const peers = new Map() as MemoryNet
   const client = await marketDevice(ledger, 70, peers)
   const provider = await marketDevice(ledger, 71, peers)
   await ledger.closeLedger()

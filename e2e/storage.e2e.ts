@@ -9,6 +9,7 @@ import { expect, type Page, test } from '@playwright/test'
 import { importFile } from '../shared/storage/unixfs-import.ts'
 import { type Devnet, startDevnet } from '../tools/devnet.ts'
 import { closeAll, type TestNode } from './nodes.ts'
+import { removeReplicaFile } from './opfs.ts'
 
 const PORT = Number(process.env.E2E_STORAGE_PORT ?? 8395)
 const MiB = 1 << 20
@@ -40,22 +41,6 @@ const openStorage = async (page: Page) => {
   await page.getByTestId('tab-storage').click()
   await expect(page.getByTestId('storage-used')).toBeVisible({ timeout: 60_000 })
 }
-
-/** Removes a sector's replica from OPFS (retried: a window may hold its sync handle a moment). */
-const removeReplica = (page: Page, sector: number) =>
-  page.evaluate(async (n) => {
-    const root = await navigator.storage.getDirectory()
-    const dir = await (await root.getDirectoryHandle('sectors')).getDirectoryHandle(`s${n}`)
-    for (let i = 0; ; i++) {
-      try {
-        await dir.removeEntry('replica.bin')
-        return
-      } catch (e) {
-        if (i > 50) throw e
-        await new Promise((r) => setTimeout(r, 100))
-      }
-    }
-  }, sector)
 
 test('offer, store 10 MiB, seal through a reload, prove, lose a replica, retrieve', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
@@ -110,7 +95,7 @@ test('offer, store 10 MiB, seal through a reload, prove, lose a replica, retriev
     await expect(sectors(page).first()).toHaveAttribute('data-state', 'proving', { timeout: 60_000 })
     await page.screenshot({ path: 'e2e/artifacts/storage-phone.png', fullPage: true })
 
-    await removeReplica(page, 0)
+    await removeReplicaFile(page, 0)
     await expect(page.getByTestId('post-last')).toContainText('failed', { timeout: 60_000 })
     await expect(page.getByTestId('post-last')).toContainText('missing_sector')
     await expect(sectors(page).first()).toHaveAttribute('data-state', 'faulty')

@@ -90,10 +90,11 @@ const makeSeeds = async (count: number, signerOf: (secret: Uint8Array) => { publ
 
 /**
  * A devnet's market runs in seconds (docs/market.md): proving periods of 20 ledgers in windows of
- * 4 (a proof has 4 ledgers to land), tickets good for 256 ledgers (a slow machine sealing a
- * 16 MiB sector for minutes still pre-commits in time).
+ * 10 (a proof has 10 ledgers to land: 4 were too few for a loaded laptop running eight browser
+ * nodes, whose window proofs then came late), tickets good for 256 ledgers (a slow machine
+ * sealing a 16 MiB sector for minutes still pre-commits in time).
  */
-export const DEVNET_MARKET = { provingPeriodLedgers: 20, windowLedgers: 4, ticketMaxAge: 256 } as const
+export const DEVNET_MARKET = { provingPeriodLedgers: 20, windowLedgers: 10, ticketMaxAge: 256 } as const
 
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   if (o.exportDays !== undefined && (o.validators === 0 || o.headless === false))

@@ -2,10 +2,6 @@
 // round-trip and reject tampered or missing blocks.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { BlackHoleBlockstore } from 'blockstore-core'
-import { balanced } from 'ipfs-unixfs-importer/layout'
-import { fixedSize } from 'ipfs-unixfs-importer/chunker'
-import { importer } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
 import { createRng } from '../util/prng.ts'
 import { utf8 } from '../util/bytes.ts'
@@ -13,28 +9,17 @@ import { isWattError, toWattError } from '../util/errors.ts'
 import { CHUNK_SIZE, importFile, piecesOf } from './unixfs-import.ts'
 import { exportBytes, exportFile } from './unixfs-export.ts'
 import { loadSha256 } from './hash.ts'
+import { referenceCid } from './test/reference-import.ts'
 
 const now = () => Number(process.hrtime.bigint()) / 1e6
 const seed = Number(process.env['SEED'] ?? process.hrtime.bigint() % 1_000_000_000n)
 console.log(`unixfs tests seed=${seed} (replay with SEED=${seed})`)
 
-const reference = async (
+const reference = (
   source: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   chunkSize = CHUNK_SIZE,
   maxLinks = 1024,
-): Promise<string> => {
-  const opts = {
-    cidVersion: 1 as const,
-    rawLeaves: true,
-    chunker: fixedSize({ chunkSize }),
-    layout: balanced({ maxChildrenPerNode: maxLinks }),
-    reduceSingleLeafToSelf: true,
-  }
-  let root: CID | undefined
-  for await (const entry of importer([{ content: source() }], new BlackHoleBlockstore(), opts))
-    root = entry.cid
-  return root!.toString()
-}
+): Promise<string> => referenceCid(source(), chunkSize, maxLinks)
 
 /** Deterministic pseudo-random stream of `total` bytes in pieces of varying size, fast. */
 async function* stream(total: number, s: number): AsyncGenerator<Uint8Array> {

@@ -4,6 +4,7 @@
 import type { Target } from './target.ts'
 import { documentTargets } from './targets/documents.ts'
 import { gossipTargets } from './targets/gossip.ts'
+import { marketTargets } from './targets/market.ts'
 import { nodeTargets } from './targets/node.ts'
 import { relayTargets } from './targets/relay.ts'
 import { storageTargets } from './targets/storage.ts'
@@ -14,6 +15,7 @@ export const TARGETS: readonly Target[] = [
   ...nodeTargets,
   ...documentTargets,
   ...storageTargets,
+  ...marketTargets,
   ...tabTargets,
   ...relayTargets,
 ]

@@ -14,6 +14,12 @@ export type CoreToHost =
     }
   | { type: 'publish'; topic: string; data: Uint8Array }
   | { type: 'dial'; peerId: string; addrs: string[] }
+  /** Serve `protocol`: each inbound stream's request comes to the core as `inbound`. */
+  | { type: 'handle'; protocol: string }
+  /** One request on a stream to `peerId` over a direct link (dialled through `addrs` if none). */
+  | { type: 'request'; id: number; peerId: string; addrs: string[]; protocol: string; data: Uint8Array }
+  /** The core's answer to `inbound` `id`. */
+  | { type: 'reply'; id: number; data: Uint8Array }
 
 export interface HostConnection {
   peerId: string
@@ -31,6 +37,9 @@ export type HostToCore =
    */
   | { type: 'message'; topic: string; from: string; via: string; data: Uint8Array }
   | { type: 'dial-result'; peerId: string; ok: boolean; error?: string }
+  /** The answer to `request` `id`, or why none came (`error`: a short reason). */
+  | { type: 'response'; id: number; data?: Uint8Array; transport?: Transport; error?: string }
+  | { type: 'inbound'; id: number; protocol: string; peerId: string; transport: Transport; data: Uint8Array }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 const isStrArr = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string')
@@ -61,6 +70,19 @@ export const isHostToCore = (x: unknown): x is HostToCore => {
       )
     case 'dial-result':
       return typeof x.peerId === 'string' && typeof x.ok === 'boolean'
+    case 'response':
+      return (
+        typeof x.id === 'number' &&
+        (x.data instanceof Uint8Array ? TRANSPORTS.includes(x.transport) : typeof x.error === 'string')
+      )
+    case 'inbound':
+      return (
+        typeof x.id === 'number' &&
+        typeof x.protocol === 'string' &&
+        typeof x.peerId === 'string' &&
+        TRANSPORTS.includes(x.transport) &&
+        x.data instanceof Uint8Array
+      )
     default:
       return false
   }
@@ -82,6 +104,18 @@ export const isCoreToHost = (x: unknown): x is CoreToHost => {
       return typeof x.topic === 'string' && x.data instanceof Uint8Array
     case 'dial':
       return typeof x.peerId === 'string' && isStrArr(x.addrs)
+    case 'handle':
+      return typeof x.protocol === 'string'
+    case 'request':
+      return (
+        typeof x.id === 'number' &&
+        typeof x.peerId === 'string' &&
+        isStrArr(x.addrs) &&
+        typeof x.protocol === 'string' &&
+        x.data instanceof Uint8Array
+      )
+    case 'reply':
+      return typeof x.id === 'number' && x.data instanceof Uint8Array
     default:
       return false
   }

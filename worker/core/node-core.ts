@@ -10,6 +10,7 @@ import type { Verifier } from '../../shared/crypto/signer.ts'
 import type { RpcRegistry } from '../rpc/server.ts'
 import type { Bootstrap } from './bootstrap.ts'
 import type { CoreEvents, CoreMethods } from './core-api.ts'
+import { createCoreStreams, type InboundHandler, type StreamAnswer } from './core-streams.ts'
 import type { HostBridge } from './host-bridge.ts'
 import type { HostToCore } from './host-protocol.ts'
 import type { NodeIdentity } from './identity.ts'
@@ -48,6 +49,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
   let role: NodeRole = 'watcher'
   let ledgerSeq = 0
   const drops = createDropCounters()
+  const streams = createCoreStreams((m) => c.host.send(m))
   const topicHandlers = new Map<string, TopicHandler[]>()
   const statusSources = new Map<string, () => unknown>()
   const timers: Array<ReturnType<typeof setInterval>> = []
@@ -113,7 +115,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
   }
 
   const onHost = (msg: HostToCore) => {
-    if (!peers) return
+    if (streams.onHost(msg) || !peers) return
     switch (msg.type) {
       case 'started':
       case 'addrs':
@@ -192,6 +194,7 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
       network: boot.network,
       iceServers: boot.iceServers,
     })
+    streams.resend()
     changed()
   }
 
@@ -234,6 +237,14 @@ export const createNodeCore = (init: NodeCoreInit, c: NodeCoreComponents) => {
     },
     publish(kind: TopicKind, data: Uint8Array) {
       if (boot) c.host.send({ type: 'publish', topic: topicFor(boot.network, kind), data })
+    },
+    /** One request to a peer over a direct link (worker/core/core-streams.ts). */
+    request(peerId: string, protocol: string, data: Uint8Array): Promise<StreamAnswer> {
+      const addrs = peers?.get(peerId as PeerIdString)?.addrs.filter((a) => a.includes('/webrtc')) ?? []
+      return streams.request(peerId, addrs, protocol, data)
+    },
+    handle(protocol: string, handler: InboundHandler) {
+      streams.handle(protocol, handler)
     },
     /** A service's live status, included in every snapshot under its name. */
     addStatus(name: string, source: () => unknown) {

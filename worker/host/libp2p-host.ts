@@ -7,29 +7,21 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { identify, identifyPush } from '@libp2p/identify'
-import type { Connection } from '@libp2p/interface'
 import { ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import type { Transport } from '../../shared/net/peer-table.ts'
 import { MAX_TOPIC_MESSAGE_BYTES, type TopicKind } from '../../shared/net/topics.ts'
 import type { IceServer } from '../core/bootstrap.ts'
 import { type CoreToHost, type HostConnection, type HostToCore, isCoreToHost } from '../core/host-protocol.ts'
 import { lastPeerId, relayOrder } from '../core/relay-order.ts'
+import { createHostStreams } from './host-streams.ts'
 import { localRelayMemory } from './relay-memory.ts'
+import { transportOf } from './transport-of.ts'
 
 const DIAL_TIMEOUT_MS = 15_000
 const RELAY_REDIAL_MS = 3_000
-
-/** A direct WebRTC link's address ends in `/p2p-circuit/webrtc/...`; a relayed one has no `/webrtc`. */
-export const transportOf = (c: Connection): Transport => {
-  const s = c.remoteAddr.toString()
-  if (s.includes('/webrtc')) return 'webrtc'
-  if (s.includes('/p2p-circuit')) return 'relay'
-  return 'websocket'
-}
 
 const createHostNode = (privateKey: Uint8Array, iceServers: IceServer[]) =>
   createLibp2p({
@@ -59,6 +51,7 @@ export interface NetworkHost {
 /** Serves the core on `port` until stopped; the first message from the core is `start`. */
 export const runNetworkHost = (port: MessagePort): NetworkHost => {
   let node: HostNode | undefined
+  let streams: ReturnType<typeof createHostStreams> | undefined
   let relays: string[] = []
   const post = (m: HostToCore) => port.postMessage(m)
   const alive = setInterval(() => post({ type: 'alive' }), 1000)
@@ -130,6 +123,7 @@ export const runNetworkHost = (port: MessagePort): NetworkHost => {
       }),
     )
     node = await createHostNode(m.privateKey, m.iceServers)
+    streams = createHostStreams(node, post)
     const pubsub = node.services.pubsub
     for (const [t, v] of topicValidators) pubsub.topicValidators.set(t, v as never)
     for (const t of m.topics) pubsub.subscribe(t)
@@ -151,7 +145,10 @@ export const runNetworkHost = (port: MessagePort): NetworkHost => {
 
   const onCore = async (m: CoreToHost) => {
     if (m.type === 'start') return start(m)
-    if (!node) return
+    if (!node || !streams) return
+    if (m.type === 'handle') return streams.handle(m.protocol)
+    if (m.type === 'request') return streams.request(m)
+    if (m.type === 'reply') return streams.reply(m.id, m.data)
     if (m.type === 'publish') {
       await node.services.pubsub.publish(m.topic, m.data).catch(() => {})
       return

@@ -123,7 +123,7 @@ export const createClientDeals = async (d: {
 }) => {
   let deals: ClientDeal[] = (await d.storage.getMeta<ClientDeal[]>(LIST_KEY)) ?? []
   const running = new Set<string>()
-  /** The ledger each replica's transfer was last started at (a refused one is retried later). */
+  /** The ledger each transfer or repair was last started at (a failed one is tried again later). */
   const tried = new Map<string, number>()
   const save = () => d.storage.putMeta(LIST_KEY, deals)
   const update = async (txId: string, f: (c: ClientDeal) => ClientDeal, persist = true) => {
@@ -233,10 +233,18 @@ export const createClientDeals = async (d: {
       pushReplica(c, deal.id, i)
     })
 
+  /** A repair that could not be published (no ask qualifies, funds short) is tried again later. */
   const repairsDue = (o: Ctx, c: ClientDeal, deal: NonNullable<ReturnType<typeof R.deal>>) =>
     deal.replicaList.forEach((rep, i) => {
       if (rep.state !== 'terminated' || rep.reason === '' || c.repaired?.includes(i)) return
-      void repair(o, c, deal, i).catch((e) => console.warn('market repair:', c.cid, toWattError(e).code))
+      const key = `repair/${c.txId}/${i}`
+      const last = tried.get(key)
+      if (last !== undefined && o.state.header.seq - last < RETRY_LEDGERS) return
+      tried.set(key, o.state.header.seq)
+      void repair(o, c, deal, i).catch(async (e) => {
+        console.warn('market repair:', c.cid, toWattError(e).code)
+        await update(c.txId, (x) => ({ ...x, repaired: (x.repaired ?? []).filter((j) => j !== i) }))
+      })
     })
 
   /** Finds each published deal's id on the ledger, sends what has not been sent, repairs losses. */

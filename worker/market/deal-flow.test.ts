@@ -3,8 +3,8 @@
 // pre-commits, posts the seal proof in parts and answers its windows, and each is paid per proven
 // window exactly the share the deal says; then one provider loses its replica, faults, is
 // terminated after K windows and the client gets the unspent escrow back. Amounts come from the
-// reference arithmetic here (docs/market.md, "Amounts"), not from the module. The transfer is an
-// in-memory stand-in (test-devices.ts).
+// reference arithmetic here (docs/market.md, "Amounts"), not from the module. The data travels
+// over the real `/watt/deal/1` protocol on an in-memory network (test-devices.ts).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { getAccount } from '../../shared/ledger/index.ts'
@@ -14,8 +14,7 @@ import { networkProtocol } from '../../shared/node/protocol.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { codeOf } from '../wallet/test-kit.ts'
-import type { ReceiverHooks } from './provider-deals.ts'
-import { closeUntil, marketDevice as device, settle } from './test-devices.ts'
+import { closeUntil, marketDevice as device, type MemoryNet, settle } from './test-devices.ts'
 
 const seed = Number(process.env.SEED ?? 21)
 console.log(`deal flow test seed=${seed} (replay with SEED=${seed})`)
@@ -32,7 +31,7 @@ test('a file stored with 2 replicas: sealed, proven, paid per window; a lost rep
     protocol: networkProtocol(),
     params: { market: { ...SMALL_MARKET, ticketMaxAge: 64 } },
   })
-  const peers = new Map<string, ReceiverHooks>()
+  const peers = new Map() as MemoryNet
   const client = await device(ledger, 60, peers)
   const providers = [await device(ledger, 61, peers), await device(ledger, 62, peers)]
   const spare = await device(ledger, 63, peers)
@@ -67,6 +66,10 @@ test('a file stored with 2 replicas: sealed, proven, paid per window; a lost rep
   const view = () => client.call('market.view')
   const states = async () => (await view()).deals.map((r) => r.state).join(',')
   await closeUntil(ledger, async () => (await states()) === 'active,active', 60)
+  for (const p of providers) {
+    const refused = (await p.call('market.view')).txs.filter((t) => t.state === 'rejected')
+    assert.deepEqual(refused, [], "the ledger refused none of the providers' transactions")
+  }
   const v = await view()
   assert.deepEqual(
     v.deals.map((r) => [r.cid, r.dealId, r.provider]).sort(),

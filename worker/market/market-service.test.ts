@@ -14,7 +14,7 @@ import { testLedger } from '../node/test-ledger.ts'
 import { codeOf, fakeRpc, memoryKv } from '../wallet/test-kit.ts'
 import { createVault } from '../wallet/vault.ts'
 import { MARKET_GUARDS, type MarketEvents, type MarketMethods } from './market-api.ts'
-import type { PushPiece } from './client-deals.ts'
+import type { DealNet } from './deal-wire.ts'
 import { createMarketService } from './market-service.ts'
 import { memoryDealStorage } from './test-storage.ts'
 
@@ -22,7 +22,7 @@ const T0 = 1_800_000_000_000
 const key = (seed: number) => nobleSigner(createRng(seed).bytes(32))
 const MIB = 1 << 20
 
-const noPush: PushPiece = async () => ({ ok: false, error: { code: 'offline' } })
+const offline: DealNet = { request: async () => ({ ok: false, error: 'offline' }), handle: () => {} }
 
 const setup = async () => {
   const me = key(40)
@@ -37,7 +37,7 @@ const setup = async () => {
       key: vault,
       peer: TEST_PEER,
       storage: memoryDealStorage().storage,
-      transfer: { push: noPush, serve: () => {} },
+      net: offline,
     },
   )
   await market.start()

@@ -3,7 +3,7 @@
 // network's limits), market.postAsk, market.quote, market.store, and a `market` event after every
 // closed ledger. Every transaction is signed with the wallet's account key (market-txs.ts); the
 // client's deals (client-deals.ts) and the provider's replicas (provider-deals.ts) move on from
-// each closed ledger; deal data travels over the transfer protocol handed in as `transfer`.
+// each closed ledger; deal data travels over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on the `net` handed in.
 import type { Address } from '../../shared/crypto/address.ts'
 import { type Amount, type LedgerState, parseWatt } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
@@ -15,12 +15,15 @@ import { registerAll } from '../rpc/server.ts'
 import type { Handlers } from '../rpc/table.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
 import type { AccountKey } from '../wallet/vault.ts'
-import { createClientDeals, type PushPiece, periodsFor, quoteFor, type StoreRequest } from './client-deals.ts'
+import { createClientDeals, periodsFor, quoteFor, type StoreRequest } from './client-deals.ts'
+import { createDealPusher } from './deal-push.ts'
+import { createDealReceiver } from './deal-receive.ts'
 import { clientRows, nextDeadline, providerRows } from './deal-rows.ts'
+import { DEAL_PROTOCOL, type DealNet } from './deal-wire.ts'
 import type { DealTerms, MarketEvents, MarketMethods, PostAskRequest } from './market-api.ts'
 import { createMarketTxs } from './market-txs.ts'
 import { buildMarketView, type MarketView, NOT_READY } from './market-view.ts'
-import { createProviderDeals, type ReceiverHooks } from './provider-deals.ts'
+import { createProviderDeals } from './provider-deals.ts'
 import { createReplicaStore } from './replica-store.ts'
 
 export interface MarketDeps {
@@ -28,8 +31,8 @@ export interface MarketDeps {
   /** This node's libp2p peer id: asks name it, so clients know where to send deal data. */
   readonly peer: string
   readonly storage: DealStorage
-  /** The deal-data protocol: a client's push, and serving a provider's receiver. */
-  readonly transfer: { readonly push: PushPiece; serve(hooks: ReceiverHooks): void }
+  /** Request/response streams to other nodes: deal data travels over them. */
+  readonly net: DealNet
 }
 
 const GIB = 1n << 30n
@@ -79,7 +82,12 @@ export const createMarketService = async (
   }
   const records = await createReplicaStore(deps.storage)
   const provider = createProviderDeals({ storage: deps.storage, txs, records, changed })
-  const client = await createClientDeals({ storage: deps.storage, txs, push: deps.transfer.push, changed })
+  const client = await createClientDeals({
+    storage: deps.storage,
+    txs,
+    push: createDealPusher(deps.net),
+    changed,
+  })
   let me: { address: Address; publicKey: Uint8Array } | undefined
 
   const view = async (): Promise<MarketView> => {
@@ -151,9 +159,11 @@ export const createMarketService = async (
     name: 'market',
     async start() {
       registerAll(c.rpc, handlers)
-      deps.transfer.serve(
-        provider.receiving(() => (me && link.get() ? { state: link.get()!.current().state, me } : undefined)),
+      const hooks = provider.receiving(() =>
+        me && link.get() ? { state: link.get()!.current().state, me } : undefined,
       )
+      const receiver = createDealReceiver({ hooks, hash: deps.storage.hash })
+      deps.net.handle(DEAL_PROTOCOL, receiver.onRequest)
       link.get()
       changed()
     },

@@ -12,6 +12,7 @@ import { dealSealParams, dealTicket, windowOpen, windowPosition } from '../../sh
 import { MAX_PROOF_PART } from '../../shared/market/commit.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import type { MarketParams } from '../../shared/market/params.ts'
+import type { PieceReceiverState } from '../../shared/market/piece-receiver.ts'
 import type { Sector } from '../../shared/market/store.ts'
 import { fromHex, toHex } from '../../shared/util/bytes.ts'
 import { toWattError } from '../../shared/util/errors.ts'
@@ -26,11 +27,16 @@ const PARTS_IN_FLIGHT = 8
 /** Ledgers to wait before sending a step's transaction again when the ledger has not taken it. */
 const RESEND_LEDGERS = 8
 
-/** What the deal-data protocol asks of the provider (worker/market/transfer-service.ts). */
+/** What the deal-data protocol asks of the provider (deal-receive.ts). */
 export interface ReceiverHooks {
-  /** The piece a replica of this wallet's expects, or why its data is not taken. */
-  expect(deal: number, replica: number): Promise<{ cid: string; size: number } | { code: string }>
+  /** The piece a replica of this wallet's expects and how far its transfer got, or why not. */
+  expect(
+    deal: number,
+    replica: number,
+  ): Promise<{ cid: string; size: number; receiver?: PieceReceiverState } | { code: string }>
   write(deal: number, replica: number, offset: number, bytes: Uint8Array): Promise<void>
+  /** Saves the transfer's progress (after its blocks were written). */
+  save(deal: number, replica: number, state: PieceReceiverState): Promise<void>
   done(deal: number, replica: number): Promise<void>
 }
 
@@ -50,12 +56,38 @@ export const createProviderDeals = (d: ProviderDeps) => {
   const busy = new Set<string>()
   /** Ledger of the last send per replica step, so a pending step is not sent every ledger. */
   const sent = new Map<string, number>()
+  /** Per replica, the next seal-proof part not yet sent, and since when the ledger's count stands. */
+  const nextPart = new Map<string, number>()
+  const partsSeen = new Map<string, { parts: number; seq: number }>()
+  /** True once every RESEND_LEDGERS while the ledger's stored part count does not move. */
+  const stalledAt = (key: string, parts: number, seq: number) => {
+    const seen = partsSeen.get(key)
+    if (seen?.parts === parts && seq - seen.seq < RESEND_LEDGERS) return false
+    partsSeen.set(key, { parts, seq })
+    return seen?.parts === parts
+  }
+
+  /** A failed step is kept on its replica's record (`<deal>/<replica>/...` keys): the screen shows it. */
+  const noteError = async (key: string, error: string | undefined) => {
+    const [deal, replica] = key.split('/').map(Number) as [number, number]
+    const rec = d.records.get(deal, replica)
+    if (rec && rec.error !== error) await d.records.patch(rec, (r) => ({ ...r, error }))
+  }
+  const failed = (key: string, e: unknown) => {
+    const code = toWattError(e).code
+    console.warn('market provider:', key, code)
+    return noteError(key, code)
+  }
 
   const once = (key: string, job: () => Promise<void>) => {
     if (busy.has(key)) return
     busy.add(key)
     void job()
-      .catch((e) => console.warn('market provider:', key, toWattError(e).code))
+      .then(
+        () => noteError(key, undefined),
+        (e) => failed(key, e),
+      )
+      .catch(() => {})
       .finally(() => {
         busy.delete(key)
         d.changed()
@@ -121,12 +153,17 @@ export const createProviderDeals = (d: ProviderDeps) => {
     return res.proof
   }
 
-  /** Posts the parts after those the ledger stored, a bounded number in flight. */
-  const postParts = async (rec: ProviderReplica, sector: Sector, state: LedgerState) => {
+  /**
+   * Posts the next parts not yet sent, a bounded number in flight. The ledger's stored count moves
+   * only as parts apply, so parts sent and still pending are not sent again, unless the ledger
+   * stored nothing new for RESEND_LEDGERS (a part was dropped): then from its count again.
+   */
+  const postParts = async (rec: ProviderReplica, sector: Sector, state: LedgerState, from: number) => {
     const proof = await sealProof(rec, sector, state)
     const count = Math.ceil(proof.length / MAX_PROOF_PART)
     const room = PARTS_IN_FLIGHT - d.txs.pending('proveCommit')
-    for (let k = sector.parts; k < Math.min(count, sector.parts + room); k++) {
+    const key = replicaKey(rec)
+    for (let k = from; k < Math.min(count, from + room); k++) {
       const bytes = proof.subarray(k * MAX_PROOF_PART, (k + 1) * MAX_PROOF_PART)
       const op = {
         type: 'proveCommit',
@@ -137,15 +174,18 @@ export const createProviderDeals = (d: ProviderDeps) => {
         last: k === count - 1,
       }
       await d.txs.submit('proveCommit', [op])
+      nextPart.set(key, k + 1)
     }
   }
 
   const stepSealing = (rec: ProviderReplica, me: Me, state: LedgerState) => {
     const sector = R.sector(state, me.address, rec.sector)
     if (!sector || state.header.seq < sector.seedSeq) return
-    const key = `${replicaKey(rec)}/parts/${sector.parts}`
-    if (d.txs.pending('proveCommit') === 0 || due(key, state.header.seq))
-      once(`${replicaKey(rec)}/prove`, () => postParts(rec, sector, state))
+    const key = replicaKey(rec)
+    const stalled = stalledAt(key, sector.parts, state.header.seq)
+    const from = stalled ? sector.parts : Math.max(sector.parts, nextPart.get(key) ?? 0)
+    if (stalled || d.txs.pending('proveCommit') < PARTS_IN_FLIGHT)
+      once(`${key}/prove`, () => postParts(rec, sector, state, from))
   }
 
   const step = (rec: ProviderReplica, me: Me, state: LedgerState, p: MarketParams) => {
@@ -162,6 +202,8 @@ export const createProviderDeals = (d: ProviderDeps) => {
 
   const finish = (rec: ProviderReplica, state: 'terminated' | 'expired') => {
     if (rec.phase === 'ended') return
+    nextPart.delete(replicaKey(rec))
+    partsSeen.delete(replicaKey(rec))
     once(`${replicaKey(rec)}/end`, async () => {
       await d.records.patch(rec, (r) => ({ ...r, phase: 'ended', error: state, proof: undefined }))
       await d.storage.run({ type: 'delete', sector: rec.sector }).catch(() => {})
@@ -214,13 +256,10 @@ export const createProviderDeals = (d: ProviderDeps) => {
         challenges: p.postChallenges,
       })
       if (res.type !== 'window-post') throw { code: 'bad_result', type: res.type }
-      if (res.proven.length === 0) {
-        await d.records.patch(x.rec, (r) => ({ ...r, error: res.faulty[0]?.error.code ?? 'unreadable' }))
-        return
-      }
+      if (res.proven.length === 0) throw { code: res.faulty[0]?.error.code ?? 'unreadable' }
       const op = { type: 'submitWindowPost', period: x.period, sectors: [x.rec.sector], proof: res.proof }
       await d.txs.submit('windowPost', [op])
-      await d.records.patch(x.rec, (r) => ({ ...r, windows: r.windows + 1, error: undefined }))
+      await d.records.patch(x.rec, (r) => ({ ...r, windows: r.windows + 1 }))
     })
   }
 
@@ -232,22 +271,14 @@ export const createProviderDeals = (d: ProviderDeps) => {
     if (rep.provider !== me.address) return { code: 'not_provider' }
     if (rep.state !== 'proposed') return { code: 'bad_state' }
     const rec = d.records.get(deal, replica)
-    if (rec && rec.phase !== 'receiving') return { code: 'already_received' }
-    if (!rec) {
-      const sector = await d.storage.allocSector()
-      const fresh = {
-        deal,
-        replica,
-        cid: dv.cid,
-        size: dv.size,
-        sector,
-        phase: 'receiving',
-        received: 0,
-        windows: 0,
-      } as const
-      await d.records.put(fresh)
-    }
-    return { cid: dv.cid, size: dv.size }
+    const piece = { cid: dv.cid, size: dv.size }
+    // all of it came before: the client is told so (a done state), not refused
+    if (rec && rec.phase !== 'receiving')
+      return { ...piece, receiver: { pending: [], offset: dv.size, blocks: 0 } }
+    if (rec) return rec.receiver ? { ...piece, receiver: rec.receiver } : piece
+    const sector = await d.storage.allocSector()
+    await d.records.put({ deal, replica, ...piece, sector, phase: 'receiving', received: 0, windows: 0 })
+    return piece
   }
 
   const receiving = (current: () => { state: LedgerState; me: Me } | undefined): ReceiverHooks => ({
@@ -260,11 +291,18 @@ export const createProviderDeals = (d: ProviderDeps) => {
       if (rec?.phase !== 'receiving') throw { code: 'bad_state' }
       const res = await d.storage.run({ type: 'write', sector: rec.sector, offset, bytes })
       if (res.type !== 'written') throw { code: 'bad_result', type: res.type }
-      await d.records.patch(rec, (r) => ({ ...r, received: r.received + bytes.length }), false)
+    },
+    save: async (deal, replica, state) => {
+      await d.records.patch({ deal, replica }, (r) => ({ ...r, received: state.offset, receiver: state }))
       d.changed()
     },
     done: async (deal, replica) => {
-      await d.records.patch({ deal, replica }, (r) => ({ ...r, phase: 'received', received: r.size }))
+      await d.records.patch({ deal, replica }, (r) => ({
+        ...r,
+        phase: 'received',
+        received: r.size,
+        receiver: undefined,
+      }))
       d.changed()
     },
   })

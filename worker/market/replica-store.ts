@@ -2,6 +2,7 @@
 // sector holds the data, how far the transfer and the seal got, the seal proof made for the
 // seed. Kept in the storage database's settings, one key per replica plus the list of keys, and
 // mirrored in memory. Bounded: ended replicas are forgotten first when the list is full.
+import type { PieceReceiverState } from '../../shared/market/piece-receiver.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
 
 export type ReplicaPhase = 'receiving' | 'received' | 'sealing' | 'sealed' | 'failed' | 'ended'
@@ -14,8 +15,9 @@ export interface ProviderReplica {
   /** This device's sector holding the data (allocated when the transfer starts). */
   readonly sector: number
   readonly phase: ReplicaPhase
-  /** Bytes received so far. */
+  /** Bytes received so far, and the transfer's state to resume from. */
   readonly received: number
+  readonly receiver?: PieceReceiverState | undefined
   readonly ticketSeq?: number
   readonly commR?: string
   readonly layer?: number

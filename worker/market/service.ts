@@ -6,12 +6,8 @@ import type { ServiceComponents } from '../core/service.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import type { StorageService } from '../storage/storage-service.ts'
 import type { WalletService } from '../wallet/wallet-service.ts'
-import type { PushPiece } from './client-deals.ts'
 import type { MarketEvents, MarketMethods } from './market-api.ts'
 import { createMarketService } from './market-service.ts'
-
-/** Until the deal-data protocol is wired in, a push says so (the client retries it later). */
-const noTransfer: PushPiece = async () => ({ ok: false, error: { code: 'transfer_unavailable' } })
 
 export const marketService = (
   c: ServiceComponents<
@@ -24,5 +20,8 @@ export const marketService = (
     key: c.services.wallet.accountKey,
     peer: c.identity.peerId,
     storage: c.services.storage.deals,
-    transfer: { push: noTransfer, serve: () => {} },
+    net: {
+      request: (peer, protocol, data) => c.core.request(peer, protocol, data),
+      handle: (protocol, handler) => c.core.handle(protocol, handler),
+    },
   })

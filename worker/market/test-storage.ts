@@ -1,12 +1,13 @@
 // A test double of the storage service's deal port for the market's Node tests: sector data
 // files, sealing, seal proofs and window proofs done in memory with the same shared/storage code
-// the proof worker runs (shared/market/test/prover.ts), and a way to lose a replica.
+// the proof worker runs (shared/market/test/prover.ts), requests checked by the worker's own
+// guard, and a way to lose a replica.
 import { noble256 } from '../../shared/storage/hash.ts'
 import { DEFAULT_POST } from '../../shared/storage/params.ts'
 import { proveWindow } from '../../shared/storage/post.ts'
 import { type SealedSector, sealWith } from '../../shared/market/test/prover.ts'
 import { toHex } from '../../shared/util/bytes.ts'
-import type { ProofCall, ProofResult } from '../proof/protocol.ts'
+import { isProofRequest, type ProofCall, type ProofResult } from '../proof/protocol.ts'
 import { memoryStorageDb } from '../storage/storage-db.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
 
@@ -64,6 +65,8 @@ export const memoryDealStorage = () => {
   }
 
   const run = async (c: ProofCall): Promise<ProofResult> => {
+    // the real worker refuses what its guard refuses: so must the double
+    if (!isProofRequest({ ...c, id: 0 })) throw { code: 'bad_request' }
     runs.push(c.type)
     if (c.type === 'write') return write(c.sector, c.offset, c.bytes)
     if (c.type === 'seal') return seal(c)

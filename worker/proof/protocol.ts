@@ -98,6 +98,8 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 const isNat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 const isBytes = (x: unknown, len?: number): x is Uint8Array =>
   x instanceof Uint8Array && (len === undefined || x.length === len)
+/** Ledger randomness: a 32-byte hash, or a header CID's bytes (36) as the market's ring keeps them. */
+const isRandomness = (x: unknown): x is Uint8Array => isBytes(x) && x.length >= 32 && x.length <= 64
 const isParams = (x: unknown): x is SealParams =>
   isObj(x) &&
   ['sectorSize', 'layers', 'baseDegree', 'expanderDegree', 'sealChallenges'].every((k) => isNat(x[k]))
@@ -110,10 +112,10 @@ export const isProofRequest = (x: unknown): x is ProofRequest => {
     case 'seal':
       return isNat(x.sector) && isParams(x.params) && isBytes(x.provider) && isBytes(x.ticket, 32)
     case 'seal-proof':
-      return isNat(x.sector) && isBytes(x.seed, 32)
+      return isNat(x.sector) && isRandomness(x.seed)
     case 'window-post':
       return (
-        isBytes(x.randomness, 32) &&
+        isRandomness(x.randomness) &&
         isBytes(x.prevDigest, 32) &&
         (x.challenges === undefined || (isNat(x.challenges) && x.challenges >= 1 && x.challenges <= 64)) &&
         Array.isArray(x.sectors) &&
