@@ -17,10 +17,15 @@ test('the relay process prints where it listens, serves, and exits 0 on SIGTERM'
   })
   try {
     // generous: a loaded 2-core CI box can take many seconds to load libp2p
-    await waitFor('listening line', () => r.out().includes('WATT relay listening'), 60_000)
+    // the address lines follow the listening line, possibly in a later chunk of output
+    const wsAddr = /\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3/
+    await waitFor(
+      'listening and address lines',
+      () => r.out().includes('WATT relay listening') && wsAddr.test(r.out()),
+      60_000,
+    )
     const m = /WATT relay listening on (http:\/\/127\.0\.0\.1:\d+) \(network clinet\)/.exec(r.out())
     assert.ok(m?.[1], r.out())
-    assert.match(r.out(), /\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3/)
     const url = m[1]
     assert.equal(((await getJson(url, '/health')).json as { status: string }).status, 'ok')
     assert.deepEqual((await getJson(url, '/genesis')).json, { network: 'clinet', closeInterval: 1 })
