@@ -25,6 +25,24 @@ const STATE_TEXT: Record<DealRow['state'], string> = {
   expired: 'term over',
 }
 
+/** What a transfer or proof step's error code means to the person looking at the row. */
+const ROW_ERROR_TEXT: Record<string, string> = {
+  no_connection: 'no direct link to the provider yet; trying again shortly',
+  stream_failed: 'the link to the provider dropped; trying again shortly',
+  busy: 'the provider is busy; trying again shortly',
+  timeout: 'the provider did not answer; trying again shortly',
+  hash_mismatch: 'the provider refused a block that does not match the file',
+  bad_block: 'the provider refused a block that does not match the file',
+  missing_sector: "this device no longer has the sector's data: proofs will fail",
+  unreadable: "this device cannot read the sector's data: proofs will fail",
+  insufficient_balance: 'not enough WATT for the transaction fee: add some to go on',
+  wallet_locked: 'unlock the wallet to go on',
+  // a provider's record of how its replica ended: the state already says it
+  terminated: '',
+  expired: '',
+}
+const rowErrorText = (code: string) => ROW_ERROR_TEXT[code] ?? `could not go on (${code}); it is tried again`
+
 const useQuote = (rpc: CoreRpc, size: number, replicas: number, days: number) => {
   const [quote, setQuote] = useState<{ amount?: string; error?: string }>({})
   useEffect(() => {
@@ -138,7 +156,7 @@ const DealItem = ({ row, mine }: { row: DealRow; mine: 'client' | 'provider' }) 
       <span class={row.state === 'faulty' || row.state === 'terminated' ? 'error' : 'muted'}>
         {STATE_TEXT[row.state]}
         {row.state === 'transferring' && row.moved > 0 ? ` (${formatBytes(row.moved)})` : ''}
-        {row.error ? ` · ${row.error}` : ''}
+        {row.error && rowErrorText(row.error) ? ` · ${rowErrorText(row.error)}` : ''}
       </span>
       {row.state === 'sealing' && row.sealed !== undefined && (
         <progress value={row.sealed} max={1} style="width:100%;accent-color:var(--accent)" />
