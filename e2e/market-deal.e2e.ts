@@ -178,6 +178,9 @@ test('a 10 MiB file on two providers over WebRTC: sealed, proven, paid; a lost c
     timeout: 60_000 + K * 2 * Number(PERIOD_MS),
   })
   const ended = (await rowOf(page, addrs[1]!))!
+  const lostPage = providers[1]!.page
+  await lostPage.getByTestId('provider-deals').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+  await lostPage.screenshot({ path: 'e2e/artifacts/deal-lost-provider-view.png' })
   expect(BigInt(ended.paid)).toBeLessThan(totals[1]!)
 
   // the third provider takes the lost replica over for the rest of the term, and proves it
@@ -191,6 +194,9 @@ test('a 10 MiB file on two providers over WebRTC: sealed, proven, paid; a lost c
   const fees = 1000n // ten operations at the devnet's 100 base units: the repair took one
   expect(after - before + BigInt(repair.total) + fees).toBeGreaterThanOrEqual(totals[1]! - BigInt(ended.paid))
   await page.screenshot({ path: 'e2e/artifacts/deal-repaired-phone.png', fullPage: true })
+  // what a phone shows: My files in view, the tab bar at the bottom of the screen
+  await page.getByTestId('deal-list').evaluate((e) => e.scrollIntoView({ block: 'center' }))
+  await page.screenshot({ path: 'e2e/artifacts/deal-repaired-phone-view.png' })
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.screenshot({ path: 'e2e/artifacts/deal-repaired-desktop.png', fullPage: true })
   stopWatch()

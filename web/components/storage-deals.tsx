@@ -37,9 +37,6 @@ const ROW_ERROR_TEXT: Record<string, string> = {
   unreadable: "this device cannot read the sector's data: proofs will fail",
   insufficient_balance: 'not enough WATT for the transaction fee: add some to go on',
   wallet_locked: 'unlock the wallet to go on',
-  // a provider's record of how its replica ended: the state already says it
-  terminated: '',
-  expired: '',
 }
 const rowErrorText = (code: string) => ROW_ERROR_TEXT[code] ?? `could not go on (${code}); it is tried again`
 
@@ -156,7 +153,7 @@ const DealItem = ({ row, mine }: { row: DealRow; mine: 'client' | 'provider' }) 
       <span class={row.state === 'faulty' || row.state === 'terminated' ? 'error' : 'muted'}>
         {STATE_TEXT[row.state]}
         {row.state === 'transferring' && row.moved > 0 ? ` (${formatBytes(row.moved)})` : ''}
-        {row.error && rowErrorText(row.error) ? ` · ${rowErrorText(row.error)}` : ''}
+        {row.error ? ` · ${rowErrorText(row.error)}` : ''}
       </span>
       {row.state === 'sealing' && row.sealed !== undefined && (
         <progress value={row.sealed} max={1} style="width:100%;accent-color:var(--accent)" />

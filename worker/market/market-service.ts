@@ -3,7 +3,8 @@
 // network's limits), market.postAsk, market.quote, market.store, and a `market` event after every
 // closed ledger. Every transaction is signed with the wallet's account key (market-txs.ts); the
 // client's deals (client-deals.ts) and the provider's replicas (provider-deals.ts) move on from
-// each closed ledger; deal data travels over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on the `net` handed in.
+// each closed ledger; deal data travels over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on
+// the `net` handed in.
 import type { Address } from '../../shared/crypto/address.ts'
 import { type Amount, type LedgerState, parseWatt } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'

@@ -192,7 +192,7 @@ export const createProviderDeals = (d: ProviderDeps) => {
     const rep = R.deal(state, rec.deal)?.replicaList[rec.replica]
     if (!rep || rep.provider !== me.address) return
     const key = replicaKey(rec)
-    if (rep.state === 'terminated' || rep.state === 'expired') return finish(rec, rep.state)
+    if (rep.state === 'terminated' || rep.state === 'expired') return finish(rec)
     if (rep.state === 'proposed' && (rec.phase === 'received' || rec.phase === 'sealing'))
       once(`${key}/seal`, () => seal(rec, me, state, p))
     else if (rep.state === 'proposed' && rec.phase === 'sealed' && due(`${key}/pre`, state.header.seq))
@@ -200,12 +200,12 @@ export const createProviderDeals = (d: ProviderDeps) => {
     else if (rep.state === 'sealing') stepSealing(rec, me, state)
   }
 
-  const finish = (rec: ProviderReplica, state: 'terminated' | 'expired') => {
+  const finish = (rec: ProviderReplica) => {
     if (rec.phase === 'ended') return
     nextPart.delete(replicaKey(rec))
     partsSeen.delete(replicaKey(rec))
     once(`${replicaKey(rec)}/end`, async () => {
-      await d.records.patch(rec, (r) => ({ ...r, phase: 'ended', error: state, proof: undefined }))
+      await d.records.patch(rec, (r) => ({ ...r, phase: 'ended', proof: undefined }))
       await d.storage.run({ type: 'delete', sector: rec.sector }).catch(() => {})
     })
   }
