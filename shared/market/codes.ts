@@ -32,5 +32,8 @@ export const MARKET_RESULT_CODES = [
   'already_proven',
   'bad_post',
   'collateral_locked',
+  'not_offered',
+  'hand_over_busy',
+  'too_many_replicas',
 ] as const
 export type MarketCode = (typeof MARKET_RESULT_CODES)[number]

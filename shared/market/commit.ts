@@ -35,7 +35,7 @@ import {
   type Replica,
   updateProvider,
 } from './store.ts'
-import { endReplica } from './settle.ts'
+import { completeHandOver, endReplica } from './replica-end.ts'
 import { parseFields } from './wire.ts'
 
 /** The most proof bytes one operation carries (a transaction is at most 8 KiB). */
@@ -151,7 +151,10 @@ const clearParts = (d: LedgerDraft, provider: string, n: number, count: number):
   for (let k = 0; k < count; k++) d.putData(MARKET, keys.part(provider, n, k), undefined)
 }
 
-/** The replica becomes active: its sector joins its window position's list. */
+/**
+ * The replica becomes active: its sector joins its window position's list (a successor first
+ * takes its predecessor over, replica-end.ts). `undefined` when a successor ended instead.
+ */
 const activate = (
   d: LedgerDraft,
   p: MarketParams,
@@ -163,8 +166,10 @@ const activate = (
   const pos = windowPosition(p, n)
   if (listLength(d, MARKET, keys.windowList(pos)) >= p.maxSectorsPerWindow)
     return wattError('window_full', { pos })
+  const rep = f.rep.from === undefined ? f.rep : completeHandOver(d, p, [f.deal, ...at], f.rep)
+  if (rep === undefined) return undefined
   appendToList(d, MARKET, keys.windowList(pos), `${provider}/${n}`)
-  putReplica(d, at[0], at[1], { ...f.rep, state: 'active' })
+  putReplica(d, at[0], at[1], { ...rep, state: 'active' })
   updateProvider(d, provider, (a) => ({ ...a, proven: a.proven + f.deal.size }))
   return firstPeriodAfter(p, d.seq, pos)
 }
@@ -209,6 +214,7 @@ export const proveCommit: OpHandler<ProveCommitOp, MarketParams, MarketCode> = {
     if (!verifySeal(sp, pub, proof, ledgerHash)) return wattError('bad_seal_proof')
     clearParts(d, ctx.source, n, op.part)
     const firstPeriod = activate(d, p, found, [op.deal, op.replica], ctx.source, n)
+    if (firstPeriod === undefined) return undefined
     if (typeof firstPeriod !== 'number') return firstPeriod
     putSector(d, ctx.source, n, { ...sector, parts: 0, partBytes: 0, firstPeriod })
     return undefined

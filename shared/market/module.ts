@@ -8,6 +8,7 @@ import { addCollateral, postAsk, withdrawCollateral } from './asks.ts'
 import { MARKET_RESULT_CODES } from './codes.ts'
 import { preCommit, proveCommit, rejectDeal } from './commit.ts'
 import { publishDeal } from './deals.ts'
+import { offerHandOver, takeOver } from './hand-over.ts'
 import { type MarketParams, marketParams } from './params.ts'
 import { marketReaders } from './readers.ts'
 import { marketCloseStep } from './settle.ts'
@@ -27,6 +28,8 @@ export const marketModule = defineModule({
     proveCommit,
     submitWindowPost,
     declareFault,
+    offerHandOver,
+    takeOver,
   ],
   closeSteps: [marketCloseStep],
   resultCodes: MARKET_RESULT_CODES,

@@ -39,6 +39,8 @@ export interface MarketParams {
   readonly maxDealPeriods: number
   /** How far ahead of its publication a deal's start deadline may be, in ledgers. */
   readonly maxStartLedgers: number
+  /** Ledgers a provider taking a replica over has to make its successor replica active. */
+  readonly handOverLedgers: number
   /** Seal proofs verified per ledger at most (each costs milliseconds for every validator). */
   readonly maxSealVerifiesPerLedger: number
   /** Sectors sharing one window position (what a window's close step visits). */
@@ -67,6 +69,7 @@ export const marketParams = paramsSpec<MarketParams>(
     maxReplicas: intParam(8, 1, 16),
     maxDealPeriods: intParam(100_000, 1, 10_000_000),
     maxStartLedgers: intParam(17_280, 1, 10_000_000),
+    handOverLedgers: intParam(2_880, 1, 10_000_000),
     maxSealVerifiesPerLedger: intParam(4, 1, 64),
     maxSectorsPerWindow: intParam(10_000, 1, 1_000_000),
   },

@@ -83,6 +83,11 @@ export const marketReaders = {
     lastOf(stateData(s), keys.providerList(provider)).map(
       (e) => e.split('/').map(Number) as [number, number],
     ),
+  /** Replicas offered to the provider and not yet taken (hand-over.ts), as [deal id, replica index]. */
+  offersTo: (s: LedgerState, provider: string): [number, number][] =>
+    lastOf(stateData(s), keys.offerList(provider))
+      .map((e) => e.split('/').map(Number) as [number, number])
+      .filter(([id, i]) => getReplica(stateData(s), id, i)?.offer === provider),
   provider: (s: LedgerState, provider: string): ProviderView => ({
     ...getProvider(stateData(s), provider),
     ask: getAsk(stateData(s), provider),

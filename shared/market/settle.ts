@@ -8,16 +8,13 @@
 //      replica (remaining collateral slashed, escrow refunded); its last window expires it
 //      (unpaid shares refunded, collateral freed).
 // Penalties go to the client (slashToClientPermille) and the rest to the fee pool.
-import type { Address } from '../crypto/address.ts'
-import type { Amount } from '../ledger/amount.ts'
 import type { LedgerDraft } from '../ledger/draft.ts'
 import { appendToList, deleteList, readList } from '../ledger/lists.ts'
-import { releaseFromModule } from '../ledger/money.ts'
 import type { CloseStep, ModuleTotals } from '../ledger/operations/registry.ts'
-import { clientShareOf, penaltyOf, windowShare } from './pricing.ts'
+import { penaltyOf } from './pricing.ts'
 import type { MarketParams } from './params.ts'
+import { endReplica, payWindow, penalize, type Tally } from './replica-end.ts'
 import {
-  type Deal,
   getDeal,
   getReplica,
   getSector,
@@ -31,60 +28,11 @@ import {
   updateProvider,
 } from './store.ts'
 
-export interface Tally {
-  paid: bigint
-  penalties: bigint
-  refunds: bigint
-}
-
-/** Out of the module's held balance; a credit that cannot land goes to the fee pool. */
-const payOut = (d: LedgerDraft, to: Address, amt: bigint): void => {
-  if (amt === 0n) return
-  if (releaseFromModule(d, MARKET, to, amt as Amount)) releaseFromModule(d, MARKET, 'feePool', amt as Amount)
-}
-
-const penalize = (d: LedgerDraft, p: MarketParams, deal: Deal, rep: Replica, amt: bigint, t: Tally): void => {
-  const toClient = clientShareOf(p, amt)
-  payOut(d, deal.client, toClient)
-  if (amt > toClient) releaseFromModule(d, MARKET, 'feePool', (amt - toClient) as Amount)
-  updateProvider(d, rep.provider, (a) => ({ ...a, slashed: a.slashed + amt }))
-  t.penalties += amt
-}
-
-/** Ends a replica: escrow left to the client, collateral left (after `slash`) to free collateral. */
-export const endReplica = (
-  d: LedgerDraft,
-  p: MarketParams,
-  at: [Deal, number, number],
-  rep: Replica,
-  end: { state: 'terminated' | 'expired'; reason: string; slash: bigint },
-  t: Tally,
-): void => {
-  const [deal, id, i] = at
-  if (end.slash > 0n) penalize(d, p, deal, rep, end.slash, t)
-  payOut(d, deal.client, rep.escrow)
-  t.refunds += rep.escrow
-  const freed = rep.collateral - end.slash
-  const wasProven = rep.state === 'active'
-  updateProvider(d, rep.provider, (a) => ({
-    ...a,
-    free: a.free + freed,
-    used: a.used - deal.size,
-    proven: a.proven - (wasProven ? deal.size : 0),
-  }))
-  putReplica(d, id, i, { ...rep, state: end.state, reason: end.reason, escrow: 0n, collateral: 0n })
-}
-
 const notActivated = (d: LedgerDraft, p: MarketParams, entry: string, t: Tally): void => {
   const [id, i] = entry.split('/').map(Number) as [number, number]
   const rep = getReplica(d, id, i)!
   if (rep.state !== 'proposed' && rep.state !== 'sealing') return
   const deal = getDeal(d, id)!
-  if (rep.sector >= 0) {
-    const s = getSector(d, rep.provider, rep.sector)!
-    for (let k = 0; k < s.parts; k++) d.putData(MARKET, keys.part(rep.provider, rep.sector, k), undefined)
-    putSector(d, rep.provider, rep.sector, { ...s, parts: 0, partBytes: 0 })
-  }
   const slash = penaltyOf(rep.collateral0, p.noStartPenaltyPermille, rep.collateral)
   endReplica(d, p, [deal, id, i], rep, { state: 'terminated', reason: 'not_activated', slash }, t)
 }
@@ -105,21 +53,7 @@ const settleWindow = (
   const proven = sector.proven === period
   let rep: Replica
   if (proven) {
-    const share = windowShare(before.total, deal.periods, before.windows)
-    payOut(d, before.provider, share)
-    t.paid += share
-    rep = {
-      ...before,
-      state: 'active',
-      escrow: before.escrow - share,
-      paid: before.paid + share,
-      consecutive: 0,
-    }
-    updateProvider(d, before.provider, (a) => ({
-      ...a,
-      earned: a.earned + share,
-      proven: a.proven + (before.state === 'faulty' ? deal.size : 0),
-    }))
+    rep = payWindow(d, deal, before, t)
   } else {
     const permille = sector.declared ? p.declaredFaultFeePermille : p.faultFeePermille
     const fee = penaltyOf(before.collateral0, permille, before.collateral)

@@ -68,8 +68,17 @@ export interface Replica {
   readonly windows: number
   readonly faults: number
   readonly consecutive: number
-  /** Why it ended: '' (live or expired), 'not_activated', 'faults', 'rejected'. */
+  /**
+   * Why it ended: '' (live or expired), 'not_activated', 'faults', 'rejected', 'handed_over' (its
+   * successor took over), 'predecessor_ended' (a successor whose predecessor ended before it).
+   */
   readonly reason: string
+  /** Hand-over (hand-over.ts): the provider this replica is offered to, not yet taken. */
+  readonly offer?: Address
+  /** The successor replica sealing to take this one over. */
+  readonly to?: number
+  /** The replica this one took, or is taking, over. */
+  readonly from?: number
 }
 
 export interface Sector {
@@ -107,6 +116,8 @@ export const keys = {
   cidList: (cid: string) => `cid/${cid}`,
   clientList: (a: string) => `client/${a}`,
   providerList: (a: string) => `preps/${a}`,
+  /** Hand-over offers made to a provider, as `<deal>/<replica>` (hand-over.ts). */
+  offerList: (a: string) => `offers/${a}`,
   /** Every provider that ever posted an ask, once each, in the order of its first ask. */
   askList: 'asks',
 }
@@ -120,7 +131,7 @@ const normalize = <T>(raw: unknown, amounts: readonly string[], counts: readonly
   if (raw === undefined) return undefined
   const o: Record<string, unknown> = { ...(raw as Record<string, unknown>) }
   for (const f of amounts) o[f] = amount(o[f])
-  for (const f of counts) o[f] = num(o[f])
+  for (const f of counts) if (f in o) o[f] = num(o[f])
   return o as T
 }
 
@@ -153,7 +164,7 @@ export const getReplica = (d: DataReader, id: number, i: number): Replica | unde
   normalize(
     d.getData(MARKET, keys.replica(id, i)),
     ['total', 'escrow', 'paid', 'collateral0', 'collateral'],
-    ['sector', 'windows', 'faults', 'consecutive'],
+    ['sector', 'windows', 'faults', 'consecutive', 'to', 'from'],
   )
 
 export const putReplica = (d: LedgerDraft, id: number, i: number, r: Replica): void =>

@@ -2,7 +2,7 @@
 // replicas and the days, see the price from the current asks before paying, then follow each
 // replica's state in "My files". For providers, the replicas they hold: the data arriving, the
 // sealing progress, proofs and faults, what each has paid, and when the next proof is due (a
-// closed tab faults there).
+// closed tab faults there), and a button to hand an active replica over to another provider.
 import { useEffect, useState } from 'preact/hooks'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { DealRow } from '../../worker/market/deal-rows.ts'
@@ -15,14 +15,52 @@ import { describeError } from './wallet-data.tsx'
 const STORE_TIMEOUT_MS = 10 * 60_000
 const MAX_ROWS = 50
 
+type Side = 'client' | 'provider'
+
 const STATE_TEXT: Record<DealRow['state'], string> = {
   proposed: 'published, waiting for the ledger',
   transferring: 'sending the data',
   sealing: 'provider is sealing',
   active: 'stored and proven',
   faulty: 'a proof was missed',
-  terminated: 'ended: unspent escrow refunded',
+  terminated: 'ended',
   expired: 'term over',
+}
+
+/** Why a replica ended, as each side sees it (the ledger's reason). */
+const END_TEXT: Record<string, Record<Side, string>> = {
+  faults: {
+    client: 'ended after missed proofs: unspent escrow refunded',
+    provider: 'ended after missed proofs: the collateral left was slashed',
+  },
+  not_activated: {
+    client: 'not sealed in time: escrow refunded',
+    provider: 'not sealed in time: a penalty was taken from the collateral',
+  },
+  rejected: {
+    client: 'refused by the provider: escrow refunded',
+    provider: 'refused: the data did not match',
+  },
+  handed_over: {
+    client: 'handed over to another provider',
+    provider: 'handed over: collateral freed',
+  },
+  predecessor_ended: {
+    client: 'hand-over called off: the first copy ended',
+    provider: 'hand-over called off: the first copy ended; collateral freed',
+  },
+}
+
+const HAND_OVER_TEXT: Record<NonNullable<DealRow['handOver']>, string> = {
+  offered: 'offered to another provider',
+  taken: 'another provider is taking it over; keep proving until it has',
+  taking: 'taking over from another provider',
+}
+
+const stateText = (row: DealRow, side: Side): string => {
+  const ended = row.state === 'terminated' || row.state === 'expired'
+  const base = (ended && END_TEXT[row.reason]?.[side]) || STATE_TEXT[row.state]
+  return row.handOver ? `${base} · ${HAND_OVER_TEXT[row.handOver]}` : base
 }
 
 /** What a transfer or proof step's error code means to the person looking at the row. */
@@ -135,7 +173,31 @@ export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
   )
 }
 
-const DealItem = ({ row, mine }: { row: DealRow; mine: 'client' | 'provider' }) => (
+/** A provider hands an active replica over to another provider (hand-overs.ts). */
+const HandOverButton = ({ rpc, row }: { rpc: CoreRpc; row: DealRow }) => {
+  const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
+  const go = async () => {
+    setBusy(true)
+    setError('')
+    try {
+      await rpc.call('market.handOver', { deal: row.dealId!, replica: row.replica })
+    } catch (e) {
+      setError(describeError(e))
+    }
+    setBusy(false)
+  }
+  return (
+    <>
+      <button type="button" class="btn secondary" data-testid="deal-hand-over" disabled={busy} onClick={go}>
+        Hand over
+      </button>
+      {error && <span class="error">{error}</span>}
+    </>
+  )
+}
+
+const DealItem = ({ row, mine, rpc }: { row: DealRow; mine: Side; rpc?: CoreRpc }) => (
   <li
     class="row deal-row"
     data-testid="deal-item"
@@ -151,13 +213,14 @@ const DealItem = ({ row, mine }: { row: DealRow; mine: 'client' | 'provider' }) 
         {mine === 'client' ? `provider ${shortAddress(row.provider)}` : `deal ${row.dealId}`}
       </span>
       <span class={row.state === 'faulty' || row.state === 'terminated' ? 'error' : 'muted'}>
-        {STATE_TEXT[row.state]}
+        {stateText(row, mine)}
         {row.state === 'transferring' && row.moved > 0 ? ` (${formatBytes(row.moved)})` : ''}
         {row.error ? ` · ${rowErrorText(row.error)}` : ''}
       </span>
       {row.state === 'sealing' && row.sealed !== undefined && (
         <progress value={row.sealed} max={1} style="width:100%;accent-color:var(--accent)" />
       )}
+      {rpc && row.state === 'active' && !row.handOver && <HandOverButton rpc={rpc} row={row} />}
     </div>
     <span class="deal-paid" data-amount={row.paid}>
       {wattOf(row.paid)} / {wattOf(row.total)} WATT
@@ -182,7 +245,7 @@ export const MyFiles = ({ view }: { view: MarketView }) => (
   </ul>
 )
 
-export const ProviderDeals = ({ view }: { view: MarketView }) => (
+export const ProviderDeals = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => (
   <>
     <p class="muted" data-testid="provider-deadline">
       {deadlineLine(view)}
@@ -190,7 +253,7 @@ export const ProviderDeals = ({ view }: { view: MarketView }) => (
     <ul class="list" data-testid="provider-deals">
       {view.providerDeals.length === 0 && <li class="empty">No deals with you yet.</li>}
       {view.providerDeals.slice(0, MAX_ROWS).map((r) => (
-        <DealItem key={`${r.dealId}/${r.replica}`} row={r} mine="provider" />
+        <DealItem key={`${r.dealId}/${r.replica}`} row={r} mine="provider" rpc={rpc} />
       ))}
     </ul>
   </>

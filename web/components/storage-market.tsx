@@ -135,7 +135,7 @@ export const StorageMarket = ({ rpc }: { rpc: CoreRpc }) => {
           </span>
         </div>
         <h2 style="margin-top:20px">Deals with you</h2>
-        <ProviderDeals view={view} />
+        <ProviderDeals rpc={rpc} view={view} />
         <h2 style="margin-top:20px">Asks on the network</h2>
         <Asks view={view} />
       </section>

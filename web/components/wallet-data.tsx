@@ -31,6 +31,9 @@ const SENTENCES: Record<string, (e: WattError) => string> = {
   passkey_unavailable: () =>
     'Passkeys are not available here (they need a recent browser and HTTPS): choose a PIN instead.',
   passkey_failed: () => 'The passkey prompt failed: try again, or choose a PIN instead.',
+  no_successor: () =>
+    'No other provider can take this deal over now (none has room and collateral for it): try again later.',
+  hand_over_busy: () => 'This deal is already being handed over: wait until the new provider has sealed it.',
   too_long: (e) => `This network takes deals of at most ${String(e.maxDays)} days: choose fewer days.`,
 }
 

@@ -9,6 +9,7 @@ import type { LedgerState } from '../../shared/ledger/index.ts'
 import { dealSealParams, providerKey } from '../../shared/market/binding.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import { sectorSizeFor } from '../../shared/market/pricing.ts'
+import type { Replica } from '../../shared/market/store.ts'
 import { type Quote, quoteDeal } from '../../shared/market/quote.ts'
 import { commDOf } from '../../shared/storage/sealing.ts'
 import { importFile } from '../../shared/storage/unixfs-import.ts'
@@ -233,10 +234,32 @@ export const createClientDeals = async (d: {
       pushReplica(c, deal.id, i)
     })
 
+  /**
+   * A replica a provider handed over (hand-overs.ts) gets a successor on the ledger: it joins this
+   * deal's rows and is sent the data as the first replicas were.
+   */
+  const adoptSuccessors = async (o: Ctx, c: ClientDeal, deal: NonNullable<ReturnType<typeof R.deal>>) => {
+    const added = deal.replicaList.slice(c.providers.length).map((r) => ({
+      provider: r.provider,
+      peer: R.provider(o.state, r.provider).ask?.peer ?? '',
+    }))
+    if (added.length === 0) return
+    await update(c.txId, (x) => ({
+      ...x,
+      providers: [...x.providers, ...added],
+      transfers: [...x.transfers, ...added.map(() => ({ state: 'waiting', sent: 0 }) as const)],
+    }))
+  }
+
+  /** A successor that never took its predecessor over (it did not seal in time) lost no copy. */
+  const neverTookOver = (deal: NonNullable<ReturnType<typeof R.deal>>, rep: Replica) =>
+    rep.from !== undefined && deal.replicaList[rep.from]?.reason !== 'handed_over'
+
   /** A repair that could not be published (no ask qualifies, funds short) is tried again later. */
   const repairsDue = (o: Ctx, c: ClientDeal, deal: NonNullable<ReturnType<typeof R.deal>>) =>
     deal.replicaList.forEach((rep, i) => {
       if (rep.state !== 'terminated' || rep.reason === '' || c.repaired?.includes(i)) return
+      if (neverTookOver(deal, rep)) return
       const key = `repair/${c.txId}/${i}`
       const last = tried.get(key)
       if (last !== undefined && o.state.header.seq - last < RETRY_LEDGERS) return
@@ -257,9 +280,10 @@ export const createClientDeals = async (d: {
         if (!found) continue
         await update(c.txId, (x) => ({ ...x, deal: found.id }))
       }
-      const cur = deals.find((x) => x.txId === c.txId)!
-      const deal = R.deal(o.state, cur.deal!)
+      const deal = R.deal(o.state, deals.find((x) => x.txId === c.txId)!.deal!)
       if (!deal) continue
+      await adoptSuccessors(o, c, deal)
+      const cur = deals.find((x) => x.txId === c.txId)!
       pushDue(cur, deal, o.state.header.seq)
       repairsDue(o, cur, deal)
     }

@@ -45,6 +45,34 @@ export interface DealRow {
   /** Sealing progress 0..1 on the provider's device. */
   readonly sealed?: number
   readonly error?: string
+  /** Why an ended replica ended ('' when its term ran out): the ledger's reason. */
+  readonly reason: string
+  /**
+   * A provider's hand-over of this replica (hand-overs.ts): `offered` to another provider, being
+   * `taken` over by a successor that seals; `taking` on the successor's own row until it is active.
+   */
+  readonly handOver?: 'offered' | 'taken' | 'taking'
+}
+
+const handOverOf = (rep: Replica): DealRow['handOver'] => {
+  if (rep.to !== undefined) return 'taken'
+  if (rep.offer !== undefined) return 'offered'
+  return rep.from !== undefined && (rep.state === 'proposed' || rep.state === 'sealing')
+    ? 'taking'
+    : undefined
+}
+
+/** The fields every row takes from the ledger's replica. */
+const ledgerFields = (rep: Replica) => {
+  const handOver = handOverOf(rep)
+  return {
+    paid: String(rep.paid),
+    total: String(rep.total),
+    faults: rep.faults,
+    windows: rep.windows,
+    reason: rep.reason,
+    ...(handOver ? { handOver } : {}),
+  }
 }
 
 const clientState = (rep: Replica, t: TransferProgress | undefined): DealState => {
@@ -65,10 +93,7 @@ const rowsOfClientDeal = (state: LedgerState, c: ClientDeal): DealRow[] => {
       provider: p.provider,
       state: rep ? clientState(rep, t) : 'proposed',
       size: c.size,
-      paid: String(rep?.paid ?? 0n),
-      total: String(rep?.total ?? 0n),
-      faults: rep?.faults ?? 0,
-      windows: rep?.windows ?? 0,
+      ...(rep ? ledgerFields(rep) : { paid: '0', total: '0', faults: 0, windows: 0, reason: '' }),
       moved: t?.sent ?? 0,
       ...(t?.transport ? { transport: t.transport } : {}),
       ...(t?.error ? { error: t.error } : {}),
@@ -102,10 +127,7 @@ export const providerRows = (
         provider: me,
         state: providerState(rep, rec),
         size: deal.size,
-        paid: String(rep.paid),
-        total: String(rep.total),
-        faults: rep.faults,
-        windows: rep.windows,
+        ...ledgerFields(rep),
         moved: rec?.received ?? 0,
         ...(rec ? { sector: rec.sector } : {}),
         ...(rec?.fraction !== undefined ? { sealed: rec.fraction } : {}),

@@ -42,6 +42,11 @@ export type MarketMethods = {
     { readonly file: FileSource; readonly replicas: number; readonly days: number },
     { id: string; cid: string; amount: string }
   >
+  /**
+   * Offers an active replica this wallet provides to the cheapest provider that can take it over
+   * (`no_successor` when none can); this wallet proves until the successor is active.
+   */
+  'market.handOver': Method<{ readonly deal: number; readonly replica: number }, { id: string; to: string }>
 }
 
 export type MarketEvents = {
@@ -77,6 +82,14 @@ export const MARKET_GUARDS: Guards<MarketMethods> = {
     const size = safeInt(o, 'size')
     if (size < 1) badParams('size')
     return { size, ...terms(o) }
+  },
+  'market.handOver': (p) => {
+    const o = paramsObject(p)
+    const deal = safeInt(o, 'deal')
+    const replica = safeInt(o, 'replica')
+    if (deal < 0) badParams('deal')
+    if (replica < 0) badParams('replica')
+    return { deal, replica }
   },
   'market.store': (p) => {
     const o = paramsObject(p)

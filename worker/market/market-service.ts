@@ -1,10 +1,10 @@
 // The `market` core service (issue 13, items 1-8 on the device): market.view (the standing asks,
 // this wallet's provider account, its files on the network and the replicas it holds, the
-// network's limits), market.postAsk, market.quote, market.store, and a `market` event after every
-// closed ledger. Every transaction is signed with the wallet's account key (market-txs.ts); the
-// client's deals (client-deals.ts) and the provider's replicas (provider-deals.ts) move on from
-// each closed ledger; deal data travels over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on
-// the `net` handed in.
+// network's limits), market.postAsk, market.quote, market.store, market.handOver (hand-overs.ts),
+// and a `market` event after every closed ledger. Every transaction is signed with the wallet's
+// account key (market-txs.ts); the client's deals (client-deals.ts), the provider's replicas
+// (provider-deals.ts) and hand-over offers move on from each closed ledger; deal data travels
+// over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on the `net` handed in.
 import type { Address } from '../../shared/crypto/address.ts'
 import { type Amount, type LedgerState, parseWatt } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
@@ -21,6 +21,7 @@ import { createDealPusher } from './deal-push.ts'
 import { createDealReceiver } from './deal-receive.ts'
 import { clientRows, nextDeadline, providerRows } from './deal-rows.ts'
 import { DEAL_PROTOCOL, type DealNet } from './deal-wire.ts'
+import { createHandOvers } from './hand-overs.ts'
 import type { DealTerms, MarketEvents, MarketMethods, PostAskRequest } from './market-api.ts'
 import { createMarketTxs } from './market-txs.ts'
 import { buildMarketView, type MarketView, NOT_READY } from './market-view.ts'
@@ -89,6 +90,7 @@ export const createMarketService = async (
     push: createDealPusher(deps.net),
     changed,
   })
+  const handOvers = createHandOvers(txs)
   let me: { address: Address; publicKey: Uint8Array } | undefined
 
   const view = async (): Promise<MarketView> => {
@@ -114,6 +116,7 @@ export const createMarketService = async (
       txs.closed(e, k?.address)
       if (me) {
         provider.onLedger(e.state, me)
+        handOvers.onLedger(e.state, me.address)
         await client.onLedger({ me: me.address, state: e.state, config: link.need().genesis() })
       }
       changed()
@@ -149,11 +152,19 @@ export const createMarketService = async (
     return res
   }
 
+  const handOver = async (r: { deal: number; replica: number }) => {
+    const k = (await deps.key.load()) ?? fail('no_wallet')
+    const res = await handOvers.offer(link.need().current().state, k.address, r.deal, r.replica)
+    changed()
+    return res
+  }
+
   const handlers: Handlers<MarketMethods> = {
     'market.view': () => view(),
     'market.postAsk': (p) => postAsk(p),
     'market.quote': (p) => quote(p),
     'market.store': (p) => store(p),
+    'market.handOver': (p) => handOver(p),
   }
 
   return {

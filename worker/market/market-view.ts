@@ -15,6 +15,8 @@ export type MarketTxKind =
   | 'preCommit'
   | 'proveCommit'
   | 'windowPost'
+  | 'offerHandOver'
+  | 'takeOver'
 
 export interface AskRow {
   readonly provider: string

@@ -42,6 +42,7 @@ export const SMALL_MARKET = {
   noStartPenaltyPermille: 200,
   slashToClientPermille: 500,
   maxStartLedgers: 64,
+  handOverLedgers: 12,
 }
 
 /** Every market entry of a state, by key (the values' CIDs). */
