@@ -51,16 +51,19 @@ const END_TEXT: Record<string, Record<Side, string>> = {
   },
 }
 
-const HAND_OVER_TEXT: Record<NonNullable<DealRow['handOver']>, string> = {
-  offered: 'offered to another provider',
-  taken: 'another provider is taking it over; keep proving until it has',
-  taking: 'taking over from another provider',
+const HAND_OVER_TEXT: Record<NonNullable<DealRow['handOver']>, Record<Side, string>> = {
+  offered: { client: 'its provider offered it to another', provider: 'offered to another provider' },
+  taken: {
+    client: 'moving to another provider',
+    provider: 'another provider is taking it over; keep proving until it has',
+  },
+  taking: { client: 'a new provider is taking it over', provider: 'taking over from another provider' },
 }
 
 const stateText = (row: DealRow, side: Side): string => {
   const ended = row.state === 'terminated' || row.state === 'expired'
   const base = (ended && END_TEXT[row.reason]?.[side]) || STATE_TEXT[row.state]
-  return row.handOver ? `${base} · ${HAND_OVER_TEXT[row.handOver]}` : base
+  return row.handOver ? `${base} · ${HAND_OVER_TEXT[row.handOver][side]}` : base
 }
 
 /** What a transfer or proof step's error code means to the person looking at the row. */
