@@ -1,24 +1,34 @@
 // `npm run soak`: the long runs behind the reliability claims (issue 20), far past what `npm test`
-// samples. Two parts:
+// samples. Three parts:
 //   1. a seeded fault search over the simulator running the real herder: 10,000 runs by default,
 //      cycling the plans of shared/sim/fault-plans.ts (loss, delay, partitions, crashes, f
 //      equivocators or garbage senders, non-flat topologies), split over --jobs processes;
-//   2. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser
+//   2. a search of the storage market under the same faults (--market-runs, 300 by default:
+//      honest, crashing, silent and lying providers, every market checker on every ledger);
+//   3. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser
 //      while payments apply (--kills 0 skips it; it needs Chromium and builds the PWA first).
-//   npm run soak [-- --runs 10000 --seed 1 --jobs 2 --kills 100]
-// Ends with one JSON line {runs, forks, failed, kills, seconds, ok}; writes bench/results/soak.json.
-// A failing seed is printed; `--runs 1 --seed <n>` replays it. Exits 1 on any failure.
+//   npm run soak [-- --runs 10000 --market-runs 300 --seed 1 --jobs 2 --kills 100]
+// Ends with one JSON line {runs, forks, failed, marketRuns, kills, seconds, ok}; writes bench/results/soak.json.
+// A failing seed is printed with the flags that replay it alone. Exits 1 on any failure.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
 import { machineFacts } from '../bench/browser/report.ts'
 import { describeViolation } from '../shared/sim/checkers.ts'
-import { byzantinePlan, faultyPlan, topologyPlan } from '../shared/sim/fault-plans.ts'
-import { runScenario } from '../shared/sim/scenario.ts'
+import {
+  byzantinePlan,
+  faultyMarketPlan,
+  faultyPlan,
+  marketPlan,
+  topologyPlan,
+} from '../shared/sim/fault-plans.ts'
+import { runScenario, type ScenarioOptions } from '../shared/sim/scenario.ts'
 
 const RESULTS_FILE = 'bench/results/soak.json'
 const PLANS = [faultyPlan, byzantinePlan, faultyPlan, byzantinePlan, topologyPlan] as const
+
+const NO_SEARCH: SearchTally = { runs: 0, forks: 0, failed: 0, failures: [] }
 
 interface SearchTally {
   runs: number
@@ -34,27 +44,43 @@ interface SearchTally {
  */
 const planOf = (seed: number) => PLANS[Math.floor(seed / 7) % PLANS.length]!
 
+/** The market search alternates healthy and faulty links. */
+const marketPlanOf = (seed: number) => (seed % 2 === 0 ? marketPlan : faultyMarketPlan)
+
+type Search = 'faults' | 'market'
+const PLAN_OF: Record<Search, (seed: number) => (seed: number) => ScenarioOptions> = {
+  faults: planOf,
+  market: marketPlanOf,
+}
+
 /** Runs seeds [from, to), each under its plan. */
-const searchSlice = async (from: number, to: number): Promise<SearchTally> => {
+const searchSlice = async (search: Search, from: number, to: number): Promise<SearchTally> => {
   const t: SearchTally = { runs: 0, forks: 0, failed: 0, failures: [] }
   for (let seed = from; seed < to; seed++) {
-    const r = await runScenario(planOf(seed)(seed))
+    const r = await runScenario(PLAN_OF[search](seed)(seed))
     t.runs++
-    if (t.runs % 500 === 0) console.error(`soak: seeds ${from}..${to - 1}: ${t.runs} run, ${t.failed} failed`)
+    if (t.runs % 500 === 0)
+      console.error(`soak: ${search} seeds ${from}..${to - 1}: ${t.runs} run, ${t.failed} failed`)
     t.forks += r.forks
     if (r.ok && r.forks === 0) continue
     t.failed++
     const why = r.violation ? describeViolation(r.violation) : `reached ${r.ledgers} ledgers, target missed`
-    if (t.failures.length < 10) t.failures.push(`seed ${seed}: ${why}`)
+    if (t.failures.length < 10) t.failures.push(`${search} seed ${seed}: ${why}`)
+    const replay = search === 'faults' ? '--runs 1 --market-runs 0' : '--runs 0 --market-runs 1'
     console.error(
-      `soak: FAILED seed ${seed}: ${why} (replay: npm run soak -- --runs 1 --seed ${seed} --kills 0)`,
+      `soak: FAILED ${search} seed ${seed}: ${why} (replay: npm run soak -- ${replay} --seed ${seed} --kills 0)`,
     )
   }
   return t
 }
 
 /** One child process per job, each a contiguous slice of the seeds; their tallies summed. */
-const searchInJobs = async (first: number, runs: number, jobs: number): Promise<SearchTally> => {
+const searchInJobs = async (
+  search: Search,
+  first: number,
+  runs: number,
+  jobs: number,
+): Promise<SearchTally> => {
   const per = Math.ceil(runs / jobs)
   const slices = Array.from({ length: jobs }, (_, j) => [
     first + j * per,
@@ -66,7 +92,7 @@ const searchInJobs = async (first: number, runs: number, jobs: number): Promise<
       .map(
         ([a, b]) =>
           new Promise<SearchTally>((resolve, reject) => {
-            const child = spawn(process.execPath, [import.meta.filename, '--slice', `${a}:${b}`], {
+            const child = spawn(process.execPath, [import.meta.filename, '--slice', `${search}:${a}:${b}`], {
               stdio: ['ignore', 'pipe', 'inherit'],
             })
             let out = ''
@@ -82,13 +108,15 @@ const searchInJobs = async (first: number, runs: number, jobs: number): Promise<
           }),
       ),
   )
-  return tallies.reduce((s, t) => ({
-    runs: s.runs + t.runs,
-    forks: s.forks + t.forks,
-    failed: s.failed + t.failed,
-    failures: [...s.failures, ...t.failures].slice(0, 10),
-  }))
+  return tallies.reduce(sumTallies, NO_SEARCH)
 }
+
+const sumTallies = (s: SearchTally, t: SearchTally): SearchTally => ({
+  runs: s.runs + t.runs,
+  forks: s.forks + t.forks,
+  failed: s.failed + t.failed,
+  failures: [...s.failures, ...t.failures].slice(0, 10),
+})
 
 /** The hard-kill e2e with `kills` cycles; true when it passed. */
 const hardKills = (kills: number): boolean => {
@@ -122,6 +150,7 @@ const writeFigures = (figures: Record<string, unknown> & { runs: number }): void
 
 interface SoakArgs {
   runs: number
+  marketRuns: number
   seed: number
   jobs: number
   kills: number
@@ -129,27 +158,37 @@ interface SoakArgs {
 
 const parseSoakArgs = (v: Record<string, string | undefined>): SoakArgs => ({
   runs: int(v.runs, 'runs', 10_000, 0),
+  marketRuns: int(v['market-runs'], 'market-runs', 300, 0),
   seed: int(v.seed, 'seed', 1, 0),
   jobs: int(v.jobs, 'jobs', availableParallelism(), 1),
   kills: int(v.kills, 'kills', 100, 0),
 })
 
-const NO_SEARCH: SearchTally = { runs: 0, forks: 0, failed: 0, failures: [] }
-
 const soak = async (a: SoakArgs): Promise<number> => {
   console.error(
-    `soak: ${a.runs} fault runs from seed ${a.seed} in ${a.jobs} jobs, then ${a.kills} hard kills`,
+    `soak: ${a.runs} fault and ${a.marketRuns} market runs from seed ${a.seed} in ${a.jobs} jobs, then ${a.kills} hard kills`,
   )
   const started = performance.now()
-  const search = a.runs > 0 ? await searchInJobs(a.seed, a.runs, a.jobs) : NO_SEARCH
+  const faults = a.runs > 0 ? await searchInJobs('faults', a.seed, a.runs, a.jobs) : NO_SEARCH
+  const market = a.marketRuns > 0 ? await searchInJobs('market', a.seed, a.marketRuns, a.jobs) : NO_SEARCH
+  const search = sumTallies(faults, market)
   const searchSeconds = Number(((performance.now() - started) / 1000).toFixed(1))
   const killsOk = a.kills === 0 || hardKills(a.kills)
   const seconds = Number(((performance.now() - started) / 1000).toFixed(1))
   const ok = search.failed === 0 && search.forks === 0 && killsOk
-  const { runs, forks, failed } = search
-  const summary = { runs, forks, failed, kills: a.kills, killsOk, seconds, ok }
+  const { forks, failed } = search
+  const summary = {
+    runs: faults.runs,
+    forks,
+    failed,
+    marketRuns: market.runs,
+    kills: a.kills,
+    killsOk,
+    seconds,
+    ok,
+  }
   // the figures are the full counts' (a replay of one seed does not overwrite them)
-  if (runs >= 10_000)
+  if (faults.runs >= 10_000)
     writeFigures({ ...summary, firstSeed: a.seed, jobs: a.jobs, searchSeconds, failures: search.failures })
   console.log(JSON.stringify(summary))
   return ok ? 0 : 1
@@ -162,12 +201,13 @@ const main = async (): Promise<number> => {
       seed: { type: 'string' },
       jobs: { type: 'string' },
       kills: { type: 'string' },
+      'market-runs': { type: 'string' },
       slice: { type: 'string' },
     },
   })
   if (v.slice !== undefined) {
-    const [from, to] = v.slice.split(':').map(Number)
-    console.log(JSON.stringify(await searchSlice(from!, to!)))
+    const [search, from, to] = v.slice.split(':')
+    console.log(JSON.stringify(await searchSlice(search as Search, Number(from), Number(to))))
     return 0
   }
   let args: SoakArgs

@@ -1,7 +1,15 @@
 // Invariant checkers the simulator runs on every event it observes: honest nodes never
 // externalize different values for a slot, their ledger hash chains are identical and
-// linked, coins are conserved, no ledger credits a validator that never signed, and once the
-// network is healthy ledgers keep closing within a bound. The first violation is kept (with its virtual time) and stops the run.
+// linked, coins are conserved, no ledger credits a validator that never signed, the storage
+// market's invariants hold in every closed ledger (market-checkers.ts), and once the network is
+// healthy ledgers keep closing within a bound. The first violation is kept (with its virtual
+// time) and stops the run.
+import {
+  type AppliedLedger,
+  describeMarketViolation,
+  type MarketChecker,
+  type MarketViolation,
+} from './market-checkers.ts'
 
 export type Violation =
   | {
@@ -26,6 +34,7 @@ export type Violation =
   | { code: 'supply'; seq: number; node: number; totalCoins: string; accounted: string; at: number }
   | { code: 'liveness'; node: number; lastCloseAt: number; boundMs: number; at: number }
   | { code: 'false_credit'; seq: number; node: number; credited: string; at: number }
+  | MarketViolation
 
 export interface ClosedLedger {
   readonly seq: number
@@ -35,6 +44,8 @@ export interface ClosedLedger {
   readonly supply?: { readonly totalCoins: bigint; readonly accounted: bigint }
   /** When given: the validators the ledger credits for signing the previous one. */
   readonly signers?: readonly string[]
+  /** When given: the state and transactions it applied (the market checker reads them). */
+  readonly applied?: AppliedLedger
 }
 
 export interface CheckerOptions {
@@ -45,6 +56,8 @@ export interface CheckerOptions {
   readonly window?: number
   /** Validators that never sign: a ledger crediting one took a forged close proof. */
   readonly neverSign?: ReadonlySet<string>
+  /** Checks the market's invariants on every closed ledger that carries what it applied. */
+  readonly market?: MarketChecker
 }
 
 interface Seen {
@@ -138,6 +151,8 @@ export class Checkers {
         at,
       })
     }
+    const market = ledger.applied && this.#opts.market?.closed(node, ledger.applied, at)
+    if (market) this.#violate(market)
   }
 
   /**
@@ -177,5 +192,7 @@ export const describeViolation = (v: Violation): string => {
       return `node ${v.node} closed nothing for ${v.boundMs} ms (last close at ${v.lastCloseAt} ms)`
     case 'false_credit':
       return `node ${v.node} ledger ${v.seq} credits ${v.credited}, which never signed`
+    default:
+      return describeMarketViolation(v)
   }
 }

@@ -6,6 +6,7 @@ import { createRng, type Rng } from '../util/prng.ts'
 import { type ByzantineKind, type Corrupt, type Forge, byzantineNode } from './byzantine.ts'
 import { Checkers, type ClosedLedger, type Violation } from './checkers.ts'
 import { EventQueue } from './event-queue.ts'
+import type { MarketChecker } from './market-checkers.ts'
 import { type LinkFaults, SimNetwork } from './network.ts'
 import type { SimNode, SimNodeFactory, SimNodeHost } from './node-host.ts'
 import type { Topology } from './topology.ts'
@@ -22,6 +23,8 @@ export interface SimulationOptions<M> {
   readonly forge?: Forge<M>
   /** Validators that never sign (see Checkers). */
   readonly neverSign?: ReadonlySet<string>
+  /** The market's invariants, checked on every closed ledger (market-checkers.ts). */
+  readonly market?: MarketChecker
   /** Once every fault has healed, each honest node must close a ledger at least this often. */
   readonly livenessBoundMs: number
   readonly maxPendingEvents?: number
@@ -88,6 +91,7 @@ export class Simulation<M> {
       honest,
       livenessBoundMs: opts.livenessBoundMs,
       ...(opts.neverSign ? { neverSign: opts.neverSign } : {}),
+      ...(opts.market ? { market: opts.market } : {}),
     })
     this.#epoch = new Int32Array(n)
     this.#closedSeq = new Int32Array(n)

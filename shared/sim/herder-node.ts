@@ -8,10 +8,11 @@
 import { MAX_TOPIC_MESSAGE_BYTES } from '../net/topics.ts'
 import { cidString } from '../codec/dag-cbor.ts'
 import type { Signer, Verifier } from '../crypto/signer.ts'
-import type { LedgerEnv } from '../ledger/apply.ts'
+import type { ClosedLedger, LedgerEnv } from '../ledger/apply.ts'
 import { createMemoryLedgerStore } from '../ledger/memory-store.ts'
 import { type LedgerState, totalSupply } from '../ledger/state.ts'
 import { type LedgerRecord, ledgerRecordOf, stateFromLoaded } from '../ledger/store.ts'
+import type { CheckedTxSet } from '../ledger/tx-set.ts'
 import { type ConsensusNode, createConsensusNode, type GossipKind } from '../node/consensus-node.ts'
 import { BoundedMap } from '../node/bounded-map.ts'
 import { type ArchivedLedger, decodeLedgerMessage, decodeScpMessage } from '../node/messages.ts'
@@ -46,8 +47,8 @@ export interface HerderWorld {
   readonly referenceNode: number
   readonly days: DayRecorder | undefined
   readonly reference: { state: LedgerState }
-  /** A reference-node close: the workload learns what applied. */
-  readonly observe: (state: LedgerState, nowMs: number) => void
+  /** A reference-node close: the workloads learn what applied. */
+  readonly observe: (closed: ClosedLedger, nowMs: number) => void
   /** The running herder of each node that takes the workload's transactions, by index. */
   readonly mempools: Map<number, ConsensusNode>
 }
@@ -85,13 +86,15 @@ export const herderNodeFactory =
       for (const to of world.dependencies[index]!) if (to !== index) host.send(to, m)
     }
 
-    const report = (state: LedgerState, prevHash: string, signers: readonly string[]) => {
+    const report = (closed: ClosedLedger, set: CheckedTxSet, prevHash: string) => {
+      const { state, results } = closed
       const audit = index === world.referenceNode
       host.closed({
         seq: state.header.seq,
         hash: cidString(state.headerCid),
         prevHash,
-        signers,
+        signers: closed.info.signers,
+        applied: { state, txs: set.txs, results },
         ...(audit ? { supply: { totalCoins: config.supplyCap, accounted: totalSupply(state) } } : {}),
       })
     }
@@ -119,7 +122,7 @@ export const herderNodeFactory =
             const prevHash = cidString(n.current().headerCid)
             writes = store.commit(ledgerRecordOf(closed, set))
             await writes
-            report(closed.state, prevHash, closed.info.signers)
+            report(closed, set, prevHash)
             if (index !== world.referenceNode) return
             world.reference.state = closed.state
             world.days?.closed(
@@ -127,7 +130,7 @@ export const herderNodeFactory =
               cidString(closed.headerCid),
               set.txs.map((t) => t.id),
             )
-            world.observe(closed.state, host.now())
+            world.observe(closed, host.now())
           },
           history: {
             load: async (seq) => history.get(seq),

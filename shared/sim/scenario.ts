@@ -24,7 +24,13 @@ import { simSigner, simVerifier } from './sim-crypto.ts'
 import { makeTopology, type TopologyKind } from './topology.ts'
 import { corruptGossip } from './corrupt.ts'
 import { forgeFalseSigners } from './false-signers.ts'
+import { MarketChecker } from './market-checkers.ts'
+import type { MarketPlan } from './market-plan.ts'
+import { SIM_MARKET } from './market-plan.ts'
+import { type MarketReport, MarketWorkload } from './market-workload.ts'
+import { TxSender } from './tx-sender.ts'
 import { Workload } from './workload.ts'
+import { marketParams } from '../market/params.ts'
 
 /** How validators sign: the fast stand-in of sim-crypto.ts, or real Ed25519 (@noble, slow). */
 export type SignatureKind = 'fast' | 'ed25519'
@@ -51,6 +57,8 @@ export interface ScenarioOptions {
   readonly livenessBoundMs: number
   readonly mutation: Mutation
   readonly signatures: SignatureKind
+  /** A storage market to play (market-workload.ts), under the market parameters of market-plan.ts. */
+  readonly market?: MarketPlan
   /** The protocol's modules (default: the network's list); a test adds its own module here. */
   readonly modules?: readonly AnyModule[]
   readonly onProgress?: (p: { virtualMs: number; ledgers: number; messages: number }) => void
@@ -93,6 +101,8 @@ export interface ScenarioResult extends SimResult {
   readonly honestCounters: Readonly<Record<string, number>>
   /** The validator a 'false-signers' proposer credits (in the set, never signing). */
   readonly ghost?: string
+  /** What the market workload did (with `market`). */
+  readonly market?: MarketReport
 }
 
 /** Sums the counters of the honest herders still running. */
@@ -149,7 +159,10 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     closeIntervalMs: o.closeIntervalMs,
     dayLengthMs: o.dayLengthMs,
     faucet: { address: addressOf(faucet.publicKey), amount: 100_000_000_000_000n as never },
-    params: defaultParams(modules),
+    params: {
+      ...defaultParams(modules),
+      ...(o.market ? { market: marketParams.toJson(SIM_MARKET) } : {}),
+    },
   })
   // `mining` generates the mining workload and records days; the protocol is the whole list either way
   const days = o.mining ? new DayRecorder(config.networkId) : undefined
@@ -157,6 +170,21 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
   const born = genesisState(config, protocol)
   const genesis = born.state
   const mempools = new Map<number, ConsensusNode>()
+  const sender = new TxSender(
+    config,
+    protocol,
+    {
+      ...scheme,
+      // with large transactions each goes to one node, as a client submits to its own, and
+      // travels by gossip: mempools differ and tx sets must be fetched
+      submit: (bytes) => {
+        const all = [...mempools.values()]
+        const to = o.bulkBytes ? [all[bytes[bytes.length - 1]! % all.length]!] : all
+        return Promise.all(to.map((m) => m.receive('tx', bytes, 'workload')))
+      },
+    },
+    genesis,
+  )
   const workload =
     o.accounts > 0
       ? new Workload(
@@ -168,22 +196,12 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
             mining: o.mining,
             ...(o.bulkBytes ? { bulkBytes: o.bulkBytes } : {}),
           },
-          config,
-          protocol,
           faucet,
-          genesis,
-          {
-            ...scheme,
-            // with large transactions each goes to one node, as a client submits to its own, and
-            // travels by gossip: mempools differ and tx sets must be fetched
-            submit: (bytes) => {
-              const all = [...mempools.values()]
-              const to = o.bulkBytes ? [all[bytes[bytes.length - 1]! % all.length]!] : all
-              return Promise.all(to.map((m) => m.receive('tx', bytes, 'workload')))
-            },
-          },
+          sender,
         )
       : undefined
+  // made after the fault plan (its own fork of the seed), so runs without a market keep their seeds
+  let market: MarketWorkload | undefined
   const byzRng = rng.fork(3)
   const byzantine = new Map<number, ByzantineKind>()
   const pool = [...topology.core]
@@ -213,7 +231,11 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     referenceNode: honest[0] ?? 0,
     reference,
     days,
-    observe: (state, nowMs) => workload?.observe(state, nowMs),
+    observe: (closed, nowMs) => {
+      sender.observe(closed.state, nowMs)
+      workload?.observe(closed.state)
+      market?.observe(closed)
+    },
     mempools,
   }
   const sim = new Simulation({
@@ -230,15 +252,22 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
         }
       : {}),
     livenessBoundMs: o.livenessBoundMs,
+    market: new MarketChecker(),
   })
   const plan = planFaults(sim, HEALTHY_LINKS, o.faults, rng.fork(4), honest)
-  if (workload) {
-    const every = 100
-    const tick = async () => {
-      sim.queue.schedule(every, tick)
-      await workload.tick(sim.queue.now, every)
+  const every = 100
+  const ticker = (tick: (nowMs: number) => Promise<void>) => {
+    const run = async () => {
+      sim.queue.schedule(every, run)
+      await tick(sim.queue.now)
     }
-    sim.queue.schedule(0, tick)
+    sim.queue.schedule(0, run)
+  }
+  if (workload) ticker((now) => workload.tick(now, every))
+  if (o.market) {
+    const m = new MarketWorkload(rng.fork(5), o.market, faucet, sender)
+    market = m
+    ticker((now) => m.tick(now))
   }
   const maxVirtualMs = o.faults.windowMs + (o.ledgers + 5) * o.closeIntervalMs * 20 + o.livenessBoundMs
   const r = await sim.run({
@@ -262,5 +291,6 @@ export const runScenario = async (o: ScenarioOptions): Promise<ScenarioResult> =
     finalState: reference.state,
     honestCounters: sumCounters(mempools, byzantine),
     ...(ghost ? { ghost } : {}),
+    ...(market ? { market: market.report() } : {}),
   }
 }

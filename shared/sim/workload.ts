@@ -1,18 +1,14 @@
 // The seeded workload: the faucet creates accounts, then accounts pay each other at a rate,
 // set their security circles, accept invites and check in once a day (mining operations).
-// Each account has at most one transaction in flight; it is retired when the reference
-// node's ledger shows its sequence consumed, or dropped and regenerated after a timeout.
-// Every transaction made is handed to `submit` (the scenario offers it to the nodes' mempools).
+// Transactions go out through the run's TxSender (tx-sender.ts): one in flight per account,
+// retired when the reference node's ledger shows its sequence consumed, or dropped and
+// regenerated after a timeout.
 import { type Address, addressOf } from '../crypto/address.ts'
-import type { PublicKey, Signer, Verifier } from '../crypto/signer.ts'
-import type { Amount } from '../ledger/amount.ts'
-import type { GenesisConfig } from '../ledger/config.ts'
-import type { Protocol } from '../ledger/module.ts'
+import type { PublicKey, Signer } from '../crypto/signer.ts'
 import type { Operation } from '../ledger/operations/registry.ts'
 import { getAccount, type LedgerState } from '../ledger/state.ts'
-import { encodeTx, signTx, type TxBody } from '../ledger/tx.ts'
-import { checkTxs } from '../ledger/tx-set.ts'
 import type { Rng } from '../util/prng.ts'
+import type { TxSender } from './tx-sender.ts'
 
 export interface WorkloadOptions {
   readonly accounts: number
@@ -30,14 +26,6 @@ export interface WorkloadOptions {
   readonly bulkBytes?: number
 }
 
-/** How the workload signs: the run's signature scheme (fast stand-in or Ed25519). */
-export interface WorkloadKeys {
-  readonly signer: (secret: Uint8Array) => Signer
-  readonly verifier: Verifier
-  /** Receives every transaction the workload makes. */
-  readonly submit: (bytes: Uint8Array) => Promise<unknown>
-}
-
 interface Actor {
   readonly signer: Signer
   readonly address: Address
@@ -46,43 +34,25 @@ interface Actor {
   checkedInDay: number
 }
 
-interface InFlight {
-  readonly seq: bigint
-  readonly at: number
-}
-
 const TIMEOUT_MS = 20_000
 const CREATE_BATCH = 25
 
 export class Workload {
   readonly #rng: Rng
   readonly #opts: WorkloadOptions
-  readonly #config: GenesisConfig
-  readonly #protocol: Protocol
   readonly #faucet: Actor
-  readonly #keys: WorkloadKeys
+  readonly #sender: TxSender
   readonly #actors: Actor[] = []
-  readonly #inFlight = new Map<Address, InFlight>()
   #created = 0
   #paymentCredit = 0
   #reference: LedgerState
   generated = 0
 
-  constructor(
-    rng: Rng,
-    opts: WorkloadOptions,
-    config: GenesisConfig,
-    protocol: Protocol,
-    faucet: Signer,
-    genesis: LedgerState,
-    keys: WorkloadKeys,
-  ) {
-    this.#keys = keys
+  constructor(rng: Rng, opts: WorkloadOptions, faucet: Signer, sender: TxSender) {
     this.#rng = rng
     this.#opts = opts
-    this.#config = config
-    this.#protocol = protocol
-    this.#reference = genesis
+    this.#sender = sender
+    this.#reference = sender.reference
     this.#faucet = this.#actor(faucet)
   }
 
@@ -96,35 +66,18 @@ export class Workload {
     }
   }
 
-  /** The reference node closed a ledger: retire what it applied, expire what waited too long. */
-  observe(state: LedgerState, nowMs: number): void {
+  /** The reference node closed a ledger (the sender has retired what it applied). */
+  observe(state: LedgerState): void {
     this.#reference = state
-    for (const [address, f] of this.#inFlight) {
-      const acct = getAccount(state, address)
-      if ((acct !== undefined && acct.seq >= f.seq) || nowMs - f.at > TIMEOUT_MS)
-        this.#inFlight.delete(address)
-    }
   }
 
-  async #submit(from: Actor, ops: Operation[], nowMs: number): Promise<void> {
-    const acct = getAccount(this.#reference, from.address)
-    if (acct === undefined || this.#inFlight.has(from.address)) return
-    const body: TxBody = {
-      network: this.#config.networkId,
-      source: from.signer.publicKey,
-      seq: acct.seq + 1n,
-      fee: (this.#config.minFeePerOp * BigInt(ops.length) + BigInt(this.#rng.int(100))) as Amount,
-      minTimeMs: 0,
-      maxTimeMs: 0,
-      memo: new Uint8Array(0),
-      ops,
-    }
-    const bytes = encodeTx(await signTx(body, [from.signer]))
-    const [checked] = await checkTxs([bytes], this.#protocol, this.#keys.verifier)
-    if (!checked?.ok) return
-    this.#inFlight.set(from.address, { seq: body.seq, at: nowMs })
-    this.generated++
-    await this.#keys.submit(bytes)
+  /** Sends `ops` from `from` if it is ready; true when a transaction went out. */
+  async #submit(from: Actor, ops: Operation[], nowMs: number): Promise<boolean> {
+    if (!this.#sender.ready(from.address)) return false
+    const tip = BigInt(this.#rng.int(100))
+    const sent = await this.#sender.submit(from.signer, ops, { nowMs, tip, timeoutMs: TIMEOUT_MS })
+    if (sent !== undefined) this.generated++
+    return sent !== undefined
   }
 
   #pk = (a: Actor): PublicKey => a.signer.publicKey
@@ -134,13 +87,11 @@ export class Workload {
     if (this.#created < this.#opts.accounts) {
       const ops: Operation[] = []
       while (ops.length < CREATE_BATCH && this.#created + ops.length < this.#opts.accounts) {
-        const a = this.#actor(this.#keys.signer(this.#rng.bytes(32)))
+        const a = this.#actor(this.#sender.keys.signer(this.#rng.bytes(32)))
         this.#actors.push(a)
         ops.push({ type: 'createAccount', dest: this.#pk(a), amount: 1_000_000_000n } as Operation)
       }
-      const before = this.#inFlight.size
-      await this.#submit(this.#faucet, ops, nowMs)
-      if (this.#inFlight.size > before) this.#created += ops.length
+      if (await this.#submit(this.#faucet, ops, nowMs)) this.#created += ops.length
       else this.#actors.length = this.#created
       return
     }
@@ -175,7 +126,7 @@ export class Workload {
   async #miningTick(live: readonly Actor[], nowMs: number): Promise<void> {
     const day = this.#reference.header.dayIndex
     for (const a of live) {
-      if (this.#inFlight.has(a.address)) continue
+      if (!this.#sender.ready(a.address)) continue
       if (!a.circleSet && live.length >= 6) {
         const members: PublicKey[] = []
         const want = 3 + this.#rng.int(3)

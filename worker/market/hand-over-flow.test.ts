@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { marketModule } from '../../shared/market/module.ts'
-import { SMALL_MARKET } from '../../shared/market/test/net.ts'
+import { SMALL_MARKET } from '../../shared/market/test/small-market.ts'
 import { networkProtocol } from '../../shared/node/protocol.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import { testLedger } from '../node/test-ledger.ts'

@@ -24,26 +24,7 @@ import { composeProtocol, coreModule } from '../../ledger/index.ts'
 import { miningModule } from '../../mining/module.ts'
 import { marketModule } from '../module.ts'
 import { type MarketParams, marketParams } from '../params.ts'
-
-export const SMALL_MARKET = {
-  minSectorSize: 2048,
-  maxSectorSize: 8192,
-  sealLayers: 2,
-  sealChallenges: 4,
-  postChallenges: 4,
-  ticketMaxAge: 8,
-  sealDelay: 1,
-  proveCommitLedgers: 16,
-  provingPeriodLedgers: 4,
-  windowLedgers: 2,
-  maxConsecutiveFaults: 2,
-  faultFeePermille: 100,
-  declaredFaultFeePermille: 20,
-  noStartPenaltyPermille: 200,
-  slashToClientPermille: 500,
-  maxStartLedgers: 64,
-  handOverLedgers: 12,
-}
+import { SMALL_MARKET } from './small-market.ts'
 
 /** Every market entry of a state, by key (the values' CIDs). */
 export const marketData = (s: LedgerState): Map<string, string> => {

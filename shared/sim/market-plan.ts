@@ -1,0 +1,96 @@
+// What a simulated storage market is made of, decided from the seed before the run: the market's
+// genesis parameters (the smallest sectors and the cheapest seal the parameters allow, so real
+// seal and window proofs cost milliseconds), the providers and what each does (honest, crashes for
+// a while, goes silent for good, lies), the deals (two replicas each, every faulty provider next to
+// an honest one) and their pieces. market-workload.ts plays it.
+import type { MarketParams } from '../market/params.ts'
+import { marketParams } from '../market/params.ts'
+import { SMALL_MARKET } from '../market/test/small-market.ts'
+import type { Rng } from '../util/prng.ts'
+
+/** How a simulated provider behaves (docs/simulator.md, "Market workload"). */
+export type ProviderRole = 'honest' | 'crash' | 'silent' | 'liar'
+export const PROVIDER_ROLES: readonly ProviderRole[] = ['honest', 'crash', 'silent', 'liar']
+
+export interface MarketPlan {
+  /** One entry per provider; at least one must be honest. */
+  readonly providers: readonly ProviderRole[]
+  /** Proving periods every deal lasts. */
+  readonly periods: number
+}
+
+/** Two honest providers next to a crashing, a silent and a lying one. */
+export const MIXED_MARKET: MarketPlan = {
+  providers: ['honest', 'honest', 'crash', 'silent', 'liar'],
+  periods: 3,
+}
+
+/**
+ * The market tests' small parameters with one sector size and periods of 8 ledgers in 2 windows of
+ * 4: a proof has 4 ledgers to land through SCP; one seal challenge keeps the seal cheap.
+ */
+const SIM_MARKET_JSON = {
+  ...SMALL_MARKET,
+  maxSectorSize: 2048,
+  sealChallenges: 1,
+  postChallenges: 2,
+  provingPeriodLedgers: 8,
+  windowLedgers: 4,
+}
+
+const parsed = marketParams.parse(SIM_MARKET_JSON)
+if (!parsed.ok) throw new TypeError(`SIM_MARKET: ${parsed.error.code}`)
+/** The market's genesis parameters in a simulated market. */
+export const SIM_MARKET: MarketParams = parsed.value
+
+const GIB = 1n << 30n
+/** Every provider's ask: 10 units per byte per day, 1000 units of collateral per byte. */
+export const SIM_ASK = { price: 10n * GIB, collateral: 1000n * GIB, capacity: 1 << 20 }
+
+export interface PlannedDeal {
+  /** Indexes into the plan's providers. */
+  readonly providers: readonly [number, number]
+  readonly client: number
+  readonly piece: Uint8Array
+}
+
+/** The deals: each non-honest provider next to an honest one, and one deal of two honest ones. */
+export const planDeals = (plan: MarketPlan, rng: Rng): PlannedDeal[] => {
+  const honest = plan.providers.flatMap((r, i) => (r === 'honest' ? [i] : []))
+  if (honest.length === 0) throw new RangeError('a market plan needs an honest provider')
+  const pairs: [number, number][] = plan.providers.flatMap((r, i): [number, number][] =>
+    r === 'honest' ? [] : [[honest[i % honest.length]!, i]],
+  )
+  if (honest.length >= 2) pairs.push([honest[0]!, honest[1]!])
+  return pairs.map((providers, j) => ({
+    providers,
+    client: j % 2,
+    piece: rng.bytes(1 + rng.int(SIM_MARKET.maxSectorSize)),
+  }))
+}
+
+/** When a crashing or silent provider stops: at the opening of its window `window`, for `ledgers`. */
+export interface Outage {
+  readonly window: number
+  readonly ledgers: number
+}
+
+/**
+ * A crash starts at a window's opening and lasts past its deadline, never into the next window
+ * (one window missed, fewer than maxConsecutiveFaults); silence starts where the term still has
+ * maxConsecutiveFaults windows to miss, and never ends.
+ */
+export const planOutage = (role: ProviderRole, plan: MarketPlan, rng: Rng): Outage | undefined => {
+  const p = SIM_MARKET
+  if (role === 'crash')
+    return {
+      window: rng.int(plan.periods),
+      ledgers: p.windowLedgers + rng.int(p.provingPeriodLedgers - p.windowLedgers + 1),
+    }
+  if (role === 'silent')
+    return {
+      window: rng.int(Math.max(1, plan.periods - p.maxConsecutiveFaults + 1)),
+      ledgers: Number.POSITIVE_INFINITY,
+    }
+  return undefined
+}
