@@ -1,11 +1,16 @@
-// Crash safety of a node's ledger (issues 3, 20): the one validator of a devnet closes ledgers of
-// payments streamed to it while its browser is killed (SIGKILL to Chromium's process group: no
-// unload, no flush) at seeded random moments, again and again (CRASH_CYCLES; `npm run soak` 100).
+// Crash safety of a node (issues 3, 20): the one validator of a devnet closes ledgers of payments
+// streamed to it while its browser is killed (SIGKILL to Chromium's process group: no unload, no
+// flush) at seeded random moments, again and again (CRASH_CYCLES); then it stores files whose
+// sectors are killed mid-seal (SEAL_KILLS; `npm run soak` runs 100 kills in all).
 // After each reopen of the same profile the node must be at a consistent closed ledger: the seq
 // and hash it reports are stored, the stored state's root is the last header's, that seq never
 // went back, and replaying the stored history from genesis (every tx set re-checked and
 // re-applied here with the pure shared/ledger code) gives exactly the stored headers; then the
-// node goes on closing. Seed: CRASH_SEED (printed).
+// node goes on closing. A sector killed mid-seal is sealing again (from a checkpoint or layer 1)
+// or sealed, never failed; in the end every sector is sealed with a seal proof that verifies, a
+// window proves them all, and each file comes back by its CID (computed here, as `ipfs add`
+// does) with the bytes stored. Seed: CRASH_SEED (printed).
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +34,7 @@ import { nodeSigner, nodeVerifier } from '../shared/ledger/test/node-ed25519.ts'
 import { genesisFromJson, type GenesisDocument } from '../shared/node/genesis-document.ts'
 import { networkEnv } from '../shared/node/protocol.ts'
 import { fromHex } from '../shared/util/bytes.ts'
+import { importFile } from '../shared/storage/unixfs-import.ts'
 import { createRng } from '../shared/util/prng.ts'
 import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
 import { useDevnet } from './devnet-process.ts'
@@ -36,6 +42,10 @@ import { useDevnet } from './devnet-process.ts'
 const PORT = Number(process.env.E2E_LEDGER_CRASH_PORT ?? 8398)
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000_007)
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 10)
+const SEAL_KILLS = Number(process.env.SEAL_KILLS ?? 3)
+/** Kills land up to this long after a sector began sealing (a 4 MiB sector seals in ~8 s here). */
+const SEAL_MS = 6000
+const MiB = 1 << 20
 const ACCOUNTS = 60
 
 const net = useDevnet([`--port=${PORT}`, '--network=e2e-crash', '--no-headless', '--close-interval=1'])
@@ -271,4 +281,134 @@ test('the validator survives being killed at random moments while it applies pay
       `${checked.payments} applied by seq ${checked.seq}`,
   )
   expect(checked.payments, 'payments were being applied').toBeGreaterThan(CYCLES * ACCOUNTS)
+})
+
+interface SectorSeen {
+  sector: number
+  state: string
+  layer: number
+  sealProof?: string
+  error?: string
+  resumedFromLayer?: number
+}
+interface StorageSeen {
+  sectors: SectorSeen[]
+  post: { ok: boolean; proven: number[] } | null
+}
+const storageView = async (page: Page) => (await rpcAll(page, [['storage.view', null]]))[0] as StorageSeen
+
+/** Stores `bytes` as a file through the node's RPC (as the Store button does); its CID or the error. */
+const storeBytes = (page: Page, bytes: Uint8Array, name: string) =>
+  page.evaluate(
+    async ([b64, fileName]) => {
+      const core = (globalThis as unknown as { wattCore: Rpc }).wattCore
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+      const file = new File([data], fileName, { type: 'application/octet-stream' })
+      const r = await core
+        .call('storage.store', { file })
+        .catch((e: { code?: string }) => ({ error: e?.code }))
+      return r as { cid?: string; sectors?: number[]; error?: string }
+    },
+    [Buffer.from(bytes).toString('base64'), name] as const,
+  )
+
+/** Retrieves `cid` through the node and hashes what came back (SHA-256 hex), or the error code. */
+const retrieveDigest = (page: Page, cid: string) =>
+  page.evaluate(async (c) => {
+    const core = (globalThis as unknown as { wattCore: Rpc }).wattCore
+    try {
+      const r = (await core.call('storage.retrieve', { cid: c })) as { blob: Blob }
+      const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await r.blob.arrayBuffer()))
+      return Array.from(d, (x) => x.toString(16).padStart(2, '0')).join('')
+    } catch (e) {
+      return `error ${(e as { code?: string }).code}`
+    }
+  }, cid)
+
+const isSealed = (s: SectorSeen) => s.state === 'sealed' || s.state === 'proving'
+
+/** After a reopen: no sector failed, none went back from sealed, each is sealing again or sealed. */
+const checkSectors = (before: readonly SectorSeen[], after: readonly SectorSeen[]) => {
+  for (const b of before) {
+    const a = after.find((x) => x.sector === b.sector)
+    expect(a, `sector ${b.sector} is still listed`).toBeDefined()
+    expect(a!.error, `sector ${b.sector} error`).toBeUndefined()
+    expect(a!.sealProof ?? 'ok', `sector ${b.sector} seal proof`).toBe('ok')
+    expect(['sealing', 'sealed', 'proving'], `sector ${b.sector} state`).toContain(a!.state)
+    if (isSealed(b)) expect(isSealed(a!), `sector ${b.sector} stays sealed`).toBe(true)
+  }
+}
+
+test('sectors killed while they seal seal again or stay sealed, prove, and give their files back', async () => {
+  const rng = createRng(SEED).fork(2)
+  const { devnet } = net
+  const doc = genesisFromJson(await (await fetch(`${devnet.url}/genesis`)).json())
+  if (!doc.ok) throw new Error(doc.error.code)
+  const dbName = `watt-ledger-${doc.value.config.networkId}`
+  await context?.close() // the payments test's browser, if it ran
+  // the validator's link (its key is imported once; a profile that has it already keeps it)
+  let page = await openProfile(devnet.links[0]!)
+  await expect(page.getByTestId('node-role')).toHaveText('validator', { timeout: 60_000 })
+  const [offer] = await rpcAll(page, [['storage.setOffer', { offerBytes: 1 << 30 }]])
+  expect((offer as { error?: string }).error).toBeUndefined()
+  const files: { cid: string; sha: string }[] = []
+  let closed = 0
+  for (let kill = 1; kill <= SEAL_KILLS; kill++) {
+    // a new 1 MiB file fills a new 4 MiB sector, which seals from layer 1
+    const bytes = createRng(SEED + 1000 + kill).bytes(MiB)
+    const cid = (await importFile([bytes])).cid.toString()
+    const stored = await storeBytes(page, bytes, `kill-${kill}.bin`)
+    expect(stored.error, `file ${kill} stored`).toBeUndefined()
+    expect(stored.cid, `file ${kill}: the CID ipfs add gives`).toBe(cid)
+    files.push({ cid, sha: createHash('sha256').update(bytes).digest('hex') })
+    const mine = (s: SectorSeen) => stored.sectors!.includes(s.sector)
+    await expect
+      .poll(
+        async () =>
+          (await storageView(page)).sectors.some((s) => mine(s) && s.state === 'sealing' && s.layer >= 1),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(true)
+    const delay = rng.int(SEAL_MS)
+    await page.waitForTimeout(delay)
+    const before = (await storageView(page)).sectors
+    const lastSeen = (await status(page))?.seq ?? 0
+    await hardKill(context!)
+    page = await openProfile(devnet.url)
+    const reported = (await status(page))! // before the store is read: the node may close meanwhile
+    const checked = await checkStore(doc.value, await readStore(page, dbName), reported)
+    expect(checked.seq, 'the last closed ledger never goes back').toBeGreaterThanOrEqual(lastSeen)
+    closed = checked.seq
+    const after = (await storageView(page)).sectors
+    checkSectors(before, after)
+    const at = (xs: readonly SectorSeen[]) =>
+      xs
+        .map(
+          (x) =>
+            `${x.sector}:${x.state}@${x.layer}${x.resumedFromLayer ? ` (resumed ${x.resumedFromLayer})` : ''}`,
+        )
+        .join(' ')
+    console.log(
+      `seal kill ${kill}: after ${delay} ms, sectors ${at(before)}; reopened: ${at(after)}, ledger replayed ok`,
+    )
+  }
+  await expect
+    .poll(async () => (await storageView(page)).sectors.every((s) => isSealed(s) && s.sealProof === 'ok'), {
+      timeout: 300_000,
+    })
+    .toBe(true)
+  const sectors = (await storageView(page)).sectors.map((s) => s.sector)
+  await expect
+    .poll(
+      async () => {
+        const post = (await storageView(page)).post
+        return post?.ok === true && sectors.every((n) => post.proven.includes(n))
+      },
+      { timeout: 120_000 },
+    )
+    .toBe(true)
+  for (const f of files) expect(await retrieveDigest(page, f.cid), `file ${f.cid}`).toBe(f.sha)
+  await expect.poll(async () => (await status(page))?.seq ?? 0, { timeout: 60_000 }).toBeGreaterThan(closed)
 })

@@ -5,8 +5,9 @@
 //      equivocators or garbage senders, non-flat topologies), split over --jobs processes;
 //   2. a search of the storage market under the same faults (--market-runs, 300 by default:
 //      honest, crashing, silent and lying providers, every market checker on every ledger);
-//   3. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser
-//      while payments apply (--kills 0 skips it; it needs Chromium and builds the PWA first).
+//   3. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser,
+//      75 while payments apply and 25 while a sector seals (--kills 0 skips it; it needs Chromium
+//      and builds the PWA first).
 //   npm run soak [-- --runs 10000 --market-runs 300 --seed 1 --jobs 2 --kills 100]
 // Ends with one JSON line {runs, forks, failed, marketRuns, kills, seconds, ok}; writes bench/results/soak.json.
 // A failing seed is printed with the flags that replay it alone. Exits 1 on any failure.
@@ -118,14 +119,16 @@ const sumTallies = (s: SearchTally, t: SearchTally): SearchTally => ({
   failures: [...s.failures, ...t.failures].slice(0, 10),
 })
 
-/** The hard-kill e2e with `kills` cycles; true when it passed. */
+/** The hard-kill e2e with `kills` kills, a quarter of them mid-seal; true when it passed. */
 const hardKills = (kills: number): boolean => {
   const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
     spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0
   if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) return false
-  const timeoutMs = String(120_000 + kills * 20_000)
+  const sealKills = Math.round(kills / 4)
+  const timeoutMs = String(300_000 + kills * 60_000)
   return run('npx', ['playwright', 'test', 'e2e/ledger-crash.e2e.ts', '--project', 'e2e', '--retries', '0'], {
-    CRASH_CYCLES: String(kills),
+    CRASH_CYCLES: String(kills - sealKills),
+    SEAL_KILLS: String(sealKills),
     CRASH_TIMEOUT_MS: timeoutMs,
   })
 }
