@@ -4,7 +4,8 @@
 //      cycling the plans of shared/sim/fault-plans.ts (loss, delay, partitions, crashes, f
 //      equivocators or garbage senders, non-flat topologies), split over --jobs processes;
 //   2. a search of the storage market under the same faults (--market-runs, 300 by default:
-//      honest, crashing, silent and lying providers, every market checker on every ledger);
+//      honest, crashing, silent and lying providers, every market checker on every ledger, every
+//      lie refused with its code and without a change);
 //   3. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser,
 //      75 while payments apply and 25 while a sector seals (--kills 0 skips it; it needs Chromium
 //      and builds the PWA first).
@@ -63,9 +64,14 @@ const searchSlice = async (search: Search, from: number, to: number): Promise<Se
     if (t.runs % 500 === 0)
       console.error(`soak: ${search} seeds ${from}..${to - 1}: ${t.runs} run, ${t.failed} failed`)
     t.forks += r.forks
-    if (r.ok && r.forks === 0) continue
+    const lie = r.market?.lies.find((l) => l.code !== undefined && (l.code !== l.expect || !l.unchanged))
+    if (r.ok && r.forks === 0 && lie === undefined) continue
     t.failed++
-    const why = r.violation ? describeViolation(r.violation) : `reached ${r.ledgers} ledgers, target missed`
+    const why = r.violation
+      ? describeViolation(r.violation)
+      : lie
+        ? `lie ${lie.kind} got '${lie.code}' (expected ${lie.expect}) in ledger ${lie.ledger}`
+        : `reached ${r.ledgers} ledgers, target missed`
     if (t.failures.length < 10) t.failures.push(`${search} seed ${seed}: ${why}`)
     const replay = search === 'faults' ? '--runs 1 --market-runs 0' : '--runs 0 --market-runs 1'
     console.error(

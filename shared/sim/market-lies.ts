@@ -52,6 +52,11 @@ export class Liar {
     this.#rng = rng
   }
 
+  /** A lie the ledger had no room to judge (`ledger_busy`: its seal-verify budget was spent) is told again. */
+  retry(kind: LieKind): void {
+    this.#untold.add(kind)
+  }
+
   /** Remembers the last honest window proof among `ops`. */
   sent(ops: readonly Operation[]): void {
     for (const op of ops as unknown as readonly (Post & Operation)[]) {

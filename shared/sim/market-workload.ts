@@ -116,12 +116,20 @@ export class MarketWorkload {
     this.#clients = [0, 1].map(() => sender.keys.signer(keys.bytes(32)))
   }
 
-  /** The reference node closed a ledger: the lies it applied get their outcome. */
+  /**
+   * The reference node closed a ledger: the lies it applied get their outcome; one the ledger had
+   * no seal-verify budget left for is told again later.
+   */
   observe(closed: ClosedLedger): void {
     const results = new Map(closed.results.map((r) => [r.tx, r]))
-    for (const lie of this.#lies) {
+    for (const lie of [...this.#lies]) {
       const r = lie.code === undefined && lie.tx !== undefined ? results.get(lie.tx) : undefined
       if (r === undefined) continue
+      if (!r.ok && r.code === 'ledger_busy') {
+        this.#lies.splice(this.#lies.indexOf(lie), 1)
+        this.#providers.find((p) => p.device.address === lie.liar)?.liar?.retry(lie.kind)
+        continue
+      }
       lie.ledger = closed.header.seq
       lie.code = r.ok ? '' : (r.code ?? '')
       lie.unchanged = footprint(this.#previous, lie.liar) === footprint(closed.state, lie.liar)
