@@ -11,10 +11,10 @@
 // window proves them all, and each file comes back by its CID (computed here, as `ipfs add`
 // does) with the bytes stored. Seed: CRASH_SEED (printed).
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type BrowserContext, chromium, expect, type Page, test } from '@playwright/test'
+import { type BrowserContext, expect, type Page, test } from '@playwright/test'
 import { cidString } from '../shared/codec/dag-cbor.ts'
 import { addressOf } from '../shared/crypto/address.ts'
 import {
@@ -36,8 +36,8 @@ import { networkEnv } from '../shared/node/protocol.ts'
 import { fromHex } from '../shared/util/bytes.ts'
 import { importFile } from '../shared/storage/unixfs-import.ts'
 import { createRng } from '../shared/util/prng.ts'
-import { CHROMIUM_ARGS, findChromium } from '../tools/chromium.ts'
 import { useDevnet } from './devnet-process.ts'
+import { hardKill, launchProfile, readStore, type Snapshot } from './hard-kill.ts'
 
 const PORT = Number(process.env.E2E_LEDGER_CRASH_PORT ?? 8398)
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000_007)
@@ -82,81 +82,17 @@ interface Status {
 }
 const status = async (page: Page) => (await rpcAll(page, [['ledger.status', null]]))[0] as Status | undefined
 
-/** Chromium's processes running the test's profile (the browser names it in --user-data-dir). */
-const profilePids = (): number[] =>
-  readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'latin1').includes(`--user-data-dir=${profile}`)
-      } catch {
-        return false // it ended while we looked
-      }
-    })
-    .map(Number)
-
-/** SIGKILL to the browser's process group and to each process of the profile; waits until none is left. */
-const hardKill = async (c: BrowserContext): Promise<void> => {
-  const closed = new Promise<void>((r) => c.once('close', () => r()))
-  const pids = profilePids()
-  expect(pids.length, 'the browser runs the test profile').toBeGreaterThan(0)
-  for (const pid of pids)
-    for (const target of [-pid, pid])
-      try {
-        process.kill(target, 'SIGKILL')
-      } catch {
-        // not a group leader, or already gone
-      }
-  await expect.poll(() => profilePids().length, { timeout: 10_000 }).toBe(0)
-  await closed
-}
-
 /** A persistent context on the test's profile (the node's keys and IndexedDB survive it). */
 const openProfile = async (path: string): Promise<Page> => {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: findChromium(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 390, height: 844 },
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
+  const opened = await launchProfile(profile)
+  context = opened.context
+  const { page } = opened
   await page.goto(path)
   await expect
     .poll(async () => (await status(page).catch(() => undefined))?.seq ?? 0, { timeout: 90_000 })
     .toBeGreaterThan(0)
   return page
 }
-
-interface Snapshot {
-  last: number
-  headers: [number, string][]
-  ledgers: [number, string][]
-  entries: [string, string][]
-}
-
-/** The node's ledger database read in one readonly IndexedDB transaction, bytes as hex. */
-const readStore = (page: Page, name: string): Promise<Snapshot> =>
-  page.evaluate(async (dbName) => {
-    const req = <T>(r: IDBRequest<T>) =>
-      new Promise<T>((ok, fail) => {
-        r.onsuccess = () => ok(r.result)
-        r.onerror = () => fail(r.error)
-      })
-    const db = await req(indexedDB.open(dbName))
-    const tx = db.transaction(['meta', 'headers', 'ledgers', 'entries'], 'readonly')
-    const all = (s: string) =>
-      Promise.all([req(tx.objectStore(s).getAllKeys()), req(tx.objectStore(s).getAll())])
-    const [last, h, l, e] = await Promise.all([
-      req(tx.objectStore('meta').get('last')),
-      all('headers'),
-      all('ledgers'),
-      all('entries'),
-    ])
-    db.close()
-    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-    const pairs = <K>([ks, vs]: [IDBValidKey[], Uint8Array[]]) => ks.map((k, i) => [k as K, hex(vs[i]!)])
-    return { last, headers: pairs<number>(h), ledgers: pairs<number>(l), entries: pairs<string>(e) }
-  }, name) as Promise<Snapshot>
 
 /** Checks a reopened node's store; returns its last closed seq and how many payments it holds. */
 const checkStore = async (doc: GenesisDocument, snap: Snapshot, reported: Status) => {
@@ -261,7 +197,7 @@ test('the validator survives being killed at random moments while it applies pay
     await page.waitForTimeout(delay)
     lastSeen = (await status(page))?.seq ?? lastSeen
     page = undefined
-    await hardKill(context!) // the whole browser goes, its worker mid-apply or mid-commit or idle
+    await hardKill(context!, profile) // the whole browser goes, its worker mid-apply or mid-commit or idle
     page = await openProfile(devnet.url)
     const reported = (await status(page))!
     checked = await checkStore(doc.value, await readStore(page, dbName), reported)
@@ -375,7 +311,7 @@ test('sectors killed while they seal seal again or stay sealed, prove, and give 
     await page.waitForTimeout(delay)
     const before = (await storageView(page)).sectors
     const lastSeen = (await status(page))?.seq ?? 0
-    await hardKill(context!)
+    await hardKill(context!, profile)
     page = await openProfile(devnet.url)
     const reported = (await status(page))! // before the store is read: the node may close meanwhile
     const checked = await checkStore(doc.value, await readStore(page, dbName), reported)

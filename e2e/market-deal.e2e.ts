@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto'
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import { useDevnet } from './devnet-process.ts'
 import { removeReplicaFile } from './opfs.ts'
-import { rpc } from './ledger-pages.ts'
-import { fillPin, openNode, type TestNode } from './nodes.ts'
+import { fundedWallet, item, postAsk, type Row, rowOf, view } from './market-pages.ts'
+import { openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_MARKET_DEAL_PORT ?? 8418)
 // The issue asks for 4 validators; on a 2-core machine eight browser nodes did not finish (pages
@@ -53,31 +53,6 @@ const open = async (browser: Browser, url = `${net.devnet.url}/`): Promise<TestN
   return node
 }
 
-const fundedWallet = async (page: Page): Promise<string> => {
-  await page.getByTestId('tab-wallet').click()
-  await expect(page.getByTestId('ledger-seq')).toHaveText(/^\d+$/, { timeout: 120_000 })
-  await fillPin(page, 'create')
-  await page.getByTestId('wallet-create').click({ timeout: 60_000 })
-  const address = (await page.getByTestId('wallet-address').textContent())!.trim()
-  await page.getByTestId('faucet-request').click()
-  await expect(page.getByTestId('wallet-balance')).toHaveText('100', { timeout: 180_000 })
-  return address
-}
-
-const postAsk = async (page: Page, price: string) => {
-  await page.getByTestId('tab-storage').click()
-  await page.getByTestId('ask-price').fill(price)
-  await page.getByTestId('ask-collateral').fill('10')
-  await page.getByTestId('ask-capacity').fill('0.25')
-  await page.getByTestId('ask-submit').click()
-  await expect(page.getByTestId('ask-status')).toContainText('ask on the ledger', { timeout: 120_000 })
-}
-
-type Row = Awaited<ReturnType<typeof view>>['deals'][number]
-const view = (page: Page) => rpc(page, 'market.view')
-const rowOf = async (page: Page, provider: string): Promise<Row | undefined> =>
-  (await view(page)).deals.find((r) => r.provider === provider)
-
 /** Every 20 s, what each side's rows say (states, bytes moved, sealing, errors): the run's log. */
 const watch = (client: Page, providers: Page[]) => {
   const brief = (r: Row) =>
@@ -99,9 +74,6 @@ const watch = (client: Page, providers: Page[]) => {
   timer.unref()
   return () => clearInterval(timer)
 }
-
-const item = (page: Page, list: string, provider: string) =>
-  page.getByTestId(list).locator(`[data-testid="deal-item"][data-provider="${provider}"]`)
 
 test('a 10 MiB file on two providers over WebRTC: sealed, proven, paid; a lost copy faults, ends, is refunded and repaired', async ({
   browser,

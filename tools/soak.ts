@@ -6,9 +6,10 @@
 //   2. a search of the storage market under the same faults (--market-runs, 300 by default:
 //      honest, crashing, silent and lying providers, every market checker on every ledger, every
 //      lie refused with its code and without a change);
-//   3. the hard-kill e2e (e2e/ledger-crash.e2e.ts) with 100 SIGKILLs of the validator's browser,
-//      75 while payments apply and 25 while a sector seals (--kills 0 skips it; it needs Chromium
-//      and builds the PWA first).
+//   3. the hard-kill e2es with 100 SIGKILLs of a node's browser: the validator's 65 times while
+//      payments apply and 25 while a sector seals (e2e/ledger-crash.e2e.ts), a provider's 10 times
+//      while its deal's window proof is pending (e2e/market-kill.e2e.ts); --kills 0 skips them
+//      (they need Chromium and build the PWA first).
 //   npm run soak [-- --runs 10000 --market-runs 300 --seed 1 --jobs 2 --kills 100]
 // Ends with one JSON line {runs, forks, failed, marketRuns, kills, seconds, ok}; writes bench/results/soak.json.
 // A failing seed is printed with the flags that replay it alone. Exits 1 on any failure.
@@ -125,18 +126,24 @@ const sumTallies = (s: SearchTally, t: SearchTally): SearchTally => ({
   failures: [...s.failures, ...t.failures].slice(0, 10),
 })
 
-/** The hard-kill e2e with `kills` kills, a quarter of them mid-seal; true when it passed. */
+/**
+ * The hard-kill e2es with `kills` kills in all: a quarter mid-seal, a tenth while a deal's window
+ * proof is pending, the rest while payments apply; true when both passed.
+ */
 const hardKills = (kills: number): boolean => {
   const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
     spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0
   if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) return false
   const sealKills = Math.round(kills / 4)
-  const timeoutMs = String(300_000 + kills * 60_000)
-  return run('npx', ['playwright', 'test', 'e2e/ledger-crash.e2e.ts', '--project', 'e2e', '--retries', '0'], {
-    CRASH_CYCLES: String(kills - sealKills),
+  const dealKills = Math.round(kills / 10)
+  const spec = (file: string, env: Record<string, string>) =>
+    run('npx', ['playwright', 'test', file, '--project', 'e2e', '--retries', '0'], env)
+  const crashes = spec('e2e/ledger-crash.e2e.ts', {
+    CRASH_CYCLES: String(kills - sealKills - dealKills),
     SEAL_KILLS: String(sealKills),
-    CRASH_TIMEOUT_MS: timeoutMs,
+    CRASH_TIMEOUT_MS: String(300_000 + kills * 60_000),
   })
+  return spec('e2e/market-kill.e2e.ts', { DEAL_KILLS: String(dealKills) }) && crashes
 }
 
 const int = (v: string | undefined, name: string, dflt: number, min: number): number => {
