@@ -46,6 +46,8 @@ const escrowOf = (priceWatt: bigint, periods: bigint) => {
   return (num + den - 1n) / den
 }
 const paidAfter = (total: bigint, windows: number) => (total * BigInt(windows)) / PERIODS
+/** The client's collateral on a replica: 5% of its escrow, rounded down (docs/market.md). */
+const clientCollateralOf = (total: bigint) => (total * 50n) / 1000n
 
 const open = async (browser: Browser, url = `${net.devnet.url}/`): Promise<TestNode> => {
   const node = await openNode(browser, url)
@@ -107,6 +109,10 @@ test('a 10 MiB file on two providers over WebRTC: sealed, proven, paid; a lost c
       timeout: 60_000,
     },
   )
+  await expect(page.getByTestId('deal-collateral')).toHaveAttribute(
+    'data-amount',
+    String(clientCollateralOf(totals[0]!) + clientCollateralOf(totals[1]!)),
+  )
   await page.getByTestId('deal-submit').click()
   await expect(item(page, 'deal-list', addrs[0]!)).toHaveAttribute('data-deal-id', /^\d+$/, {
     timeout: 120_000,
@@ -162,9 +168,13 @@ test('a 10 MiB file on two providers over WebRTC: sealed, proven, paid; a lost c
   const repair = (await rowOf(page, addrs[2]!))!
   expect(repair.total).toBe(String(escrowOf(5n, PERIODS - BigInt(ended.windows))))
   const after = BigInt((await view(page)).balance)
-  // refund (total - paid) and compensation came in; the repair's escrow and its fee went out
+  // refund (total - paid), the lost replica's client collateral and compensation came in; the
+  // repair's escrow, its client collateral and its fee went out
   const fees = 1000n // ten operations at the devnet's 100 base units: the repair took one
-  expect(after - before + BigInt(repair.total) + fees).toBeGreaterThanOrEqual(totals[1]! - BigInt(ended.paid))
+  const inRepair = BigInt(repair.total) + clientCollateralOf(BigInt(repair.total))
+  expect(after - before + inRepair + fees).toBeGreaterThanOrEqual(
+    totals[1]! - BigInt(ended.paid) + clientCollateralOf(totals[1]!),
+  )
   await page.screenshot({ path: 'e2e/artifacts/deal-repaired-phone.png', fullPage: true })
   // what a phone shows: My files in view, the tab bar at the bottom of the screen
   await page.getByTestId('deal-list').evaluate((e) => e.scrollIntoView({ block: 'center' }))

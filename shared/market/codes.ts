@@ -35,5 +35,10 @@ export const MARKET_RESULT_CODES = [
   'not_offered',
   'hand_over_busy',
   'too_many_replicas',
+  'bad_bid',
+  'bid_limit',
+  'unknown_bid',
+  'not_bidder',
+  'bid_closed',
 ] as const
 export type MarketCode = (typeof MARKET_RESULT_CODES)[number]

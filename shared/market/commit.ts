@@ -118,7 +118,8 @@ export const preCommit: OpHandler<PreCommitOp, MarketParams, MarketCode> = {
 
 /**
  * A provider refuses a replica it has not pre-committed (its data never arrived, or did not match
- * the deal's CommD): no penalty, the client's escrow back, the collateral freed.
+ * the deal's CommD): no penalty, the client's escrow back, the collateral freed; the client's
+ * collateral on the replica goes to the fee pool (replica-end.ts).
  */
 export const rejectDeal: OpHandler<RejectDealOp, MarketParams, MarketCode> = {
   type: 'rejectDeal',

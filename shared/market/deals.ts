@@ -1,8 +1,9 @@
 // publishDeal: a client takes the asks of n distinct providers for one piece (its CID for the
 // index, CommD for the seal proofs, its size), a term of `periods` proving periods and a start
 // deadline. Each replica's price and collateral come from its provider's ask; the client's
-// payment for the whole term is locked in escrow and each provider's collateral moves from free
-// to locked, or nothing happens and the first failing check's code is returned.
+// payment for the whole term and its client collateral are locked in the module and each
+// provider's collateral moves from free to locked, or nothing happens and the first failing
+// check's code is returned. The bid matcher (match.ts) opens its deals with the same functions.
 import { type Address, addressOf } from '../crypto/address.ts'
 import type { PublicKey } from '../crypto/signer.ts'
 import { type Amount, MAX_AMOUNT } from '../ledger/amount.ts'
@@ -13,7 +14,7 @@ import type { OpHandler } from '../ledger/operations/registry.ts'
 import { type WattError, wattError } from '../util/errors.ts'
 import type { MarketCode } from './codes.ts'
 import type { MarketParams } from './params.ts'
-import { collateralFor, termPrice } from './pricing.ts'
+import { clientCollateralOf, collateralFor, termPrice } from './pricing.ts'
 import {
   type Deal,
   getAsk,
@@ -36,10 +37,21 @@ export interface PublishDealOp {
   readonly providers: readonly PublicKey[]
 }
 
-interface Term {
+/** What a deal is about, whether the client names the providers or a bid is matched. */
+export interface Piece {
+  readonly cid: string
+  readonly commD: Uint8Array
+  readonly size: number
+  readonly periods: number
+  readonly startBy: number
+}
+
+export interface Term {
   readonly provider: Address
   readonly total: bigint
   readonly collateral: bigint
+  /** The client's collateral for the replica (clientCollateralOf its total). */
+  readonly clientCollateral: bigint
 }
 
 /** The nominal length of a proving period in ms (what prices per day are converted with). */
@@ -47,32 +59,47 @@ export const periodMsOf = (d: Pick<LedgerDraft, 'config'>, p: MarketParams): num
   p.provingPeriodLedgers * d.config.closeIntervalMs
 
 /** The replica's terms from its provider's ask, or the code that refuses it. */
-const termOf = (d: LedgerDraft, p: MarketParams, op: PublishDealOp, provider: Address) => {
+export const termOf = (
+  d: LedgerDraft,
+  p: MarketParams,
+  piece: Pick<Piece, 'size' | 'periods'>,
+  provider: Address,
+) => {
   const ask = getAsk(d, provider)
   if (ask === undefined || ask.capacity === 0) return wattError('no_ask', { provider })
-  if (op.size < ask.minSize || op.size > ask.maxSize)
+  if (piece.size < ask.minSize || piece.size > ask.maxSize)
     return wattError('ask_size', { provider, min: ask.minSize, max: ask.maxSize })
-  if (op.periods < ask.minPeriods || op.periods > ask.maxPeriods)
+  if (piece.periods < ask.minPeriods || piece.periods > ask.maxPeriods)
     return wattError('ask_duration', { provider, min: ask.minPeriods, max: ask.maxPeriods })
   const acct = getProvider(d, provider)
-  if (acct.used + op.size > ask.capacity)
+  if (acct.used + piece.size > ask.capacity)
     return wattError('over_capacity', { provider, free: ask.capacity - acct.used })
-  const total = termPrice(ask.price, op.size, op.periods, periodMsOf(d, p), d.config.dayLengthMs)
-  const collateral = collateralFor(ask.collateral, op.size)
+  const total = termPrice(ask.price, piece.size, piece.periods, periodMsOf(d, p), d.config.dayLengthMs)
+  const collateral = collateralFor(ask.collateral, piece.size)
   if (acct.free < collateral)
     return wattError('provider_collateral', {
       provider,
       need: collateral.toString(),
       free: acct.free.toString(),
     })
-  return { provider, total, collateral } satisfies Term
+  return { provider, total, collateral, clientCollateral: clientCollateralOf(p, total) } satisfies Term
 }
 
+/** Why a piece's size, term or start deadline (after ledger `after`) is refused, if it is. */
+export const pieceFault = (d: LedgerDraft, p: MarketParams, piece: Piece, after: number) => {
+  if (piece.size < 1 || piece.size > p.maxSectorSize) return 'size'
+  if (piece.periods < 1 || piece.periods > p.maxDealPeriods) return 'periods'
+  if (piece.startBy <= after || piece.startBy > d.seq + p.maxStartLedgers) return 'start'
+  return undefined
+}
+
+/** What the client locks for the replicas: escrow plus client collateral. */
+export const lockedFor = (terms: readonly Term[]): bigint =>
+  terms.reduce((s, t) => s + t.total + t.clientCollateral, 0n)
+
 const checkDeal = (d: LedgerDraft, p: MarketParams, op: PublishDealOp, client: Address) => {
-  if (op.size < 1 || op.size > p.maxSectorSize) return wattError('bad_deal', { reason: 'size' })
-  if (op.periods < 1 || op.periods > p.maxDealPeriods) return wattError('bad_deal', { reason: 'periods' })
-  if (op.startBy <= d.seq || op.startBy > d.seq + p.maxStartLedgers)
-    return wattError('bad_deal', { reason: 'start' })
+  const fault = pieceFault(d, p, op, d.seq)
+  if (fault !== undefined) return wattError('bad_deal', { reason: fault })
   if (op.providers.length > p.maxReplicas) return wattError('bad_deal', { reason: 'replicas' })
   const providers = op.providers.map((k) => addressOf(k))
   if (new Set(providers).size !== providers.length) return wattError('duplicate_provider')
@@ -83,7 +110,7 @@ const checkDeal = (d: LedgerDraft, p: MarketParams, op: PublishDealOp, client: A
     if ('code' in t) return t
     terms.push(t)
   }
-  const sum = terms.reduce((s, t) => s + t.total, 0n)
+  const sum = lockedFor(terms)
   if (sum > MAX_AMOUNT) return wattError('bad_deal', { reason: 'amount' })
   if ((d.getAccount(client)?.balance ?? 0n) < sum) return wattError('client_funds', { need: sum.toString() })
   return { terms, sum: sum as Amount }
@@ -97,12 +124,51 @@ const newReplica = (t: Term): Replica => ({
   paid: 0n,
   collateral0: t.collateral,
   collateral: t.collateral,
+  clientCollateral: t.clientCollateral,
   sector: -1,
   windows: 0,
   faults: 0,
   consecutive: 0,
   reason: '',
 })
+
+/**
+ * Writes a deal whose client funds (lockedFor(terms)) the module already holds: the deal and its
+ * replicas, each provider's collateral free -> locked, the index lists. Returns the deal id.
+ * publishDeal and the bid matcher (match.ts) both open deals here.
+ */
+export const openDeal = (
+  d: LedgerDraft,
+  client: Address,
+  piece: Piece,
+  terms: readonly Term[],
+  bid: number,
+): number => {
+  const id = dataNumber(d, MARKET, keys.nextDeal)
+  d.putData(MARKET, keys.nextDeal, id + 1)
+  const { cid, commD, size, periods, startBy } = piece
+  const deal: Deal = {
+    client,
+    cid,
+    commD,
+    size,
+    periods,
+    startBy,
+    published: d.seq,
+    replicas: terms.length,
+    bid,
+  }
+  d.putData(MARKET, keys.deal(id), deal)
+  terms.forEach((t, i) => {
+    putReplica(d, id, i, newReplica(t))
+    updateProvider(d, t.provider, (a) => ({ ...a, free: a.free - t.collateral, used: a.used + size }))
+    appendToList(d, MARKET, keys.providerList(t.provider), `${id}/${i}`)
+    appendToList(d, MARKET, keys.startList(startBy), `${id}/${i}`)
+  })
+  appendToList(d, MARKET, keys.cidList(cid), String(id))
+  appendToList(d, MARKET, keys.clientList(client), String(id))
+  return id
+}
 
 export const publishDeal: OpHandler<PublishDealOp, MarketParams, MarketCode> = {
   type: 'publishDeal',
@@ -120,27 +186,7 @@ export const publishDeal: OpHandler<PublishDealOp, MarketParams, MarketCode> = {
     if ('code' in checked) return checked
     const locked = lockInModule(d, MARKET, ctx.source, checked.sum)
     if (locked) return locked
-    const id = dataNumber(d, MARKET, keys.nextDeal)
-    d.putData(MARKET, keys.nextDeal, id + 1)
-    const deal: Deal = {
-      client: ctx.source,
-      cid: op.cid,
-      commD: op.commD,
-      size: op.size,
-      periods: op.periods,
-      startBy: op.startBy,
-      published: d.seq,
-      replicas: checked.terms.length,
-    }
-    d.putData(MARKET, keys.deal(id), deal)
-    checked.terms.forEach((t, i) => {
-      putReplica(d, id, i, newReplica(t))
-      updateProvider(d, t.provider, (a) => ({ ...a, free: a.free - t.collateral, used: a.used + op.size }))
-      appendToList(d, MARKET, keys.providerList(t.provider), `${id}/${i}`)
-      appendToList(d, MARKET, keys.startList(op.startBy), `${id}/${i}`)
-    })
-    appendToList(d, MARKET, keys.cidList(op.cid), String(id))
-    appendToList(d, MARKET, keys.clientList(ctx.source), String(id))
+    openDeal(d, ctx.source, op, checked.terms, -1)
     return undefined
   },
 }

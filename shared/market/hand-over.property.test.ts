@@ -1,9 +1,10 @@
 // Seeded hand-overs at random moments (issue 13, item 6): the offer, the take and the taker's
 // seal land anywhere relative to the windows, the first provider may stop proving, the taker may
 // seal too late or after the term ran out. In every ledger the supply is conserved and the held
-// balance is exactly the escrow and collateral recorded; at the end nothing is left in escrow, the
-// replicas of the chain were paid at most the term together, and the client's balance is the
-// term less what was not paid, plus half of every penalty (all test penalties are even).
+// balance is exactly the escrow and (provider and client) collateral recorded; at the end nothing
+// is left in escrow or client collateral, the replicas of the chain were paid at most the term
+// together, and the client's balance is the term less what was not paid, plus half of every
+// penalty (all test penalties are even).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { watt } from '../ledger/amount.ts'
@@ -47,7 +48,7 @@ const checkLedger = (net: MarketNet, keys: readonly TestKey[], id: number) => {
   assert.equal(totalSupply(net.state), net.env.config.supplyCap, `supply at ${net.seq} seed=${seed}`)
   let recorded = 0n
   for (const k of keys) recorded += R.provider(net.state, k.address).free
-  for (const r of R.deal(net.state, id)!.replicaList) recorded += r.escrow + r.collateral
+  for (const r of R.deal(net.state, id)!.replicaList) recorded += r.escrow + r.collateral + r.clientCollateral
   assert.equal(R.held(net.state), recorded, `held at ${net.seq} seed=${seed}`)
 }
 
@@ -124,7 +125,7 @@ test('hand-overs at random moments: supply, held balances, and the term paid at 
       ctx,
     )
     assert.ok(
-      deal.replicaList.every((x) => x.escrow === 0n),
+      deal.replicaList.every((x) => x.escrow === 0n && x.clientCollateral === 0n),
       ctx,
     )
     const total = deal.replicaList[0]!.total

@@ -3,7 +3,8 @@
 // client pays the term once, split by the windows each proved. A successor that never seals is
 // fined and the first may offer again; a first replica that fails takes its successor with it.
 // Expected amounts are worked by hand from docs/market.md's rules (10 units per byte per day,
-// periods of 20 ledgers of 1 s in days of 10 s, collateral 1000 per byte, no-start penalty 20%).
+// periods of 20 ledgers of 1 s in days of 10 s, collateral 1000 per byte, no-start penalty 20%,
+// client collateral 5% of the term). The client's collateral follows the replica to its successor.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { watt } from '../ledger/amount.ts'
@@ -21,6 +22,8 @@ const R = marketModule.readers
 // 4,096 bytes x 10 units per byte per day x 2 days per period
 const PER_PERIOD = 81_920n
 const COLLATERAL = 4_096_000n
+/** 5% of a term of `periods` periods. */
+const clientCollateral = (periods: number) => (BigInt(periods) * PER_PERIOD * 50n) / 1000n
 
 const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state, k.address as never)!.balance
 const replicas = (net: MarketNet, id: number) => R.deal(net.state, id)!.replicaList
@@ -64,6 +67,7 @@ test('a hand-over: the taker seals while the first provider keeps proving, then 
   let [r0, r1] = replicas(net, id)
   assert.deepEqual([r0!.state, r0!.to, r0!.offer], ['active', 1, undefined])
   assert.deepEqual([r1!.provider, r1!.state, r1!.from, r1!.escrow], [p3.address, 'proposed', 0, 0n])
+  assert.deepEqual([r0!.clientCollateral, r1!.clientCollateral], [16_384n, 0n], 'still with the first')
   assert.equal(R.provider(net.state, p3.address).free, 10_000_000n - COLLATERAL, 'the same collateral')
   assert.deepEqual(R.replicasOf(net.state, p3.address), [[id, 1]])
 
@@ -76,6 +80,8 @@ test('a hand-over: the taker seals while the first provider keeps proving, then 
     ['expired', 'handed_over', 2n * PER_PERIOD, 0n],
   )
   assert.deepEqual([r1!.state, r1!.escrow, r1!.windows], ['active', 2n * PER_PERIOD, 2])
+  assert.deepEqual([r0!.clientCollateral, r1!.clientCollateral], [0n, clientCollateral(4)], 'moved')
+  assert.equal(balance(net, client), clientBefore, 'the client collateral moved, not refunded')
   assert.equal(R.provider(net.state, p1.address).free, 10_000_000n, 'released: nothing slashed')
   assert.equal(R.provider(net.state, p1.address).used, 0)
 
@@ -85,7 +91,11 @@ test('a hand-over: the taker seals while the first provider keeps proving, then 
   await net.closeUntil(windowOpen(net.params, f3 + 1, 1) + 10)
   r1 = replicas(net, id)[1]
   assert.deepEqual([r1!.state, r1!.paid, r1!.escrow], ['expired', 2n * PER_PERIOD, 0n])
-  assert.equal(balance(net, client), clientBefore, 'the client paid the term once, at publication')
+  assert.equal(
+    balance(net, client),
+    clientBefore + 16_384n,
+    'the client paid the term once, at publication; its collateral came back at the end',
+  )
   assert.equal(R.provider(net.state, p3.address).earned, 2n * PER_PERIOD)
   assert.equal(R.provider(net.state, p3.address).free, 10_000_000n)
   assert.equal(R.held(net.state), 20_000_000n, 'only free collateral left')
@@ -107,6 +117,7 @@ test('a taker that does not seal in time pays the no-start penalty; the first pr
   const [r0, r1] = replicas(net, id)
   assert.deepEqual([r1!.state, r1!.reason], ['terminated', 'not_activated'])
   assert.deepEqual([r0!.state, r0!.to, r0!.faults], ['active', undefined, 0])
+  assert.deepEqual([r0!.clientCollateral, r1!.clientCollateral], [32_768n, 0n], 'it stayed with the first')
   const penalty = (COLLATERAL * 200n) / 1000n
   assert.equal(R.provider(net.state, p3.address).free, 10_000_000n - penalty)
   assert.equal(R.provider(net.state, p3.address).used, 0)
@@ -136,6 +147,8 @@ test('a first replica terminated for faults ends its sealing successor without a
   const [r0, r1] = replicas(net, id)
   assert.deepEqual([r0!.state, r0!.reason], ['terminated', 'faults'])
   assert.deepEqual([r1!.state, r1!.reason, r1!.collateral], ['terminated', 'predecessor_ended', 0n])
+  assert.deepEqual([r0!.clientCollateral, r1!.clientCollateral], [0n, 0n], 'back to the client once')
+  assert.equal(R.held(net.state), 20_000_000n - COLLATERAL, 'only free collateral left (p1 slashed)')
   assert.equal(R.provider(net.state, p3.address).free, 10_000_000n, 'nothing slashed from the taker')
   assert.equal(R.provider(net.state, p3.address).used, 0)
   assert.equal(R.provider(net.state, p3.address).slashed, 0n)

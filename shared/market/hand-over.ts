@@ -6,9 +6,10 @@
 //   takeOver       that provider accepts: a successor replica is added to the deal, `proposed`,
 //                  with the same collateral locked from the taker's free collateral and its own
 //                  start deadline (`handOverLedgers`); the client's node sends it the data;
-//   on activation  of the successor (commit.ts) the old replica's escrow moves to it, with the
-//                  count of windows already settled, and the old replica ends `expired`
-//                  (`handed_over`) with its collateral freed, nothing slashed, nothing refunded.
+//   on activation  of the successor (commit.ts) the old replica's escrow and the client's
+//                  collateral move to it, with the count of windows already settled, and the
+//                  old replica ends `expired` (`handed_over`) with its collateral freed,
+//                  nothing slashed, nothing refunded.
 // A successor that is not active by its deadline ends as any late replica does (no-start
 // penalty) and the old one may offer again; an old replica that ends first takes the sealing
 // successor with it (`predecessor_ended`, no penalty).
@@ -103,6 +104,8 @@ const successorOf = (from: number, rep: Replica, taker: Address): Replica => ({
   paid: 0n,
   collateral0: rep.collateral0,
   collateral: rep.collateral0,
+  /** The client's collateral moves to it on activation, with the escrow (replica-end.ts). */
+  clientCollateral: 0n,
   sector: -1,
   windows: rep.windows,
   faults: 0,

@@ -1,7 +1,7 @@
 // Seeded property tests (fast-check) over random markets: deals of 1-3 replicas, providers that
 // prove every window, vanish before sealing, skip windows, or declare the windows they skip.
-// In every ledger the supply is conserved and the module's held balance is exactly the escrow
-// and collateral it records; at the end every replica's payments, faults, state and the client's
+// In every ledger the supply is conserved and the module's held balance is exactly the escrow,
+// provider and client collateral it records; at the end every replica's payments, faults, state and the client's
 // balance equal a reference model written here from the rules in docs/market.md; the same inputs
 // give the same header CIDs on two independent runs.
 import assert from 'node:assert/strict'
@@ -111,13 +111,14 @@ interface Live {
   readonly mask: readonly boolean[]
 }
 
-/** The held balance must be exactly the escrow and collateral the module records. */
+/** The held balance must be exactly the escrow and provider and client collateral the module records. */
 const checkLedger = (net: MarketNet, providers: readonly TestKey[], deals: readonly number[]) => {
   assert.equal(totalSupply(net.state), net.env.config.supplyCap, `supply at ledger ${net.seq}`)
   let recorded = 0n
   for (const p of providers) recorded += R.provider(net.state, p.address).free
   for (const id of deals)
-    for (const r of R.deal(net.state, id)!.replicaList) recorded += r.escrow + r.collateral
+    for (const r of R.deal(net.state, id)!.replicaList)
+      recorded += r.escrow + r.collateral + r.clientCollateral
   assert.equal(R.held(net.state), recorded, `held at ledger ${net.seq}`)
 }
 

@@ -25,6 +25,8 @@ const DAY_MS = 10_000n
 const GIB = 1n << 30n
 const refTotal = (pricePerGiBDay: bigint, size: bigint, periods: bigint) =>
   (pricePerGiBDay * size * periods * PERIOD_MS + GIB * DAY_MS - 1n) / (GIB * DAY_MS)
+/** The client's collateral on a replica: 5% of its term price, rounded down. */
+const refClientCollateral = (total: bigint) => (total * 50n) / 1000n
 
 const balance = (net: MarketNet, k: { address: string }) => getAccount(net.state, k.address as never)!.balance
 
@@ -70,13 +72,16 @@ test('a deal with two providers: one proves every window and is paid exactly its
   await offer(net, [p1, p2], 10_000_000n)
   const piece = rng.bytes(4096)
   const id = await publish(net, client, dealOp(net, piece, [p1, p2]))
+  assert.equal(R.deal(net.state, id)!.bid, -1, 'taken from the asks, not matched from a bid')
   const total = refTotal(10n * GIB, 4096n, 3n)
+  const cc = refClientCollateral(total)
+  assert.equal(cc, 2457n)
   assert.equal(
     start.client - balance(net, client),
-    2n * total + FEE,
-    'the term of both replicas is in escrow',
+    2n * (total + cc) + FEE,
+    'the term of both replicas is in escrow, with the client collateral on each',
   )
-  assert.equal(R.held(net.state), 20_000_000n + 2n * total)
+  assert.equal(R.held(net.state), 20_000_000n + 2n * (total + cc))
   assert.equal(
     R.provider(net.state, p1.address).free,
     10_000_000n - 4_096_000n,
@@ -146,7 +151,8 @@ test('a deal with two providers: one proves every window and is paid exactly its
   // penalties: two fault fees of 10% of 4,096,000, then the rest of the collateral: all of it
   assert.equal(R.provider(net.state, p2.address).slashed, 4_096_000n)
   assert.equal(R.provider(net.state, p2.address).free, 10_000_000n - 4_096_000n)
-  // the client: escrow of p2's unproven windows back, half of every penalty
+  // the client: escrow of p2's unproven windows back, half of every penalty, both client
+  // collaterals back (one replica expired, one terminated for faults)
   assert.equal(balance(net, client), start.client - FEE - 2n * total + (total - share) + 2_048_000n)
   assert.equal(R.held(net.state), 10_000_000n + 5_904_000n, 'only free collateral is left')
   for (const l of net.ledgers) assert.ok(l.header.totalCoins > 0n)
@@ -165,13 +171,17 @@ test('a replica not active by its start deadline: escrow refunded, no-start pena
   const startBy = net.seq + 6
   await publish(net, client, dealOp(net, piece, [p1], { startBy, periods: 2 }))
   const total = refTotal(10n * GIB, 2000n, 2n)
-  assert.equal(balance(net, client), before - FEE - total)
+  assert.equal(balance(net, client), before - FEE - total - 800n, 'term 16,000 and 5% of it')
   await net.closeUntil(startBy)
   const rep = R.dealsByClient(net.state, client.address)[0]!.replicaList[0]!
   assert.equal(rep.state, 'terminated')
   assert.equal(rep.reason, 'not_activated')
   const penalty = (2_000_000n * 200n) / 1000n // 20% of 1000/byte x 2000 bytes
-  assert.equal(balance(net, client), before - FEE + penalty / 2n, 'escrow back, half the penalty')
+  assert.equal(
+    balance(net, client),
+    before - FEE + penalty / 2n,
+    'escrow and client collateral back, half the penalty',
+  )
   assert.equal(R.provider(net.state, p1.address).free, 5_000_000n - penalty)
   assert.equal(R.provider(net.state, p1.address).used, 0)
   assert.equal(totalSupply(net.state), net.env.config.supplyCap)
@@ -202,7 +212,7 @@ test('a fault declared ahead costs the declared fee; the next proof recovers the
   assert.equal(R.provider(net.state, p1.address).proven, 4096)
 })
 
-test('a provider rejects a replica before pre-commit: no penalty, the escrow back, the collateral freed', async () => {
+test('a provider rejects a replica before pre-commit: no penalty, the escrow back, the collateral freed, the client collateral to the fee pool', async () => {
   const rng = createRng(seed + 3)
   const net = new MarketNet()
   const [client, p1, p2] = [testKey(330), testKey(331), testKey(332)]
@@ -217,10 +227,13 @@ test('a provider rejects a replica before pre-commit: no penalty, the escrow bac
   assert.equal(r0!.state, 'terminated')
   assert.equal(r0!.reason, 'rejected')
   assert.equal(r1!.state, 'proposed')
+  // each replica: term 4,000 and client collateral 200; the rejected one's 200 is forfeit
+  assert.equal(balance(net, client), before - FEE - 4000n - 200n - 200n, 'one replica left in escrow')
+  assert.equal(R.deal(net.state, id)!.replicaList[0]!.clientCollateral, 0n)
   assert.equal(
-    balance(net, client),
-    before - FEE - refTotal(10n * GIB, 1000n, 1n),
-    'one replica left in escrow',
+    R.held(net.state),
+    10_000_000n + 4000n + 200n,
+    'the module kept none of the 200 (supply below)',
   )
   assert.deepEqual(R.provider(net.state, p1.address).free, 5_000_000n)
   assert.equal(R.provider(net.state, p1.address).used, 0)

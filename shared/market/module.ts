@@ -1,14 +1,17 @@
 // The storage market module (docs/market.md): providers post asks and collateral, clients
-// publish deals that lock escrow, providers pre-commit and prove their seals and prove every
-// window on the ledger; the close step pays proven windows, fines faults, ends replicas.
+// publish deals (or post bids a close step matches) that lock escrow and client collateral,
+// providers pre-commit and prove their seals and prove every window on the ledger, and hand
+// replicas over; the close steps pay proven windows, fine faults, end replicas, then match bids.
 import { defineModule } from '../ledger/module.ts'
 import { paramsAt } from '../ledger/protocol-state.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import { addCollateral, postAsk, withdrawCollateral } from './asks.ts'
+import { cancelBid, postBid } from './bids.ts'
 import { MARKET_RESULT_CODES } from './codes.ts'
 import { preCommit, proveCommit, rejectDeal } from './commit.ts'
 import { publishDeal } from './deals.ts'
 import { offerHandOver, takeOver } from './hand-over.ts'
+import { bidCloseStep } from './match.ts'
 import { type MarketParams, marketParams } from './params.ts'
 import { marketReaders } from './readers.ts'
 import { marketCloseStep } from './settle.ts'
@@ -30,8 +33,10 @@ export const marketModule = defineModule({
     declareFault,
     offerHandOver,
     takeOver,
+    postBid,
+    cancelBid,
   ],
-  closeSteps: [marketCloseStep],
+  closeSteps: [marketCloseStep, bidCloseStep],
   resultCodes: MARKET_RESULT_CODES,
   readers: {
     params: (s: LedgerState): MarketParams => paramsAt(s, marketModule),

@@ -45,6 +45,15 @@ export interface MarketParams {
   readonly maxSealVerifiesPerLedger: number
   /** Sectors sharing one window position (what a window's close step visits). */
   readonly maxSectorsPerWindow: number
+  /** The client's collateral per replica, in permille of the replica's term price. */
+  readonly clientCollateralPermille: number
+  /** Ledgers a bid stays open for matching (from the one it is posted in); then it expires. */
+  readonly bidLedgers: number
+  /** Open bids on the network at most, and per client. */
+  readonly maxOpenBids: number
+  readonly maxBidsPerClient: number
+  /** Open bids the close step tries to match per ledger (each try reads the standing asks). */
+  readonly bidsPerLedger: number
 }
 
 const permille = (def: number) => intParam(def, 0, 1000)
@@ -72,6 +81,11 @@ export const marketParams = paramsSpec<MarketParams>(
     handOverLedgers: intParam(2_880, 1, 10_000_000),
     maxSealVerifiesPerLedger: intParam(4, 1, 64),
     maxSectorsPerWindow: intParam(10_000, 1, 1_000_000),
+    clientCollateralPermille: permille(50),
+    bidLedgers: intParam(720, 1, 1_000_000),
+    maxOpenBids: intParam(256, 1, 10_000),
+    maxBidsPerClient: intParam(8, 1, 1000),
+    bidsPerLedger: intParam(8, 1, 256),
   },
   (p) => {
     if ((p.minSectorSize & (p.minSectorSize - 1)) !== 0) return 'minSectorSize'
@@ -80,6 +94,7 @@ export const marketParams = paramsSpec<MarketParams>(
     if (p.windowLedgers > p.provingPeriodLedgers || p.provingPeriodLedgers % p.windowLedgers !== 0)
       return 'windowLedgers'
     if (p.sealDelay + p.proveCommitLedgers > RANDOMNESS_RING - 1) return 'proveCommitLedgers'
+    if (p.bidLedgers >= p.maxStartLedgers) return 'bidLedgers'
     return undefined
   },
 )

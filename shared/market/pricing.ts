@@ -4,6 +4,7 @@
 //   window i of n pays floor(total (i+1) / n) - floor(total i / n)   (the shares sum to total)
 //   a penalty   = collateral at publication x permille / 1000, at most what is left
 //   of which the client gets floor(penalty x slashToClientPermille / 1000), the fee pool the rest
+//   client collateral of a replica = floor(term price x clientCollateralPermille / 1000)
 import type { MarketParams } from './params.ts'
 
 const GIB = 1n << 30n
@@ -37,3 +38,6 @@ export const penaltyOf = (collateral0: bigint, permille: number, left: bigint): 
 
 export const clientShareOf = (p: MarketParams, penalty: bigint): bigint =>
   (penalty * BigInt(p.slashToClientPermille)) / 1000n
+
+export const clientCollateralOf = (p: MarketParams, total: bigint): bigint =>
+  (total * BigInt(p.clientCollateralPermille)) / 1000n

@@ -1,6 +1,6 @@
 // The quote a client sees before paying: the cheapest asks that can take the piece, one per
 // provider, never its own; priced with the documented rule, worked here by hand; and equal to
-// what publishDeal then locks.
+// what publishDeal then locks (the price plus 5% of it as client collateral).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { watt } from '../ledger/amount.ts'
@@ -44,6 +44,12 @@ test('a quote takes the cheapest asks that can hold the piece and equals what th
     ],
   )
   assert.equal(q.value.total, 147_456n)
+  // client collateral: 5% of each replica's price, rounded down (2,457.6 and 4,915.2)
+  assert.deepEqual(
+    q.value.replicas.map((r) => r.clientCollateral),
+    [2457n, 4915n],
+  )
+  assert.equal(q.value.clientCollateral, 7372n)
   const none = quoteDeal(net.state, { ...ask, replicas: 4 })
   assert.deepEqual(none.ok ? 'quoted' : none.error, { code: 'not_enough_providers', wanted: 4, available: 3 })
   const self = quoteDeal(net.state, { ...ask, client: b!.address, replicas: 2 })
@@ -56,6 +62,6 @@ test('a quote takes the cheapest asks that can hold the piece and equals what th
   const before = getAccount(net.state, client!.address)!.balance
   const piece = new Uint8Array(4096).fill(7)
   assert.equal(await net.op(client!, dealOp(net, piece, [b!, c!], { periods: 3 })), '')
-  const fee = before - getAccount(net.state, client!.address)!.balance - q.value.total
-  assert.equal(fee, 100n, 'the deal locked exactly the quote (plus the one-operation fee)')
+  const fee = before - getAccount(net.state, client!.address)!.balance - 147_456n - 7372n
+  assert.equal(fee, 100n, 'the deal locked exactly the quote and its client collateral (plus the fee)')
 })

@@ -1,11 +1,12 @@
 // What a deal would cost before the client signs it: the cheapest standing asks that take the
 // piece (size, duration, capacity left, free collateral for the replica), one replica per
 // provider, never the client itself; each replica's price and the sum, with the ledger's own
-// arithmetic (pricing.ts), so the quote is what publishDeal locks in escrow.
+// arithmetic (pricing.ts), so the quote is what publishDeal locks: the price in escrow plus the
+// client collateral on it (refunded at the end of each replica unless its provider rejects it).
 import type { LedgerState } from '../ledger/state.ts'
 import { err, ok, type Result, type WattError, wattError } from '../util/errors.ts'
 import { marketModule } from './module.ts'
-import { collateralFor, termPrice } from './pricing.ts'
+import { clientCollateralOf, collateralFor, termPrice } from './pricing.ts'
 import type { AskView } from './readers.ts'
 
 const R = marketModule.readers
@@ -26,11 +27,15 @@ export interface QuotedReplica {
   readonly provider: string
   readonly peer: string
   readonly total: bigint
+  readonly clientCollateral: bigint
 }
 
 export interface Quote {
   readonly replicas: readonly QuotedReplica[]
+  /** The price: the sum of the replicas' terms. */
   readonly total: bigint
+  /** The client collateral locked beside it (the sum of the replicas'). */
+  readonly clientCollateral: bigint
 }
 
 export type QuoteCode = 'bad_deal' | 'not_enough_providers'
@@ -67,10 +72,10 @@ export const quoteDeal = (state: LedgerState, r: QuoteRequest): Result<Quote, Wa
     .slice(0, r.replicas)
   if (asks.length < r.replicas)
     return err(wattError('not_enough_providers', { wanted: r.replicas, available: asks.length }))
-  const replicas = asks.map((a) => ({
-    provider: a.provider,
-    peer: a.peer,
-    total: termPrice(a.price, r.size, r.periods, r.periodMs, r.dayMs),
-  }))
-  return ok({ replicas, total: replicas.reduce((s, x) => s + x.total, 0n) })
+  const replicas = asks.map((a) => {
+    const total = termPrice(a.price, r.size, r.periods, r.periodMs, r.dayMs)
+    return { provider: a.provider, peer: a.peer, total, clientCollateral: clientCollateralOf(p, total) }
+  })
+  const sum = (f: (x: QuotedReplica) => bigint) => replicas.reduce((s, x) => s + f(x), 0n)
+  return ok({ replicas, total: sum((x) => x.total), clientCollateral: sum((x) => x.clientCollateral) })
 }

@@ -1,6 +1,7 @@
 // The chain says where data is (issue 13, item 7): by CID the deals, their providers, replicas and
 // states; by provider its ask, committed capacity, proven bytes, faults and earnings; plus what a
-// provider's prover needs (a window's randomness and chain digest). All over a closed state.
+// provider's prover needs (a window's randomness and chain digest); the open bids and any bid by
+// id. All over a closed state.
 // `transferring` is not a ledger state: the client's app shows it between publication and the
 // provider's pre-commit (the ledger says `proposed`).
 import { type DataReader, listLength, stateData } from '../ledger/lists.ts'
@@ -8,8 +9,10 @@ import { moduleHeld } from '../ledger/money.ts'
 import type { LedgerState } from '../ledger/state.ts'
 import {
   type Ask,
+  type Bid,
   type Deal,
   getAsk,
+  getBid,
   getDeal,
   getProvider,
   getReplica,
@@ -66,15 +69,37 @@ export interface AskView extends Ask {
 }
 
 /** The standing asks (capacity above 0) of the last MAX_READ_DEALS providers to post one. */
-const standingAsks = (d: DataReader): AskView[] =>
+export const standingAsks = (d: DataReader): AskView[] =>
   lastOf(d, keys.askList).flatMap((provider) => {
     const ask = getAsk(d, provider)
     return ask && ask.capacity > 0 ? [{ ...ask, provider }] : []
   })
 
+export interface BidView extends Bid {
+  readonly id: number
+}
+
+const bidView = (d: DataReader, id: number): BidView | undefined => {
+  const bid = getBid(d, id)
+  return bid === undefined ? undefined : { ...bid, id }
+}
+
+/** The open bids (the last MAX_READ_DEALS of the open list), oldest first. */
+const openBids = (d: DataReader): BidView[] =>
+  lastOf(d, keys.bidList).flatMap((e) => {
+    const b = bidView(d, Number(e))!
+    return b.state === 'open' ? [b] : []
+  })
+
 export const marketReaders = {
   asks: (s: LedgerState): AskView[] => standingAsks(stateData(s)),
   deal: (s: LedgerState, id: number): DealView | undefined => dealView(stateData(s), id),
+  bids: (s: LedgerState): BidView[] => openBids(stateData(s)),
+  /** A bid in any state: open, matched (with its deal), cancelled or expired. */
+  bid: (s: LedgerState, id: number): BidView | undefined => bidView(stateData(s), id),
+  /** The client's last MAX_READ_DEALS bids in any state, oldest first. */
+  bidsByClient: (s: LedgerState, client: string): BidView[] =>
+    lastOf(stateData(s), keys.clientBidList(client)).map((e) => bidView(stateData(s), Number(e))!),
   dealsByCid: (s: LedgerState, cid: string): DealView[] => dealsOf(stateData(s), keys.cidList(cid)),
   dealsByClient: (s: LedgerState, client: string): DealView[] =>
     dealsOf(stateData(s), keys.clientList(client)),
@@ -98,6 +123,6 @@ export const marketReaders = {
   randomness: (s: LedgerState, seq: number): Uint8Array | undefined => randomnessAt(nextLedgerView(s), seq),
   chainDigest: (s: LedgerState, provider: string, pos: number): Uint8Array =>
     chainDigest(stateData(s), provider, pos),
-  /** Escrow plus collateral the module holds (part of the supply). */
+  /** Escrow, provider and client collateral and open bids' locks the module holds (part of the supply). */
   held: (s: LedgerState): bigint => moduleHeld(stateData(s), MARKET),
 }

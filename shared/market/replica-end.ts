@@ -1,6 +1,8 @@
 // How a replica ends and what moves when it does: payments out of the module's held balance,
-// penalties split between the client and the fee pool, the escrow refunded, the collateral left
-// freed, and the hand-over links between a replica and its successor (hand-over.ts) kept true.
+// penalties split between the client and the fee pool, the escrow refunded, the client's
+// collateral returned (or forfeit when the provider rejected the replica), the provider's
+// collateral left freed, and the hand-over links between a replica and its successor
+// (hand-over.ts) kept true.
 import type { Address } from '../crypto/address.ts'
 import type { Amount } from '../ledger/amount.ts'
 import type { LedgerDraft } from '../ledger/draft.ts'
@@ -80,7 +82,28 @@ const dropParts = (d: LedgerDraft, rep: Replica): void => {
   putSector(d, rep.provider, rep.sector, { ...s, parts: 0, partBytes: 0 })
 }
 
-/** Ends a replica: escrow left to the client, collateral left (after `slash`) to free collateral. */
+/**
+ * The client's collateral of an ending replica: back to the client, except when its provider
+ * rejected the replica (the data never came or did not match CommD): then to the fee pool, so a
+ * client that reserves providers without sending data pays for it, and no provider gains by
+ * rejecting (docs/market.md, "Client collateral").
+ */
+const releaseClientCollateral = (d: LedgerDraft, deal: Deal, rep: Replica, reason: string, t: Tally) => {
+  const amt = rep.clientCollateral
+  if (amt === 0n) return
+  if (reason === 'rejected') {
+    releaseFromModule(d, MARKET, 'feePool', amt as Amount)
+    t.penalties += amt
+    return
+  }
+  payOut(d, deal.client, amt)
+  t.refunds += amt
+}
+
+/**
+ * Ends a replica: escrow and client collateral left to the client, collateral left (after
+ * `slash`) to free collateral.
+ */
 export const endReplica = (
   d: LedgerDraft,
   p: MarketParams,
@@ -93,6 +116,7 @@ export const endReplica = (
   if (end.slash > 0n) penalize(d, p, deal, rep, end.slash, t)
   payOut(d, deal.client, rep.escrow)
   t.refunds += rep.escrow
+  releaseClientCollateral(d, deal, rep, end.reason, t)
   dropParts(d, rep)
   const freed = rep.collateral - end.slash
   const wasProven = rep.state === 'active'
@@ -102,7 +126,8 @@ export const endReplica = (
     used: a.used - deal.size,
     proven: a.proven - (wasProven ? deal.size : 0),
   }))
-  putReplica(d, id, i, { ...rep, state: end.state, reason: end.reason, escrow: 0n, collateral: 0n })
+  const closed = { escrow: 0n, collateral: 0n, clientCollateral: 0n }
+  putReplica(d, id, i, { ...rep, state: end.state, reason: end.reason, ...closed })
   endLinks(d, p, at, rep, t)
 }
 
@@ -130,8 +155,8 @@ const settlePending = (d: LedgerDraft, p: MarketParams, deal: Deal, pred: Replic
 
 /**
  * A successor's seal is verified: its predecessor is paid for a window it proved and not yet
- * settled, then released, `expired` (`handed_over`), its collateral freed; its escrow and count of
- * settled windows move to the successor, which is returned. When that window was the term's last,
+ * settled, then released, `expired` (`handed_over`), its collateral freed; its escrow, the client's
+ * collateral and the count of settled windows move to the successor, which is returned. When that window was the term's last,
  * the predecessor expires as any replica does and the successor ends with it (undefined).
  */
 export const completeHandOver = (
@@ -149,6 +174,6 @@ export const completeHandOver = (
     return undefined
   }
   const end = { state: 'expired', reason: 'handed_over', slash: 0n } as const
-  endReplica(d, p, [deal, id, from], { ...unlinked(pred), escrow: 0n }, end, t)
-  return { ...next, escrow: pred.escrow, windows: pred.windows }
+  endReplica(d, p, [deal, id, from], { ...unlinked(pred), escrow: 0n, clientCollateral: 0n }, end, t)
+  return { ...next, escrow: pred.escrow, clientCollateral: pred.clientCollateral, windows: pred.windows }
 }

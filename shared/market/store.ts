@@ -49,6 +49,8 @@ export interface Deal {
   readonly startBy: number
   readonly published: number
   readonly replicas: number
+  /** The bid it was matched from (bids.ts), or -1 when the client took the asks directly. */
+  readonly bid: number
 }
 
 export interface Replica {
@@ -62,6 +64,8 @@ export interface Replica {
   /** Collateral locked at publication, and what is left of it. */
   readonly collateral0: bigint
   readonly collateral: bigint
+  /** The client's collateral for this replica (locked at publication, 0 once it ended). */
+  readonly clientCollateral: bigint
   /** -1 before pre-commit. */
   readonly sector: number
   /** Windows settled (proven or faulty) since activation. */
@@ -99,6 +103,29 @@ export interface Sector {
   readonly declared: boolean
 }
 
+export type BidState = 'open' | 'matched' | 'cancelled' | 'expired'
+
+/** A client's standing offer for a deal (bids.ts), matched against the asks by the close step. */
+export interface Bid {
+  readonly client: Address
+  readonly cid: string
+  readonly commD: Uint8Array
+  readonly size: number
+  readonly replicas: number
+  readonly periods: number
+  readonly startBy: number
+  /** Base units per GiB per day at most, per replica. */
+  readonly maxPrice: bigint
+  readonly posted: number
+  /** The last ledger whose close step may match it; then it expires. */
+  readonly expires: number
+  /** Held by the module while open: the escrow and client collateral at maxPrice. */
+  readonly locked: bigint
+  readonly state: BidState
+  /** The deal it became (-1 until matched). */
+  readonly deal: number
+}
+
 export const keys = {
   ask: (a: string) => `ask/${a}`,
   provider: (a: string) => `prov/${a}`,
@@ -120,6 +147,18 @@ export const keys = {
   offerList: (a: string) => `offers/${a}`,
   /** Every provider that ever posted an ask, once each, in the order of its first ask. */
   askList: 'asks',
+  bid: (id: number) => `bid/${id}`,
+  nextBid: 'next-bid',
+  /** Open bids (ids ascending; closed ones are dropped by the close step), and their count. */
+  bidList: 'bids',
+  openBids: 'bids-open',
+  /** How many bids of one client are open (a count), and every bid it posted (a list). */
+  clientOpenBids: (a: string) => `bids-open/${a}`,
+  clientBidList: (a: string) => `bids-of/${a}`,
+  /** The bid id the matcher starts from next ledger (it visits the open bids in turn). */
+  bidCursor: 'bid-cursor',
+  /** Lists: bids whose last matching ledger is `seq`. */
+  bidEndList: (seq: number) => `bid-end/${seq}`,
 }
 
 const amount = (x: unknown): bigint => asUnits(x) ?? 0n
@@ -158,12 +197,16 @@ export const updateProvider = (d: LedgerDraft, a: string, f: (p: ProviderAccount
   putProvider(d, a, f(getProvider(d, a)))
 
 export const getDeal = (d: DataReader, id: number): Deal | undefined =>
-  normalize(d.getData(MARKET, keys.deal(id)), [], ['size', 'periods', 'startBy', 'published', 'replicas'])
+  normalize(
+    d.getData(MARKET, keys.deal(id)),
+    [],
+    ['size', 'periods', 'startBy', 'published', 'replicas', 'bid'],
+  )
 
 export const getReplica = (d: DataReader, id: number, i: number): Replica | undefined =>
   normalize(
     d.getData(MARKET, keys.replica(id, i)),
-    ['total', 'escrow', 'paid', 'collateral0', 'collateral'],
+    ['total', 'escrow', 'paid', 'collateral0', 'collateral', 'clientCollateral'],
     ['sector', 'windows', 'faults', 'consecutive', 'to', 'from'],
   )
 
@@ -179,6 +222,15 @@ export const getSector = (d: DataReader, a: string, n: number): Sector | undefin
 
 export const putSector = (d: LedgerDraft, a: string, n: number, s: Sector | undefined): void =>
   d.putData(MARKET, keys.sector(a, n), s)
+
+export const getBid = (d: DataReader, id: number): Bid | undefined =>
+  normalize(
+    d.getData(MARKET, keys.bid(id)),
+    ['maxPrice', 'locked'],
+    ['size', 'replicas', 'periods', 'startBy', 'posted', 'expires', 'deal'],
+  )
+
+export const putBid = (d: LedgerDraft, id: number, b: Bid): void => d.putData(MARKET, keys.bid(id), b)
 
 /** The header hash of ledger `seq` (its CID bytes), if the ring still holds it. */
 export const randomnessAt = (d: Pick<LedgerDraft, 'getData' | 'seq' | 'prevHeader'>, seq: number) => {

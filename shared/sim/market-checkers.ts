@@ -1,6 +1,6 @@
 // The storage market's invariants, checked on every ledger every honest node closes
-// (docs/market.md): the module's held balance is exactly the escrow and collateral its records
-// hold; a replica is paid exactly the window shares of the windows whose proof the ledger applied
+// (docs/market.md): the module's held balance is exactly the escrow, provider and client
+// collateral and open bids' locks its records hold; a replica is paid exactly the window shares of the windows whose proof the ledger applied
 // (the proofs are tracked here from the applied transactions, the shares computed with a
 // reference formula of this file, not the market's pricing code); a client never pays more than
 // its deal; a provider's earnings are what its replicas were paid. Node agreement on headers is
@@ -97,7 +97,8 @@ export class MarketChecker {
     if (rep.paid !== worth)
       return { code: 'market_paid', ...where, paid: `${rep.paid}`, proven: `${worth}` } as const
     const spent = rep.paid + rep.escrow
-    const bad = isEnded(rep) ? rep.escrow !== 0n || rep.collateral !== 0n : spent !== rep.total
+    const left = rep.escrow !== 0n || rep.collateral !== 0n || rep.clientCollateral !== 0n
+    const bad = isEnded(rep) ? left : spent !== rep.total
     if (spent > rep.total || bad) {
       const amounts = { total: `${rep.total}`, paid: `${rep.paid}`, escrow: `${rep.escrow}` }
       return { code: 'market_client', ...where, state: rep.state, ...amounts } as const
@@ -116,7 +117,7 @@ export class MarketChecker {
       for (const [i, rep] of deal.replicaList.entries()) {
         const v = this.#replica(s, deal, i, rep, at)
         if (v !== undefined) return v
-        recorded += rep.escrow + rep.collateral
+        recorded += rep.escrow + rep.collateral + rep.clientCollateral
         paid.set(rep.provider, (paid.get(rep.provider) ?? 0n) + rep.paid)
       }
     }
@@ -126,6 +127,7 @@ export class MarketChecker {
       if (acct.earned !== sum)
         return { code: 'market_earned', provider, earned: `${acct.earned}`, paid: `${sum}`, ...at }
     }
+    for (const b of R.bids(s)) recorded += b.locked
     const held = R.held(s)
     return held === recorded
       ? undefined

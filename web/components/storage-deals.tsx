@@ -82,12 +82,12 @@ const ROW_ERROR_TEXT: Record<string, string> = {
 const rowErrorText = (code: string) => ROW_ERROR_TEXT[code] ?? `could not go on (${code}); it is tried again`
 
 const useQuote = (rpc: CoreRpc, size: number, replicas: number, days: number) => {
-  const [quote, setQuote] = useState<{ amount?: string; error?: string }>({})
+  const [quote, setQuote] = useState<{ amount?: string; clientCollateral?: string; error?: string }>({})
   useEffect(() => {
     if (size <= 0) return setQuote({})
     let live = true
     rpc.call('market.quote', { size, replicas, days }).then(
-      (q) => live && setQuote({ amount: q.amount }),
+      (q) => live && setQuote({ amount: q.amount, clientCollateral: q.clientCollateral }),
       (e) => live && setQuote({ error: describeError(e) }),
     )
     return () => {
@@ -164,6 +164,14 @@ export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
                 : 'choose a file'}
         </span>
       </div>
+      {quote.clientCollateral && (
+        <div class="kv">
+          <span>Refundable collateral</span>
+          <span data-testid="deal-collateral" data-amount={quote.clientCollateral}>
+            {`${wattOf(quote.clientCollateral)} WATT`}
+          </span>
+        </div>
+      )}
       {quote.error && <p class="error">{quote.error}</p>}
       <button type="submit" class="btn" data-testid="deal-submit" disabled={!view.address || !quote.amount}>
         Store on the network

@@ -158,7 +158,7 @@ export const createClientDeals = async (d: {
       startBy: o.state.header.seq + Math.min(R.params(o.state).maxStartLedgers, startIn),
       providers: quote.replicas.map((x) => providerKey(x.provider)),
     }
-    const { id } = await d.txs.submit('publishDeal', [op], quote.total)
+    const { id } = await d.txs.submit('publishDeal', [op], quote.total + quote.clientCollateral)
     const providers = quote.replicas.map((x) => ({ provider: x.provider, peer: x.peer }))
     const record: ClientDeal = {
       txId: id,

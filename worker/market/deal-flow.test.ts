@@ -53,6 +53,9 @@ test('a file stored with 2 replicas: sealed, proven, paid per window; a lost rep
   assert.equal(total, 46_567n) // 2 x 10^18 / 4.295 x 10^13 = 46,566.1, rounded up
   const quote = await client.call('market.quote', { size, replicas: 2, days: 1 })
   assert.deepEqual([quote.amount, quote.periods], [String(2n * total), periods])
+  // client collateral: 5% of each replica's price, rounded down (2,328.35)
+  const cc = 2328n
+  assert.equal(quote.clientCollateral, String(2n * cc))
   assert.equal(
     await codeOf(client.call('market.quote', { size, replicas: 4, days: 1 })),
     'not_enough_providers',
@@ -76,7 +79,11 @@ test('a file stored with 2 replicas: sealed, proven, paid per window; a lost rep
     providers.map((p) => [stored.cid, v.deals[0]!.dealId, p.address]).sort(),
   )
   const spent = before - getAccount(ledger.current().state, client.address as never)!.balance
-  assert.equal(spent, 2n * total + ledger.genesis().minFeePerOp, 'the escrow and one fee')
+  assert.equal(
+    spent,
+    2n * (total + cc) + ledger.genesis().minFeePerOp,
+    'the escrow, client collateral and one fee',
+  )
 
   // each proven window pays floor(total (i+1) / n) - floor(total i / n)
   const share = (i: number) =>

@@ -24,6 +24,11 @@ export interface DealTerms {
 export interface QuoteView {
   /** What the deal locks in escrow, base units as decimal text (the sum of the replicas). */
   readonly amount: string
+  /**
+   * The client collateral locked beside it (5% of the price by default), base units as decimal
+   * text: refunded when each replica ends, unless its provider rejects it (docs/market.md).
+   */
+  readonly clientCollateral: string
   readonly periods: number
   readonly replicas: readonly { readonly provider: string; readonly amount: string }[]
 }

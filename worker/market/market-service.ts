@@ -138,6 +138,7 @@ export const createMarketService = async (
     const q = quoteFor(state, l.genesis(), k.address, r)
     return {
       amount: String(q.total),
+      clientCollateral: String(q.clientCollateral),
       periods: periodsFor(r.days, l.genesis(), state),
       replicas: q.replicas.map((x) => ({ provider: x.provider, amount: String(x.total) })),
     }

@@ -19,4 +19,5 @@ export const SMALL_MARKET = {
   slashToClientPermille: 500,
   maxStartLedgers: 64,
   handOverLedgers: 12,
+  bidLedgers: 16,
 }
