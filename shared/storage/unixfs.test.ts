@@ -2,7 +2,6 @@
 // round-trip and reject tampered or missing blocks.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { CID } from 'multiformats/cid'
 import { createRng } from '../util/prng.ts'
 import { utf8 } from '../util/bytes.ts'
 import { isWattError, toWattError } from '../util/errors.ts'

@@ -1,8 +1,10 @@
 // The Storage screen's deals (issue 13, item 8). "Store on the network": choose a file, the
 // replicas and the days, see the price from the current asks before paying, then follow each
-// replica's state in "My files". For providers, the replicas they hold: the data arriving, the
-// sealing progress, proofs and faults, what each has paid, and when the next proof is due (a
-// closed tab faults there), and a button to hand an active replica over to another provider.
+// replica's state in "My files"; or post a bid with the most it pays and let the ledger match
+// the cheapest providers (a row per copy asked for until then). For providers, the replicas they
+// hold: the data arriving, the sealing progress, proofs and faults, what each has paid, and when
+// the next proof is due (a closed tab faults there), and a button to hand an active replica over
+// to another provider.
 import { useEffect, useState } from 'preact/hooks'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { DealRow } from '../../worker/market/deal-rows.ts'
@@ -61,6 +63,7 @@ const HAND_OVER_TEXT: Record<NonNullable<DealRow['handOver']>, Record<Side, stri
 }
 
 const stateText = (row: DealRow, side: Side): string => {
+  if (row.bid) return BID_TEXT[row.bid]
   const ended = row.state === 'terminated' || row.state === 'expired'
   const base = (ended && END_TEXT[row.reason]?.[side]) || STATE_TEXT[row.state]
   return row.handOver ? `${base} · ${HAND_OVER_TEXT[row.handOver][side]}` : base
@@ -97,6 +100,15 @@ const useQuote = (rpc: CoreRpc, size: number, replicas: number, days: number) =>
   return quote
 }
 
+/** A client's deal asked for by a bid, until its providers join (deal-rows.ts). */
+const BID_TEXT: Record<NonNullable<DealRow['bid']>, string> = {
+  open: 'bid posted: waiting for the network to match providers at your price',
+  matched: 'bid matched: the providers are joining',
+  expired: 'no provider matched the bid at that price: the lock was refunded',
+  cancelled: 'bid cancelled: the lock was refunded',
+  refused: 'the network did not take the bid',
+}
+
 const intField = (id: string, label: string, value: number, set: (n: number) => void, max: number) => (
   <div class="field">
     <label for={id}>{label}</label>
@@ -112,6 +124,62 @@ const intField = (id: string, label: string, value: number, set: (n: number) => 
     />
   </div>
 )
+
+/**
+ * The other way to store: name only the most you pay per GiB per day and let the ledger's close
+ * step pick the cheapest able providers (a bid); the lock is the worst case, the rest comes back.
+ */
+const BidOption = ({
+  rpc,
+  terms,
+  onStatus,
+}: {
+  rpc: CoreRpc
+  terms: { file: File; replicas: number; days: number } | undefined
+  onStatus: (s: { text: string; error?: boolean }) => void
+}) => {
+  const [maxPrice, setMaxPrice] = useState('')
+  const bid = async () => {
+    if (!terms) return
+    onStatus({ text: `preparing ${terms.file.name} (${formatBytes(terms.file.size)})…` })
+    try {
+      const r = await rpc.call(
+        'market.bid',
+        { ...terms, maxPrice: maxPrice.replace(',', '.') },
+        STORE_TIMEOUT_MS,
+      )
+      onStatus({
+        text: `bid posted: ${wattOf(r.locked)} WATT locked at most; what the matched asks leave over comes back.`,
+      })
+    } catch (e) {
+      onStatus({ text: describeError(e), error: true })
+    }
+  }
+  return (
+    <details data-testid="bid-form">
+      <summary class="bid-summary">Or let the network choose the providers</summary>
+      <div class="field">
+        <label for="bid-max-price">Most you pay (WATT per GiB per day)</label>
+        <input
+          id="bid-max-price"
+          data-testid="bid-max-price"
+          inputMode="decimal"
+          value={maxPrice}
+          onInput={(e) => setMaxPrice(e.currentTarget.value)}
+        />
+      </div>
+      <button
+        type="button"
+        class="btn secondary"
+        data-testid="bid-submit"
+        disabled={!terms || maxPrice.trim() === ''}
+        onClick={() => void bid()}
+      >
+        Post a bid
+      </button>
+    </details>
+  )
+}
 
 export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
   const [file, setFile] = useState<File>()
@@ -176,6 +244,11 @@ export const DealForm = ({ rpc, view }: { rpc: CoreRpc; view: MarketView }) => {
       <button type="submit" class="btn" data-testid="deal-submit" disabled={!view.address || !quote.amount}>
         Store on the network
       </button>
+      <BidOption
+        rpc={rpc}
+        terms={file && view.address ? { file, replicas, days } : undefined}
+        onStatus={setStatus}
+      />
       {!view.address && <p class="muted">Create a wallet first: deals are paid from it.</p>}
       <p class={status.error ? 'error' : 'muted'} data-testid="deal-status">
         {status.text}
@@ -221,22 +294,28 @@ const DealItem = ({ row, mine, rpc }: { row: DealRow; mine: Side; rpc?: CoreRpc 
       <strong class="wrap">{row.name || shortAddress(row.cid)}</strong>
       <span class="muted">
         {formatBytes(row.size)} ·{' '}
-        {mine === 'client' ? `provider ${shortAddress(row.provider)}` : `deal ${row.dealId}`}
+        {mine === 'provider'
+          ? `deal ${row.dealId}`
+          : row.provider
+            ? `provider ${shortAddress(row.provider)}`
+            : 'provider to be matched'}
       </span>
       <span class={row.state === 'faulty' || row.state === 'terminated' ? 'error' : 'muted'}>
         {stateText(row, mine)}
         {row.state === 'transferring' && row.moved > 0 ? ` (${formatBytes(row.moved)})` : ''}
-        {row.error ? ` · ${rowErrorText(row.error)}` : ''}
+        {row.error ? ` · ${row.bid ? describeError({ code: row.error }) : rowErrorText(row.error)}` : ''}
       </span>
       {row.state === 'sealing' && row.sealed !== undefined && (
         <progress value={row.sealed} max={1} style="width:100%;accent-color:var(--accent)" />
       )}
       {rpc && row.state === 'active' && !row.handOver && <HandOverButton rpc={rpc} row={row} />}
     </div>
-    <span class="deal-paid" data-amount={row.paid}>
-      {wattOf(row.paid)} / {wattOf(row.total)} WATT
-      {row.faults > 0 ? ` · ${row.faults} missed` : ''}
-    </span>
+    {!row.bid && (
+      <span class="deal-paid" data-amount={row.paid}>
+        {wattOf(row.paid)} / {wattOf(row.total)} WATT
+        {row.faults > 0 ? ` · ${row.faults} missed` : ''}
+      </span>
+    )}
   </li>
 )
 

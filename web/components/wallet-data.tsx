@@ -59,6 +59,8 @@ const HINTS: Record<string, string> = {
   empty_file: 'the file is empty: choose another one',
   file_changed: 'the file changed while it was read: choose it again',
   client_funds: 'the deal costs more than this wallet holds: receive WATT or store for fewer days',
+  bid_limit: 'too many bids are open: wait until one is matched or expires',
+  bad_bid: 'the network does not take this bid: check the copies, the days and the file size',
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Address } from '../../shared/crypto/address.ts'
 import type { LedgerState } from '../../shared/ledger/index.ts'
 import { dealSealParams, providerKey } from '../../shared/market/binding.ts'
 import { marketModule } from '../../shared/market/module.ts'
-import { sectorSizeFor } from '../../shared/market/pricing.ts'
+import { clientCollateralOf, sectorSizeFor, termPrice } from '../../shared/market/pricing.ts'
 import type { Replica } from '../../shared/market/store.ts'
 import { type Quote, quoteDeal } from '../../shared/market/quote.ts'
 import { commDOf } from '../../shared/storage/sealing.ts'
@@ -47,6 +47,16 @@ export interface ClientDeal {
   readonly repaired?: readonly number[]
   /** `<deal>/<replica>` this deal replaces. */
   readonly repairOf?: string
+  /**
+   * A deal asked for by a bid (the network picks the providers): how many replicas and the most
+   * it pays per GiB per day. Its providers join once the bid is matched (a ledger holds the deal).
+   */
+  readonly bid?: { readonly replicas: number; readonly maxPrice: string }
+}
+
+export interface BidRequest extends StoreRequest {
+  /** Base units per GiB per day at most, per replica. */
+  readonly maxPrice: bigint
 }
 
 export interface StoreRequest {
@@ -175,14 +185,61 @@ export const createClientDeals = async (d: {
     return { id, cid: piece.cid, amount: String(quote.total) }
   }
 
-  const store = async (r: StoreRequest, o: Ctx & { name: string }) => {
+  const checkFile = (r: StoreRequest, o: Ctx) => {
     const p = R.params(o.state)
     if (r.file.size < 1) fail('empty_file')
     if (r.file.size > p.maxSectorSize) fail('too_large', { max: p.maxSectorSize })
+  }
+
+  const store = async (r: StoreRequest, o: Ctx & { name: string }) => {
+    checkFile(r, o)
     const quote = quoteFor(o.state, o.config, o.me, { size: r.file.size, replicas: r.replicas, days: r.days })
     const { cid, commD } = await importPiece(d.storage, r.file, o.state, `deal:${o.me}`)
     const periods = periodsFor(r.days, o.config, o.state)
     return publish(o, { cid, commD, size: r.file.size, periods, name: o.name }, quote)
+  }
+
+  /**
+   * Posts a bid: the network's close step picks the cheapest able providers (shared/market/match.ts).
+   * The lock is the worst case (every replica at maxPrice, with its client collateral); what the
+   * matched asks leave over comes back. The start deadline leaves the providers the usual time
+   * after the bid's last chance to match.
+   */
+  const bid = async (r: BidRequest, o: Ctx & { name: string }) => {
+    checkFile(r, o)
+    const p = R.params(o.state)
+    const periods = periodsFor(r.days, o.config, o.state)
+    if (periods > p.maxDealPeriods) fail('too_long', { maxPeriods: p.maxDealPeriods })
+    const periodMs = p.provingPeriodLedgers * o.config.closeIntervalMs
+    const one = termPrice(r.maxPrice, r.file.size, periods, periodMs, o.config.dayLengthMs)
+    const locked = BigInt(r.replicas) * (one + clientCollateralOf(p, one))
+    const { cid, commD } = await importPiece(d.storage, r.file, o.state, `deal:${o.me}`)
+    const startIn = Math.ceil(START_WITHIN_MS / o.config.closeIntervalMs)
+    const startBy = o.state.header.seq + Math.min(p.maxStartLedgers, p.bidLedgers + startIn)
+    const op = {
+      type: 'postBid',
+      cid,
+      commD,
+      size: r.file.size,
+      replicas: r.replicas,
+      periods,
+      startBy,
+      maxPrice: r.maxPrice,
+    }
+    const { id } = await d.txs.submit('postBid', [op], locked)
+    const record: ClientDeal = {
+      txId: id,
+      cid,
+      name: o.name,
+      size: r.file.size,
+      providers: [],
+      transfers: [],
+      bid: { replicas: r.replicas, maxPrice: String(r.maxPrice) },
+    }
+    deals = [...deals, record].slice(-MAX_CLIENT_DEALS)
+    await save()
+    d.changed()
+    return { id, cid, locked: String(locked) }
   }
 
   /**
@@ -235,10 +292,11 @@ export const createClientDeals = async (d: {
     })
 
   /**
-   * A replica a provider handed over (hand-overs.ts) gets a successor on the ledger: it joins this
-   * deal's rows and is sent the data as the first replicas were.
+   * Replicas the ledger has beyond this deal's rows join them and are sent the data as the first
+   * replicas were: every replica of a matched bid, and a successor of a replica its provider
+   * handed over (hand-overs.ts).
    */
-  const adoptSuccessors = async (o: Ctx, c: ClientDeal, deal: NonNullable<ReturnType<typeof R.deal>>) => {
+  const adoptReplicas = async (o: Ctx, c: ClientDeal, deal: NonNullable<ReturnType<typeof R.deal>>) => {
     const added = deal.replicaList.slice(c.providers.length).map((r) => ({
       provider: r.provider,
       peer: R.provider(o.state, r.provider).ask?.peer ?? '',
@@ -282,14 +340,14 @@ export const createClientDeals = async (d: {
       }
       const deal = R.deal(o.state, deals.find((x) => x.txId === c.txId)!.deal!)
       if (!deal) continue
-      await adoptSuccessors(o, c, deal)
+      await adoptReplicas(o, c, deal)
       const cur = deals.find((x) => x.txId === c.txId)!
       pushDue(cur, deal, o.state.header.seq)
       repairsDue(o, cur, deal)
     }
   }
 
-  return { store, onLedger, all: (): readonly ClientDeal[] => deals }
+  return { store, bid, onLedger, all: (): readonly ClientDeal[] => deals }
 }
 
 export type ClientDeals = Awaited<ReturnType<typeof createClientDeals>>

@@ -6,7 +6,7 @@ import type { Address } from '../../shared/crypto/address.ts'
 import type { LedgerState } from '../../shared/ledger/index.ts'
 import { windowDeadline, windowPosition } from '../../shared/market/binding.ts'
 import { marketModule } from '../../shared/market/module.ts'
-import type { Replica } from '../../shared/market/store.ts'
+import type { BidState, Replica } from '../../shared/market/store.ts'
 import type { ClientDeal, TransferProgress } from './client-deals.ts'
 import type { ProviderReplica } from './replica-store.ts'
 
@@ -52,6 +52,11 @@ export interface DealRow {
    * `taken` over by a successor that seals; `taking` on the successor's own row until it is active.
    */
   readonly handOver?: 'offered' | 'taken' | 'taking'
+  /**
+   * A client's deal asked for by a bid, until its providers join: `open`, `matched`, `expired`,
+   * `cancelled`, or `refused` (the ledger did not take the bid; `error` says why).
+   */
+  readonly bid?: BidState | 'refused'
 }
 
 const handOverOf = (rep: Replica): DealRow['handOver'] => {
@@ -80,7 +85,44 @@ const clientState = (rep: Replica, t: TransferProgress | undefined): DealState =
   return t?.state === 'done' ? 'sealing' : 'transferring'
 }
 
-const rowsOfClientDeal = (state: LedgerState, c: ClientDeal): DealRow[] => {
+/** How the client's own transactions went, by id (the market's transaction views). */
+export type TxOutcome = (txId: string) => { readonly state: string; readonly code?: string } | undefined
+
+/**
+ * A bid's rows until its providers join: one per replica asked for, with the bid's state, or
+ * `refused` with the ledger's code when its transaction was not taken.
+ */
+const bidRows = (state: LedgerState, me: Address | undefined, c: ClientDeal, tx: TxOutcome): DealRow[] => {
+  const posted = me ? R.bidsByClient(state, me).findLast((b) => b.cid === c.cid) : undefined
+  const t = tx(c.txId)
+  const refused = posted === undefined && (t?.state === 'rejected' || t?.state === 'dropped')
+  const bid = refused ? 'refused' : (posted?.state ?? 'open')
+  return Array.from({ length: c.bid!.replicas }, (_, i) => ({
+    cid: c.cid,
+    name: c.name,
+    dealId: c.deal,
+    replica: i,
+    provider: '',
+    state: 'proposed',
+    size: c.size,
+    paid: '0',
+    total: '0',
+    faults: 0,
+    windows: 0,
+    reason: '',
+    moved: 0,
+    bid,
+    ...(refused ? { error: t?.code ?? t!.state } : {}),
+  }))
+}
+
+const rowsOfClientDeal = (
+  state: LedgerState,
+  me: Address | undefined,
+  c: ClientDeal,
+  tx: TxOutcome,
+): DealRow[] => {
+  if (c.bid && c.providers.length === 0) return bidRows(state, me, c, tx)
   const deal = c.deal === undefined ? undefined : R.deal(state, c.deal)
   return c.providers.map((p, i) => {
     const rep = deal?.replicaList[i]
@@ -101,8 +143,12 @@ const rowsOfClientDeal = (state: LedgerState, c: ClientDeal): DealRow[] => {
   })
 }
 
-export const clientRows = (state: LedgerState, deals: readonly ClientDeal[]): DealRow[] =>
-  deals.flatMap((c) => rowsOfClientDeal(state, c)).reverse()
+export const clientRows = (
+  state: LedgerState,
+  me: Address | undefined,
+  deals: readonly ClientDeal[],
+  tx: TxOutcome,
+): DealRow[] => deals.flatMap((c) => rowsOfClientDeal(state, me, c, tx)).reverse()
 
 const providerState = (rep: Replica, rec: ProviderReplica | undefined): DealState => {
   if (rep.state !== 'proposed') return rep.state

@@ -53,7 +53,10 @@ const lossyNet = (handle: () => ReturnType<typeof createDealReceiver>, drop: (n:
   let dropped = 0
   const net: DealNet = {
     request: async (_p, _proto, data) => {
-      if (drop(n++)) return (dropped++, { ok: false, error: 'stream reset' })
+      if (drop(n++)) {
+        dropped++
+        return { ok: false, error: 'stream reset' }
+      }
       return { ok: true, data: await handle().onRequest({ peerId: 'client', data }), transport: 'webrtc' }
     },
     handle: () => {},

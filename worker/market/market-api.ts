@@ -48,6 +48,20 @@ export type MarketMethods = {
     { id: string; cid: string; amount: string }
   >
   /**
+   * Stores a file by a bid: the network's close step picks the `replicas` cheapest able providers
+   * at most `maxPrice` (WATT per GiB per day, decimal text) and refunds what the lock leaves over;
+   * a bid no asks match by its last ledger is refunded whole.
+   */
+  'market.bid': Method<
+    {
+      readonly file: FileSource
+      readonly replicas: number
+      readonly days: number
+      readonly maxPrice: string
+    },
+    { id: string; cid: string; locked: string }
+  >
+  /**
    * Offers an active replica this wallet provides to the cheapest provider that can take it over
    * (`no_successor` when none can); this wallet proves until the successor is active.
    */
@@ -99,5 +113,10 @@ export const MARKET_GUARDS: Guards<MarketMethods> = {
   'market.store': (p) => {
     const o = paramsObject(p)
     return o.file instanceof Blob ? { file: o.file, ...terms(o) } : badParams('file')
+  },
+  'market.bid': (p) => {
+    const o = paramsObject(p)
+    if (!(o.file instanceof Blob)) badParams('file')
+    return { file: o.file as Blob, ...terms(o), maxPrice: text(o, 'maxPrice', MAX_AMOUNT_TEXT) }
   },
 }

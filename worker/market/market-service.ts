@@ -1,6 +1,6 @@
 // The `market` core service (issue 13, items 1-8 on the device): market.view (the standing asks,
 // this wallet's provider account, its files on the network and the replicas it holds, the
-// network's limits), market.postAsk, market.quote, market.store, market.handOver (hand-overs.ts),
+// network's limits), market.postAsk, market.quote, market.store, market.bid, market.handOver (hand-overs.ts),
 // and a `market` event after every closed ledger. Every transaction is signed with the wallet's
 // account key (market-txs.ts); the client's deals (client-deals.ts), the provider's replicas
 // (provider-deals.ts) and hand-over offers move on from each closed ledger; deal data travels
@@ -99,13 +99,15 @@ export const createMarketService = async (
     const address = (await deps.key.load())?.address
     const { state } = l.current()
     const config = l.genesis()
+    const views = txs.views()
+    const outcome = (id: string) => views.find((t) => t.id === id)
     return buildMarketView({
       state,
       closeIntervalMs: config.closeIntervalMs,
       dayMs: config.dayLengthMs,
       me: address,
-      txs: txs.views(),
-      deals: clientRows(state, client.all()),
+      txs: views,
+      deals: clientRows(state, address, client.all(), outcome),
       providerDeals: address ? providerRows(state, address, records.get) : [],
       nextDeadline: address ? nextDeadline(state, address) : undefined,
     })
@@ -153,6 +155,16 @@ export const createMarketService = async (
     return res
   }
 
+  const bid = async (r: StoreRequest & { maxPrice: string }) => {
+    const k = (await deps.key.load()) ?? fail('no_wallet')
+    const l = link.need()
+    const name = (r.file.name ?? '').slice(0, 200)
+    const o = { me: k.address, state: l.current().state, config: l.genesis(), name }
+    const res = await client.bid({ ...r, maxPrice: amountOf(r.maxPrice, 'maxPrice') }, o)
+    changed()
+    return res
+  }
+
   const handOver = async (r: { deal: number; replica: number }) => {
     const k = (await deps.key.load()) ?? fail('no_wallet')
     const res = await handOvers.offer(link.need().current().state, k.address, r.deal, r.replica)
@@ -165,6 +177,7 @@ export const createMarketService = async (
     'market.postAsk': (p) => postAsk(p),
     'market.quote': (p) => quote(p),
     'market.store': (p) => store(p),
+    'market.bid': (p) => bid(p),
     'market.handOver': (p) => handOver(p),
   }
 

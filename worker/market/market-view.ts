@@ -17,6 +17,7 @@ export type MarketTxKind =
   | 'windowPost'
   | 'offerHandOver'
   | 'takeOver'
+  | 'postBid'
 
 export interface AskRow {
   readonly provider: string
