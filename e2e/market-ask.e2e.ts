@@ -86,13 +86,11 @@ const lockOf = (price: bigint, periods: bigint, periodMs: bigint, dayMs: bigint)
 const bidAboveTheAsk = async (page: Page, provider: string) => {
   await fundedWallet(page)
   await page.getByTestId('tab-storage').click()
-  await page
-    .getByTestId('deal-file')
-    .setInputFiles({
-      name: 'bid.bin',
-      mimeType: 'application/octet-stream',
-      buffer: Buffer.alloc(Number(FILE_SIZE), 7),
-    })
+  await page.getByTestId('deal-file').setInputFiles({
+    name: 'bid.bin',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.alloc(Number(FILE_SIZE), 7),
+  })
   await page.getByTestId('deal-replicas').fill('1')
   await page.getByTestId('deal-days').fill('1')
   const before = BigInt((await rpc(page, 'market.view')).balance)
