@@ -2,7 +2,9 @@
 // genesis parameters (the smallest sectors and the cheapest seal the parameters allow, so real
 // seal and window proofs cost milliseconds), the providers and what each does (honest, crashes for
 // a while, goes silent for good, lies), the deals (two replicas each, every faulty provider next to
-// an honest one) and their pieces. market-workload.ts plays it.
+// an honest one) and their pieces, and a bidding client's two bids: one only the honest providers'
+// asks can match (faulty providers take no term that short), one below every ask (it expires).
+// market-workload.ts plays it.
 import type { MarketParams } from '../market/params.ts'
 import { marketParams } from '../market/params.ts'
 import { SMALL_MARKET } from '../market/test/small-market.ts'
@@ -93,4 +95,33 @@ export const planOutage = (role: ProviderRole, plan: MarketPlan, rng: Rng): Outa
       ledgers: Number.POSITIVE_INFINITY,
     }
   return undefined
+}
+
+export interface PlannedBid {
+  readonly piece: Uint8Array
+  readonly replicas: number
+  readonly periods: number
+  readonly maxPrice: bigint
+  /** Whether the close step can match it: at the asks' price, or one unit below every ask. */
+  readonly matchable: boolean
+}
+
+/**
+ * The shortest term a provider of `role` takes: one period for honest ones, the plan's whole term
+ * for the rest, so a bid for a shorter term is matched with honest providers only and the roles'
+ * expected ends (market-scenario.test.ts) stay what their outages make them.
+ */
+export const minPeriodsOf = (role: ProviderRole, plan: MarketPlan): number =>
+  role === 'honest' ? 1 : plan.periods
+
+/** A bid for two honest providers at the asks' price, and one below every ask. */
+export const planBids = (plan: MarketPlan, rng: Rng): PlannedBid[] => {
+  if (plan.periods < 2) throw new RangeError('a market plan with bids needs a term of 2 periods or more')
+  const honest = plan.providers.filter((r) => r === 'honest').length
+  const piece = () => rng.bytes(1 + rng.int(SIM_MARKET.maxSectorSize))
+  const periods = plan.periods - 1
+  return [
+    { piece: piece(), replicas: Math.min(2, honest), periods, maxPrice: SIM_ASK.price, matchable: true },
+    { piece: piece(), replicas: 1, periods, maxPrice: SIM_ASK.price - 1n, matchable: false },
+  ]
 }

@@ -60,12 +60,20 @@ export class ProviderDevice {
   readonly #pieceOf: (cid: string) => Uint8Array | undefined
   /** By `deal/replica`; ended replicas are forgotten, so it holds at most the live ones. */
   readonly #kept = new Map<string, KeptSector>()
+  /** The shortest term its ask takes (market-plan.ts minPeriodsOf). */
+  readonly #minPeriods: number
   #nextSector = 1
 
-  constructor(p: MarketParams, address: Address, pieceOf: (cid: string) => Uint8Array | undefined) {
+  constructor(
+    p: MarketParams,
+    address: Address,
+    pieceOf: (cid: string) => Uint8Array | undefined,
+    minPeriods = 1,
+  ) {
     this.#p = p
     this.address = address
     this.#pieceOf = pieceOf
+    this.#minPeriods = minPeriods
   }
 
   kept(id: number, index: number): KeptSector | undefined {
@@ -177,14 +185,14 @@ export class ProviderDevice {
   next(s: LedgerState, reps: readonly ReplicaAt[]): Operation[] {
     const posts = this.windowsDue(s, reps).map((w) => this.windowPost(s, w))
     if (posts.length > 0) return posts
-    if (R.provider(s, this.address).ask === undefined) return setupOps(this.#p)
+    if (R.provider(s, this.address).ask === undefined) return setupOps(this.#p, this.#minPeriods)
     const part = this.#sealPart(s, reps)
     return part ? [part] : this.#preCommits(s, reps)
   }
 }
 
 /** Collateral for 8 replicas of the largest piece and the standing ask, in one transaction. */
-const setupOps = (p: MarketParams): Operation[] => [
+const setupOps = (p: MarketParams, minPeriods: number): Operation[] => [
   { type: 'addCollateral', amount: (8n * SIM_ASK.collateral * BigInt(p.maxSectorSize)) >> 30n } as Operation,
   {
     type: 'postAsk',
@@ -192,7 +200,7 @@ const setupOps = (p: MarketParams): Operation[] => [
     collateral: SIM_ASK.collateral,
     minSize: 1,
     maxSize: p.maxSectorSize,
-    minPeriods: 1,
+    minPeriods,
     maxPeriods: 1000,
     capacity: SIM_ASK.capacity,
     peer: SIM_PEER,

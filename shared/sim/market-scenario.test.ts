@@ -1,9 +1,11 @@
 // The storage market in the simulator (real SCP, ledger and proofs): honest, crashing, silent and
 // lying providers on a few seeds. The checkers (market ones included) must pass on every ledger of
 // every node, and each replica must end as the rules of docs/market.md say, with the amounts
-// worked out here from the plan. Replay a seed with SEED=<n>.
+// worked out here from the plan; bids are matched with honest providers or expire, and the
+// bidder pays exactly its matched terms. Replay a seed with SEED=<n>.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { getAccount } from '../ledger/state.ts'
 import { marketModule } from '../market/module.ts'
 import { describeViolation } from './checkers.ts'
 import { faultyMarketPlan, marketPlan } from './fault-plans.ts'
@@ -40,10 +42,10 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 /** Every replica's end: state, reason, faults and payment, from its provider's role and outage. */
 const checkReplicas = (r: ScenarioResult) => {
   const m = r.market!
-  const n = m.periods
   const seen = new Set<string>()
   for (let id = 0; R.deal(r.finalState, id) !== undefined; id++) {
     const deal = R.deal(r.finalState, id)!
+    const n = deal.periods
     const total = termOf(deal.size, n)
     for (const [i, rep] of deal.replicaList.entries()) {
       const who = m.providers.find((p) => p.address === rep.provider)!
@@ -68,6 +70,32 @@ const checkReplicas = (r: ScenarioResult) => {
   )
 }
 
+/**
+ * The bid at the asks' price was matched with honest providers only (the faulty ones take no term
+ * that short) and ran its term; the one below every ask expired. The bidder paid exactly the
+ * matched term prices and one fee per bid: the lock's rest and the client collateral came back.
+ */
+const checkBids = (r: ScenarioResult) => {
+  const m = r.market!
+  const bids = R.bidsByClient(r.finalState, m.bidder)
+  assert.deepEqual(
+    bids.map((b) => b.state),
+    m.bids.map((b) => (b.matchable ? 'matched' : 'expired')),
+    `seed ${r.seed}: bid states`,
+  )
+  let spent = 0n
+  for (const [i, b] of bids.entries()) {
+    if (b.state !== 'matched') continue
+    const deal = R.deal(r.finalState, b.deal!)!
+    const roles = deal.replicaList.map((rep) => m.providers.find((p) => p.address === rep.provider)!.role)
+    assert.deepEqual(roles, Array(m.bids[i]!.replicas).fill('honest'), `seed ${r.seed}: matched providers`)
+    spent += BigInt(roles.length) * termOf(m.bids[i]!.piece.length, m.bids[i]!.periods)
+  }
+  const fee = 100n * BigInt(m.bids.length)
+  const balance = getAccount(r.finalState, m.bidder)!.balance
+  assert.equal(balance, 1_000_000_000n - spent - fee, `seed ${r.seed}: the bidder's balance`)
+}
+
 const checkLies = (r: ScenarioResult) => {
   const lies = r.market!.lies
   assert.deepEqual(
@@ -87,6 +115,7 @@ test('market over healthy links: checkers pass, faulty providers end as the rule
     const r = await runScenario(marketPlan(BASE_SEED + i))
     assert.ok(r.ok, why(r))
     checkReplicas(r)
+    checkBids(r)
     checkLies(r)
   }
 })

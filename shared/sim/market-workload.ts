@@ -1,7 +1,8 @@
 // The storage-market workload (docs/simulator.md, "Market workload"): from the seed, the faucet
 // funds providers and clients; providers post asks with collateral, clients publish the planned
 // deals (two replicas each), providers seal, pre-commit, prove their seals and every window, all
-// as real transactions through the run's TxSender, SCP and the ledger. A crashing provider sends
+// as real transactions through the run's TxSender, SCP and the ledger; a third client posts the
+// planned bids once the honest providers ask, and the close step matches or expires them. A crashing provider sends
 // nothing from the opening of one of its windows for a while, a silent one stops for good, a liar
 // also tells each lie of market-lies.ts once; the report says what every lie got.
 import { type Address, addressOf } from '../crypto/address.ts'
@@ -19,8 +20,11 @@ import type { Rng } from '../util/prng.ts'
 import { LIE_CODES, type LieKind, Liar } from './market-lies.ts'
 import {
   type MarketPlan,
+  minPeriodsOf,
   type Outage,
+  type PlannedBid,
   type PlannedDeal,
+  planBids,
   planDeals,
   planOutage,
   type ProviderRole,
@@ -32,6 +36,7 @@ import type { TxSender } from './tx-sender.ts'
 const R = marketModule.readers
 /** Raw bytes: the CID codec of a deal's piece. */
 const RAW = 0x55
+const cidOfPiece = (piece: Uint8Array): string => cidString(cidOfBytes(piece, RAW))
 /** What the faucet gives every market actor. */
 const FUNDS = 1_000_000_000n
 /** Ledgers a deal's replicas have to become active. */
@@ -60,6 +65,9 @@ export interface MarketReport {
     readonly outage?: Outage
   }[]
   readonly deals: readonly PlannedDeal[]
+  readonly bids: readonly PlannedBid[]
+  /** The bidding client. */
+  readonly bidder: Address
   readonly periods: number
   readonly lies: readonly LieRecord[]
 }
@@ -91,6 +99,8 @@ export class MarketWorkload {
   readonly #providers: Provider[]
   readonly #clients: Signer[]
   readonly #deals: PlannedDeal[]
+  readonly #bids: PlannedBid[]
+  readonly #bidder: Signer
   /** The planned pieces by CID (what clients send providers, here in memory). */
   readonly #pieces = new Map<string, Uint8Array>()
   /** One entry per lie told (each kind once). */
@@ -105,15 +115,23 @@ export class MarketWorkload {
     this.#plan = plan
     this.#previous = sender.reference
     this.#deals = planDeals(plan, rng.fork(1))
-    for (const d of this.#deals) this.#pieces.set(cidString(cidOfBytes(d.piece, RAW)), d.piece)
+    this.#bids = planBids(plan, rng.fork(3))
+    for (const d of [...this.#deals, ...this.#bids]) this.#pieces.set(cidOfPiece(d.piece), d.piece)
     const keys = rng.fork(2)
     this.#providers = plan.providers.map((role, i) => {
       const signer = sender.keys.signer(keys.bytes(32))
-      const device = new ProviderDevice(SIM_MARKET, addressOf(signer.publicKey), (c) => this.#pieces.get(c))
+      const piece = (c: string) => this.#pieces.get(c)
+      const device = new ProviderDevice(
+        SIM_MARKET,
+        addressOf(signer.publicKey),
+        piece,
+        minPeriodsOf(role, plan),
+      )
       const liar = role === 'liar' ? new Liar(device, SIM_MARKET, rng.fork(10 + i)) : undefined
       return { signer, role, device, outage: planOutage(role, plan, rng.fork(20 + i)), liar }
     })
     this.#clients = [0, 1].map(() => sender.keys.signer(keys.bytes(32)))
+    this.#bidder = sender.keys.signer(keys.bytes(32))
   }
 
   /**
@@ -140,7 +158,7 @@ export class MarketWorkload {
   /** Every actor that has nothing in flight acts once on the reference node's last ledger. */
   async tick(nowMs: number): Promise<void> {
     const s = this.#sender.reference
-    const everyone = [...this.#providers.map((p) => p.signer), ...this.#clients]
+    const everyone = [...this.#providers.map((p) => p.signer), ...this.#clients, this.#bidder]
     if (everyone.some((a) => getAccount(s, addressOf(a.publicKey)) === undefined)) {
       const ops = everyone.map(
         (a) => ({ type: 'createAccount', dest: a.publicKey, amount: FUNDS }) as Operation,
@@ -149,6 +167,7 @@ export class MarketWorkload {
       return
     }
     for (const [j, c] of this.#clients.entries()) if (this.#turn(s, c)) await this.#client(s, j, c, nowMs)
+    if (this.#turn(s, this.#bidder)) await this.#bid(s, nowMs)
     for (const p of this.#providers) if (this.#turn(s, p.signer)) await this.#provider(s, p, nowMs)
   }
 
@@ -160,6 +179,8 @@ export class MarketWorkload {
         ...(p.outage ? { outage: p.outage } : {}),
       })),
       deals: this.#deals,
+      bids: this.#bids,
+      bidder: addressOf(this.#bidder.publicKey),
       periods: this.#plan.periods,
       lies: this.#lies.map(({ liar: _, ...lie }) => lie),
     }
@@ -187,7 +208,7 @@ export class MarketWorkload {
     if (todo.length === 0 || !todo.every(asking)) return
     const ops = todo.map((d) => ({
       type: 'publishDeal',
-      cid: cidString(cidOfBytes(d.piece, RAW)),
+      cid: cidOfPiece(d.piece),
       commD: pieceCommitment(SIM_MARKET, d.piece),
       size: d.piece.length,
       periods: this.#plan.periods,
@@ -195,6 +216,27 @@ export class MarketWorkload {
       providers: signers(d),
     }))
     await this.#send(client, ops as Operation[], nowMs)
+  }
+
+  /**
+   * Posts the planned bids in one transaction once every honest provider asks; the start deadline
+   * leaves a matched bid's replicas START_LEDGERS after its last matching ledger.
+   */
+  async #bid(s: LedgerState, nowMs: number): Promise<void> {
+    if (R.bidsByClient(s, addressOf(this.#bidder.publicKey)).length > 0) return
+    const honest = this.#providers.filter((p) => p.role === 'honest')
+    if (!honest.every((p) => R.provider(s, p.device.address).ask !== undefined)) return
+    const ops = this.#bids.map((b) => ({
+      type: 'postBid',
+      cid: cidOfPiece(b.piece),
+      commD: pieceCommitment(SIM_MARKET, b.piece),
+      size: b.piece.length,
+      replicas: b.replicas,
+      periods: b.periods,
+      startBy: s.header.seq + SIM_MARKET.bidLedgers + START_LEDGERS,
+      maxPrice: b.maxPrice,
+    }))
+    await this.#send(this.#bidder, ops as Operation[], nowMs)
   }
 
   /** A provider's turn: nothing while it is down, else its lie or its honest operations. */
