@@ -96,6 +96,13 @@ const makeSeeds = async (count: number, signerOf: (secret: Uint8Array) => { publ
  */
 export const DEVNET_MARKET = { provingPeriodLedgers: 20, windowLedgers: 10, ticketMaxAge: 256 } as const
 
+/**
+ * A devnet's payment channels (docs/retrieval.md) live in seconds too: a channel may be as short
+ * as 30 ledgers and its dispute window is 30 ledgers (30 s at the devnet's 1 s closes), so a
+ * closed channel's rest is back within half a minute.
+ */
+export const DEVNET_RETRIEVAL = { minChannelLedgers: 30, settleLedgers: 30 } as const
+
 export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
   if (o.exportDays !== undefined && (o.validators === 0 || o.headless === false))
     throw new Error('--export-days needs headless validators (not --no-headless or --validators 0)')
@@ -119,6 +126,7 @@ export const startDevnet = async (o: DevnetOptions): Promise<Devnet> => {
       ...params,
       mining: { ...params.mining, seedAccounts: seeds.map((x) => x.address).join(',') },
       market: { ...params.market, ...DEVNET_MARKET, ...o.market },
+      retrieval: { ...params.retrieval, ...DEVNET_RETRIEVAL },
     },
   })
   const quorumSet: QuorumSet = {

@@ -1,7 +1,8 @@
 // Module data helpers: counters and append-only lists in a module's data (docs/modules.md). The
 // ledger draft has no key scans, so a module that must visit "everyone who did X" keeps a list:
 // a count under '<list>/#' and the items under '<list>/#<i>', O(1) per append. Readers take a
-// draft or a closed state (stateData), so services and views use the same functions.
+// draft or a closed state (stateData), so services and views use the same functions. Also a
+// per-ledger budget (`takeLedgerBudget`): how many costly operations one ledger applies.
 import type { LedgerDraft } from './draft.ts'
 import { getData, type LedgerState } from './state.ts'
 
@@ -36,4 +37,17 @@ export const deleteList = (d: LedgerDraft, module: string, list: string): void =
   const n = listLength(d, module, list)
   for (let i = 0; i < n; i++) d.putData(module, `${list}/#${i}`, undefined)
   d.putData(module, `${list}/#`, undefined)
+}
+
+/**
+ * Counts one use of a per-ledger budget kept as `{ seq, n }` under `key` (a count that starts
+ * over in every ledger); false, and nothing written, when `max` were already used this ledger.
+ * The count is written in the operation's savepoint: a refused operation's use rolls back.
+ */
+export const takeLedgerBudget = (d: LedgerDraft, module: string, key: string, max: number): boolean => {
+  const v = d.getData(module, key) as { seq: unknown; n: unknown } | undefined
+  const n = v !== undefined && Number(v.seq) === d.seq ? Number(v.n) : 0
+  if (n >= max) return false
+  d.putData(module, key, { seq: d.seq, n: n + 1 })
+  return true
 }

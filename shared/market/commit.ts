@@ -7,7 +7,7 @@
 //               the whole proof checked with shared/storage's verifySeal, and the replica is
 //               active. A proof that fails changes nothing (the parts stored before stay).
 import type { LedgerDraft } from '../ledger/draft.ts'
-import { appendToList, listLength } from '../ledger/lists.ts'
+import { appendToList, listLength, takeLedgerBudget } from '../ledger/lists.ts'
 import type { OpHandler, OpContext } from '../ledger/operations/registry.ts'
 import { sealProofSizeEstimate, verifySeal } from '../storage/seal-proof.ts'
 import { concatBytes } from '../util/bytes.ts'
@@ -135,13 +135,8 @@ export const rejectDeal: OpHandler<RejectDealOp, MarketParams, MarketCode> = {
 }
 
 /** Counts a seal-proof verification against this ledger's budget; false when it is spent. */
-const takeVerifyBudget = (d: LedgerDraft, p: MarketParams): boolean => {
-  const v = d.getData(MARKET, keys.verifies) as { seq: number; n: number } | undefined
-  const n = v !== undefined && Number(v.seq) === d.seq ? Number(v.n) : 0
-  if (n >= p.maxSealVerifiesPerLedger) return false
-  d.putData(MARKET, keys.verifies, { seq: d.seq, n: n + 1 })
-  return true
-}
+const takeVerifyBudget = (d: LedgerDraft, p: MarketParams): boolean =>
+  takeLedgerBudget(d, MARKET, keys.verifies, p.maxSealVerifiesPerLedger)
 
 const readParts = (d: LedgerDraft, provider: string, n: number, count: number): Uint8Array =>
   concatBytes(

@@ -12,8 +12,9 @@ import {
 } from '../ledger/index.ts'
 import { marketModule } from '../market/module.ts'
 import { miningModule } from '../mining/module.ts'
+import { retrievalModule } from '../retrieval/module.ts'
 
-export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule, marketModule]
+export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule, marketModule, retrievalModule]
 
 export const networkProtocol = (modules: readonly AnyModule[] = NETWORK_MODULES): Protocol =>
   composeProtocol(modules)

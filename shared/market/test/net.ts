@@ -1,6 +1,7 @@
 // A small market network for tests: one ledger chain with the network's modules, the market's
 // parameters shrunk (2-8 KiB sectors, 2 layers, 4-ledger periods) so real seal and window proofs
-// take milliseconds, funded accounts and per-account sequence numbers.
+// take milliseconds, funded accounts and per-account sequence numbers. Another module's tests
+// (retrieval) add their module and its parameters and probe their own data the same way.
 import assert from 'node:assert/strict'
 import { cidOf } from '../../codec/dag-cbor.ts'
 import type { Amount } from '../../ledger/amount.ts'
@@ -20,18 +21,27 @@ import {
 } from '../../ledger/test/fixtures.ts'
 import { nodeVerifier } from '../../ledger/test/node-ed25519.ts'
 import { checkTxs, makeTxSet } from '../../ledger/tx-set.ts'
-import { composeProtocol, coreModule } from '../../ledger/index.ts'
+import { type AnyModule, composeProtocol, coreModule } from '../../ledger/index.ts'
 import { miningModule } from '../../mining/module.ts'
 import { marketModule } from '../module.ts'
 import { type MarketParams, marketParams } from '../params.ts'
 import { SMALL_MARKET } from './small-market.ts'
 
-/** Every market entry of a state, by key (the values' CIDs). */
-export const marketData = (s: LedgerState): Map<string, string> => {
+/** Every entry of a module's data in a state, by key (the values' CIDs). */
+export const moduleData = (s: LedgerState, module: string): Map<string, string> => {
   const out = new Map<string, string>()
   for (const leaf of trieLeaves(s.tree))
-    if (leaf.key.startsWith('d/market/')) out.set(leaf.key, cidOf(leaf.value).toString())
+    if (leaf.key.startsWith(`d/${module}/`)) out.set(leaf.key, cidOf(leaf.value).toString())
   return out
+}
+
+/** Every market entry of a state, by key (the values' CIDs). */
+export const marketData = (s: LedgerState): Map<string, string> => moduleData(s, 'market')
+
+/** Modules composed after the market, and their genesis parameters (JSON form, by module name). */
+export interface MoreModules {
+  readonly modules?: readonly AnyModule[]
+  readonly params?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
 }
 
 export class MarketNet {
@@ -43,15 +53,17 @@ export class MarketNet {
   private readonly seqs = new Map<string, bigint>()
   private readonly genesisHash: Uint8Array
 
-  constructor(over: Partial<typeof SMALL_MARKET> = {}) {
+  constructor(over: Partial<typeof SMALL_MARKET> = {}, more: MoreModules = {}) {
     const json = { ...SMALL_MARKET, ...over }
     const parsed = marketParams.parse(json)
     assert.ok(parsed.ok, JSON.stringify(parsed))
     this.params = parsed.value
-    const config = testConfig({ params: { market: json }, ledgerCapacityOps: 1000 })
+    const params = { market: json, ...more.params }
+    const config = testConfig({ params, ledgerCapacityOps: 1000 })
     // the network's module list, spelled out: shared/node composes the market, so importing it here
     // would make a folder cycle (tools/lint/edges.test.ts)
-    this.env = { config, protocol: composeProtocol([coreModule, miningModule, marketModule]) }
+    const modules = [coreModule, miningModule, marketModule, ...(more.modules ?? [])]
+    this.env = { config, protocol: composeProtocol(modules) }
     this.state = genesis(config, this.env.protocol)
     this.genesisHash = this.state.headerCid.bytes
   }
@@ -97,11 +109,11 @@ export class MarketNet {
   }
 
   /**
-   * Applies one operation and checks that it changed no market data: the ledger closed with it
-   * and the same ledger closed empty (same close steps, same randomness) differ only in the
+   * Applies one operation and checks that it changed no data of `module`: the ledger closed with
+   * it and the same ledger closed empty (same close steps, same randomness) differ only in the
    * source's fee and sequence, when it is refused. Returns its code.
    */
-  async probe(key: TestKey, op: Record<string, unknown>): Promise<string> {
+  async probe(key: TestKey, op: Record<string, unknown>, module = 'market'): Promise<string> {
     const before = this.state
     const empty = applyLedger(
       before,
@@ -112,10 +124,10 @@ export class MarketNet {
     assert.ok(empty.ok)
     const code = await this.op(key, op)
     if (code === '') return code
-    const got = marketData(this.state)
-    const want = marketData(empty.value.state)
+    const got = moduleData(this.state, module)
+    const want = moduleData(empty.value.state, module)
     const diff = [...new Set([...got.keys(), ...want.keys()])].filter((k) => got.get(k) !== want.get(k))
-    assert.deepEqual(diff, [], `${String(op.type)} refused with ${code} but changed market data`)
+    assert.deepEqual(diff, [], `${String(op.type)} refused with ${code} but changed ${module} data`)
     return code
   }
 
