@@ -1,7 +1,9 @@
 // The deal-data receiver against files built by the reference importer (ipfs-unixfs-importer):
 // fed its blocks in pre-order, it must rebuild exactly the original bytes at the right offsets,
 // survive a save and restore between any two blocks, and refuse (without moving) a block that is
-// forged, out of order, or from a tree whose sizes lie.
+// forged, out of order, or from a tree whose sizes lie. For retrieval: a root of unknown size
+// takes what it declares, and a span receiver takes the shared walk pruned to the span (and
+// refuses a leaf outside it) with the file bytes of the span at their offsets.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -11,7 +13,15 @@ import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { referenceBlocks } from '../storage/test/reference-import.ts'
 import { createRng } from '../util/prng.ts'
-import { type PieceReceiverState, receiveBlock, receiverDone, startReceiver } from './piece-receiver.ts'
+import { preorderBlocks } from '../storage/unixfs-walk.ts'
+import {
+  type PieceReceiverState,
+  pendingSpans,
+  receiveBlock,
+  receiverDone,
+  startReceiver,
+  UNKNOWN_SIZE,
+} from './piece-receiver.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`piece-receiver tests seed=${seed} (replay with SEED=${seed})`)
@@ -105,4 +115,38 @@ test('a node whose sizes lie is refused where the lie shows, before any byte bey
   const dir = encodePb(prepare({ Data: new UnixFS({ type: 'directory' }).marshal(), Links: [] }))
   const r = receiveBlock(startReceiver(cidOf(0x70, dir).toString(), 0), dir, hash)
   assert.equal(!r.ok && r.error.code, 'not_a_file')
+})
+
+test('a root of unknown size takes what it declares; a span receiver takes the pruned walk and the span bytes', async () => {
+  const rng = createRng(seed + 2)
+  const size = 37_123
+  const bytes = rng.bytes(size)
+  const { root, get } = await referenceBlocks(bytes, 1000, 4)
+  const all = await preOrder(root, get)
+  const whole = feed(startReceiver(root.toString(), UNKNOWN_SIZE), all, new Uint8Array(size))
+  assert.ok(receiverDone(whole))
+  assert.equal(whole.offset, size)
+  for (let n = 0; n < 20; n++) {
+    const from = rng.int(size)
+    const to = Math.min(size, from + 1 + rng.int(n % 2 === 0 ? 3000 : size))
+    const out = new Uint8Array(size)
+    let s = startReceiver(root.toString(), n % 3 === 0 ? UNKNOWN_SIZE : size, [from, to])
+    const first = s
+    for await (const b of preorderBlocks(root.toString(), get, 0, [from, to])) {
+      const r = receiveBlock(s, b.bytes, hash)
+      assert.ok(r.ok, `block ${s.blocks} of [${from}, ${to}): ${!r.ok && r.error.code}`)
+      out.set(r.value.data, r.value.state.offset - r.value.data.length)
+      s = r.value.state
+      if (s.blocks === 1) assert.ok(pendingSpans(s).every((e) => e.start < to && e.start + e.size > from))
+    }
+    assert.ok(receiverDone(s))
+    assert.deepEqual(out.subarray(from, to), bytes.subarray(from, to), `[${from}, ${to})`)
+    // a leaf outside the span is refused: the file's last leaf (bytes 37000 on), when the span ends before it
+    if (to <= size - (size % 1000)) {
+      const afterRoot = receiveBlock(first, all[0]!, hash)
+      assert.ok(afterRoot.ok)
+      const r = receiveBlock(afterRoot.value.state, all.at(-1)!, hash)
+      assert.equal(!r.ok && r.error.code, 'hash_mismatch')
+    }
+  }
 })

@@ -4,10 +4,14 @@
 // written to the sector is the deal's, at its place in the file. Nothing is taken on trust: the
 // root CID and the file size come from the deal on the ledger. The state is small plain data
 // (the CIDs still expected and the file offset), saved with the replica so that a transfer
-// resumes after a dropped connection or a reload from the block it stopped at.
+// resumes after a dropped connection or a reload from the block it stopped at. Retrieval
+// (worker/retrieval) checks what it fetches with the same receiver: for a root whose size nobody
+// vouched for (UNKNOWN_SIZE: the root's own hash vouches for what it declares), and for a span of
+// the file, where only the blocks meeting the span come (shared/storage/unixfs-walk.ts prunes).
 import { decode as decodePb } from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
+import { type ByteSpan, childSpans } from '../storage/unixfs-walk.ts'
 import { bytesEqual } from '../util/bytes.ts'
 import { err, ok, type Result, type WattError } from '../util/errors.ts'
 
@@ -19,8 +23,14 @@ export const MAX_DEAL_BLOCK_BYTES = (1 << 20) + (64 << 10)
 /** CIDs waiting at most (a balanced tree of 1024-link nodes needs 1023 per level). */
 export const MAX_PENDING_BLOCKS = 8192
 
-/** One expected block: its CID and the file bytes under it (from its parent's block sizes). */
-export type PendingBlock = readonly [cid: string, fileBytes: number]
+/** A root size nobody vouched for: the root block's own (hashed) declaration is taken. */
+export const UNKNOWN_SIZE = -1
+
+/**
+ * One expected block: its CID, the file bytes under it (from its parent's block sizes) and, when
+ * the receiver takes a span, the file offset of its first byte (else the state's offset is).
+ */
+export type PendingBlock = readonly [cid: string, fileBytes: number, start?: number]
 
 export interface PieceReceiverState {
   /** Blocks still to come, the next one last (a stack: children are pushed in reverse). */
@@ -28,6 +38,8 @@ export interface PieceReceiverState {
   /** File bytes written so far: where the next leaf's data goes. */
   readonly offset: number
   readonly blocks: number
+  /** Only the blocks meeting this span of the file come (absent: all of them). */
+  readonly span?: ByteSpan
 }
 
 export type PieceReceiveCode =
@@ -50,11 +62,10 @@ export interface Received {
   readonly data: Uint8Array
 }
 
-export const startReceiver = (root: string, size: number): PieceReceiverState => ({
-  pending: [[root, size]],
-  offset: 0,
-  blocks: 0,
-})
+export const startReceiver = (root: string, size: number, span?: ByteSpan): PieceReceiverState =>
+  span
+    ? { pending: [[root, size, 0]], offset: 0, blocks: 0, span }
+    : { pending: [[root, size]], offset: 0, blocks: 0 }
 
 export const receiverDone = (s: PieceReceiverState): boolean => s.pending.length === 0
 
@@ -68,10 +79,22 @@ const parseCid = (s: string): CID | undefined => {
   }
 }
 
-/** The dag-pb node's file data and children, checked against the bytes its parent promised. */
+/** The pending entries of every block still to come, in pre-order, each with its first file byte. */
+export const pendingSpans = (s: PieceReceiverState): { cid: string; size: number; start: number }[] => {
+  let at = s.offset
+  return [...s.pending].reverse().map(([cid, size, start]) => {
+    const entry = { cid, size, start: start ?? at }
+    at = entry.start + size
+    return entry
+  })
+}
+
+/** The dag-pb node's file data and children (those meeting `span`), checked against its parent's promise. */
 const fileNode = (
   bytes: Uint8Array,
   fileBytes: number,
+  start: number,
+  span: ByteSpan | undefined,
 ): { bad: PieceReceiveCode } | { data: Uint8Array; links: PendingBlock[] } => {
   try {
     const node = decodePb(bytes)
@@ -79,10 +102,20 @@ const fileNode = (
     if (fs.type !== 'file' && fs.type !== 'raw') return { bad: 'not_a_file' }
     const data = fs.data ?? new Uint8Array()
     const sizes = fs.blockSizes.map(Number)
+    const size = Number(fs.fileSize())
     const sum = sizes.reduce((a, b) => a + b, data.length)
-    if (node.Links.length !== sizes.length || Number(fs.fileSize()) !== fileBytes || sum !== fileBytes)
+    if (
+      node.Links.length !== sizes.length ||
+      (fileBytes !== UNKNOWN_SIZE && size !== fileBytes) ||
+      sum !== size
+    )
       return { bad: 'bad_block' }
-    const links = node.Links.map((l, i): PendingBlock => [l.Hash.toString(), sizes[i]!])
+    const links = childSpans(start, data.length, sizes, span).map(
+      (c): PendingBlock =>
+        span
+          ? [node.Links[c.index]!.Hash.toString(), c.size, c.start]
+          : [node.Links[c.index]!.Hash.toString(), c.size],
+    )
     return { data, links }
   } catch {
     return { bad: 'bad_block' }
@@ -97,7 +130,8 @@ export const receiveBlock = (
 ): Result<Received, PieceReceiveError> => {
   const next = s.pending.at(-1)
   if (!next) return err({ code: 'complete' as const })
-  const [cidText, fileBytes] = next
+  const [cidText, fileBytes, at] = next
+  const start = at ?? s.offset
   const fault = (code: PieceReceiveCode) => err({ code, cid: cidText, block: s.blocks })
   const cid = parseCid(cidText)
   if (!cid) return fault('bad_block')
@@ -107,12 +141,13 @@ export const receiveBlock = (
   const rest = s.pending.slice(0, -1)
   const step = (data: Uint8Array, children: readonly PendingBlock[]) =>
     ok({
-      state: { pending: [...rest, ...children], offset: s.offset + data.length, blocks: s.blocks + 1 },
+      state: { ...s, pending: [...rest, ...children], offset: start + data.length, blocks: s.blocks + 1 },
       data,
     })
-  if (cid.code === RAW_CODEC) return bytes.length === fileBytes ? step(bytes, []) : fault('bad_block')
+  if (cid.code === RAW_CODEC)
+    return fileBytes === UNKNOWN_SIZE || bytes.length === fileBytes ? step(bytes, []) : fault('bad_block')
   if (cid.code !== DAG_PB_CODEC) return fault('unsupported_codec')
-  const node = fileNode(bytes, fileBytes)
+  const node = fileNode(bytes, fileBytes, start, s.span)
   if ('bad' in node) return fault(node.bad)
   if (rest.length + node.links.length > MAX_PENDING_BLOCKS) return fault('too_many_links')
   return step(node.data, [...node.links].reverse())

@@ -2,7 +2,7 @@
 // the product drives it. Adding a module's decoder to `npm run fuzz` is one `Target` in the list in
 // targets.ts: its name, valid inputs built with the project's own encoders (the seed corpus, which
 // the harness mutates), an arbitrary for structured random inputs, and the path to run.
-import type * as fc from 'fast-check'
+import * as fc from 'fast-check'
 import type { Vocabulary } from './data.ts'
 
 /**
@@ -49,3 +49,20 @@ export class ContractViolation extends Error {
 export const expect = (ok: boolean, what: string): void => {
   if (!ok) throw new ContractViolation(what)
 }
+
+/** A bytes target that only decodes (an answer a node reads back): its seeds, mutated, and random bytes. */
+export const decoderTarget = (
+  t: Pick<Target<Uint8Array>, 'name' | 'about' | 'seeds' | 'vocabulary'> & {
+    readonly decode: (bytes: Uint8Array) => unknown
+    readonly maxLength: number
+  },
+): Target<Uint8Array> => ({
+  name: t.name,
+  about: t.about,
+  kind: 'bytes',
+  cbor: true,
+  seeds: t.seeds,
+  ...(t.vocabulary ? { vocabulary: t.vocabulary } : {}),
+  arbitrary: fc.uint8Array({ maxLength: t.maxLength }),
+  run: (bytes) => t.decode(bytes),
+})

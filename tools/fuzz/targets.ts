@@ -7,6 +7,7 @@ import { gossipTargets } from './targets/gossip.ts'
 import { marketTargets } from './targets/market.ts'
 import { nodeTargets } from './targets/node.ts'
 import { relayTargets } from './targets/relay.ts'
+import { retrieveWireTargets } from './targets/retrieve-wire.ts'
 import { retrievalTargets } from './targets/retrieval.ts'
 import { storageTargets } from './targets/storage.ts'
 import { tabTargets } from './targets/tab.ts'
@@ -18,6 +19,7 @@ export const TARGETS: readonly Target[] = [
   ...storageTargets,
   ...marketTargets,
   ...retrievalTargets,
+  ...retrieveWireTargets,
   ...tabTargets,
   ...relayTargets,
 ]

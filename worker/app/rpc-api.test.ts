@@ -8,6 +8,7 @@ import { MARKET_GUARDS } from '../market/market-api.ts'
 import { MINING_GUARDS } from '../mining/mining-api.ts'
 import { DAY_EXPORT_GUARDS } from '../node/day-export-api.ts'
 import { LEDGER_GUARDS } from '../node/ledger-api.ts'
+import { RETRIEVAL_GUARDS } from '../retrieval/retrieval-api.ts'
 import { createRpcClient } from '../rpc/client.ts'
 import { createRpcServer } from '../rpc/server.ts'
 import { STORAGE_GUARDS } from '../storage/storage-api.ts'
@@ -23,6 +24,7 @@ const PARTS = [
   MINING_GUARDS,
   STORAGE_GUARDS,
   MARKET_GUARDS,
+  RETRIEVAL_GUARDS,
 ]
 
 test('every method is in exactly one part, and the table has every part', () => {

@@ -8,6 +8,7 @@ import { MARKET_GUARDS, type MarketEvents, type MarketMethods } from '../market/
 import { MINING_GUARDS, type MiningEvents, type MiningMethods } from '../mining/mining-api.ts'
 import { DAY_EXPORT_GUARDS, type DayExportMethods } from '../node/day-export-api.ts'
 import { LEDGER_GUARDS, type LedgerMethods } from '../node/ledger-api.ts'
+import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from '../retrieval/retrieval-api.ts'
 import type { RpcClient } from '../rpc/client.ts'
 import type { Guards } from '../rpc/table.ts'
 import { STORAGE_GUARDS, type StorageEvents, type StorageMethods } from '../storage/storage-api.ts'
@@ -19,9 +20,15 @@ export type RpcMethods = CoreMethods &
   WalletMethods &
   MiningMethods &
   StorageMethods &
-  MarketMethods
+  MarketMethods &
+  RetrievalMethods
 
-export type RpcEvents = CoreEvents & WalletEvents & MiningEvents & StorageEvents & MarketEvents
+export type RpcEvents = CoreEvents &
+  WalletEvents &
+  MiningEvents &
+  StorageEvents &
+  MarketEvents &
+  RetrievalEvents
 
 /** A tab's connection to the core. */
 export type CoreRpc = RpcClient<RpcMethods, RpcEvents>
@@ -35,4 +42,5 @@ export const RPC_GUARDS: Guards<RpcMethods> = {
   ...MINING_GUARDS,
   ...STORAGE_GUARDS,
   ...MARKET_GUARDS,
+  ...RETRIEVAL_GUARDS,
 }

@@ -1,13 +1,14 @@
 // The composition root's service wiring: the subsystems the node core runs, in start order, each
 // handed the services it declares it depends on. dayExport starts right after ledger: it must see
 // the node's first closes to record its first day. Mining and the market build on the wallet
-// (its account key).
+// (its account key); retrieval on the storage service's block store.
 import type { StartedCore } from '../core/boot.ts'
 import type { CoreService } from '../core/service.ts'
 import { marketService } from '../market/service.ts'
 import { miningService } from '../mining/service.ts'
 import { dayExportService } from '../node/day-export-service.ts'
 import { ledgerService } from '../node/ledger-service.ts'
+import { retrievalService } from '../retrieval/service.ts'
 import type { RpcServer } from '../rpc/server.ts'
 import { storageService } from '../storage/service.ts'
 import { walletService } from '../wallet/service.ts'
@@ -32,5 +33,6 @@ export const startServices = async (
   await start(miningService({ ...base, rpc, services: { ledger, wallet } }))
   const storage = await start(storageService({ ...base, rpc, services: { ledger } }))
   await start(await marketService({ ...base, rpc, services: { ledger, wallet, storage } }))
+  await start(retrievalService({ ...base, rpc, services: { ledger, storage } }))
   return started
 }

@@ -22,6 +22,23 @@ export interface InboundRequest {
 /** Answers one request; what it throws becomes an empty answer (the peer sees a stream error). */
 export type InboundHandler = (req: InboundRequest) => Promise<Uint8Array>
 
+/**
+ * What a service sees of the core's streams (`c.core.request` / `c.core.handle`, addresses left to
+ * the core): the market's deal data and retrieval travel over it, and tests put an in-memory
+ * network in its place (worker/market/test-devices.ts).
+ */
+export interface PeerStreams {
+  request(
+    peerId: string,
+    protocol: string,
+    data: Uint8Array,
+  ): Promise<{ ok: true; data: Uint8Array; transport: string } | { ok: false; error: string }>
+  handle(
+    protocol: string,
+    handler: (req: { peerId: string; transport: string; data: Uint8Array }) => Promise<Uint8Array>,
+  ): void
+}
+
 type Send = (m: Exclude<CoreToHost, { type: 'start' }>) => void
 
 export const createCoreStreams = (send: Send) => {

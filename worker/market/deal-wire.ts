@@ -3,7 +3,9 @@
 // says which block the provider expects next and how many file bytes it holds, or why it refuses.
 // A client that is behind or ahead (a drop, a reload on either side) resumes from `next`.
 // DAG-CBOR, one message a request and one an answer, each guarded before use.
-import { decode, encode } from '@ipld/dag-cbor'
+import { encode } from '@ipld/dag-cbor'
+import { decodeGuarded, isIndex, isObj } from '../../shared/codec/guarded.ts'
+import type { PeerStreams } from '../core/core-streams.ts'
 
 export const DEAL_PROTOCOL = '/watt/deal/1'
 /** Blocks of one request: at most about 1 MiB of them (one chunk), never more than this many. */
@@ -23,20 +25,7 @@ export type DealAnswer =
   | { readonly t: 'refused'; readonly code: string }
 
 /** What the core's request/response streams give the market (worker/core/core-streams.ts). */
-export interface DealNet {
-  request(
-    peerId: string,
-    protocol: string,
-    data: Uint8Array,
-  ): Promise<{ ok: true; data: Uint8Array; transport: string } | { ok: false; error: string }>
-  handle(
-    protocol: string,
-    handler: (req: { peerId: string; transport: string; data: Uint8Array }) => Promise<Uint8Array>,
-  ): void
-}
-
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
-const isIndex = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0
+export type DealNet = PeerStreams
 
 const isDealBlocks = (x: unknown): x is DealBlocks =>
   isObj(x) &&
@@ -53,15 +42,8 @@ const isDealAnswer = (x: unknown): x is DealAnswer =>
   ((x['t'] === 'at' && isIndex(x['next']) && isIndex(x['offset']) && typeof x['done'] === 'boolean') ||
     (x['t'] === 'refused' && typeof x['code'] === 'string' && x['code'].length <= 64))
 
-const decoded = <T>(bytes: Uint8Array, guard: (x: unknown) => x is T): T | undefined => {
-  if (bytes.length === 0 || bytes.length > MAX_REQUEST_BYTES) return undefined
-  try {
-    const x: unknown = decode(bytes)
-    return guard(x) ? x : undefined
-  } catch {
-    return undefined
-  }
-}
+const decoded = <T>(bytes: Uint8Array, guard: (x: unknown) => x is T): T | undefined =>
+  decodeGuarded(bytes, MAX_REQUEST_BYTES, guard)
 
 export const encodeDealBlocks = (m: Omit<DealBlocks, 't'>): Uint8Array => encode({ t: 'blocks', ...m })
 export const decodeDealBlocks = (b: Uint8Array) => decoded(b, isDealBlocks)

@@ -19,16 +19,17 @@ export type TestLedger = ReturnType<typeof testLedger>
 export const settle = () => new Promise((r) => setTimeout(r, 30))
 
 type Handler = Parameters<DealNet['handle']>[1]
+/** Handlers by peer id and protocol (`<peer> <protocol>`). */
 export type MemoryNet = Map<string, Handler>
 
-/** The node `self` on an in-memory network of handlers by peer id. */
+/** The node `self` on an in-memory network of handlers by peer id and protocol. */
 export const memoryNet = (peers: MemoryNet, self: string): DealNet => ({
-  request: async (peerId, _protocol, data) => {
-    const h = peers.get(peerId)
+  request: async (peerId, protocol, data) => {
+    const h = peers.get(`${peerId} ${protocol}`)
     if (!h) return { ok: false, error: 'no_direct_connection' }
     return { ok: true, data: await h({ peerId: self, transport: 'memory', data }), transport: 'memory' }
   },
-  handle: (_protocol, handler) => void peers.set(self, handler),
+  handle: (protocol, handler) => void peers.set(`${self} ${protocol}`, handler),
 })
 
 export const marketDevice = async (ledger: TestLedger, label: number, peers: MemoryNet) => {

@@ -15,7 +15,7 @@ import {
   encodeDealAnswer,
   encodeDealBlocks,
 } from '../../../worker/market/deal-wire.ts'
-import type { Target } from '../target.ts'
+import { decoderTarget, type Target } from '../target.ts'
 
 const SIZE = 1000
 const sample = async () => {
@@ -92,18 +92,16 @@ const dealRequest: Target<Uint8Array> = {
   },
 }
 
-const dealAnswer: Target<Uint8Array> = {
+const dealAnswer = decoderTarget({
   name: 'deal-answer',
   about: "a provider's answer to a /watt/deal/1 request, as the client's node decodes it",
-  kind: 'bytes',
-  cbor: true,
   seeds: () => [
     encodeDealAnswer({ t: 'at', next: 3, offset: 192, done: false }),
     encodeDealAnswer({ t: 'refused', code: 'hash_mismatch' }),
   ],
   vocabulary: { keys: ['t', 'next', 'offset', 'done', 'code'], strings: ['at', 'refused', 'busy'] },
-  arbitrary: fc.uint8Array({ maxLength: 120 }),
-  run: (bytes) => decodeDealAnswer(bytes),
-}
+  maxLength: 120,
+  decode: decodeDealAnswer,
+})
 
 export const marketTargets: readonly Target[] = [dealRequest, dealAnswer]

@@ -1,0 +1,134 @@
+// One subtree of a fetch against one server (the fetcher, fetcher.ts, shares the subtrees out):
+// ask for its blocks from where the task stands, check each against the CID expected next and
+// the sizes its parent declared (shared/market/piece-receiver.ts, the deal receiver's check)
+// BEFORE it is written to the local store or counted as verified for that server, and go on until
+// the subtree is whole. Any fault ends the task with a typed reason and its state where the last
+// good block left it, so another server resumes it; blocks already in the local store are taken
+// from there first (a fetch started again does not fetch them twice).
+import {
+  type PieceReceiverState,
+  receiveBlock,
+  receiverDone,
+  startReceiver,
+} from '../../shared/market/piece-receiver.ts'
+import type { Sha256 } from '../../shared/storage/hash.ts'
+import type { ByteSpan } from '../../shared/storage/unixfs-walk.ts'
+import type { PeerStreams } from '../core/core-streams.ts'
+import type { RetrievalPayments } from './payments.ts'
+import { decodeRetrieveAnswer, encodeRetrieveRequest, RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
+
+/** A subtree to fetch: its CID, its file bytes, and the span of them wanted (relative to it). */
+export interface FetchTask {
+  readonly cid: string
+  readonly size: number
+  readonly span?: ByteSpan
+  state: PieceReceiverState
+}
+
+export const newTask = (cid: string, size: number, span?: ByteSpan): FetchTask => ({
+  cid,
+  size,
+  ...(span ? { span } : {}),
+  state: startReceiver(cid, size, span),
+})
+
+export interface TaskContext {
+  readonly net: PeerStreams
+  readonly hash: Sha256
+  readonly payments: RetrievalPayments
+  readonly stallMs: number
+  readonly putBlock: (cid: string, bytes: Uint8Array) => Promise<void>
+  readonly getLocal: (cid: string) => Promise<Uint8Array | undefined>
+  /** Bytes verified from `server` so far in this fetch (what its vouchers pay for). */
+  readonly verified: (server: string) => number
+  /** A block passed its check: `blockBytes` from `server` (undefined: the local store), `fileBytes` wanted. */
+  readonly credit: (server: string | undefined, blockBytes: number, fileBytes: number) => void
+  /** The fetch has taken as many blocks as it may. */
+  readonly exhausted: () => boolean
+}
+
+export type TaskFault =
+  | 'bad_block'
+  | 'stalled'
+  | 'no_connection'
+  | 'stream_failed'
+  | 'bad_answer'
+  | 'short_answer'
+  | 'refused'
+  | 'too_many_blocks'
+
+export type TaskOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: TaskFault; readonly reason?: string; readonly block?: number }
+
+const OK: TaskOutcome = { ok: true }
+
+/** The file bytes a block just taken carries that lie in the task's span. */
+const wantedBytes = (t: FetchTask, after: PieceReceiverState, data: Uint8Array): number => {
+  if (!t.span) return data.length
+  const from = after.offset - data.length
+  return Math.max(0, Math.min(t.span[1], after.offset) - Math.max(t.span[0], from))
+}
+
+/** Checks `bytes` as the task's next block; stores and credits it only if it passes. */
+const take = async (c: TaskContext, t: FetchTask, bytes: Uint8Array, server?: string) => {
+  const r = receiveBlock(t.state, bytes, c.hash)
+  if (!r.ok) return r.error.code
+  // a block was expected (else receiveBlock said `complete`): this is its CID
+  if (server !== undefined) await c.putBlock(t.state.pending.at(-1)![0], bytes)
+  c.credit(server, bytes.length, wantedBytes(t, r.value.state, r.value.data))
+  t.state = r.value.state
+  return undefined
+}
+
+/** Goes on with the blocks the local store already holds. */
+export const fromLocal = async (c: TaskContext, t: FetchTask): Promise<void> => {
+  while (!receiverDone(t.state)) {
+    const local = await c.getLocal(t.state.pending.at(-1)![0])
+    if (!local || (await take(c, t, local)) !== undefined) return
+  }
+}
+
+const timeout = (ms: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const p = new Promise<'stalled'>((r) => (timer = setTimeout(() => r('stalled'), ms)))
+  return { p, cancel: () => clearTimeout(timer) }
+}
+
+/** One request and its answer's blocks. */
+const step = async (c: TaskContext, server: string, t: FetchTask): Promise<TaskOutcome> => {
+  const voucher = await c.payments.voucherFor(server, c.verified(server))
+  const range = t.span && { offset: t.span[0], length: t.span[1] - t.span[0] }
+  const req = encodeRetrieveRequest({ cid: t.cid, from: t.state.blocks, range, voucher })
+  const stall = timeout(c.stallMs)
+  const res = await Promise.race([c.net.request(server, RETRIEVE_PROTOCOL, req), stall.p])
+  stall.cancel()
+  if (res === 'stalled') return { ok: false, code: 'stalled' }
+  if (!res.ok)
+    return { ok: false, code: res.error.startsWith('no_direct') ? 'no_connection' : 'stream_failed' }
+  const a = decodeRetrieveAnswer(res.data)
+  if (!a) return { ok: false, code: 'bad_answer' }
+  if (a.t === 'refused') return { ok: false, code: 'refused', reason: a.code }
+  for (const bytes of a.blocks) {
+    const block = t.state.blocks
+    const bad = await take(c, t, bytes, server)
+    if (bad) return { ok: false, code: 'bad_block', reason: bad, block }
+  }
+  return a.blocks.length === 0 && !receiverDone(t.state) ? { ok: false, code: 'short_answer' } : OK
+}
+
+/** Runs the task against `server` until it is whole, or for `maxSteps` requests, or a fault. */
+export const runTask = async (
+  c: TaskContext,
+  server: string,
+  t: FetchTask,
+  maxSteps = Number.POSITIVE_INFINITY,
+): Promise<TaskOutcome> => {
+  await fromLocal(c, t)
+  for (let n = 0; n < maxSteps && !receiverDone(t.state); n++) {
+    if (c.exhausted()) return { ok: false, code: 'too_many_blocks' }
+    const r = await step(c, server, t)
+    if (!r.ok) return r
+  }
+  return OK
+}

@@ -1,0 +1,257 @@
+// The client's end of `/watt/retrieve/1` (issue 15, item 2): fetches a file, or a byte range of
+// it, by CID from the servers that hold it. The root comes first, from the first server that
+// answers with a good one; what remains is split into subtrees shared among the servers
+// (shared/retrieval/fetch-plan.ts) and fetched in parallel, one request in flight per server.
+// Every block is checked before it is written to the local store or counted as verified for its
+// server (fetch-task.ts); a server that sends a bad block, stalls past the timeout or fails is
+// dropped, and its subtree is resumed by another from the last good block. Memory is one answer
+// per server (~1 MiB each) plus the plan: the file itself goes to the block store, and is read
+// back with the UnixFS export (shared/storage/unixfs-export.ts).
+import { receiverDone, UNKNOWN_SIZE, pendingSpans } from '../../shared/market/piece-receiver.ts'
+import { createFetchPlan, type FetchPlan } from '../../shared/retrieval/fetch-plan.ts'
+import type { Sha256 } from '../../shared/storage/hash.ts'
+import { type ByteSpan, declaredSize } from '../../shared/storage/unixfs-walk.ts'
+import { err, ok, type Result, type WattError } from '../../shared/util/errors.ts'
+import { CID } from 'multiformats/cid'
+import type { PeerStreams } from '../core/core-streams.ts'
+import {
+  type FetchTask,
+  fromLocal,
+  newTask,
+  runTask,
+  type TaskContext,
+  type TaskOutcome,
+} from './fetch-task.ts'
+import { freePayments, type RetrievalPayments } from './payments.ts'
+import { type ByteRange, spanOf } from './retrieve-wire.ts'
+
+/** Servers one fetch uses at most. */
+export const MAX_SERVERS = 8
+/** Blocks one fetch takes at most (a tree that never ends is cut off). */
+export const MAX_FETCH_BLOCKS = 1 << 20
+export const DEFAULT_STALL_MS = 15_000
+export const DEFAULT_MAX_FETCH_BYTES = 4 * 2 ** 30
+/** A server that answers `busy` is asked again this many times, waiting longer each time. */
+const BUSY_RETRIES = 3
+const BUSY_WAIT_MS = 200
+
+export interface FetcherDeps {
+  readonly net: PeerStreams
+  readonly hash: Sha256
+  readonly putBlock: (cid: string, bytes: Uint8Array) => Promise<void>
+  readonly getLocal: (cid: string) => Promise<Uint8Array | undefined>
+  readonly now: () => number
+  readonly payments?: RetrievalPayments
+  readonly stallMs?: number
+  /** Largest file (as its root declares it) fetched; larger is `too_large`. */
+  readonly maxBytes?: number
+}
+
+export interface FetchProgress {
+  /** File bytes (of the range, when one was asked) verified so far, and in all. */
+  readonly bytes: number
+  readonly total: number
+  /** Servers still in the fetch. */
+  readonly peers: number
+  /** Bytes a second since the fetch began. */
+  readonly speed: number
+}
+
+export interface FetchRequest {
+  readonly cid: string
+  /** Peer ids of the holders, best first (findProviders, announcements). */
+  readonly servers: readonly string[]
+  readonly range?: ByteRange
+  /** The most one server may quote for the fetch (base units); absent: no cap. */
+  readonly maxPay?: bigint
+  readonly onProgress?: (p: FetchProgress) => void
+}
+
+export interface ServerReport {
+  readonly peer: string
+  /** Bytes of blocks from it that passed their check (what a payment layer pays for). */
+  verifiedBytes: number
+  blocks: number
+  fault?: Omit<Extract<TaskOutcome, { ok: false }>, 'ok'> | { code: 'too_expensive' }
+}
+
+export interface Fetched {
+  readonly cid: string
+  /** The file's size, as its root declares it. */
+  readonly size: number
+  /** File bytes of the range (all of the file without one). */
+  readonly bytes: number
+  readonly blocks: number
+  readonly servers: readonly ServerReport[]
+}
+
+export type FetchCode = 'bad_cid' | 'no_holder' | 'all_failed' | 'too_large' | 'too_many_blocks'
+export type FetchError = WattError<FetchCode> & { readonly servers?: readonly ServerReport[] }
+
+/** The run of one fetch: the servers' reports, the counters and the task context. */
+const fetchRun = (d: FetcherDeps, r: FetchRequest) => {
+  const servers = [...new Set(r.servers)].slice(0, MAX_SERVERS)
+  const book = new Map(
+    servers.map((peer): [string, ServerReport] => [peer, { peer, verifiedBytes: 0, blocks: 0 }]),
+  )
+  const t0 = d.now()
+  let blocks = 0
+  let bytes = 0
+  let total = -1
+  const live = () => [...book.values()].filter((s) => !s.fault).length
+  const progress = () =>
+    total >= 0 &&
+    r.onProgress?.({
+      bytes,
+      total,
+      peers: live(),
+      speed: Math.round((bytes * 1000) / Math.max(1, d.now() - t0)),
+    })
+  const ctx: TaskContext = {
+    net: d.net,
+    hash: d.hash,
+    payments: d.payments ?? freePayments,
+    stallMs: d.stallMs ?? DEFAULT_STALL_MS,
+    putBlock: d.putBlock,
+    getLocal: d.getLocal,
+    verified: (s) => book.get(s)?.verifiedBytes ?? 0,
+    credit(server, blockBytes, fileBytes) {
+      const s = server === undefined ? undefined : book.get(server)
+      if (s) {
+        s.verifiedBytes += blockBytes
+        s.blocks++
+      }
+      blocks++
+      bytes += fileBytes
+      progress()
+    },
+    exhausted: () => blocks >= MAX_FETCH_BLOCKS,
+  }
+  const setTotal = (size: number, span: ByteSpan | undefined) => {
+    total = span ? Math.max(0, Math.min(span[1], size) - span[0]) : size
+    progress()
+  }
+  const report = (): Pick<Fetched, 'blocks' | 'bytes' | 'servers'> => ({
+    blocks,
+    bytes,
+    servers: [...book.values()],
+  })
+  return { servers, book, ctx, setTotal, report }
+}
+type Run = ReturnType<typeof fetchRun>
+
+const faulted = (run: Run, server: string, { ok: _, ...fault }: Extract<TaskOutcome, { ok: false }>) => {
+  run.book.get(server)!.fault = fault
+}
+
+/** The root's first answer, from the first server that gives a good one. */
+const fetchRoot = async (run: Run, root: FetchTask): Promise<void> => {
+  for (const s of run.servers) {
+    if (root.state.blocks > 0) return
+    const r = await runTask(run.ctx, s, root, 1)
+    if (!r.ok) faulted(run, s, r)
+  }
+}
+
+/** The subtrees still to come after the root's first answer, each with its part of the span. */
+const subtrees = (root: FetchTask): FetchTask[] =>
+  pendingSpans(root.state).map((e) => {
+    const span = root.span
+    const rel: ByteSpan | undefined = span && [
+      Math.max(0, span[0] - e.start),
+      Math.min(e.size, span[1] - e.start),
+    ]
+    return newTask(e.cid, e.size, rel)
+  })
+
+/** One server's loop: takes subtrees until none is left anywhere, or it fails. */
+const workFor = async (run: Run, plan: FetchPlan<FetchTask>, server: string, sync: Sync) => {
+  for (let busy = 0; !plan.isDropped(server); ) {
+    const task = plan.take(server)
+    if (!task) {
+      if (sync.active === 0) return
+      await sync.wait()
+      continue
+    }
+    sync.active++
+    const r = await runTask(run.ctx, server, task)
+    sync.active--
+    if (!r.ok) plan.giveBack(task)
+    if (!r.ok && r.code === 'refused' && r.reason === 'busy' && ++busy <= BUSY_RETRIES) {
+      sync.notify()
+      await new Promise((w) => setTimeout(w, BUSY_WAIT_MS * busy))
+      continue
+    }
+    if (!r.ok) {
+      faulted(run, server, r)
+      plan.drop(server)
+    } else busy = 0
+    sync.notify()
+  }
+}
+
+interface Sync {
+  active: number
+  wait(): Promise<void>
+  notify(): void
+}
+
+const createSync = (): Sync => {
+  let waiting: Array<() => void> = []
+  return {
+    active: 0,
+    wait: () => new Promise<void>((r) => waiting.push(r)),
+    notify() {
+      const w = waiting
+      waiting = []
+      for (const f of w) f()
+    },
+  }
+}
+
+/** Asks each server's quote; one above `maxPay` is left out of the fetch. */
+const quoteAll = async (run: Run, d: FetcherDeps, r: FetchRequest, size: number): Promise<string[]> => {
+  const payments = d.payments ?? freePayments
+  const ok: string[] = []
+  for (const s of run.servers) {
+    if (run.book.get(s)!.fault) continue
+    const price = await payments.quote(s, r.cid, size)
+    if (r.maxPay !== undefined && price > r.maxPay) run.book.get(s)!.fault = { code: 'too_expensive' }
+    else ok.push(s)
+  }
+  return ok
+}
+
+export const createFetcher =
+  (d: FetcherDeps) =>
+  async (r: FetchRequest): Promise<Result<Fetched, FetchError>> => {
+    let cid: CID
+    try {
+      cid = CID.parse(r.cid)
+    } catch {
+      return err({ code: 'bad_cid' as const, cid: r.cid.slice(0, 120) })
+    }
+    const run = fetchRun(d, r)
+    const span = spanOf(r.range)
+    const root = newTask(cid.toString(), UNKNOWN_SIZE, span)
+    const fail = (code: FetchCode, details: Record<string, unknown> = {}) =>
+      err({ ...details, code, servers: run.report().servers })
+    await fromLocal(run.ctx, root)
+    if (!receiverDone(root.state) && run.servers.length === 0) return fail('no_holder')
+    await fetchRoot(run, root)
+    const rootBytes = root.state.blocks > 0 ? await d.getLocal(cid.toString()) : undefined
+    const size = rootBytes && declaredSize(cid, rootBytes)
+    if (size === undefined) return fail('all_failed')
+    const limit = d.maxBytes ?? DEFAULT_MAX_FETCH_BYTES
+    if (size > limit) return fail('too_large', { size, limit })
+    run.setTotal(size, span)
+    const tasks = receiverDone(root.state) ? [] : subtrees(root)
+    const plan = createFetchPlan(tasks, tasks.length > 0 ? await quoteAll(run, d, r, size) : [])
+    const sync = createSync()
+    await Promise.all(plan.live().map((s) => workFor(run, plan, s, sync)))
+    if (run.ctx.exhausted()) return fail('too_many_blocks', { limit: MAX_FETCH_BLOCKS })
+    if (!tasks.every((t) => receiverDone(t.state))) return fail('all_failed')
+    return ok({ cid: cid.toString(), size, ...run.report() })
+  }
+
+export type Fetcher = ReturnType<typeof createFetcher>

@@ -1,0 +1,128 @@
+// The `retrieval` core service (issue 15, items 1-2): serves `/watt/retrieve/1` from this node's
+// block store, and fetches files by CID from other nodes. RPC: retrieval.fetch {cid, range?} ->
+// {cid, size, bytes, blob, servers}; event `retrieval` (progress) while a fetch runs. The holders
+// are the providers the ledger names (shared/retrieval/find.ts) and the nodes whose signed
+// announcements this node holds (find-announcements.ts; how they arrive is left to a gossip
+// layer, which hands them to `offerAnnouncement`). Fetched blocks go to the storage service's
+// block store, so the file is read back with the UnixFS export and this node can serve it too.
+import { CID } from 'multiformats/cid'
+import type { Verifier } from '../../shared/crypto/signer.ts'
+import { createAnnouncementTable } from '../../shared/retrieval/find-announcements.ts'
+import { findProviders } from '../../shared/retrieval/find.ts'
+import { exportFile } from '../../shared/storage/unixfs-export.ts'
+import { fail } from '../../shared/util/errors.ts'
+import type { PeerStreams } from '../core/core-streams.ts'
+import type { CoreService, ServiceComponents } from '../core/service.ts'
+import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
+import { registerAll } from '../rpc/server.ts'
+import { type DealStorage, MAX_RETRIEVE_BYTES } from '../storage/storage-service.ts'
+import { createFetcher, type FetchProgress } from './fetcher.ts'
+import type { RetrievalPayments } from './payments.ts'
+import type { FetchedFile, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
+import { createRetrievalServer } from './retrieve-server.ts'
+import { type ByteRange, RETRIEVE_PROTOCOL, spanOf } from './retrieve-wire.ts'
+
+/** Fetches running at once (each holds about 1 MiB per server it uses). */
+export const MAX_FETCHES = 2
+const PROGRESS_MS = 250
+
+export interface RetrievalDeps {
+  readonly storage: Pick<DealStorage, 'hash' | 'getBlock' | 'putBlock'>
+  readonly net: PeerStreams
+  /** This node's peer id: never asked for its own blocks. */
+  readonly peer: string
+  readonly verifier: Verifier
+  readonly payments?: RetrievalPayments
+  readonly stallMs?: number
+}
+
+export interface RetrievalService extends CoreService {
+  readonly name: 'retrieval'
+  fetch(r: { cid: string; range?: ByteRange }): Promise<FetchedFile>
+  /** The peers to ask for `cid`: providers per the ledger first, then announcers. */
+  holders(cid: string): string[]
+  /** Takes an announcement that came from a peer (checked, bounded, expiring). */
+  offerAnnouncement(x: unknown): ReturnType<ReturnType<typeof createAnnouncementTable>['offer']>
+}
+
+/** Progress events at most every PROGRESS_MS, and the last one always. */
+const throttled = (now: () => number, emit: (p: FetchProgress) => void) => {
+  let last = Number.NEGATIVE_INFINITY
+  return (p: FetchProgress) => {
+    if (p.bytes < p.total && now() - last < PROGRESS_MS) return
+    last = now()
+    emit(p)
+  }
+}
+
+export const createRetrievalService = (
+  c: Pick<ServiceComponents<OnLedger, RetrievalMethods, RetrievalEvents>, 'rpc' | 'services' | 'now'>,
+  deps: RetrievalDeps,
+): RetrievalService => {
+  const link = ledgerLink(c.services, () => {})
+  const table = createAnnouncementTable(deps.verifier)
+  const server = createRetrievalServer({ getBlock: deps.storage.getBlock, payments: deps.payments })
+  let running = 0
+
+  const holders = (cid: string): string[] => {
+    const l = link.get()
+    const providers = l ? findProviders(l.current().state, cid).map((h) => h.peer) : []
+    const announced = table.holders(cid, c.now()).map((a) => a.peer)
+    return [...new Set([...providers, ...announced])].filter((p) => p !== deps.peer)
+  }
+
+  /** The file's bytes (of the range) from the local store, checked again block by block. */
+  const readBack = async (cid: CID, range: ByteRange | undefined): Promise<Blob> => {
+    const parts: Uint8Array[] = []
+    let size = 0
+    const get = async (x: CID) => deps.storage.getBlock(x.toString())
+    for await (const part of exportFile(cid, get, { hash: deps.storage.hash(), span: spanOf(range) })) {
+      size += part.length
+      if (size > MAX_RETRIEVE_BYTES) fail('too_large', { limit: MAX_RETRIEVE_BYTES })
+      parts.push(part)
+    }
+    return new Blob(parts as BlobPart[])
+  }
+
+  const fetch = async (r: { cid: string; range?: ByteRange }): Promise<FetchedFile> => {
+    if (running >= MAX_FETCHES) fail('busy', { max: MAX_FETCHES })
+    running++
+    try {
+      const fetcher = createFetcher({
+        net: deps.net,
+        hash: deps.storage.hash(),
+        putBlock: async (cid, bytes) => void (await deps.storage.putBlock(cid, bytes, `fetch:${r.cid}`)),
+        getLocal: deps.storage.getBlock,
+        now: c.now,
+        payments: deps.payments,
+        stallMs: deps.stallMs,
+      })
+      const onProgress = throttled(c.now, (p) => c.rpc.broadcast('retrieval', { cid: r.cid, ...p }))
+      const res = await fetcher({
+        cid: r.cid.trim(),
+        servers: holders(r.cid.trim()),
+        range: r.range,
+        onProgress,
+      })
+      if (!res.ok) return fail(res.error.code, res.error)
+      const blob = await readBack(CID.parse(res.value.cid), r.range)
+      return { cid: res.value.cid, size: res.value.size, bytes: blob.size, blob, servers: res.value.servers }
+    } finally {
+      running--
+    }
+  }
+
+  return {
+    name: 'retrieval',
+    async start() {
+      registerAll(c.rpc, { 'retrieval.fetch': (p) => fetch(p) })
+      deps.net.handle(RETRIEVE_PROTOCOL, server.onRequest)
+    },
+    stop() {
+      link.stop()
+    },
+    fetch,
+    holders,
+    offerAnnouncement: (x) => table.offer(x, c.now()),
+  }
+}

@@ -1,0 +1,84 @@
+// Devices for the retrieval tests: each a Map-backed block store with a `/watt/retrieve/1` server
+// on an in-memory network (worker/market/test-devices.ts) and a fetcher writing into its store.
+// Files are imported by the reference importer (ipfs-unixfs-importer), so what the walk, the
+// server and the checks see was not made by our own importer; a server's answers can be rewritten
+// on the way (a liar) to make it corrupt, reorder, add or withhold blocks.
+import { decode as decodePb } from '@ipld/dag-pb'
+import type { CID } from 'multiformats/cid'
+import { noble256 } from '../../shared/storage/hash.ts'
+import { referenceBlocks } from '../../shared/storage/test/reference-import.ts'
+import { memoryNet, type MemoryNet } from '../market/test-devices.ts'
+import { memoryStorageDb } from '../storage/storage-db.ts'
+import { createFetcher, type FetcherDeps } from './fetcher.ts'
+import { type RetrievalServerDeps, createRetrievalServer } from './retrieve-server.ts'
+import {
+  decodeRetrieveAnswer,
+  encodeRetrieveAnswer,
+  RETRIEVE_PROTOCOL,
+  type RetrieveAnswer,
+} from './retrieve-wire.ts'
+
+export interface RefBlock {
+  readonly cid: string
+  readonly bytes: Uint8Array
+}
+
+/** A file by the reference importer: its root and every block in pre-order (written here). */
+export const referenceFile = async (bytes: Uint8Array, chunk: number, links: number) => {
+  const { root, get } = await referenceBlocks(bytes, chunk, links)
+  const blocks: RefBlock[] = []
+  const walk = async (cid: CID) => {
+    const b = await get(cid)
+    blocks.push({ cid: cid.toString(), bytes: b })
+    if (cid.code === 0x70) for (const l of decodePb(b).Links) await walk(l.Hash)
+  }
+  await walk(root)
+  return { root: root.toString(), blocks, bytes }
+}
+export type RefFile = Awaited<ReturnType<typeof referenceFile>>
+
+export const holderDevice = (
+  peers: MemoryNet,
+  peer: string,
+  o: { server?: Partial<RetrievalServerDeps>; fetcher?: Partial<FetcherDeps> } = {},
+) => {
+  const db = memoryStorageDb()
+  const net = memoryNet(peers, peer)
+  const server = createRetrievalServer({ getBlock: db.getBlock, ...o.server })
+  net.handle(RETRIEVE_PROTOCOL, server.onRequest)
+  const fetch = createFetcher({
+    net,
+    hash: noble256,
+    putBlock: async (cid, bytes) => void (await db.putBlock(cid, bytes, 'fetched')),
+    getLocal: db.getBlock,
+    now: () => Date.now(),
+    stallMs: 200,
+    ...o.fetcher,
+  })
+  const hold = async (f: RefFile) => {
+    for (const b of f.blocks) await db.putBlock(b.cid, b.bytes, 'stored')
+  }
+  return { peer, db, server, fetch, hold }
+}
+
+type Handler = NonNullable<ReturnType<MemoryNet['get']>>
+
+/** Rewrites `peer`'s answers with `edit` (it sees each answer and the request's number). */
+export const lie = (
+  peers: MemoryNet,
+  peer: string,
+  edit: (a: RetrieveAnswer, n: number) => RetrieveAnswer,
+) => {
+  const key = `${peer} ${RETRIEVE_PROTOCOL}`
+  const honest: Handler = peers.get(key)!
+  let n = 0
+  peers.set(key, async (req) => encodeRetrieveAnswer(edit(decodeRetrieveAnswer(await honest(req))!, n++)))
+}
+
+/** `peer` answers its first `answered` requests, then never again. */
+export const stallAfter = (peers: MemoryNet, peer: string, answered: number) => {
+  const key = `${peer} ${RETRIEVE_PROTOCOL}`
+  const honest: Handler = peers.get(key)!
+  let n = 0
+  peers.set(key, (req) => (n++ < answered ? honest(req) : new Promise<Uint8Array>(() => {})))
+}
