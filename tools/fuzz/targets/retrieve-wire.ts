@@ -1,7 +1,8 @@
-// Retrieval's wire between nodes (the vouchers it carries are retrieval.ts's target): a `/watt/retrieve/1` request as a serving node receives it
-// (decoded, then answered by the real server over a sample file's blocks, whose answer must
-// decode), the answer as a fetching node reads it, and a holder's announcement (decoded, then
-// offered to the real table, which checks its signature). Seeds are made by the encoders.
+// Retrieval's wire between nodes (the vouchers it carries are retrieval.ts's target): a
+// `/watt/retrieve/1` request as a serving node receives it (decoded, then answered by the real
+// server over a sample file's blocks, whose answer must decode), the answer as a fetching node
+// reads it, and a holder's announcement (decoded, then offered to the real table, which checks
+// its signature). Seeds are made by the encoders.
 import * as fc from 'fast-check'
 import { nobleSigner, nobleVerifier } from '../../../shared/crypto/noble.ts'
 import {
