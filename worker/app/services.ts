@@ -1,7 +1,7 @@
 // The composition root's service wiring: the subsystems the node core runs, in start order, each
 // handed the services it declares it depends on. dayExport starts right after ledger: it must see
 // the node's first closes to record its first day. Mining and the market build on the wallet
-// (its account key); retrieval on the storage service's block store.
+// (its account key); retrieval on the storage service's block store and the market's replicas.
 import type { StartedCore } from '../core/boot.ts'
 import type { CoreService } from '../core/service.ts'
 import { marketService } from '../market/service.ts'
@@ -32,7 +32,7 @@ export const startServices = async (
   const wallet = await start(walletService({ ...base, rpc, services: { ledger } }))
   await start(miningService({ ...base, rpc, services: { ledger, wallet } }))
   const storage = await start(storageService({ ...base, rpc, services: { ledger } }))
-  await start(await marketService({ ...base, rpc, services: { ledger, wallet, storage } }))
-  await start(retrievalService({ ...base, rpc, services: { ledger, storage } }))
+  const market = await start(await marketService({ ...base, rpc, services: { ledger, wallet, storage } }))
+  await start(retrievalService({ ...base, rpc, services: { ledger, storage, market } }))
   return started
 }

@@ -2,14 +2,18 @@
 // arrives (shared/market/piece-receiver.ts) before its bytes reach the sector; the receiver's
 // state is saved after each request, so a client that comes back, or this node after a reload,
 // goes on from the block where it stopped. Bounded: one request at a time per replica and a few
-// per peer, each at most ~1 MiB, so a peer cannot fill memory or starve the others.
+// per peer, each at most ~1 MiB, so a peer cannot fill memory or starve the others. The deal's
+// dag-pb nodes (small) are kept in the block store, its leaves only in the sector: with both, the
+// provider serves the deal's CID to `/watt/retrieve/1` (worker/retrieval/block-source.ts).
 import {
   type PieceReceiverState,
   receiveBlock,
   receiverDone,
   startReceiver,
 } from '../../shared/market/piece-receiver.ts'
+import { CID } from 'multiformats/cid'
 import type { Sha256 } from '../../shared/storage/hash.ts'
+import { DAG_PB_CODEC } from '../../shared/storage/unixfs-import.ts'
 import { toWattError } from '../../shared/util/errors.ts'
 import { type DealAnswer, type DealBlocks, decodeDealBlocks, encodeDealAnswer } from './deal-wire.ts'
 import type { ReceiverHooks } from './provider-deals.ts'
@@ -36,6 +40,8 @@ export const createDealReceiver = (d: ReceiveDeps) => {
         refused = r.error.code
         break
       }
+      const cid = s.pending.at(-1)![0]
+      if (CID.parse(cid).code === DAG_PB_CODEC) await d.hooks.keep(m.deal, m.replica, cid, bytes)
       if (r.value.data.length > 0) await d.hooks.write(m.deal, m.replica, s.offset, r.value.data)
       s = r.value.state
     }

@@ -37,6 +37,7 @@ const providerDisk = (cid: string, size: number) => {
     write: async (_d, _r, offset, bytes) => {
       sector.set(bytes, offset)
     },
+    keep: async () => {},
     save: async (_d, _r, s) => {
       saved = JSON.parse(JSON.stringify(s)) as PieceReceiverState
     },

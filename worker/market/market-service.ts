@@ -26,7 +26,7 @@ import type { DealTerms, MarketEvents, MarketMethods, PostAskRequest } from './m
 import { createMarketTxs } from './market-txs.ts'
 import { buildMarketView, type MarketView, NOT_READY } from './market-view.ts'
 import { createProviderDeals } from './provider-deals.ts'
-import { createReplicaStore } from './replica-store.ts'
+import { createReplicaStore, type ReplicaStore } from './replica-store.ts'
 
 export interface MarketDeps {
   readonly key: AccountKey
@@ -35,6 +35,12 @@ export interface MarketDeps {
   readonly storage: DealStorage
   /** Request/response streams to other nodes: deal data travels over them. */
   readonly net: DealNet
+}
+
+/** The market service; its replica records tell the retrieval service which deals it may serve. */
+export interface MarketService extends CoreService {
+  readonly name: 'market'
+  readonly replicas: Pick<ReplicaStore, 'all' | 'get'>
 }
 
 const GIB = 1n << 30n
@@ -69,7 +75,7 @@ const askOps = (r: PostAskRequest, me: Address, state: LedgerState, peer: string
 export const createMarketService = async (
   c: Pick<ServiceComponents<OnLedger, MarketMethods, MarketEvents>, 'rpc' | 'services' | 'now'>,
   deps: MarketDeps,
-): Promise<CoreService> => {
+): Promise<MarketService> => {
   const link = ledgerLink(c.services, (e) => onClosed(e))
   const txs = createMarketTxs({ ledger: link.need, key: deps.key, now: c.now })
   let broadcastTimer: ReturnType<typeof setTimeout> | undefined
@@ -183,6 +189,7 @@ export const createMarketService = async (
 
   return {
     name: 'market',
+    replicas: records,
     async start() {
       registerAll(c.rpc, handlers)
       const hooks = provider.receiving(() =>

@@ -18,7 +18,7 @@ import { fromHex, toHex } from '../../shared/util/bytes.ts'
 import { toWattError } from '../../shared/util/errors.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
 import type { MarketTxs } from './market-txs.ts'
-import { type ProviderReplica, type ReplicaStore, replicaKey } from './replica-store.ts'
+import { type ProviderReplica, type ReplicaStore, replicaKey, replicaOwner } from './replica-store.ts'
 
 const R = marketModule.readers
 
@@ -35,6 +35,8 @@ export interface ReceiverHooks {
     replica: number,
   ): Promise<{ cid: string; size: number; receiver?: PieceReceiverState } | { code: string }>
   write(deal: number, replica: number, offset: number, bytes: Uint8Array): Promise<void>
+  /** Keeps a checked dag-pb node of the deal (the leaves go to the sector by `write`). */
+  keep(deal: number, replica: number, cid: string, bytes: Uint8Array): Promise<void>
   /** Saves the transfer's progress (after its blocks were written). */
   save(deal: number, replica: number, state: PieceReceiverState): Promise<void>
   done(deal: number, replica: number): Promise<void>
@@ -119,6 +121,7 @@ export const createProviderDeals = (d: ProviderDeps) => {
     const deal = R.deal(state, rec.deal)!
     if (res.info.commD !== toHex(deal.commD)) {
       await d.records.patch(rec, (r) => ({ ...r, phase: 'failed', error: 'commd_mismatch' }))
+      await d.storage.deleteBlocksOf(replicaOwner(rec))
       await d.txs.submit('rejectDeal', [{ type: 'rejectDeal', deal: rec.deal, replica: rec.replica }])
       return
     }
@@ -206,6 +209,7 @@ export const createProviderDeals = (d: ProviderDeps) => {
     partsSeen.delete(replicaKey(rec))
     once(`${replicaKey(rec)}/end`, async () => {
       await d.records.patch(rec, (r) => ({ ...r, phase: 'ended', proof: undefined }))
+      await d.storage.deleteBlocksOf(replicaOwner(rec))
       await d.storage.run({ type: 'delete', sector: rec.sector }).catch(() => {})
     })
   }
@@ -291,6 +295,10 @@ export const createProviderDeals = (d: ProviderDeps) => {
       if (rec?.phase !== 'receiving') throw { code: 'bad_state' }
       const res = await d.storage.run({ type: 'write', sector: rec.sector, offset, bytes })
       if (res.type !== 'written') throw { code: 'bad_result', type: res.type }
+    },
+    keep: async (deal, replica, cid, bytes) => {
+      if (d.records.get(deal, replica)?.phase !== 'receiving') throw { code: 'bad_state' }
+      await d.storage.putBlock(cid, bytes, replicaOwner({ deal, replica }))
     },
     save: async (deal, replica, state) => {
       await d.records.patch({ deal, replica }, (r) => ({ ...r, received: state.offset, receiver: state }))

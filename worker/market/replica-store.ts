@@ -1,7 +1,8 @@
 // The provider's local records of the replicas it takes (one per deal and replica index): which
 // sector holds the data, how far the transfer and the seal got, the seal proof made for the
-// seed. Kept in the storage database's settings, one key per replica plus the list of keys, and
-// mirrored in memory. Bounded: ended replicas are forgotten first when the list is full.
+// seed (its dag-pb nodes are in the block store, owner `replicaOwner`). Kept in the storage
+// database's settings, one key per replica plus the list of keys, and mirrored in memory.
+// Bounded: ended replicas are forgotten first when the list is full.
 import type { PieceReceiverState } from '../../shared/market/piece-receiver.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
 
@@ -36,6 +37,8 @@ const LIST_KEY = 'market/replicas'
 
 export const replicaKey = (r: { deal: number; replica: number }): string => `${r.deal}/${r.replica}`
 const metaKey = (key: string) => `market/replica/${key}`
+/** The block-store owner of a replica's dag-pb nodes (deleted with them when the replica ends). */
+export const replicaOwner = (r: { deal: number; replica: number }): string => `deal:${replicaKey(r)}`
 
 export const createReplicaStore = async (storage: DealStorage) => {
   const byKey = new Map<string, ProviderReplica>()

@@ -57,7 +57,7 @@ export const marketDevice = async (ledger: TestLedger, label: number, peers: Mem
   )
   await market.start()
   await ledger.fund(key.publicKey)
-  return { call, disk, address: addressOf(key.publicKey) }
+  return { call, disk, address: addressOf(key.publicKey), peer, market }
 }
 
 /** Closes ledgers one by one, letting the services act after each, until `done` or `max`. */

@@ -28,6 +28,8 @@ const PROGRESS_MS = 250
 
 export interface RetrievalDeps {
   readonly storage: Pick<DealStorage, 'hash' | 'getBlock' | 'putBlock'>
+  /** The blocks served to other nodes (default: the block store's; block-source.ts adds deals). */
+  readonly serve?: (cid: string) => Promise<Uint8Array | undefined>
   readonly net: PeerStreams
   /** This node's peer id: never asked for its own blocks. */
   readonly peer: string
@@ -61,7 +63,10 @@ export const createRetrievalService = (
 ): RetrievalService => {
   const link = ledgerLink(c.services, () => {})
   const table = createAnnouncementTable(deps.verifier)
-  const server = createRetrievalServer({ getBlock: deps.storage.getBlock, payments: deps.payments })
+  const server = createRetrievalServer({
+    getBlock: deps.serve ?? deps.storage.getBlock,
+    payments: deps.payments,
+  })
   let running = 0
 
   const holders = (cid: string): string[] => {

@@ -55,6 +55,7 @@ export interface DealStorage {
   readonly run: ComputePool['run']
   readonly putBlock: StorageDb['putBlock']
   readonly getBlock: StorageDb['getBlock']
+  readonly deleteBlocksOf: StorageDb['deleteBlocksOf']
   readonly getMeta: StorageDb['getMeta']
   readonly putMeta: StorageDb['putMeta']
 }
@@ -293,6 +294,7 @@ export const createStorageService = (
       run: (call, onProgress) => pool.run(call, onProgress),
       putBlock: (cid, bytes, owner) => db.putBlock(cid, bytes, owner),
       getBlock: (cid) => db.getBlock(cid),
+      deleteBlocksOf: (owner) => db.deleteBlocksOf(owner),
       getMeta: (key) => db.getMeta(key),
       putMeta: (key, value) => db.putMeta(key, value),
     },

@@ -51,6 +51,7 @@ const receive = (bytes: Uint8Array) => {
         if (offset + b.length > SIZE) throw new Error(`write past the piece: ${offset}+${b.length}`)
         sector.set(b, offset)
       },
+      keep: async () => {},
       save: async (_d, _r, s) => {
         saved = s
       },
