@@ -14,7 +14,7 @@ import { networkProtocol } from '../shared/node/protocol.ts'
 import { chainStart, proveWindow, verifyWindow } from '../shared/storage/post.ts'
 import { createRng } from '../shared/util/prng.ts'
 import { testLedger } from '../worker/node/test-ledger.ts'
-import { closeUntil, type MemoryNet, marketDevice } from '../worker/market/test-devices.ts'
+import { clientAndProvider, closeUntil, type MemoryNet } from '../worker/market/test-devices.ts'
 import { round, writeResult } from './browser/report.ts'
 import { DEVNET_MARKET } from '../tools/devnet.ts'
 
@@ -44,11 +44,11 @@ const onboarding = async () => {
     params: { market: DEVNET_MARKET },
   })
   const peers = new Map() as MemoryNet
-  const client = await marketDevice(ledger, 70, peers)
-  const provider = await marketDevice(ledger, 71, peers)
-  await ledger.closeLedger()
-  await provider.call('market.postAsk', { price: '1', collateral: '1', capacity: 64 * MiB })
-  await ledger.closeLedger()
+  const { client } = await clientAndProvider(ledger, peers, {
+    price: '1',
+    collateral: '1',
+    capacity: 64 * MiB,
+  })
   const file = new File([rng.bytes(FILE) as BlobPart], 'bench.bin')
   const t0 = performance.now()
   await client.call('market.store', { file, replicas: 1, days: 1 })

@@ -60,6 +60,20 @@ export const marketDevice = async (ledger: TestLedger, label: number, peers: Mem
   return { call, disk, address: addressOf(key.publicKey), peer, market }
 }
 
+/** A client (label 70) and a provider (71) whose ask stands on the ledger. */
+export const clientAndProvider = async (
+  ledger: TestLedger,
+  peers: MemoryNet,
+  ask: { price: string; collateral: string; capacity: number },
+) => {
+  const client = await marketDevice(ledger, 70, peers)
+  const provider = await marketDevice(ledger, 71, peers)
+  await ledger.closeLedger()
+  await provider.call('market.postAsk', ask)
+  await ledger.closeLedger()
+  return { client, provider }
+}
+
 /** Closes ledgers one by one, letting the services act after each, until `done` or `max`. */
 export const closeUntil = async (ledger: TestLedger, done: () => Promise<boolean>, max: number) => {
   for (let i = 0; i < max; i++) {

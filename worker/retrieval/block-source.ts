@@ -121,24 +121,29 @@ export const createBlockSource = (d: BlockSourceDeps) => {
     return syncing
   }
 
-  /** The bytes at [offset, offset + length) of a sector, from a kept window or a new unseal. */
-  const read = (p: LeafPlace, size: number): Promise<Uint8Array> => {
+  /** Unseals from the leaf's offset up to UNSEAL_WINDOW (at least the leaf, at most the file). */
+  const unsealWindow = (p: LeafPlace, size: number): Window => {
+    const end = Math.max(p.offset + p.length, Math.min(size, p.offset + UNSEAL_WINDOW))
+    const call = { type: 'unseal', sector: p.sector, offset: p.offset, length: end - p.offset } as const
+    const bytes = d.storage.run(call).then((r) => {
+      if (r.type !== 'unsealed') throw { code: 'bad_result', type: r.type }
+      return r.bytes
+    })
+    const w = { sector: p.sector, start: p.offset, end, bytes }
+    windows = [w, ...windows].slice(0, MAX_WINDOWS)
+    bytes.catch(() => {
+      windows = windows.filter((x) => x !== w)
+    })
+    return w
+  }
+
+  /** The leaf's bytes, from a kept window or a new unseal. */
+  const read = async (p: LeafPlace, size: number): Promise<Uint8Array> => {
     const end = p.offset + p.length
-    let w = windows.find((x) => x.sector === p.sector && x.start <= p.offset && end <= x.end)
-    if (!w) {
-      const wEnd = Math.max(end, Math.min(size, p.offset + UNSEAL_WINDOW))
-      const call = { type: 'unseal', sector: p.sector, offset: p.offset, length: wEnd - p.offset } as const
-      const bytes = d.storage.run(call).then((r) => {
-        if (r.type !== 'unsealed') throw { code: 'bad_result', type: r.type }
-        return r.bytes
-      })
-      w = { sector: p.sector, start: p.offset, end: wEnd, bytes }
-      windows = [w, ...windows].slice(0, MAX_WINDOWS)
-      const mine = w
-      bytes.catch(() => void (windows = windows.filter((x) => x !== mine)))
-    }
-    const { start } = w
-    return w.bytes.then((b) => b.subarray(p.offset - start, end - start))
+    const w =
+      windows.find((x) => x.sector === p.sector && x.start <= p.offset && end <= x.end) ??
+      unsealWindow(p, size)
+    return (await w.bytes).subarray(p.offset - w.start, end - w.start)
   }
 
   const fromSector = async (cid: string): Promise<Uint8Array | undefined> => {
