@@ -13,8 +13,15 @@ import {
 import { marketModule } from '../market/module.ts'
 import { miningModule } from '../mining/module.ts'
 import { retrievalModule } from '../retrieval/module.ts'
+import { retrievalChecksModule } from '../retrieval-checks/module.ts'
 
-export const NETWORK_MODULES: readonly AnyModule[] = [coreModule, miningModule, marketModule, retrievalModule]
+export const NETWORK_MODULES: readonly AnyModule[] = [
+  coreModule,
+  miningModule,
+  marketModule,
+  retrievalModule,
+  retrievalChecksModule,
+]
 
 export const networkProtocol = (modules: readonly AnyModule[] = NETWORK_MODULES): Protocol =>
   composeProtocol(modules)
