@@ -1,6 +1,6 @@
 // Pubsub topics of a WATT network. Every message kind has its own topic so that relays and
 // peers can apply per-topic limits; the network name keeps devnets and testnets apart.
-export const TOPIC_KINDS = ['heartbeat', 'tx', 'scp', 'ledger', 'storage'] as const
+export const TOPIC_KINDS = ['heartbeat', 'tx', 'scp', 'ledger', 'storage', 'retrieval'] as const
 export type TopicKind = (typeof TOPIC_KINDS)[number]
 
 export const topicFor = (network: string, kind: TopicKind): string => `watt/${network}/${kind}/1`
@@ -14,6 +14,8 @@ export const MAX_TOPIC_MESSAGE_BYTES: Record<TopicKind, number> = {
   scp: 64 * 1024,
   ledger: 1024 * 1024,
   storage: 64 * 1024,
+  /** One signed announcement (worker/retrieval/announce.ts), at most 512 bytes encoded. */
+  retrieval: 1024,
 }
 
 /** The network name is part of topic strings and URLs: keep it short and plain. */

@@ -1,6 +1,7 @@
 // The retrieval service's RPC method and event, and their guards (issue 15): fetch a file, or a
-// byte range of it, from the nodes that hold it; progress events while it comes.
-import { badParams, isObj, optional, paramsObject, safeInt, text } from '../rpc/params.ts'
+// byte range of it, from the nodes that hold it; progress events while it comes. Serving as a
+// retrieval miner: settings (on/off, cache budget, price) and what it has served and earned.
+import { badParams, isObj, noParams, optional, paramsObject, safeInt, text } from '../rpc/params.ts'
 import type { Guards, Method } from '../rpc/table.ts'
 import type { ServerReport } from './fetcher.ts'
 import type { ByteRange } from './retrieve-wire.ts'
@@ -24,13 +25,51 @@ export interface RetrievalProgress {
   readonly speed: number
 }
 
+/** What serving is set to, and what it has done. Amounts are base units as decimal text. */
+export interface ServeStats {
+  readonly enabled: boolean
+  readonly budgetBytes: number
+  readonly pricePerByte: string
+  /** The cache: bytes its fetches added, and files (entries) in it. */
+  readonly usedBytes: number
+  readonly items: number
+  /** Block bytes sent on `/watt/retrieve/1` since the node started. */
+  readonly bytesServed: number
+  readonly earned: string
+}
+
+export interface ServeRequest {
+  readonly enabled: boolean
+  readonly budgetBytes: number
+  readonly pricePerByte: string
+}
+
 export type RetrievalMethods = {
   /** Fetches `cid` (a UnixFS file) from its holders, checking every block; a range gives only those bytes. */
   'retrieval.fetch': Method<{ readonly cid: string; readonly range?: ByteRange }, FetchedFile>
+  /** Turns serving on or off, sets the cache budget (evicting at once) and the price per byte. */
+  'retrieval.serve.set': Method<ServeRequest, ServeStats>
+  'retrieval.serve.get': Method<undefined, ServeStats>
 }
 
 export type RetrievalEvents = {
   retrieval: RetrievalProgress
+  /** Serving's stats after a change (at most every second). */
+  serve: ServeStats
+}
+
+/** The largest cache budget (1 PiB) and price text (digits) a tab may set. */
+export const MAX_BUDGET_BYTES = 2 ** 50
+const MAX_PRICE_DIGITS = 30
+
+const serveRequest = (p: unknown): ServeRequest => {
+  const o = paramsObject(p)
+  if (typeof o['enabled'] !== 'boolean') badParams('enabled')
+  const budgetBytes = safeInt(o, 'budgetBytes')
+  if (budgetBytes < 0 || budgetBytes > MAX_BUDGET_BYTES) badParams('budgetBytes', { max: MAX_BUDGET_BYTES })
+  const pricePerByte = text(o, 'pricePerByte', MAX_PRICE_DIGITS)
+  if (!/^(0|[1-9][0-9]*)$/.test(pricePerByte)) badParams('pricePerByte')
+  return { enabled: o['enabled'] as boolean, budgetBytes, pricePerByte }
 }
 
 const range = (o: Record<string, unknown>, key: string): ByteRange => {
@@ -48,4 +87,6 @@ export const RETRIEVAL_GUARDS: Guards<RetrievalMethods> = {
     const r = optional(o, 'range', range)
     return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}) }
   },
+  'retrieval.serve.set': serveRequest,
+  'retrieval.serve.get': noParams,
 }

@@ -5,6 +5,8 @@
 // announcements this node holds (find-announcements.ts; how they arrive is left to a gossip
 // layer, which hands them to `offerAnnouncement`). Fetched blocks go to the storage service's
 // block store, so the file is read back with the UnixFS export and this node can serve it too.
+// With `miner` deps (cache-serve.ts) fetched files are an eviction-bounded cache, served and
+// announced only while the user has turned serving on (retrieval.serve.set).
 import { CID } from 'multiformats/cid'
 import type { Verifier } from '../../shared/crypto/signer.ts'
 import { createAnnouncementTable } from '../../shared/retrieval/find-announcements.ts'
@@ -14,8 +16,9 @@ import { fail } from '../../shared/util/errors.ts'
 import type { PeerStreams } from '../core/core-streams.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
-import { registerAll } from '../rpc/server.ts'
 import { type DealStorage, MAX_RETRIEVE_BYTES } from '../storage/storage-service.ts'
+import { cacheOwner } from './cache.ts'
+import { createMiner, type MinerDeps } from './cache-serve.ts'
 import { createFetcher, type FetchProgress } from './fetcher.ts'
 import type { RetrievalPayments } from './payments.ts'
 import type { FetchedFile, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
@@ -36,6 +39,8 @@ export interface RetrievalDeps {
   readonly verifier: Verifier
   readonly payments?: RetrievalPayments
   readonly stallMs?: number
+  /** Serving as a retrieval miner; without it every block in the store is served. */
+  readonly miner?: MinerDeps
 }
 
 export interface RetrievalService extends CoreService {
@@ -45,6 +50,8 @@ export interface RetrievalService extends CoreService {
   holders(cid: string): string[]
   /** Takes an announcement that came from a peer (checked, bounded, expiring). */
   offerAnnouncement(x: unknown): ReturnType<ReturnType<typeof createAnnouncementTable>['offer']>
+  /** The retrieval miner, when `miner` deps were given: its price and earnings for the payment layer. */
+  readonly miner?: Pick<ReturnType<typeof createMiner>, 'priceOf' | 'recordEarned' | 'tick' | 'stats'>
 }
 
 /** Progress events at most every PROGRESS_MS, and the last one always. */
@@ -63,9 +70,16 @@ export const createRetrievalService = (
 ): RetrievalService => {
   const link = ledgerLink(c.services, () => {})
   const table = createAnnouncementTable(deps.verifier)
+  const miner =
+    deps.miner &&
+    createMiner({ rpc: c.rpc, now: c.now, peer: deps.peer }, deps.miner, {
+      bytesServed: () => server.bytesServed(),
+      offer: (a) => table.offer(a, c.now()),
+    })
   const server = createRetrievalServer({
     getBlock: deps.serve ?? deps.storage.getBlock,
     payments: deps.payments,
+    ...(miner ? { serves: miner.serves } : {}),
   })
   let running = 0
 
@@ -92,11 +106,16 @@ export const createRetrievalService = (
   const fetch = async (r: { cid: string; range?: ByteRange }): Promise<FetchedFile> => {
     if (running >= MAX_FETCHES) fail('busy', { max: MAX_FETCHES })
     running++
+    const root = r.cid.trim()
+    let whole = false
     try {
       const fetcher = createFetcher({
         net: deps.net,
         hash: deps.storage.hash(),
-        putBlock: async (cid, bytes) => void (await deps.storage.putBlock(cid, bytes, `fetch:${r.cid}`)),
+        putBlock: async (cid, bytes) => {
+          const added = await deps.storage.putBlock(cid, bytes, cacheOwner(root))
+          miner?.added(root, cid, added)
+        },
         getLocal: deps.storage.getBlock,
         now: c.now,
         payments: deps.payments,
@@ -104,30 +123,35 @@ export const createRetrievalService = (
       })
       const onProgress = throttled(c.now, (p) => c.rpc.broadcast('retrieval', { cid: r.cid, ...p }))
       const res = await fetcher({
-        cid: r.cid.trim(),
-        servers: holders(r.cid.trim()),
+        cid: root,
+        servers: holders(root),
         range: r.range,
         onProgress,
       })
       if (!res.ok) return fail(res.error.code, res.error)
       const blob = await readBack(CID.parse(res.value.cid), r.range)
+      whole = !r.range
       return { cid: res.value.cid, size: res.value.size, bytes: blob.size, blob, servers: res.value.servers }
     } finally {
       running--
+      await miner?.fetched(root, whole)
     }
   }
 
   return {
     name: 'retrieval',
     async start() {
-      registerAll(c.rpc, { 'retrieval.fetch': (p) => fetch(p) })
+      c.rpc.register('retrieval.fetch', (p) => fetch(p))
+      await miner?.start()
       deps.net.handle(RETRIEVE_PROTOCOL, server.onRequest)
     },
     stop() {
       link.stop()
+      miner?.stop()
     },
     fetch,
     holders,
     offerAnnouncement: (x) => table.offer(x, c.now()),
+    ...(miner ? { miner } : {}),
   }
 }

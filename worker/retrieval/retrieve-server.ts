@@ -31,6 +31,8 @@ export interface RetrievalServerDeps {
   readonly payments?: RetrievalPayments
   /** Admits a request (default: the payment layer's `accept` of its voucher). */
   readonly admit?: (peer: string, request: RetrieveRequest, bytesServed: number) => Promise<Admission>
+  /** Whether this node serves `cid` at all (cache-policy.ts); one it does not is `not_found`. */
+  readonly serves?: (cid: string) => boolean
 }
 
 export const createRetrievalServer = (d: RetrievalServerDeps) => {
@@ -39,9 +41,10 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
   const perPeer = new Map<string, number>()
   const served = new BoundedMap<string, number>(MAX_COUNTED_PEERS)
   let serving = 0
+  let total = 0
 
   const walk = async (m: RetrieveRequest): Promise<RetrieveAnswer> => {
-    const root = await d.getBlock(m.cid)
+    const root = d.serves && !d.serves(m.cid) ? undefined : await d.getBlock(m.cid)
     if (!root) return refused('not_found')
     const get = async (cid: string) =>
       (cid === m.cid ? root : await d.getBlock(cid)) ?? Promise.reject({ code: 'missing_block' })
@@ -57,7 +60,10 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
     const a = await admit(peer, m, before)
     if (!a.ok) return refused(a.code)
     const res = await walk(m)
-    if (res.t === 'blocks') served.set(peer, before + res.blocks.reduce((n, b) => n + b.length, 0))
+    if (res.t !== 'blocks') return res
+    const sent = res.blocks.reduce((n, b) => n + b.length, 0)
+    served.set(peer, before + sent)
+    total += sent
     return res
   }
 
@@ -81,5 +87,5 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
     }
   }
 
-  return { onRequest, served: (peer: string) => served.get(peer) ?? 0 }
+  return { onRequest, served: (peer: string) => served.get(peer) ?? 0, bytesServed: () => total }
 }

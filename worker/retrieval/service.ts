@@ -1,22 +1,48 @@
 // The retrieval service's factory for the node core: blocks are read from and fetched into the
 // storage service's block store (and served from it, then from the sectors of the deals this
 // node provides: block-source.ts), requests travel over the core's streams to other nodes, and
-// announcements are checked with the core's verifier. Free retrieval: no payment layer yet.
+// announcements are checked with the core's verifier. Free retrieval: no payment layer yet. As a
+// retrieval miner it keeps its settings and cache in the storage service's meta store, evicts
+// through it, signs announcements with the node's identity key and gossips them on the
+// `retrieval` topic; the user's stored files and this node's deals are never evicted.
+import { addressOf } from '../../shared/crypto/address.ts'
 import type { ServiceComponents } from '../core/service.ts'
 import type { MarketService } from '../market/market-service.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import type { StorageService } from '../storage/storage-service.ts'
 import { createBlockSource } from './block-source.ts'
+import { isOwnDeal } from './cache-policy.ts'
+import type { MinerDeps } from './cache-serve.ts'
 import type { RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalService } from './retrieval-service.ts'
 
-export const retrievalService = (
-  c: ServiceComponents<
-    { ledger: LedgerNodeApi; storage: StorageService; market: MarketService },
-    RetrievalMethods,
-    RetrievalEvents
-  >,
-) =>
+type Components = ServiceComponents<
+  { ledger: LedgerNodeApi; storage: StorageService; market: MarketService },
+  RetrievalMethods,
+  RetrievalEvents
+>
+
+const minerDeps = (c: Components): MinerDeps => {
+  const { storage, ledger } = c.services
+  const me = addressOf(c.identity.signer.publicKey)
+  return {
+    store: {
+      getMeta: storage.deals.getMeta,
+      putMeta: storage.deals.putMeta,
+      getBlock: storage.deals.getBlock,
+      dropBlocks: (owner) => storage.dropBlocks(owner),
+    },
+    signer: c.identity.signer,
+    gossip: {
+      publish: (data) => c.core.publish('retrieval', data),
+      subscribe: (h) => c.core.onTopic('retrieval', (data, from) => h(data, from)),
+    },
+    protect: async (cid) =>
+      isOwnDeal(ledger.current().state, me, cid) || (await storage.view()).files.some((f) => f.cid === cid),
+  }
+}
+
+export const retrievalService = (c: Components) =>
   createRetrievalService(c, {
     storage: c.services.storage.deals,
     serve: createBlockSource({
@@ -26,4 +52,5 @@ export const retrievalService = (
     net: c.core,
     peer: c.identity.peerId,
     verifier: c.verifier,
+    miner: minerDeps(c),
   })

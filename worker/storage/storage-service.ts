@@ -71,6 +71,8 @@ export interface StorageService extends CoreService {
   attachCompute(port: ComputePort): void
   /** Resolves when every sector has left `packing` and `sealing`. */
   settled(): Promise<void>
+  /** Deletes the blocks `owner` added (the retrieval cache evicting a fetched file); bytes freed. */
+  dropBlocks(owner: string): Promise<number>
   readonly deals: DealStorage
 }
 
@@ -283,6 +285,12 @@ export const createStorageService = (
       return { cid: cid.toString(), size, blob: new Blob(parts as BlobPart[]) }
     },
     window,
+    async dropBlocks(owner) {
+      const freed = await db.deleteBlocksOf(owner)
+      blockBytes = await db.blockBytes()
+      changed()
+      return freed
+    },
     attachCompute: (port) => pool.attach(port),
     settled: async () => {
       await imports
