@@ -61,7 +61,7 @@ export const createRetrievalService = (
 ): RetrievalService => {
   const link = ledgerLink(c.services, () => {})
   const table = createAnnouncementTable(deps.verifier)
-  const server = createRetrievalServer({ getBlock: deps.storage.getBlock, payments: deps.payments })
+  const server = createRetrievalServer({ getBlock: deps.storage.getBlock, payments: deps.payments?.server })
   let running = 0
 
   const holders = (cid: string): string[] => {
