@@ -24,9 +24,16 @@ export interface RetrievalProgress {
   readonly speed: number
 }
 
+export interface FetchParams {
+  readonly cid: string
+  readonly range?: ByteRange
+  /** The most the fetch pays in all, base units as a decimal string (what the user saw quoted). */
+  readonly maxPay?: string
+}
+
 export type RetrievalMethods = {
   /** Fetches `cid` (a UnixFS file) from its holders, checking every block; a range gives only those bytes. */
-  'retrieval.fetch': Method<{ readonly cid: string; readonly range?: ByteRange }, FetchedFile>
+  'retrieval.fetch': Method<FetchParams, FetchedFile>
 }
 
 export type RetrievalEvents = {
@@ -42,10 +49,16 @@ const range = (o: Record<string, unknown>, key: string): ByteRange => {
   return { offset, length }
 }
 
+const decimal = (o: Record<string, unknown>, key: string): string => {
+  const v = text(o, key, 19)
+  return /^(0|[1-9][0-9]*)$/.test(v) ? v : badParams(key)
+}
+
 export const RETRIEVAL_GUARDS: Guards<RetrievalMethods> = {
   'retrieval.fetch': (p) => {
     const o = paramsObject(p)
     const r = optional(o, 'range', range)
-    return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}) }
+    const maxPay = optional(o, 'maxPay', decimal)
+    return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}), ...(maxPay ? { maxPay } : {}) }
   },
 }

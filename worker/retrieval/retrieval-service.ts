@@ -18,7 +18,7 @@ import { registerAll } from '../rpc/server.ts'
 import { type DealStorage, MAX_RETRIEVE_BYTES } from '../storage/storage-service.ts'
 import { createFetcher, type FetchProgress } from './fetcher.ts'
 import type { RetrievalPayments } from './payments.ts'
-import type { FetchedFile, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
+import type { FetchedFile, FetchParams, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
 import { type ByteRange, RETRIEVE_PROTOCOL, spanOf } from './retrieve-wire.ts'
 
@@ -38,7 +38,7 @@ export interface RetrievalDeps {
 
 export interface RetrievalService extends CoreService {
   readonly name: 'retrieval'
-  fetch(r: { cid: string; range?: ByteRange }): Promise<FetchedFile>
+  fetch(r: FetchParams): Promise<FetchedFile>
   /** The peers to ask for `cid`: providers per the ledger first, then announcers. */
   holders(cid: string): string[]
   /** Takes an announcement that came from a peer (checked, bounded, expiring). */
@@ -84,7 +84,7 @@ export const createRetrievalService = (
     return new Blob(parts as BlobPart[])
   }
 
-  const fetch = async (r: { cid: string; range?: ByteRange }): Promise<FetchedFile> => {
+  const fetch = async (r: FetchParams): Promise<FetchedFile> => {
     if (running >= MAX_FETCHES) fail('busy', { max: MAX_FETCHES })
     running++
     try {
@@ -102,6 +102,7 @@ export const createRetrievalService = (
         cid: r.cid.trim(),
         servers: holders(r.cid.trim()),
         range: r.range,
+        ...(r.maxPay !== undefined ? { maxPay: BigInt(r.maxPay) } : {}),
         onProgress,
       })
       if (!res.ok) return fail(res.error.code, res.error)
