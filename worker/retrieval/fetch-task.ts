@@ -14,8 +14,13 @@ import {
 import type { Sha256 } from '../../shared/storage/hash.ts'
 import type { ByteSpan } from '../../shared/storage/unixfs-walk.ts'
 import type { PeerStreams } from '../core/core-streams.ts'
-import type { RetrievalPayments } from './payments.ts'
-import { decodeRetrieveAnswer, encodeRetrieveRequest, RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
+import type { PaymentSession } from './payments.ts'
+import {
+  decodeRetrieveAnswer,
+  encodeRetrieveRequest,
+  RETRIEVE_PROTOCOL,
+  type RetrieveAnswer,
+} from './retrieve-wire.ts'
 
 /** A subtree to fetch: its CID, its file bytes, and the span of them wanted (relative to it). */
 export interface FetchTask {
@@ -35,7 +40,7 @@ export const newTask = (cid: string, size: number, span?: ByteSpan): FetchTask =
 export interface TaskContext {
   readonly net: PeerStreams
   readonly hash: Sha256
-  readonly payments: RetrievalPayments
+  readonly payments: PaymentSession
   readonly stallMs: number
   readonly putBlock: (cid: string, bytes: Uint8Array) => Promise<void>
   readonly getLocal: (cid: string) => Promise<Uint8Array | undefined>
@@ -95,11 +100,14 @@ const timeout = (ms: number) => {
   return { p, cancel: () => clearTimeout(timer) }
 }
 
-/** One request and its answer's blocks. */
-const step = async (c: TaskContext, server: string, t: FetchTask): Promise<TaskOutcome> => {
-  const voucher = await c.payments.voucherFor(server, c.verified(server))
-  const range = t.span && { offset: t.span[0], length: t.span[1] - t.span[0] }
-  const req = encodeRetrieveRequest({ cid: t.cid, from: t.state.blocks, range, voucher })
+type Fault = Extract<TaskOutcome, { ok: false }>
+
+/** One request to `server` and its answer, decoded; a refusal, a stall or junk is a fault. */
+export const exchange = async (
+  c: Pick<TaskContext, 'net' | 'stallMs'>,
+  server: string,
+  req: Uint8Array,
+): Promise<Exclude<RetrieveAnswer, { t: 'refused' }> | Fault> => {
   const stall = timeout(c.stallMs)
   const res = await Promise.race([c.net.request(server, RETRIEVE_PROTOCOL, req), stall.p])
   stall.cancel()
@@ -108,7 +116,20 @@ const step = async (c: TaskContext, server: string, t: FetchTask): Promise<TaskO
     return { ok: false, code: res.error.startsWith('no_direct') ? 'no_connection' : 'stream_failed' }
   const a = decodeRetrieveAnswer(res.data)
   if (!a) return { ok: false, code: 'bad_answer' }
-  if (a.t === 'refused') return { ok: false, code: 'refused', reason: a.code }
+  return a.t === 'refused' ? { ok: false, code: 'refused', reason: a.code } : a
+}
+
+/** One request and its answer's blocks. */
+const step = async (c: TaskContext, server: string, t: FetchTask): Promise<TaskOutcome> => {
+  const voucher = await c.payments.voucherFor(server, c.verified(server))
+  const range = t.span && { offset: t.span[0], length: t.span[1] - t.span[0] }
+  const a = await exchange(
+    c,
+    server,
+    encodeRetrieveRequest({ cid: t.cid, from: t.state.blocks, range, voucher }),
+  )
+  if ('ok' in a) return a
+  if (a.t !== 'blocks') return { ok: false, code: 'bad_answer' }
   for (const bytes of a.blocks) {
     const block = t.state.blocks
     const bad = await take(c, t, bytes, server)

@@ -6,7 +6,10 @@
 // server (fetch-task.ts); a server that sends a bad block, stalls past the timeout or fails is
 // dropped, and its subtree is resumed by another from the last good block. Memory is one answer
 // per server (~1 MiB each) plus the plan: the file itself goes to the block store, and is read
-// back with the UnixFS export (shared/storage/unixfs-export.ts).
+// back with the UnixFS export (shared/storage/unixfs-export.ts). Payment (payments.ts): after the
+// root's first answer every server is asked its terms; those the payment session cannot or will
+// not pay are left out; each request carries a voucher for what was verified from its server, and
+// the last voucher (covering the last answer) goes in a `pay` message once the fetch ends.
 import { receiverDone, UNKNOWN_SIZE, pendingSpans } from '../../shared/market/piece-receiver.ts'
 import { createFetchPlan, type FetchPlan } from '../../shared/retrieval/fetch-plan.ts'
 import type { Sha256 } from '../../shared/storage/hash.ts'
@@ -15,6 +18,7 @@ import { err, ok, type Result, type WattError } from '../../shared/util/errors.t
 import { CID } from 'multiformats/cid'
 import type { PeerStreams } from '../core/core-streams.ts'
 import {
+  exchange,
   type FetchTask,
   fromLocal,
   newTask,
@@ -22,8 +26,8 @@ import {
   type TaskContext,
   type TaskOutcome,
 } from './fetch-task.ts'
-import { freePayments, type RetrievalPayments } from './payments.ts'
-import { type ByteRange, spanOf } from './retrieve-wire.ts'
+import { type PaymentSession, freePayments, type RetrievalPayments } from './payments.ts'
+import { type ByteRange, encodeAskRequest, encodePayRequest, spanOf } from './retrieve-wire.ts'
 
 /** Servers one fetch uses at most. */
 export const MAX_SERVERS = 8
@@ -62,7 +66,7 @@ export interface FetchRequest {
   /** Peer ids of the holders, best first (findProviders, announcements). */
   readonly servers: readonly string[]
   readonly range?: ByteRange
-  /** The most one server may quote for the fetch (base units); absent: no cap. */
+  /** The most the fetch pays in all (base units); absent: no cap. */
   readonly maxPay?: bigint
   readonly onProgress?: (p: FetchProgress) => void
 }
@@ -72,7 +76,8 @@ export interface ServerReport {
   /** Bytes of blocks from it that passed their check (what a payment layer pays for). */
   verifiedBytes: number
   blocks: number
-  fault?: Omit<Extract<TaskOutcome, { ok: false }>, 'ok'> | { code: 'too_expensive' }
+  /** Why it dropped out: a task fault, or the payment session's refusal (`too_expensive`...). */
+  fault?: Omit<Extract<TaskOutcome, { ok: false }>, 'ok'> | { readonly code: string }
 }
 
 export interface Fetched {
@@ -89,7 +94,7 @@ export type FetchCode = 'bad_cid' | 'no_holder' | 'all_failed' | 'too_large' | '
 export type FetchError = WattError<FetchCode> & { readonly servers?: readonly ServerReport[] }
 
 /** The run of one fetch: the servers' reports, the counters and the task context. */
-const fetchRun = (d: FetcherDeps, r: FetchRequest) => {
+const fetchRun = (d: FetcherDeps, r: FetchRequest, payments: PaymentSession) => {
   const servers = [...new Set(r.servers)].slice(0, MAX_SERVERS)
   const book = new Map(
     servers.map((peer): [string, ServerReport] => [peer, { peer, verifiedBytes: 0, blocks: 0 }]),
@@ -110,7 +115,7 @@ const fetchRun = (d: FetcherDeps, r: FetchRequest) => {
   const ctx: TaskContext = {
     net: d.net,
     hash: d.hash,
-    payments: d.payments ?? freePayments,
+    payments,
     stallMs: d.stallMs ?? DEFAULT_STALL_MS,
     putBlock: d.putBlock,
     getLocal: d.getLocal,
@@ -140,7 +145,11 @@ const fetchRun = (d: FetcherDeps, r: FetchRequest) => {
 }
 type Run = ReturnType<typeof fetchRun>
 
-const faulted = (run: Run, server: string, { ok: _, ...fault }: Extract<TaskOutcome, { ok: false }>) => {
+const faulted = (
+  run: Run,
+  server: string,
+  { ok: _, ...fault }: Extract<TaskOutcome, { ok: false }> | { ok?: false; code: string },
+) => {
   run.book.get(server)!.fault = fault
 }
 
@@ -209,17 +218,54 @@ const createSync = (): Sync => {
   }
 }
 
-/** Asks each server's quote; one above `maxPay` is left out of the fetch. */
-const quoteAll = async (run: Run, d: FetcherDeps, r: FetchRequest, size: number): Promise<string[]> => {
-  const payments = d.payments ?? freePayments
-  const ok: string[] = []
-  for (const s of run.servers) {
-    if (run.book.get(s)!.fault) continue
-    const price = await payments.quote(s, r.cid, size)
-    if (r.maxPay !== undefined && price > r.maxPay) run.book.get(s)!.fault = { code: 'too_expensive' }
-    else ok.push(s)
-  }
-  return ok
+/** Asks each server still in the fetch its terms; one the session will not or cannot pay is left out. */
+const askAll = async (run: Run, cid: string, size: number): Promise<string[]> => {
+  const priced = new Set<string>()
+  const asked = await Promise.all(
+    run.servers.map(async (s) => {
+      if (run.book.get(s)!.fault) return undefined
+      const a = await exchange(run.ctx, s, encodeAskRequest(cid))
+      if ('ok' in a || a.t !== 'ask')
+        return faulted(run, s, 'ok' in a ? a : { ok: false, code: 'bad_answer' })
+      const ask = { ...a, pricePerByte: BigInt(a.pricePerByte) }
+      const taken = run.ctx.payments.priced(s, ask, size)
+      if (!taken.ok) return faulted(run, s, taken)
+      if (ask.pricePerByte > 0n) priced.add(s)
+      return s
+    }),
+  )
+  const ready = priced.size > 0 ? await run.ctx.payments.ready() : { ok: true as const }
+  if (!ready.ok) for (const s of priced) faulted(run, s, ready)
+  return asked.filter((s): s is string => s !== undefined && (ready.ok || !priced.has(s)))
+}
+
+/** The fetch's last payments: a voucher covering all that was verified from each server. */
+const payLast = async (run: Run): Promise<void> => {
+  await Promise.all(
+    [...run.book.values()].map(async (s) => {
+      const voucher =
+        s.verifiedBytes > 0 ? await run.ctx.payments.voucherFor(s.peer, s.verifiedBytes) : undefined
+      if (voucher) await exchange(run.ctx, s.peer, encodePayRequest(voucher))
+    }),
+  )
+}
+
+/** After the root's first answer: the size checked, the servers asked, the subtrees fetched. */
+const fetchRest = async (run: Run, root: FetchTask, cid: CID, d: FetcherDeps, span: ByteSpan | undefined) => {
+  const rootBytes = root.state.blocks > 0 ? await d.getLocal(cid.toString()) : undefined
+  const size = rootBytes && declaredSize(cid, rootBytes)
+  if (size === undefined) return err({ code: 'all_failed' as const })
+  const limit = d.maxBytes ?? DEFAULT_MAX_FETCH_BYTES
+  if (size > limit) return err({ code: 'too_large' as const, size, limit })
+  run.setTotal(size, span)
+  const tasks = receiverDone(root.state) ? [] : subtrees(root)
+  const fetched = tasks.length > 0 || run.report().servers.some((s) => s.verifiedBytes > 0)
+  const plan = createFetchPlan(tasks, fetched ? await askAll(run, cid.toString(), size) : [])
+  const sync = createSync()
+  await Promise.all(plan.live().map((s) => workFor(run, plan, s, sync)))
+  if (run.ctx.exhausted()) return err({ code: 'too_many_blocks' as const, limit: MAX_FETCH_BLOCKS })
+  if (!tasks.every((t) => receiverDone(t.state))) return err({ code: 'all_failed' as const })
+  return ok(size)
 }
 
 export const createFetcher =
@@ -231,27 +277,17 @@ export const createFetcher =
     } catch {
       return err({ code: 'bad_cid' as const, cid: r.cid.slice(0, 120) })
     }
-    const run = fetchRun(d, r)
+    const run = fetchRun(d, r, (d.payments ?? freePayments).session(cid.toString(), r.maxPay))
     const span = spanOf(r.range)
     const root = newTask(cid.toString(), UNKNOWN_SIZE, span)
-    const fail = (code: FetchCode, details: Record<string, unknown> = {}) =>
-      err({ ...details, code, servers: run.report().servers })
     await fromLocal(run.ctx, root)
-    if (!receiverDone(root.state) && run.servers.length === 0) return fail('no_holder')
+    if (!receiverDone(root.state) && run.servers.length === 0)
+      return err({ code: 'no_holder' as const, servers: run.report().servers })
     await fetchRoot(run, root)
-    const rootBytes = root.state.blocks > 0 ? await d.getLocal(cid.toString()) : undefined
-    const size = rootBytes && declaredSize(cid, rootBytes)
-    if (size === undefined) return fail('all_failed')
-    const limit = d.maxBytes ?? DEFAULT_MAX_FETCH_BYTES
-    if (size > limit) return fail('too_large', { size, limit })
-    run.setTotal(size, span)
-    const tasks = receiverDone(root.state) ? [] : subtrees(root)
-    const plan = createFetchPlan(tasks, tasks.length > 0 ? await quoteAll(run, d, r, size) : [])
-    const sync = createSync()
-    await Promise.all(plan.live().map((s) => workFor(run, plan, s, sync)))
-    if (run.ctx.exhausted()) return fail('too_many_blocks', { limit: MAX_FETCH_BLOCKS })
-    if (!tasks.every((t) => receiverDone(t.state))) return fail('all_failed')
-    return ok({ cid: cid.toString(), size, ...run.report() })
+    const res = await fetchRest(run, root, cid, d, span)
+    await payLast(run)
+    if (!res.ok) return err({ ...res.error, servers: run.report().servers })
+    return ok({ cid: cid.toString(), size: res.value, ...run.report() })
   }
 
 export type Fetcher = ReturnType<typeof createFetcher>

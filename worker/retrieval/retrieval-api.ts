@@ -44,9 +44,16 @@ export interface ServeRequest {
   readonly pricePerByte: string
 }
 
+export interface FetchParams {
+  readonly cid: string
+  readonly range?: ByteRange
+  /** The most the fetch pays in all, base units as a decimal string (what the user saw quoted). */
+  readonly maxPay?: string
+}
+
 export type RetrievalMethods = {
   /** Fetches `cid` (a UnixFS file) from its holders, checking every block; a range gives only those bytes. */
-  'retrieval.fetch': Method<{ readonly cid: string; readonly range?: ByteRange }, FetchedFile>
+  'retrieval.fetch': Method<FetchParams, FetchedFile>
   /** Turns serving on or off, sets the cache budget (evicting at once) and the price per byte. */
   'retrieval.serve.set': Method<ServeRequest, ServeStats>
   'retrieval.serve.get': Method<undefined, ServeStats>
@@ -81,11 +88,17 @@ const range = (o: Record<string, unknown>, key: string): ByteRange => {
   return { offset, length }
 }
 
+const decimal = (o: Record<string, unknown>, key: string): string => {
+  const v = text(o, key, 19)
+  return /^(0|[1-9][0-9]*)$/.test(v) ? v : badParams(key)
+}
+
 export const RETRIEVAL_GUARDS: Guards<RetrievalMethods> = {
   'retrieval.fetch': (p) => {
     const o = paramsObject(p)
     const r = optional(o, 'range', range)
-    return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}) }
+    const maxPay = optional(o, 'maxPay', decimal)
+    return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}), ...(maxPay ? { maxPay } : {}) }
   },
   'retrieval.serve.set': serveRequest,
   'retrieval.serve.get': noParams,

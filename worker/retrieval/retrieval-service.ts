@@ -21,7 +21,7 @@ import { cacheOwner } from './cache.ts'
 import { createMiner, type MinerDeps } from './cache-serve.ts'
 import { createFetcher, type FetchProgress } from './fetcher.ts'
 import type { RetrievalPayments } from './payments.ts'
-import type { FetchedFile, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
+import type { FetchedFile, FetchParams, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
 import { type ByteRange, RETRIEVE_PROTOCOL, spanOf } from './retrieve-wire.ts'
 
@@ -45,7 +45,7 @@ export interface RetrievalDeps {
 
 export interface RetrievalService extends CoreService {
   readonly name: 'retrieval'
-  fetch(r: { cid: string; range?: ByteRange }): Promise<FetchedFile>
+  fetch(r: FetchParams): Promise<FetchedFile>
   /** The peers to ask for `cid`: providers per the ledger first, then announcers. */
   holders(cid: string): string[]
   /** Takes an announcement that came from a peer (checked, bounded, expiring). */
@@ -78,7 +78,7 @@ export const createRetrievalService = (
     })
   const server = createRetrievalServer({
     getBlock: deps.serve ?? deps.storage.getBlock,
-    payments: deps.payments,
+    payments: deps.payments?.server,
     ...(miner ? { serves: miner.serves } : {}),
   })
   let running = 0
@@ -103,7 +103,7 @@ export const createRetrievalService = (
     return new Blob(parts as BlobPart[])
   }
 
-  const fetch = async (r: { cid: string; range?: ByteRange }): Promise<FetchedFile> => {
+  const fetch = async (r: FetchParams): Promise<FetchedFile> => {
     if (running >= MAX_FETCHES) fail('busy', { max: MAX_FETCHES })
     running++
     const root = r.cid.trim()
@@ -126,6 +126,7 @@ export const createRetrievalService = (
         cid: root,
         servers: holders(root),
         range: r.range,
+        ...(r.maxPay !== undefined ? { maxPay: BigInt(r.maxPay) } : {}),
         onProgress,
       })
       if (!res.ok) return fail(res.error.code, res.error)

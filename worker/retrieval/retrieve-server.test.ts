@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { fromUtf8, utf8 } from '../../shared/util/bytes.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import type { MemoryNet } from '../market/test-devices.ts'
-import type { RetrievalPayments } from './payments.ts'
+import type { RetrievalPayments, ServerPayments } from './payments.ts'
 import { createRetrievalServer, MAX_REQUESTS_PER_PEER } from './retrieve-server.ts'
 import { decodeRetrieveAnswer, encodeRetrieveRequest } from './retrieve-wire.ts'
 import { holderDevice, referenceFile } from './test-holders.ts'
@@ -56,24 +56,37 @@ test('junk, an unknown CID and a peer over its share are refused; another peer i
 /** Vouchers that name the bytes they pay for; the server lets a peer run `credit` bytes ahead. */
 const textPayments = (credit: number) => {
   const accepted: Array<[paid: number, served: number]> = []
-  const payments: RetrievalPayments = {
-    quote: async () => 0n,
-    voucherFor: async (_server, bytes) => utf8(`paid ${bytes}`),
-    async accept(_peer, voucher, served) {
-      const paid = voucher ? Number(fromUtf8(voucher).slice(5)) : 0
-      accepted.push([paid, served])
-      return served - paid > credit ? { ok: false, code: 'payment_required' } : { ok: true }
-    },
+  /** Each server counts what it served each peer. */
+  const server = (): ServerPayments => {
+    const served = new Map<string, number>()
+    return {
+      ask: async () => ({ pricePerByte: 0n, interval: credit }),
+      served: (peer, _cid, bytes) => void served.set(peer, (served.get(peer) ?? 0) + bytes),
+      async accept(peer, cid, voucher) {
+        const paid = voucher ? Number(fromUtf8(voucher).slice(5)) : 0
+        const s = served.get(peer) ?? 0
+        if (cid !== undefined) accepted.push([paid, s])
+        return s - paid > credit ? { ok: false, code: 'payment_required' } : { ok: true }
+      },
+    }
   }
-  return { payments, accepted }
+  const payments: RetrievalPayments = {
+    session: () => ({
+      priced: () => ({ ok: true }),
+      ready: async () => ({ ok: true }),
+      voucherFor: async (_server, bytes) => utf8(`paid ${bytes}`),
+    }),
+    server: server(),
+  }
+  return { payments, accepted, server }
 }
 
 test('each voucher pays for exactly the bytes verified so far; an unpaid server drops out', async () => {
   const f = await referenceFile(createRng(seed + 1).bytes(1_500_000), 64 << 10, 6)
-  const { payments, accepted } = textPayments(0)
+  const { payments, accepted, server } = textPayments(0)
   const peers = new Map() as MemoryNet
-  const a = holderDevice(peers, 'A', { server: { payments } })
-  const b = holderDevice(peers, 'B', { server: { payments } })
+  const a = holderDevice(peers, 'A', { server: { payments: server() } })
+  const b = holderDevice(peers, 'B', { server: { payments: server() } })
   const c = holderDevice(peers, 'C', { fetcher: { payments } })
   await a.hold(f)
   await b.hold(f)
@@ -83,7 +96,10 @@ test('each voucher pays for exactly the bytes verified so far; an unpaid server 
   for (const [paid, served] of accepted) assert.equal(paid, served, 'the client paid for all it was served')
 
   // a client that pays nothing gets the first answer of each server, then is refused
-  const stingy: RetrievalPayments = { ...payments, voucherFor: async () => undefined }
+  const stingy: RetrievalPayments = {
+    ...payments,
+    session: () => ({ ...payments.session(''), voucherFor: async () => undefined }),
+  }
   const d = holderDevice(peers, 'D', { fetcher: { payments: stingy } })
   const refused = await d.fetch({ cid: f.root, servers: ['A', 'B'] })
   assert.ok(!refused.ok)

@@ -2,12 +2,14 @@
 // handed in), then answered with the next blocks of the CID's walk in pre-order, from the index
 // asked, pruned to the byte range asked (shared/storage/unixfs-walk.ts: the same walk the deal
 // push sends). No state is kept between requests beyond a byte counter per peer for the payment
-// layer. Bounded: a few requests per peer and in all at once, about 1 MiB an answer.
+// layer. Bounded: a few requests per peer and in all at once, about 1 MiB an answer. An `ask` is
+// answered with the payment layer's terms, a `pay` hands it a voucher; what each answer carried is
+// told to it (`served`), so it can ask to be paid for it.
 import { MAX_DEAL_BLOCK_BYTES } from '../../shared/market/piece-receiver.ts'
 import { BoundedMap } from '../../shared/node/bounded-map.ts'
 import { preorderBlocks, takeBatch } from '../../shared/storage/unixfs-walk.ts'
 import { toWattError } from '../../shared/util/errors.ts'
-import { type Admission, freePayments, type RetrievalPayments } from './payments.ts'
+import { type Admission, freeServer, type ServerPayments } from './payments.ts'
 import {
   ANSWER_BATCH_BYTES,
   decodeRetrieveRequest,
@@ -15,6 +17,7 @@ import {
   MAX_BLOCKS_PER_ANSWER,
   type RetrieveAnswer,
   type RetrieveRequest,
+  type RetrieveMessage,
   refused,
   spanOf,
 } from './retrieve-wire.ts'
@@ -28,7 +31,7 @@ export const MAX_COUNTED_PEERS = 1024
 export interface RetrievalServerDeps {
   /** A block of this node's store by CID, undefined when it has none. */
   readonly getBlock: (cid: string) => Promise<Uint8Array | undefined>
-  readonly payments?: RetrievalPayments
+  readonly payments?: ServerPayments
   /** Admits a request (default: the payment layer's `accept` of its voucher). */
   readonly admit?: (peer: string, request: RetrieveRequest, bytesServed: number) => Promise<Admission>
   /** Whether this node serves `cid` at all (cache-policy.ts); one it does not is `not_found`. */
@@ -36,8 +39,8 @@ export interface RetrievalServerDeps {
 }
 
 export const createRetrievalServer = (d: RetrievalServerDeps) => {
-  const payments = d.payments ?? freePayments
-  const admit = d.admit ?? ((peer, r, served) => payments.accept(peer, r.voucher, served))
+  const payments = d.payments ?? freeServer
+  const admit = d.admit ?? ((peer, r) => payments.accept(peer, r.cid, r.voucher))
   const perPeer = new Map<string, number>()
   const served = new BoundedMap<string, number>(MAX_COUNTED_PEERS)
   let serving = 0
@@ -64,7 +67,24 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
     const sent = res.blocks.reduce((n, b) => n + b.length, 0)
     served.set(peer, before + sent)
     total += sent
+    payments.served(peer, m.cid, sent)
     return res
+  }
+
+  const reply = async (peer: string, m: RetrieveMessage): Promise<RetrieveAnswer> => {
+    if (m.t === 'get') return answer(peer, m)
+    if (m.t === 'pay') {
+      const a = await payments.accept(peer, undefined, m.voucher)
+      return a.ok ? { t: 'paid' } : refused(a.code)
+    }
+    const ask = await payments.ask(peer, m.cid)
+    return {
+      t: 'ask',
+      pricePerByte: ask.pricePerByte.toString(),
+      interval: ask.interval,
+      ...(ask.payee ? { payee: ask.payee } : {}),
+      ...(ask.size !== undefined ? { size: ask.size } : {}),
+    }
   }
 
   const onRequest = async (req: { peerId: string; data: Uint8Array }): Promise<Uint8Array> => {
@@ -76,7 +96,7 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
     perPeer.set(req.peerId, n + 1)
     serving++
     try {
-      return encodeRetrieveAnswer(await answer(req.peerId, m))
+      return encodeRetrieveAnswer(await reply(req.peerId, m))
     } catch (e) {
       return encodeRetrieveAnswer(refused(toWattError(e).code))
     } finally {

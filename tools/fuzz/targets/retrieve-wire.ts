@@ -16,6 +16,8 @@ import { createRetrievalServer } from '../../../worker/retrieval/retrieve-server
 import {
   decodeRetrieveAnswer,
   decodeRetrieveRequest,
+  encodeAskRequest,
+  encodePayRequest,
   encodeRetrieveAnswer,
   encodeRetrieveRequest,
 } from '../../../worker/retrieval/retrieve-wire.ts'
@@ -37,8 +39,13 @@ const retrieveRequest: Target<Uint8Array> = {
     encodeRetrieveRequest({ cid: root, from: 0 }),
     encodeRetrieveRequest({ cid: root, from: 5, range: { offset: 100, length: 300 } }),
     encodeRetrieveRequest({ cid: root, from: 0, voucher: new Uint8Array([1, 2, 3]) }),
+    encodeAskRequest(root),
+    encodePayRequest(new Uint8Array([1, 2, 3])),
   ],
-  vocabulary: { keys: ['t', 'cid', 'from', 'range', 'offset', 'length', 'voucher'], strings: ['get', root] },
+  vocabulary: {
+    keys: ['t', 'cid', 'from', 'range', 'offset', 'length', 'voucher'],
+    strings: ['get', 'ask', 'pay', root],
+  },
   arbitrary: fc.oneof(
     fc
       .record({ from: fc.nat(30), offset: fc.nat(1200), length: fc.integer({ min: 1, max: 1200 }) })
@@ -61,8 +68,19 @@ const retrieveAnswer = decoderTarget({
   seeds: () => [
     encodeRetrieveAnswer({ t: 'blocks', blocks: [...blocks.values()].slice(0, 3), next: 3, done: false }),
     encodeRetrieveAnswer({ t: 'refused', code: 'busy' }),
+    encodeRetrieveAnswer({
+      t: 'ask',
+      pricePerByte: '2',
+      interval: 1 << 20,
+      payee: new Uint8Array(32).fill(9),
+    }),
+    encodeRetrieveAnswer({ t: 'ask', pricePerByte: '0', interval: 0, size: 1000 }),
+    encodeRetrieveAnswer({ t: 'paid' }),
   ],
-  vocabulary: { keys: ['t', 'blocks', 'next', 'done', 'code'], strings: ['blocks', 'refused', 'not_found'] },
+  vocabulary: {
+    keys: ['t', 'blocks', 'next', 'done', 'code', 'pricePerByte', 'interval', 'payee', 'size'],
+    strings: ['blocks', 'refused', 'not_found', 'ask', 'paid', '0'],
+  },
   maxLength: 300,
   decode: decodeRetrieveAnswer,
 })
