@@ -38,6 +38,14 @@ export const DEFAULT_MAX_FETCH_BYTES = 4 * 2 ** 30
 /** A server that answers `busy` is asked again this many times, waiting longer each time. */
 const BUSY_RETRIES = 3
 const BUSY_WAIT_MS = 200
+/**
+ * Holders come and go (a phone locks, a tab closes). When every server has dropped out and one of
+ * them only for being away (no link, a stall, a broken stream), the fetch starts again this many
+ * times, after 1, 2, then 3 times `retryWaitMs`, from the blocks it already verified and stored.
+ */
+const RETRY_ROUNDS = 3
+const DEFAULT_RETRY_WAIT_MS = 1000
+const AWAY: ReadonlySet<string> = new Set(['no_connection', 'stalled', 'stream_failed', 'short_answer'])
 
 export interface FetcherDeps {
   readonly net: PeerStreams
@@ -47,6 +55,8 @@ export interface FetcherDeps {
   readonly now: () => number
   readonly payments?: RetrievalPayments
   readonly stallMs?: number
+  /** The wait before the first retry round; the later ones wait 2 and 3 times as long. */
+  readonly retryWaitMs?: number
   /** Largest file (as its root declares it) fetched; larger is `too_large`. */
   readonly maxBytes?: number
 }
@@ -268,6 +278,29 @@ const fetchRest = async (run: Run, root: FetchTask, cid: CID, d: FetcherDeps, sp
   return ok(size)
 }
 
+/** One round: every server asked once, each dropped at its first fault. */
+const fetchOnce = async (d: FetcherDeps, r: FetchRequest, cid: CID): Promise<Result<Fetched, FetchError>> => {
+  const run = fetchRun(d, r, (d.payments ?? freePayments).session(cid.toString(), r.maxPay))
+  const span = spanOf(r.range)
+  const root = newTask(cid.toString(), UNKNOWN_SIZE, span)
+  await fromLocal(run.ctx, root)
+  if (!receiverDone(root.state) && run.servers.length === 0)
+    return err({ code: 'no_holder' as const, servers: run.report().servers })
+  await fetchRoot(run, root)
+  const res = await fetchRest(run, root, cid, d, span)
+  await payLast(run)
+  if (!res.ok) return err({ ...res.error, servers: run.report().servers })
+  return ok({ cid: cid.toString(), size: res.value, ...run.report() })
+}
+
+/** The servers for another round: none if no server was only away; never one caught lying. */
+const retryServers = (e: FetchError, servers: readonly string[]): string[] => {
+  const reports = e.code === 'all_failed' ? (e.servers ?? []) : []
+  if (!reports.some((s) => s.fault && AWAY.has(s.fault.code))) return []
+  const liars = new Set(reports.filter((s) => s.fault?.code === 'bad_block').map((s) => s.peer))
+  return servers.filter((s) => !liars.has(s))
+}
+
 export const createFetcher =
   (d: FetcherDeps) =>
   async (r: FetchRequest): Promise<Result<Fetched, FetchError>> => {
@@ -277,17 +310,15 @@ export const createFetcher =
     } catch {
       return err({ code: 'bad_cid' as const, cid: r.cid.slice(0, 120) })
     }
-    const run = fetchRun(d, r, (d.payments ?? freePayments).session(cid.toString(), r.maxPay))
-    const span = spanOf(r.range)
-    const root = newTask(cid.toString(), UNKNOWN_SIZE, span)
-    await fromLocal(run.ctx, root)
-    if (!receiverDone(root.state) && run.servers.length === 0)
-      return err({ code: 'no_holder' as const, servers: run.report().servers })
-    await fetchRoot(run, root)
-    const res = await fetchRest(run, root, cid, d, span)
-    await payLast(run)
-    if (!res.ok) return err({ ...res.error, servers: run.report().servers })
-    return ok({ cid: cid.toString(), size: res.value, ...run.report() })
+    let res = await fetchOnce(d, r, cid)
+    let servers = r.servers
+    for (let round = 1; round <= RETRY_ROUNDS && !res.ok; round++) {
+      servers = retryServers(res.error, servers)
+      if (servers.length === 0) break
+      await new Promise((w) => setTimeout(w, (d.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS) * round))
+      res = await fetchOnce(d, { ...r, servers }, cid)
+    }
+    return res
   }
 
 export type Fetcher = ReturnType<typeof createFetcher>

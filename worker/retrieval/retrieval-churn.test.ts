@@ -3,7 +3,8 @@
 // leave (requests to them fail at once, or an answer in flight never comes) and rejoin, never all
 // the holders of one file at once. Each sample is a fresh device fetching one file from its
 // holders; it counts as a success only when the bytes come back identical (SHA-256 of the
-// original). The rate is printed with the seed; the issue asks for at least 99%.
+// original). The rate is printed with the seed; the issue asks for at least 99%. A fetch whose
+// holders are all away at once starts again after a pause (fetcher.ts, retry rounds).
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
@@ -71,9 +72,7 @@ const wire = (peers: MemoryNet, h: number, online: readonly boolean[]) => {
 
 const sample = async (peers: MemoryNet, id: number, f: RefFile, holders: readonly number[]) => {
   const me = holderDevice(peers, `F${id}`)
-  const t0 = Date.now()
-  const watchdog = setInterval(() => console.log(`sample ${id} still running after ${Date.now() - t0} ms`), 5000)
-  const res = await me.fetch({ cid: f.root, servers: holders.map((h) => `H${h}`) }).finally(() => clearInterval(watchdog))
+  const res = await me.fetch({ cid: f.root, servers: holders.map((h) => `H${h}`) })
   if (!res.ok) console.log(`sample ${id}: ${JSON.stringify(res.error)}`)
   if (!res.ok) return false
   const got = await exportBytes(CID.parse(f.root), (c) => me.db.getBlock(c.toString()))
@@ -108,9 +107,7 @@ test(`under churn, at least 99% of ${SAMPLES} sampled retrievals succeed while a
   for (let s = 0; s < SAMPLES; s += PARALLEL) {
     const batch = Array.from({ length: Math.min(PARALLEL, SAMPLES - s) }, (_, k) => {
       const i = rng.int(FILES)
-      return sample(peers, s + k, files[i]!, holdersOf[i]!).then((good) =>
-        good ? ok++ : failed.push(s + k),
-      )
+      return sample(peers, s + k, files[i]!, holdersOf[i]!).then((good) => (good ? ok++ : failed.push(s + k)))
     })
     await Promise.all(batch)
   }
@@ -121,5 +118,8 @@ test(`under churn, at least 99% of ${SAMPLES} sampled retrievals succeed while a
     `retrieval-churn: ${ok}/${SAMPLES} succeeded (${(rate * 100).toFixed(1)}%), ${c.leaves()} departures in ${c.ticks()} ticks, seed=${seed}`,
   )
   assert.ok(c.leaves() > SAMPLES / 4, 'the holders really churned')
-  assert.ok(rate >= 0.99, `success rate ${rate} below 0.99 (failed samples ${failed.join(',')}; SEED=${seed})`)
+  assert.ok(
+    rate >= 0.99,
+    `success rate ${rate} below 0.99 (failed samples ${failed.join(',')}; SEED=${seed})`,
+  )
 })

@@ -53,6 +53,7 @@ export const holderDevice = (
     getLocal: db.getBlock,
     now: () => Date.now(),
     stallMs: 200,
+    retryWaitMs: 50,
     ...o.fetcher,
   })
   const hold = async (f: RefFile) => {
