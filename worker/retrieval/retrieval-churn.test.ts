@@ -97,7 +97,8 @@ test(`under churn, at least 99% of ${SAMPLES} sampled retrievals succeed while a
   let running = true
   const ticker = (async () => {
     while (running) {
-      c.tick((t += TICK_MS))
+      t += TICK_MS
+      c.tick(t)
       for (const f of follow) f()
       await sleep(TICK_MS)
     }
