@@ -1,10 +1,13 @@
 // The Storage screen: the space this device offers (GiB) and what is used, storing a local file
-// (its CID shown), getting a file back by CID (verified block by block in the core), the sectors
-// with their state and sealing progress, and the last proof-of-spacetime window. State lives in
+// (its CID shown), the sectors with their state and sealing progress, the last proof-of-spacetime
+// window, getting any file by CID (quoted, paid and verified block by block in the core) and
+// serving what this device fetched (retrieval mining). State lives in
 // the core's storage service; persistent storage is asked for here, the only place it exists.
 // Below them, the market: this wallet's ask and the asks standing on the network.
 import { useEffect, useState } from 'preact/hooks'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
+import { RetrieveCard } from '../components/retrieve-card.tsx'
+import { ServeCard } from '../components/serve-card.tsx'
 import { formatBytes, GiB, useStorage } from '../components/storage-data.tsx'
 import { StorageMarket } from '../components/storage-market.tsx'
 import { StoragePost, StorageSectors } from '../components/storage-sectors.tsx'
@@ -108,65 +111,6 @@ const StoreFile = ({ core }: { core: CoreConnection }) => {
   )
 }
 
-const Retrieve = ({ core, files }: { core: CoreConnection; files: StorageView['files'] }) => {
-  const [cid, setCid] = useState('')
-  const [result, setResult] = useState<{ text: string; url?: string; name?: string; error?: boolean }>({
-    text: '',
-  })
-  useEffect(() => () => result.url && URL.revokeObjectURL(result.url), [result.url])
-  const retrieve = async () => {
-    setResult({ text: 'retrieving…' })
-    try {
-      const r = await core.rpc.call('storage.retrieve', { cid }, STORE_TIMEOUT_MS)
-      const name = files.find((f) => f.cid === r.cid)?.name || r.cid
-      setResult({ text: `verified ${r.size} bytes`, url: URL.createObjectURL(r.blob), name })
-    } catch (e) {
-      setResult({ text: describeError(e), error: true })
-    }
-  }
-  return (
-    <section class="card">
-      <h2>Get a file back</h2>
-      <div class="field">
-        <label for="retrieve-cid">CID</label>
-        <div class="actions">
-          <input
-            id="retrieve-cid"
-            data-testid="retrieve-cid-input"
-            class="mono"
-            value={cid}
-            onInput={(e) => setCid(e.currentTarget.value)}
-            placeholder="bafy…"
-          />
-          <button type="button" class="btn" data-testid="retrieve-submit" onClick={() => void retrieve()}>
-            Get
-          </button>
-        </div>
-      </div>
-      <p class={result.error ? 'error' : 'muted'} data-testid="retrieve-status">
-        {result.text}
-      </p>
-      {result.url && (
-        <a class="btn secondary" data-testid="retrieve-download" href={result.url} download={result.name}>
-          Save {result.name}
-        </a>
-      )}
-      {files.length > 0 && (
-        <ul class="list" data-testid="file-list">
-          {files.map((f) => (
-            <li class="row" key={f.cid} data-testid="file-item">
-              <button type="button" class="btn secondary" onClick={() => setCid(f.cid)}>
-                {f.name || 'file'}
-              </button>
-              <span class="muted">{formatBytes(f.size)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  )
-}
-
 export const StorageScreen = ({ core }: { core: CoreConnection }) => {
   const [view, setView] = useStorage(core.rpc)
   const [error, setError] = useState('')
@@ -190,7 +134,8 @@ export const StorageScreen = ({ core }: { core: CoreConnection }) => {
       <StoreFile core={core} />
       <StorageSectors sectors={view.sectors} />
       <StoragePost post={view.post} every={view.windowEveryLedgers} />
-      <Retrieve core={core} files={view.files} />
+      <RetrieveCard rpc={core.rpc} files={view.files} />
+      <ServeCard rpc={core.rpc} />
       <StorageMarket rpc={core.rpc} />
     </div>
   )

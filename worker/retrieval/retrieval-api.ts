@@ -4,6 +4,7 @@
 import { badParams, isObj, noParams, optional, paramsObject, safeInt, text } from '../rpc/params.ts'
 import type { Guards, Method } from '../rpc/table.ts'
 import type { ServerReport } from './fetcher.ts'
+import type { RetrievalQuote } from './quote.ts'
 import type { ByteRange } from './retrieve-wire.ts'
 
 export interface FetchedFile {
@@ -54,6 +55,8 @@ export interface FetchParams {
 export type RetrievalMethods = {
   /** Fetches `cid` (a UnixFS file) from its holders, checking every block; a range gives only those bytes. */
   'retrieval.fetch': Method<FetchParams, FetchedFile>
+  /** Who holds `cid` and what the cheapest of them asks for all of it, before anything is paid. */
+  'retrieval.quote': Method<{ readonly cid: string }, RetrievalQuote>
   /** Turns serving on or off, sets the cache budget (evicting at once) and the price per byte. */
   'retrieval.serve.set': Method<ServeRequest, ServeStats>
   'retrieval.serve.get': Method<undefined, ServeStats>
@@ -100,6 +103,7 @@ export const RETRIEVAL_GUARDS: Guards<RetrievalMethods> = {
     const maxPay = optional(o, 'maxPay', decimal)
     return { cid: text(o, 'cid', 200), ...(r ? { range: r } : {}), ...(maxPay ? { maxPay } : {}) }
   },
+  'retrieval.quote': (p) => ({ cid: text(paramsObject(p), 'cid', 200) }),
   'retrieval.serve.set': serveRequest,
   'retrieval.serve.get': noParams,
 }

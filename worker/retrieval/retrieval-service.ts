@@ -22,12 +22,15 @@ import { createMiner, type MinerDeps } from './cache-serve.ts'
 import { createFetcher, type FetchProgress } from './fetcher.ts'
 import type { RetrievalPayments } from './payments.ts'
 import type { FetchedFile, FetchParams, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
+import { type HolderKind, quoteHolders } from './quote.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
 import { type ByteRange, RETRIEVE_PROTOCOL, spanOf } from './retrieve-wire.ts'
 
 /** Fetches running at once (each holds about 1 MiB per server it uses). */
 export const MAX_FETCHES = 2
 const PROGRESS_MS = 250
+/** How long a holder has to answer its terms before the quote leaves it out. */
+const QUOTE_STALL_MS = 5000
 
 export interface RetrievalDeps {
   readonly storage: Pick<DealStorage, 'hash' | 'getBlock' | 'putBlock'>
@@ -83,12 +86,20 @@ export const createRetrievalService = (
   })
   let running = 0
 
-  const holders = (cid: string): string[] => {
+  /** The peers to ask, providers first, each once, never this node. */
+  const holderKinds = (cid: string): { peer: string; kind: HolderKind }[] => {
     const l = link.get()
     const providers = l ? findProviders(l.current().state, cid).map((h) => h.peer) : []
     const announced = table.holders(cid, c.now()).map((a) => a.peer)
-    return [...new Set([...providers, ...announced])].filter((p) => p !== deps.peer)
+    const kinds = new Map<string, HolderKind>()
+    for (const peer of announced) kinds.set(peer, 'cache')
+    for (const peer of providers) kinds.set(peer, 'provider')
+    kinds.delete(deps.peer)
+    const order = [...new Set([...providers, ...announced])].filter((p) => kinds.has(p))
+    return order.map((peer) => ({ peer, kind: kinds.get(peer)! }))
   }
+  const holders = (cid: string): string[] => holderKinds(cid).map((h) => h.peer)
+  const quote = (cid: string) => quoteHolders(deps.net, deps.stallMs ?? QUOTE_STALL_MS, cid, holderKinds(cid))
 
   /** The file's bytes (of the range) from the local store, checked again block by block. */
   const readBack = async (cid: CID, range: ByteRange | undefined): Promise<Blob> => {
@@ -143,6 +154,7 @@ export const createRetrievalService = (
     name: 'retrieval',
     async start() {
       c.rpc.register('retrieval.fetch', (p) => fetch(p))
+      c.rpc.register('retrieval.quote', (p) => quote(p.cid.trim()))
       await miner?.start()
       deps.net.handle(RETRIEVE_PROTOCOL, server.onRequest)
     },

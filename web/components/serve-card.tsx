@@ -1,0 +1,109 @@
+// Serve: retrieval mining. With it on, this device keeps what it fetches in a cache of the size the
+// user gives, tells the network it holds it, and serves it; the stats show what it served and
+// earned. Serving is free for now: the price setting waits for the ledger payment layer (paid
+// servers would be left out by every client until vouchers are checked on the ledger), so the
+// card keeps the price the node has and does not offer to change it.
+import { useState } from 'preact/hooks'
+import type { CoreRpc } from '../../worker/app/rpc-api.ts'
+import type { ServeStats } from '../../worker/retrieval/retrieval-api.ts'
+import { useCoreView } from '../use-core-view.ts'
+import { wattOf } from './mine-data.tsx'
+import { formatBytes, GiB } from './storage-data.tsx'
+import { describeError } from './wallet-data.tsx'
+
+const Stats = ({ view }: { view: ServeStats }) => (
+  <div data-testid="serve-stats" data-bytes={view.bytesServed} data-earned={view.earned}>
+    <div class="kv">
+      <span>Served</span>
+      <span>{formatBytes(view.bytesServed)}</span>
+    </div>
+    <div class="kv">
+      <span>Earned</span>
+      <span>{wattOf(view.earned)} WATT</span>
+    </div>
+    <div class="kv">
+      <span>Cache</span>
+      <span>
+        {formatBytes(view.usedBytes)} of {formatBytes(view.budgetBytes)} · {view.items} file
+        {view.items === 1 ? '' : 's'}
+      </span>
+    </div>
+  </div>
+)
+
+const ServeForm = ({
+  rpc,
+  view,
+  onSaved,
+}: {
+  rpc: CoreRpc
+  view: ServeStats
+  onSaved: (v: ServeStats) => void
+}) => {
+  const [budget, setBudget] = useState(view.budgetBytes > 0 ? String(view.budgetBytes / GiB) : '1')
+  const [error, setError] = useState('')
+  const save = async (enabled: boolean) => {
+    const gib = Number(budget.replace(',', '.'))
+    if (!(Number.isFinite(gib) && gib >= 0)) return setError('Type the cache size in GiB, like 0.5 or 2.')
+    setError('')
+    try {
+      const params = { enabled, budgetBytes: Math.round(gib * GiB), pricePerByte: view.pricePerByte }
+      onSaved(await rpc.call('retrieval.serve.set', params, 10_000))
+    } catch (e) {
+      setError(describeError(e))
+    }
+  }
+  return (
+    <div class="stack">
+      <label class="row">
+        <input
+          type="checkbox"
+          data-testid="serve-toggle"
+          checked={view.enabled}
+          onChange={(e) => void save(e.currentTarget.checked)}
+        />
+        <span>Serve what I fetch</span>
+      </label>
+      <div class="field">
+        <label for="serve-budget">Cache size (GiB)</label>
+        <div class="actions">
+          <input
+            id="serve-budget"
+            data-testid="serve-budget"
+            type="number"
+            inputMode="decimal"
+            min="0"
+            step="0.1"
+            value={budget}
+            onInput={(e) => setBudget(e.currentTarget.value)}
+          />
+          <button type="button" class="btn" data-testid="serve-save" onClick={() => void save(view.enabled)}>
+            Save
+          </button>
+        </div>
+      </div>
+      {error && <p class="error">{error}</p>}
+    </div>
+  )
+}
+
+export const ServeCard = ({ rpc }: { rpc: CoreRpc }) => {
+  const [view, setView] = useCoreView(rpc, 'serve', 'retrieval.serve.get', 5000)
+  return (
+    <section class="card">
+      <h2>Serve</h2>
+      <p class="muted" style="margin-top:0">
+        Keep what you fetch and serve it to whoever asks by its CID, within the space you give. Files you
+        store are always served. Serving is free for now.
+      </p>
+      {view ? (
+        <>
+          <ServeForm rpc={rpc} view={view} onSaved={setView} />
+          <Stats view={view} />
+        </>
+      ) : (
+        <p class="muted">Starting…</p>
+      )}
+    </section>
+  )
+}
