@@ -10,15 +10,7 @@ import { carBlock, carHeader } from './car.ts'
 const rawCid = (bytes: Uint8Array) =>
   CID.createV1(0x55, Digest.create(0x12, createHash('sha256').update(bytes).digest()))
 
-const concat = (parts: readonly Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
+const concat = (parts: readonly Uint8Array[]) => Uint8Array.from(Buffer.concat(parts))
 
 test('a header and blocks read back with @ipld/car, in order, with their CIDs', async () => {
   const a = new TextEncoder().encode('hello world')
