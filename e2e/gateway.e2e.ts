@@ -41,8 +41,8 @@ test('a stored file comes out of the relay as a CAR whose blocks hash to their C
   const page = await context.newPage()
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`))
   try {
-    // 600 KiB: a root over three leaves (256 KiB chunks)
-    const bytes = new Uint8Array(600 * 1024)
+    // 2.5 MiB: a root over three leaves (1 MiB chunks)
+    const bytes = new Uint8Array(2560 * 1024)
     for (let i = 0; i < bytes.length; i += 32) bytes.set(sha256(new TextEncoder().encode(`g${i}`)), i)
     const cid = (await importFile([bytes])).cid.toString()
     await page.goto(devnet.links[0]!)
