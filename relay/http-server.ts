@@ -25,6 +25,8 @@ export interface HttpConfig {
   log: (line: string) => void
   /** PEM certificate and key: the port serves HTTPS only. */
   tls?: { cert: string; key: string }
+  /** The trustless gateway (relay/gateway.ts): answers every `/ipfs/...` request when present. */
+  gateway?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>
 }
 
 export type RelayHttpServer = http.Server | https.Server
@@ -37,7 +39,7 @@ export const HTTP_LIMITS = {
 
 export const errorBody = (code: string, message: string): string => JSON.stringify({ code, message })
 
-const sendJson = (
+export const sendJson = (
   req: http.IncomingMessage,
   res: http.ServerResponse,
   status: number,
@@ -126,6 +128,7 @@ const handle = async (
     config.log(`relay http enroll status=${status}`)
     return sendJson(req, res, status, body)
   }
+  if (config.gateway && urlPath.startsWith('/ipfs/')) return config.gateway(req, res)
   const route = config.json[urlPath]
   if (route) {
     const { status, body, contentType } = route()

@@ -1,5 +1,6 @@
 // What GET /metrics serves: every counter the relay keeps, as Prometheus metrics named
 // watt_relay_*. docs/operations.md says what each one means and what to alert on.
+import type { GatewayCounts } from './gateway.ts'
 import type { PubsubCounts } from './pubsub-guard.ts'
 import type { Metric, Sample } from './prometheus.ts'
 import type { ReservationCounts } from './reservation-gate.ts'
@@ -20,6 +21,8 @@ export interface RelaySnapshot {
   eventLoopLag: { p50: number; p99: number; max: number }
   /** process.memoryUsage(): the JS heap in use, and the resident set. */
   memory: { heapUsed: number; rss: number }
+  /** The trustless gateway's counters, when it runs. */
+  gateway?: GatewayCounts
 }
 
 const m = (name: string, type: Metric['type'], help: string, samples: Sample[]): Metric => ({
@@ -123,6 +126,20 @@ const gossipMetrics = (s: RelaySnapshot): Metric[] => [
   ]),
 ]
 
+const gatewayMetrics = (g: GatewayCounts | undefined): Metric[] =>
+  g === undefined
+    ? []
+    : [
+        m(
+          'gateway_requests_total',
+          'counter',
+          'Trustless gateway (/ipfs/) responses by outcome (ok, a refusal code, cut_<why> for a stream cut).',
+          byLabel('outcome', g.outcomes),
+        ),
+        m('gateway_bytes_total', 'counter', 'Bytes of gateway response bodies sent.', [{ value: g.bytes }]),
+        m('gateway_active', 'gauge', 'Gateway requests fetching now.', [{ value: g.active }]),
+      ]
+
 export const relayMetrics = (s: RelaySnapshot): Metric[] => [
   m('info', 'gauge', 'Always 1; the labels say which relay this is.', [{ labels: s.info, value: 1 }]),
   m('uptime_seconds', 'gauge', 'Seconds since the relay started.', [{ value: s.uptimeSeconds }]),
@@ -163,4 +180,5 @@ export const relayMetrics = (s: RelaySnapshot): Metric[] => [
     { labels: { kind: 'heap' }, value: s.memory.heapUsed },
     { labels: { kind: 'rss' }, value: s.memory.rss },
   ]),
+  ...gatewayMetrics(s.gateway),
 ]

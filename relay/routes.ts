@@ -2,6 +2,7 @@
 // enrollment, computed from the running parts on each request.
 import type { Connection } from '@libp2p/interface'
 import type { EventLoopLag } from './event-loop.ts'
+import type { GatewayCounts } from './gateway.ts'
 import { errorBody, type JsonRoute } from './http-server.ts'
 import { type RelaySnapshot, relayMetrics } from './metrics.ts'
 import type { ResolvedOptions } from './options.ts'
@@ -22,6 +23,8 @@ export interface RouteContext {
   /** HTTP responses by status (the HTTP server is made after the routes, so it is asked late). */
   responses: () => Record<number, number>
   sockets: () => RelaySnapshot['http']['sockets']
+  /** The trustless gateway's counters (relay/gateway.ts). */
+  gateway?: () => GatewayCounts
 }
 
 /** ws/wss/circuit by the remote address; the relay's inbound WebSockets are wss when it serves TLS. */
@@ -50,6 +53,7 @@ const snapshot = (c: RouteContext): RelaySnapshot => {
     ws: ws.counts(),
     eventLoopLag: c.lag.lag(),
     memory: (({ heapUsed, rss }) => ({ heapUsed, rss }))(process.memoryUsage()),
+    ...(c.gateway ? { gateway: c.gateway() } : {}),
   }
 }
 

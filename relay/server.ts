@@ -9,6 +9,8 @@ import { networkInterfaces } from 'node:os'
 import { WattFailure, wattError } from '../shared/util/errors.ts'
 import { checkedMultiaddrs, dialableHosts, relayMultiaddrs, WILDCARD_HOST, wsPortOf } from './addresses.ts'
 import { watchEventLoop } from './event-loop.ts'
+import { createGateway, GATEWAY_LIMITS } from './gateway.ts'
+import { libp2pGatewayNet } from './gateway-net.ts'
 import { createHttpServer, type RelayHttp, type RelayHttpServer } from './http-server.ts'
 import { loadOrCreateKey } from './identity.ts'
 import { type RelayHandle, type RelayOptions, resolveOptions } from './options.ts'
@@ -75,6 +77,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
   const links = linkPeers(node, opts.peers, opts.log)
   const lag = watchEventLoop()
   let http: RelayHttp | undefined
+  const gateway = createGateway({ net: libp2pGatewayNet(node, GATEWAY_LIMITS.maxPeers), log: opts.log })
   const routes = relayRoutes({
     opts,
     version: RELAY_VERSION,
@@ -86,6 +89,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     startedAt: performance.now(),
     responses: () => http?.responses() ?? {},
     sockets: () => http?.sockets.counts() ?? ZERO_COUNTS,
+    gateway: gateway.counts,
   })
   http = createHttpServer({
     json: routes,
@@ -94,6 +98,7 @@ export const startRelay = async (options: RelayOptions): Promise<RelayHandle> =>
     log: opts.log,
     enroll: enrollment(opts),
     tls: opts.tls,
+    gateway: gateway.handle,
   })
   const { server, sockets } = http
   let httpPort: number
