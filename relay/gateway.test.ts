@@ -31,7 +31,8 @@ const fakeNet = (peers: Record<string, Peer>): GatewayNet & { asked: [string, nu
     asked,
     peers: async () => Object.keys(peers),
     request: async (peer, data, signal) => {
-      asked.push([peer, decodeRetrieveRequest(data)!.from])
+      const m = decodeRetrieveRequest(data)!
+      asked.push([peer, m.t === 'get' ? m.from : -1])
       return peers[peer]!(data, signal)
     },
   }
