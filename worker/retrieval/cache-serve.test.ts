@@ -43,6 +43,7 @@ const node = async (peers: MemoryNet, subs: Map<string, Sub>, peer: string, labe
           subscribe: (h) => void subs.set(peer, h),
         },
         protect: async () => false,
+        ownFiles: async () => [],
       },
     },
   )

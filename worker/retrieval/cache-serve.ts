@@ -29,6 +29,8 @@ export interface MinerDeps {
   readonly gossip: Gossip
   /** Whether `cid` is the user's own file or one of this node's deals: adopted, never evicted. */
   readonly protect: (cid: string) => Promise<boolean>
+  /** The user's stored files: always served, and announced too while serving is on. */
+  readonly ownFiles: () => Promise<readonly string[]>
 }
 
 export const createMiner = (
@@ -61,7 +63,8 @@ export const createMiner = (
     }, STATS_MS)
   }
   /** Announces what is due (nothing while serving is off: earlier announcements run out). */
-  const tick = () => announcer.due(settings.get().enabled ? cache.complete() : [])
+  const tick = async () =>
+    announcer.due(settings.get().enabled ? [...new Set([...(await d.ownFiles()), ...cache.complete()])] : [])
 
   const set = async (r: ServeRequest): Promise<ServeStats> => {
     await settings.set({

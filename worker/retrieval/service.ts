@@ -39,6 +39,7 @@ const minerDeps = (c: Components): MinerDeps => {
     },
     protect: async (cid) =>
       isOwnDeal(ledger.current().state, me, cid) || (await storage.view()).files.some((f) => f.cid === cid),
+    ownFiles: async () => (await storage.view()).files.map((f) => f.cid),
   }
 }
 
