@@ -10,29 +10,12 @@ import { expect, test } from '@playwright/test'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { importFile } from '../shared/storage/unixfs-import.ts'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { useBareDevnet } from './bare-devnet.ts'
 
 const PORT = Number(process.env.E2E_GATEWAY_PORT ?? 8430)
-let devnet: Devnet
+const net = useBareDevnet(PORT, 'e2e-gateway')
 
 test.describe.configure({ timeout: 180_000 })
-
-test.beforeAll(async () => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-gateway',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: 86_400_000,
-    staticDir: 'dist',
-    log: () => {},
-  })
-})
-
-test.afterAll(async () => {
-  await devnet?.stop()
-})
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest()
 
@@ -45,7 +28,7 @@ test('a stored file comes out of the relay as a CAR whose blocks hash to their C
     const bytes = new Uint8Array(2560 * 1024)
     for (let i = 0; i < bytes.length; i += 32) bytes.set(sha256(new TextEncoder().encode(`g${i}`)), i)
     const cid = (await importFile([bytes])).cid.toString()
-    await page.goto(devnet.links[0]!)
+    await page.goto(net.devnet.links[0]!)
     await expect(page.getByTestId('node-status')).toHaveText('online', { timeout: 120_000 })
     await page.getByTestId('tab-storage').click()
     await page.getByTestId('storage-offer').fill('1')
@@ -58,7 +41,7 @@ test('a stored file comes out of the relay as a CAR whose blocks hash to their C
     })
     await expect(page.getByTestId('store-cid')).toHaveText(cid, { timeout: 60_000 })
 
-    const url = `${devnet.relay.httpUrl}/ipfs/${cid}`
+    const url = `${net.devnet.relay.httpUrl}/ipfs/${cid}`
     const res = await fetch(url, { headers: { accept: 'application/vnd.ipld.car' } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/vnd.ipld.car; version=1; order=dfs; dups=y')
@@ -78,7 +61,7 @@ test('a stored file comes out of the relay as a CAR whose blocks hash to their C
       0x55,
       Digest.create(0x12, sha256(new TextEncoder().encode('nobody has this'))),
     )
-    const missing = await fetch(`${devnet.relay.httpUrl}/ipfs/${unknown}?format=car`)
+    const missing = await fetch(`${net.devnet.relay.httpUrl}/ipfs/${unknown}?format=car`)
     expect(missing.status).toBe(404)
     expect(typeof ((await missing.json()) as { code: unknown }).code).toBe('string')
   } finally {

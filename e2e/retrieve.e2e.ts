@@ -8,30 +8,13 @@
 import { createHash } from 'node:crypto'
 import { expect, type Page, test } from '@playwright/test'
 import { importFile } from '../shared/storage/unixfs-import.ts'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { useBareDevnet } from './bare-devnet.ts'
 import { closeAll, openNode, type TestNode } from './nodes.ts'
 
 const PORT = Number(process.env.E2E_RETRIEVE_PORT ?? 8432)
-let devnet: Devnet
+const net = useBareDevnet(PORT, 'e2e-retrieve')
 
 test.describe.configure({ timeout: 240_000 })
-
-test.beforeAll(async () => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-retrieve',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: 86_400_000,
-    staticDir: 'dist',
-    log: () => {},
-  })
-})
-
-test.afterAll(async () => {
-  await devnet?.stop()
-})
 
 const sha256hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
@@ -71,9 +54,9 @@ test('a file announced by a serving node is got by CID in the app, cached, and s
   const nodes: TestNode[] = []
   try {
     const [a, r, c] = [
-      await openNode(browser, `${devnet.relay.httpUrl}/`),
-      await openNode(browser, `${devnet.relay.httpUrl}/`),
-      await openNode(browser, `${devnet.relay.httpUrl}/`),
+      await openNode(browser, `${net.devnet.relay.httpUrl}/`),
+      await openNode(browser, `${net.devnet.relay.httpUrl}/`),
+      await openNode(browser, `${net.devnet.relay.httpUrl}/`),
     ]
     nodes.push(a!, r!, c!)
     // 2.5 MiB of text: a root over three 1 MiB leaves, previewed as text

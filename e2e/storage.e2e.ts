@@ -7,32 +7,15 @@
 import { createHash } from 'node:crypto'
 import { expect, type Page, test } from '@playwright/test'
 import { importFile } from '../shared/storage/unixfs-import.ts'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { useBareDevnet } from './bare-devnet.ts'
 import { closeAll, type TestNode } from './nodes.ts'
 import { removeReplicaFile } from './opfs.ts'
 
 const PORT = Number(process.env.E2E_STORAGE_PORT ?? 8395)
 const MiB = 1 << 20
-let devnet: Devnet
+const net = useBareDevnet(PORT, 'e2e-storage')
 
 test.describe.configure({ timeout: 600_000 })
-
-test.beforeAll(async () => {
-  devnet = await startDevnet({
-    port: PORT,
-    host: '127.0.0.1',
-    network: 'e2e-storage',
-    validators: 0,
-    closeIntervalMs: 1000,
-    dayLengthMs: 86_400_000,
-    staticDir: 'dist',
-    log: () => {},
-  })
-})
-
-test.afterAll(async () => {
-  await devnet?.stop()
-})
 
 const sectors = (page: Page) => page.getByTestId('sector-list').getByTestId('sector-item')
 
@@ -53,7 +36,7 @@ test('offer, store 10 MiB, seal through a reload, prove, lose a replica, retriev
     const cid = (await importFile([bytes])).cid.toString()
     const file = { name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) }
 
-    await page.goto(devnet.links[0]!)
+    await page.goto(net.devnet.links[0]!)
     await openStorage(page)
 
     await page.getByTestId('storage-offer').fill('0.05')

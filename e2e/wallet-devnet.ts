@@ -1,30 +1,19 @@
 // The wallet e2e files' devnet, in the test process: relay, a devnet genesis with a faucet, 1 s
 // ledgers, and one validator tab opened from its enrollment link. `net.url` is the relay's URL.
 import { expect, type Page, test } from '@playwright/test'
-import { type Devnet, startDevnet } from '../tools/devnet.ts'
+import { useBareDevnet } from './bare-devnet.ts'
 import { closeAll, openNode, type TestNode } from './nodes.ts'
 
 export const useWalletDevnet = (port: number, network: string): { url: string } => {
   const net = { url: '' }
-  let devnet: Devnet | undefined
+  const bare = useBareDevnet(port, network)
   let validator: TestNode | undefined
   test.beforeAll(async ({ browser }) => {
-    devnet = await startDevnet({
-      port,
-      host: '127.0.0.1',
-      network,
-      validators: 0,
-      closeIntervalMs: 1000,
-      dayLengthMs: 86_400_000,
-      staticDir: 'dist',
-      log: () => {},
-    })
-    net.url = devnet.relay.httpUrl
-    validator = await openNode(browser, devnet.links[0]!)
+    net.url = bare.devnet.relay.httpUrl
+    validator = await openNode(browser, bare.devnet.links[0]!)
   })
   test.afterAll(async () => {
     if (validator) await closeAll([validator])
-    await devnet?.stop()
   })
   return net
 }

@@ -4,50 +4,33 @@
 // once and it is not announced again; bad serve params are `bad_params`.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { nobleSigner, nobleVerifier } from '../../shared/crypto/noble.ts'
+import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { signAnnouncement } from '../../shared/retrieval/find-announcements.ts'
-import { noble256 } from '../../shared/storage/hash.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import { memoryNet, type MemoryNet } from '../market/test-devices.ts'
-import { memoryStorageDb } from '../storage/storage-db.ts'
-import { codeOf, fakeRpc } from '../wallet/test-kit.ts'
-import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from './retrieval-api.ts'
-import { createRetrievalService } from './retrieval-service.ts'
-import { referenceFile } from './test-holders.ts'
+import type { MemoryNet } from '../market/test-devices.ts'
+import { codeOf } from '../wallet/test-kit.ts'
+import { referenceFile, serviceNode } from './test-holders.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`cache-serve tests seed=${seed} (replay with SEED=${seed})`)
 
 type Sub = (data: Uint8Array, from: string) => void
 const node = async (peers: MemoryNet, subs: Map<string, Sub>, peer: string, label: number) => {
-  const db = memoryStorageDb()
-  const { rpc, call } = fakeRpc<RetrievalMethods, RetrievalEvents>(RETRIEVAL_GUARDS)
   const signer = nobleSigner(createRng(label).bytes(32))
   const published: Uint8Array[] = []
-  const service = createRetrievalService(
-    { rpc, services: {}, now: () => Date.now() },
-    {
-      storage: { hash: () => noble256, getBlock: db.getBlock, putBlock: db.putBlock },
-      net: memoryNet(peers, peer),
-      peer,
-      verifier: nobleVerifier,
-      stallMs: 500,
-      miner: {
-        store: { ...db, dropBlocks: db.deleteBlocksOf },
-        signer,
-        gossip: {
-          publish: (data) => {
-            published.push(data)
-            for (const [p, h] of subs) if (p !== peer) h(data, peer)
-          },
-          subscribe: (h) => void subs.set(peer, h),
-        },
-        protect: async () => false,
-        ownFiles: async () => [],
+  const { db, call, service } = await serviceNode(peers, peer, (db) => ({
+    store: { ...db, dropBlocks: db.deleteBlocksOf },
+    signer,
+    gossip: {
+      publish: (data) => {
+        published.push(data)
+        for (const [p, h] of subs) if (p !== peer) h(data, peer)
       },
+      subscribe: (h) => void subs.set(peer, h),
     },
-  )
-  await service.start()
+    protect: async () => false,
+    ownFiles: async () => [],
+  }))
   return { db, call, service, signer, published }
 }
 

@@ -6,35 +6,19 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
-import { nobleSigner, nobleVerifier } from '../../shared/crypto/noble.ts'
+import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { signAnnouncement } from '../../shared/retrieval/find-announcements.ts'
-import { noble256 } from '../../shared/storage/hash.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import { memoryNet, type MemoryNet } from '../market/test-devices.ts'
-import { memoryStorageDb } from '../storage/storage-db.ts'
-import { codeOf, fakeRpc } from '../wallet/test-kit.ts'
-import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from './retrieval-api.ts'
-import { createRetrievalService } from './retrieval-service.ts'
-import { referenceFile } from './test-holders.ts'
+import type { MemoryNet } from '../market/test-devices.ts'
+import { codeOf } from '../wallet/test-kit.ts'
+import { referenceFile, serviceNode } from './test-holders.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`retrieval-service tests seed=${seed} (replay with SEED=${seed})`)
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 const node = async (peers: MemoryNet, peer: string, label: number) => {
-  const db = memoryStorageDb()
-  const { rpc, call, events } = fakeRpc<RetrievalMethods, RetrievalEvents>(RETRIEVAL_GUARDS)
-  const service = createRetrievalService(
-    { rpc, services: {}, now: () => Date.now() },
-    {
-      storage: { hash: () => noble256, getBlock: db.getBlock, putBlock: db.putBlock },
-      net: memoryNet(peers, peer),
-      peer,
-      verifier: nobleVerifier,
-      stallMs: 500,
-    },
-  )
-  await service.start()
+  const { db, call, events, service } = await serviceNode(peers, peer)
   const key = nobleSigner(createRng(label).bytes(32))
   const announce = (cid: string) => signAnnouncement(key, { cid, peer, expires: Date.now() + 60_000 })
   return { db, call, events, service, announce }

@@ -5,10 +5,15 @@
 // on the way (a liar) to make it corrupt, reorder, add or withhold blocks.
 import { decode as decodePb } from '@ipld/dag-pb'
 import type { CID } from 'multiformats/cid'
+import { nobleVerifier } from '../../shared/crypto/noble.ts'
 import { noble256 } from '../../shared/storage/hash.ts'
 import { referenceBlocks } from '../../shared/storage/test/reference-import.ts'
 import { memoryNet, type MemoryNet } from '../market/test-devices.ts'
 import { memoryStorageDb } from '../storage/storage-db.ts'
+import { fakeRpc } from '../wallet/test-kit.ts'
+import type { MinerDeps } from './cache-serve.ts'
+import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from './retrieval-api.ts'
+import { createRetrievalService } from './retrieval-service.ts'
 import { createFetcher, type FetcherDeps } from './fetcher.ts'
 import { type RetrievalServerDeps, createRetrievalServer } from './retrieve-server.ts'
 import {
@@ -82,4 +87,25 @@ export const stallAfter = (peers: MemoryNet, peer: string, answered: number) => 
   const honest: Handler = peers.get(key)!
   let n = 0
   peers.set(key, (req) => (n++ < answered ? honest(req) : new Promise<Uint8Array>(() => {})))
+}
+
+type StorageDb = ReturnType<typeof memoryStorageDb>
+
+/** The whole retrieval service on the in-memory network, called through its guarded RPC; a miner if given. */
+export const serviceNode = async (peers: MemoryNet, peer: string, miner?: (db: StorageDb) => MinerDeps) => {
+  const db = memoryStorageDb()
+  const { rpc, call, events } = fakeRpc<RetrievalMethods, RetrievalEvents>(RETRIEVAL_GUARDS)
+  const service = createRetrievalService(
+    { rpc, services: {}, now: () => Date.now() },
+    {
+      storage: { hash: () => noble256, getBlock: db.getBlock, putBlock: db.putBlock },
+      net: memoryNet(peers, peer),
+      peer,
+      verifier: nobleVerifier,
+      stallMs: 500,
+      ...(miner ? { miner: miner(db) } : {}),
+    },
+  )
+  await service.start()
+  return { db, call, events, service }
 }
