@@ -23,7 +23,7 @@ import {
 } from './store.ts'
 import { verdictOf } from './tally.ts'
 
-/** Adds one decided sample to the provider's bucket of `round`; drops buckets out of the window. */
+/** Adds one decided sample to the provider's bucket of `round`; drops buckets older than the kept history. */
 const count = (d: LedgerDraft, p: ChecksParams, provider: Address, round: number, ok: boolean): void => {
   const all = getBuckets(d, provider)
   const kept = all.filter((b) => b.round > round - p.historyRounds && b.round !== round)

@@ -91,12 +91,10 @@ export const createRetrievalService = (
     const l = link.get()
     const providers = l ? findProviders(l.current().state, cid).map((h) => h.peer) : []
     const announced = table.holders(cid, c.now()).map((a) => a.peer)
-    const kinds = new Map<string, HolderKind>()
-    for (const peer of announced) kinds.set(peer, 'cache')
-    for (const peer of providers) kinds.set(peer, 'provider')
+    const kinds = new Map<string, HolderKind>(providers.map((peer) => [peer, 'provider']))
+    for (const peer of announced) if (!kinds.has(peer)) kinds.set(peer, 'cache')
     kinds.delete(deps.peer)
-    const order = [...new Set([...providers, ...announced])].filter((p) => kinds.has(p))
-    return order.map((peer) => ({ peer, kind: kinds.get(peer)! }))
+    return [...kinds].map(([peer, kind]) => ({ peer, kind }))
   }
   const holders = (cid: string): string[] => holderKinds(cid).map((h) => h.peer)
   const quote = (cid: string) => quoteHolders(deps.net, deps.stallMs ?? QUOTE_STALL_MS, cid, holderKinds(cid))
