@@ -193,7 +193,7 @@ export const RetrieveCard = ({ rpc, files }: { rpc: CoreRpc; files: StorageView[
         </div>
       </div>
       {step.at === 'quoting' && <p class="muted">Finding who holds it…</p>}
-      {quote && (
+      {quote && quote.holders.length > 0 && (
         <Quote
           quote={quote}
           {...(step.at === 'quoted' ? { onPay: () => void fetchFile(quote.cid, quote.cheapest ?? '0') } : {})}
