@@ -1,7 +1,8 @@
 // The composition root's service wiring: the subsystems the node core runs, in start order, each
 // handed the services it declares it depends on. dayExport starts right after ledger: it must see
 // the node's first closes to record its first day. Mining and the market build on the wallet
-// (its account key); retrieval on the storage service's block store and the market's replicas.
+// (its account key); retrieval on the storage service's block store, the market's replicas and the
+// wallet (it pays and is paid through payment channels).
 import type { StartedCore } from '../core/boot.ts'
 import type { CoreService } from '../core/service.ts'
 import { marketService } from '../market/service.ts'
@@ -33,6 +34,6 @@ export const startServices = async (
   await start(miningService({ ...base, rpc, services: { ledger, wallet } }))
   const storage = await start(storageService({ ...base, rpc, services: { ledger } }))
   const market = await start(await marketService({ ...base, rpc, services: { ledger, wallet, storage } }))
-  await start(retrievalService({ ...base, rpc, services: { ledger, storage, market } }))
+  await start(retrievalService({ ...base, rpc, services: { ledger, wallet, storage, market } }))
   return started
 }

@@ -4,35 +4,14 @@
 // once and it is not announced again; bad serve params are `bad_params`.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { nobleSigner } from '../../shared/crypto/noble.ts'
 import { signAnnouncement } from '../../shared/retrieval/find-announcements.ts'
 import { createRng } from '../../shared/util/prng.ts'
 import type { MemoryNet } from '../market/test-devices.ts'
 import { codeOf } from '../wallet/test-kit.ts'
-import { referenceFile, serviceNode } from './test-holders.ts'
+import { minerNode as node, referenceFile, type Sub } from './test-holders.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`cache-serve tests seed=${seed} (replay with SEED=${seed})`)
-
-type Sub = (data: Uint8Array, from: string) => void
-const node = async (peers: MemoryNet, subs: Map<string, Sub>, peer: string, label: number) => {
-  const signer = nobleSigner(createRng(label).bytes(32))
-  const published: Uint8Array[] = []
-  const { db, call, service } = await serviceNode(peers, peer, (db) => ({
-    store: { ...db, dropBlocks: db.deleteBlocksOf },
-    signer,
-    gossip: {
-      publish: (data) => {
-        published.push(data)
-        for (const [p, h] of subs) if (p !== peer) h(data, peer)
-      },
-      subscribe: (h) => void subs.set(peer, h),
-    },
-    protect: async () => false,
-    ownFiles: async () => [],
-  }))
-  return { db, call, service, signer, published }
-}
 
 test('the cache is served and announced only while serving is on, and not after eviction', async () => {
   const f = await referenceFile(createRng(seed).bytes(300_000), 64 << 10, 4)

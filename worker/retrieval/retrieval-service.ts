@@ -17,10 +17,13 @@ import type { PeerStreams } from '../core/core-streams.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
 import { type DealStorage, MAX_RETRIEVE_BYTES } from '../storage/storage-service.ts'
+import type { AccountKey } from '../wallet/vault.ts'
 import { cacheOwner } from './cache.ts'
 import { createMiner, type MinerDeps } from './cache-serve.ts'
 import { createFetcher, type FetchProgress } from './fetcher.ts'
+import { createLedgerPayments } from './ledger-payments.ts'
 import type { RetrievalPayments } from './payments.ts'
+import type { MetaStore } from './payments-client.ts'
 import type { FetchedFile, FetchParams, RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { type HolderKind, quoteHolders } from './quote.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
@@ -40,7 +43,10 @@ export interface RetrievalDeps {
   /** This node's peer id: never asked for its own blocks. */
   readonly peer: string
   readonly verifier: Verifier
+  /** A payment layer handed in (tests); without it, `pay` builds the ledger's, else all is free. */
   readonly payments?: RetrievalPayments
+  /** Pays and is paid through the ledger's payment channels, signing with the wallet's key. */
+  readonly pay?: { readonly key: AccountKey; readonly meta: MetaStore; readonly redeemDelayMs?: number }
   readonly stallMs?: number
   /** Serving as a retrieval miner; without it every block in the store is served. */
   readonly miner?: MinerDeps
@@ -71,7 +77,7 @@ export const createRetrievalService = (
   c: Pick<ServiceComponents<OnLedger, RetrievalMethods, RetrievalEvents>, 'rpc' | 'services' | 'now'>,
   deps: RetrievalDeps,
 ): RetrievalService => {
-  const link = ledgerLink(c.services, () => {})
+  const link = ledgerLink(c.services, (e) => paid?.closed(e))
   const table = createAnnouncementTable(deps.verifier)
   const miner =
     deps.miner &&
@@ -79,9 +85,19 @@ export const createRetrievalService = (
       bytesServed: () => server.bytesServed(),
       offer: (a) => table.offer(a, c.now()),
     })
+  const paid =
+    deps.pay &&
+    createLedgerPayments({
+      link,
+      ...deps.pay,
+      now: c.now,
+      priceOf: (cid) => miner?.priceOf(cid) ?? 0n,
+      onEarned: (amount) => miner?.recordEarned(amount),
+    })
+  const payments = deps.payments ?? paid?.payments
   const server = createRetrievalServer({
     getBlock: deps.serve ?? deps.storage.getBlock,
-    payments: deps.payments?.server,
+    payments: payments?.server,
     ...(miner ? { serves: miner.serves } : {}),
   })
   let running = 0
@@ -127,7 +143,7 @@ export const createRetrievalService = (
         },
         getLocal: deps.storage.getBlock,
         now: c.now,
-        payments: deps.payments,
+        payments,
         stallMs: deps.stallMs,
       })
       const onProgress = throttled(c.now, (p) => c.rpc.broadcast('retrieval', { cid: r.cid, ...p }))
@@ -158,6 +174,7 @@ export const createRetrievalService = (
     },
     stop() {
       link.stop()
+      paid?.stop()
       miner?.stop()
     },
     fetch,

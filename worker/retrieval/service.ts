@@ -1,15 +1,16 @@
 // The retrieval service's factory for the node core: blocks are read from and fetched into the
 // storage service's block store (and served from it, then from the sectors of the deals this
 // node provides: block-source.ts), requests travel over the core's streams to other nodes, and
-// announcements are checked with the core's verifier. Free retrieval: no payment layer yet. As a
+// announcements are checked with the core's verifier. Payments go through the ledger's payment
+// channels (ledger-payments.ts), signed with the wallet's account key. As a
 // retrieval miner it keeps its settings and cache in the storage service's meta store, evicts
 // through it, signs announcements with the node's identity key and gossips them on the
 // `retrieval` topic; the user's stored files and this node's deals are never evicted.
-import { addressOf } from '../../shared/crypto/address.ts'
 import type { ServiceComponents } from '../core/service.ts'
 import type { MarketService } from '../market/market-service.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import type { StorageService } from '../storage/storage-service.ts'
+import type { WalletService } from '../wallet/wallet-service.ts'
 import { createBlockSource } from './block-source.ts'
 import { isOwnDeal } from './cache-policy.ts'
 import type { MinerDeps } from './cache-serve.ts'
@@ -17,14 +18,18 @@ import type { RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalService } from './retrieval-service.ts'
 
 type Components = ServiceComponents<
-  { ledger: LedgerNodeApi; storage: StorageService; market: MarketService },
+  { ledger: LedgerNodeApi; wallet: WalletService; storage: StorageService; market: MarketService },
   RetrievalMethods,
   RetrievalEvents
 >
 
 const minerDeps = (c: Components): MinerDeps => {
-  const { storage, ledger } = c.services
-  const me = addressOf(c.identity.signer.publicKey)
+  const { storage, ledger, wallet } = c.services
+  /** Deals name the wallet's account (client or provider), not the node's identity key. */
+  const ownDeal = async (cid: string) => {
+    const me = await wallet.accountKey.load()
+    return me !== undefined && isOwnDeal(ledger.current().state, me.address, cid)
+  }
   return {
     store: {
       getMeta: storage.deals.getMeta,
@@ -37,8 +42,7 @@ const minerDeps = (c: Components): MinerDeps => {
       publish: (data) => c.core.publish('retrieval', data),
       subscribe: (h) => c.core.onTopic('retrieval', (data, from) => h(data, from)),
     },
-    protect: async (cid) =>
-      isOwnDeal(ledger.current().state, me, cid) || (await storage.view()).files.some((f) => f.cid === cid),
+    protect: async (cid) => (await ownDeal(cid)) || (await storage.view()).files.some((f) => f.cid === cid),
     ownFiles: async () => (await storage.view()).files.map((f) => f.cid),
   }
 }
@@ -54,4 +58,8 @@ export const retrievalService = (c: Components) =>
     peer: c.identity.peerId,
     verifier: c.verifier,
     miner: minerDeps(c),
+    pay: {
+      key: c.services.wallet.accountKey,
+      meta: { getMeta: c.services.storage.deals.getMeta, putMeta: c.services.storage.deals.putMeta },
+    },
   })

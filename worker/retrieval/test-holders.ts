@@ -5,15 +5,17 @@
 // on the way (a liar) to make it corrupt, reorder, add or withhold blocks.
 import { decode as decodePb } from '@ipld/dag-pb'
 import type { CID } from 'multiformats/cid'
-import { nobleVerifier } from '../../shared/crypto/noble.ts'
+import { nobleSigner, nobleVerifier } from '../../shared/crypto/noble.ts'
 import { noble256 } from '../../shared/storage/hash.ts'
 import { referenceBlocks } from '../../shared/storage/test/reference-import.ts'
+import { createRng } from '../../shared/util/prng.ts'
 import { memoryNet, type MemoryNet } from '../market/test-devices.ts'
+import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import { memoryStorageDb } from '../storage/storage-db.ts'
 import { fakeRpc } from '../wallet/test-kit.ts'
 import type { MinerDeps } from './cache-serve.ts'
 import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from './retrieval-api.ts'
-import { createRetrievalService } from './retrieval-service.ts'
+import { createRetrievalService, type RetrievalDeps } from './retrieval-service.ts'
 import { createFetcher, type FetcherDeps } from './fetcher.ts'
 import { type RetrievalServerDeps, createRetrievalServer } from './retrieve-server.ts'
 import {
@@ -92,11 +94,16 @@ export const stallAfter = (peers: MemoryNet, peer: string, answered: number) => 
 type StorageDb = ReturnType<typeof memoryStorageDb>
 
 /** The whole retrieval service on the in-memory network, called through its guarded RPC; a miner if given. */
-export const serviceNode = async (peers: MemoryNet, peer: string, miner?: (db: StorageDb) => MinerDeps) => {
+export const serviceNode = async (
+  peers: MemoryNet,
+  peer: string,
+  miner?: (db: StorageDb) => MinerDeps,
+  o: { ledger?: LedgerNodeApi; now?: () => number; pay?: (db: StorageDb) => RetrievalDeps['pay'] } = {},
+) => {
   const db = memoryStorageDb()
   const { rpc, call, events } = fakeRpc<RetrievalMethods, RetrievalEvents>(RETRIEVAL_GUARDS)
   const service = createRetrievalService(
-    { rpc, services: {}, now: () => Date.now() },
+    { rpc, services: o.ledger ? { ledger: o.ledger } : {}, now: o.now ?? (() => Date.now()) },
     {
       storage: { hash: () => noble256, getBlock: db.getBlock, putBlock: db.putBlock },
       net: memoryNet(peers, peer),
@@ -104,8 +111,38 @@ export const serviceNode = async (peers: MemoryNet, peer: string, miner?: (db: S
       verifier: nobleVerifier,
       stallMs: 500,
       ...(miner ? { miner: miner(db) } : {}),
+      ...(o.pay ? { pay: o.pay(db) } : {}),
     },
   )
   await service.start()
   return { db, call, events, service }
+}
+
+export type Sub = (data: Uint8Array, from: string) => void
+
+/** A serviceNode that is a retrieval miner: its announcements signed by the key of `label`, gossip through `subs`. */
+export const minerNode = async (
+  peers: MemoryNet,
+  subs: Map<string, Sub>,
+  peer: string,
+  label: number,
+  o: Parameters<typeof serviceNode>[3] = {},
+) => {
+  const signer = nobleSigner(createRng(label).bytes(32))
+  const published: Uint8Array[] = []
+  const miner = (db: StorageDb): MinerDeps => ({
+    store: { ...db, dropBlocks: db.deleteBlocksOf },
+    signer,
+    gossip: {
+      publish: (data) => {
+        published.push(data)
+        for (const [p, h] of subs) if (p !== peer) h(data, peer)
+      },
+      subscribe: (h) => void subs.set(peer, h),
+    },
+    protect: async () => false,
+    ownFiles: async () => [],
+  })
+  const { db, call, service, events } = await serviceNode(peers, peer, miner, o)
+  return { db, call, service, events, signer, published }
 }
