@@ -32,7 +32,8 @@ export const memoryNet = (peers: MemoryNet, self: string): DealNet => ({
   handle: (protocol, handler) => void peers.set(`${self} ${protocol}`, handler),
 })
 
-export const marketDevice = async (ledger: TestLedger, label: number, peers: MemoryNet) => {
+/** An unlocked wallet vault holding the account key of seed `label`. */
+export const testVault = async (label: number) => {
   const key = nobleSigner(createRng(label).bytes(32))
   const rng = createRng(label + 1)
   const vault = createVault(memoryKv(), crypto.subtle, (n) => rng.bytes(n), { pinIterations: 1000 })
@@ -43,6 +44,11 @@ export const marketDevice = async (ledger: TestLedger, label: number, peers: Mem
     confirmPositions: [],
     lock: { pin: '135790' },
   })
+  return { key, vault }
+}
+
+export const marketDevice = async (ledger: TestLedger, label: number, peers: MemoryNet) => {
+  const { key, vault } = await testVault(label)
   const { rpc, call } = fakeRpc<MarketMethods, MarketEvents>(MARKET_GUARDS)
   const disk = memoryDealStorage()
   const peer = `12D3KooWPeer${label}`

@@ -9,7 +9,7 @@ import type { Sha256 } from '../../shared/storage/hash.ts'
 import { preorderBlocks } from '../../shared/storage/unixfs-walk.ts'
 import { fail, WattFailure } from '../../shared/util/errors.ts'
 import type { PeerStreams } from '../core/core-streams.ts'
-import { createFetcher } from './fetcher.ts'
+import { createFetcher, type FetchError } from './fetcher.ts'
 
 /** Blocks one check keeps at most (a range of one byte needs the path from root to leaf only). */
 export const MAX_CHECK_BLOCKS = 64
@@ -36,6 +36,8 @@ export interface CheckDeps {
   readonly hash: () => Sha256
   readonly now: () => number
   readonly stallMs?: number
+  /** The fetcher's wait before asking a provider that was away again (fetcher.ts). */
+  readonly retryWaitMs?: number
   readonly timeoutMs?: number
 }
 
@@ -53,6 +55,12 @@ const scratchStore = () => {
   }
 }
 
+/** Why the provider failed: its fault (bad_block, stalled, refused...), else the fetch's code. */
+const failed = (e: FetchError): CheckOutcome => ({
+  outcome: 'failed',
+  code: e.servers?.[0]?.fault?.code ?? e.code,
+})
+
 /** The root's size, then the path to the leaf under the point; the leaf is the walk's last block. */
 const fetchLeaf = async (d: CheckDeps, t: CheckTarget): Promise<CheckOutcome> => {
   const store = scratchStore()
@@ -63,14 +71,15 @@ const fetchLeaf = async (d: CheckDeps, t: CheckTarget): Promise<CheckOutcome> =>
     getLocal: store.get,
     now: d.now,
     stallMs: d.stallMs ?? DEFAULT_CHECK_STALL_MS,
+    ...(d.retryWaitMs !== undefined ? { retryWaitMs: d.retryWaitMs } : {}),
     maxBytes: Number.MAX_SAFE_INTEGER,
   })
   const root = await fetcher({ cid: t.cid, servers: [t.peer], range: ROOT_ONLY })
-  if (!root.ok) return { outcome: 'failed', code: root.error.code }
+  if (!root.ok) return failed(root.error)
   if (root.value.size === 0) return { outcome: 'failed', code: 'empty_file' }
   const offset = t.point % root.value.size
   const path = await fetcher({ cid: t.cid, servers: [t.peer], range: { offset, length: 1 } })
-  if (!path.ok) return { outcome: 'failed', code: path.error.code }
+  if (!path.ok) return failed(path.error)
   let leaf = t.cid
   for await (const b of preorderBlocks(t.cid, store.need, 0, [offset, offset + 1])) leaf = b.cid
   return { outcome: 'ok', leaf }

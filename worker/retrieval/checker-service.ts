@@ -61,6 +61,7 @@ const rowOf = (s: SampleView, me: Address, w: Work | undefined): CheckRow => ({
   provider: s.provider,
   cid: s.cid,
   state: w?.outcome?.outcome ?? (w?.busy ? 'checking' : 'waiting'),
+  ...(w?.outcome?.outcome === 'failed' ? { code: w.outcome.code } : {}),
   reported: Object.hasOwn(s.reports, me),
 })
 

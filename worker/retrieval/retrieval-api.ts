@@ -64,6 +64,8 @@ export interface CheckRow {
   readonly cid: string
   /** waiting (not started), checking (fetching), ok / failed (the outcome found, to be reported). */
   readonly state: 'waiting' | 'checking' | 'ok' | 'failed'
+  /** Why it failed (the provider's fault: bad_block, stalled, refused, no_connection, timeout...). */
+  readonly code?: string
   /** The ledger holds this wallet's report on it. */
   readonly reported: boolean
 }
