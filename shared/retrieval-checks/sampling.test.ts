@@ -41,9 +41,8 @@ const mapData = (t: Table) => {
   t.forEach((reps, id) => {
     if (reps === null) return
     m.set(`${MARKET} ${marketKeys.deal(id)}`, { cid: CIDS[0], replicas: reps.length })
-    reps.forEach(([state, p], i) =>
-      m.set(`${MARKET} ${marketKeys.replica(id, i)}`, { state, provider: providerOf(p) }),
-    )
+    for (const [i, [state, p]] of reps.entries())
+      m.set(`${MARKET} ${marketKeys.replica(id, i)}`, { state, provider: providerOf(p) })
   })
   const d: DataReader & Pick<LedgerDraft, 'putData'> = {
     getData: (mod, k) => m.get(`${mod} ${k}`),
@@ -116,11 +115,12 @@ test('the draw ledger assigns only checkers joined before it, never a sample its
       const d = mapData(t)
       // checker c: a provider's address for c < 4 (providers may volunteer), joined in D or before
       const list = js.map((_, c) => (c < 4 ? providerOf(c) : (`WCHECKER${c}` as Address)))
-      list.forEach((a, c) => d.putData(CHECKS, keys.checker(a), { bond: 0n, joined: js[c]![1] ? D : D - 1 }))
+      for (const [c, a] of list.entries())
+        d.putData(CHECKS, keys.checker(a), { bond: 0n, joined: js[c] ? D : D - 1 })
       d.putData(CHECKS, keys.checkers, list)
       const draft = { ...d, seq: D, prevHeader: s } as unknown as LedgerDraft
       roundCloseStep.run(draft, { params: params({ checkersPerSample: k, quorum: 1 }) } as never)
-      const late = new Set(list.filter((_, c) => js[c]![1]))
+      const late = new Set(list.filter((_, c) => js[c]))
       const live = d.getData(CHECKS, keys.round) as { round: number; samples: number }
       assert.deepEqual(live.round, D / 4)
       const drawn = expectedDraws(t, s, 4)
