@@ -144,3 +144,5 @@ export const createWalletTxs = <K extends string>(
     closed: (e: ClosedLedgerEvent, me: Address | undefined) => txs.closed(e, me),
   }
 }
+
+export type WalletTxs<K extends string> = ReturnType<typeof createWalletTxs<K>>

@@ -7,7 +7,9 @@
 // `point mod size`, computed here from the reference importer's blocks (1 MiB raw leaves), and
 // the liar's 'failed'; the next round's tally shows on retrievalSuccessRate. A checker reloaded
 // (a fresh service on the same wallet) asks nobody and sends nothing for what the ledger holds.
-// In a later round the honest provider is gone: its sample is reported 'failed'.
+// In a later round the honest provider is gone: its sample is reported 'failed'. One check alone
+// over a deeper tree (1 KiB leaves, 4 links a node): the leaf under each point, and a provider
+// that stalls or never answers is 'failed' within the bounds.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { addressOf } from '../../shared/crypto/address.ts'
@@ -34,7 +36,8 @@ import { createCheckerService } from './checker-service.ts'
 import { RETRIEVAL_GUARDS, type RetrievalEvents, type RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
 import { RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
-import { lie, referenceFile } from './test-holders.ts'
+import { checkSample } from './check-sample.ts'
+import { holderDevice, lie, referenceFile, stallAfter } from './test-holders.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`checker-service test seed=${seed} (replay with SEED=${seed})`)
@@ -193,4 +196,40 @@ test('checkers report an honest provider ok with the sampled leaf, a liar and a 
   assert.deepEqual(rate(provider), { tried: 2, succeeded: 1 })
   for (const c of checkers) c.service.stop()
   again.service.stop()
+})
+
+test('one check: the leaf under the point in a deep tree; a stalled or silent provider fails in time', async () => {
+  const peers = new Map() as MemoryNet
+  const bytes = createRng(seed + 1).bytes(50_000)
+  const f = await referenceFile(bytes, 1024, 4)
+  const leaves = f.blocks.filter((b) => b.cid.startsWith('bafkrei'))
+  for (const peer of ['P', 'S', 'Q']) await holderDevice(peers, peer).hold(f)
+  const d = {
+    net: memoryNet(peers, 'C'),
+    hash: () => noble256,
+    now: () => Date.now(),
+    stallMs: 100,
+    retryWaitMs: 10,
+  }
+  for (const point of [0, 1023, 1024, 49_999, 50_000 + 2048, 2 ** 47 + 5, createRng(seed).int(2 ** 40)]) {
+    const want = leaves[Math.floor((point % 50_000) / 1024)]!.cid
+    assert.deepEqual(
+      await checkSample(d, { peer: 'P', cid: f.root, point }),
+      { outcome: 'ok', leaf: want },
+      `${point}`,
+    )
+  }
+  stallAfter(peers, 'S', 1)
+  assert.deepEqual(await checkSample(d, { peer: 'S', cid: f.root, point: 5000 }), {
+    outcome: 'failed',
+    code: 'stalled',
+  })
+  stallAfter(peers, 'Q', 0)
+  const t0 = Date.now()
+  const silent = await checkSample(
+    { ...d, stallMs: 1000, timeoutMs: 200 },
+    { peer: 'Q', cid: f.root, point: 1 },
+  )
+  assert.deepEqual(silent, { outcome: 'failed', code: 'timeout' })
+  assert.ok(Date.now() - t0 < 2000)
 })

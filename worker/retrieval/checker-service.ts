@@ -14,7 +14,7 @@ import { retrievalChecksModule } from '../../shared/retrieval-checks/module.ts'
 import type { SampleView } from '../../shared/retrieval-checks/readers.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
-import { createWalletTxs, type WalletOp } from '../node/account-txs.ts'
+import { createWalletTxs, type WalletOp, type WalletTxs } from '../node/account-txs.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
 import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
 import type { AccountKey } from '../wallet/vault.ts'
@@ -65,18 +65,12 @@ const rowOf = (s: SampleView, me: Address, w: Work | undefined): CheckRow => ({
   reported: Object.hasOwn(s.reports, me),
 })
 
-export const createCheckerService = (
-  c: Pick<ServiceComponents<OnLedger, RetrievalMethods, RetrievalEvents>, 'rpc' | 'services' | 'now'>,
-  deps: CheckerDeps,
-): CheckerService => {
-  const serial = serialQueue()
-  const link = ledgerLink(c.services, (e) => void serial(() => onClosed(e)))
-  const txs = createWalletTxs<CheckTxKind>({ ledger: link.need, key: deps.key, now: c.now }, MAX_TXS)
+/** The live round's checks: at most MAX_CHECKING running, one report sent per sample. */
+const createRoundWork = (deps: CheckerDeps, txs: WalletTxs<CheckTxKind>) => {
   let round = -1
   /** Sample index -> its check, for the live round only. */
   const work = new Map<number, Work>()
   let stopped = false
-
   const checking = () => [...work.values()].filter((w) => w.busy && !w.outcome).length
 
   /** Sends the sample's report once its outcome is known, again only if the ledger dropped the last one. */
@@ -113,16 +107,38 @@ export const createCheckerService = (
     void check(state, s, fresh)
   }
 
+  return {
+    /** Starts or goes on with the checks of `me`'s samples the ledger holds no report of. */
+    onLedger(state: LedgerState, me: Address) {
+      const live = R.liveRound(state)
+      if (stopped || !live) return
+      if (live.round !== round) {
+        round = live.round
+        work.clear()
+      }
+      for (const s of R.checksFor(state, me, live.round)) if (!Object.hasOwn(s.reports, me)) step(state, s)
+    },
+    /** The check of sample `index` of `r`, if it is the round being worked on. */
+    of: (r: number, index: number): Work | undefined => (r === round ? work.get(index) : undefined),
+    stop() {
+      stopped = true
+    },
+  }
+}
+
+export const createCheckerService = (
+  c: Pick<ServiceComponents<OnLedger, RetrievalMethods, RetrievalEvents>, 'rpc' | 'services' | 'now'>,
+  deps: CheckerDeps,
+): CheckerService => {
+  const serial = serialQueue()
+  const link = ledgerLink(c.services, (e) => void serial(() => onClosed(e)))
+  const txs = createWalletTxs<CheckTxKind>({ ledger: link.need, key: deps.key, now: c.now }, MAX_TXS)
+  const work = createRoundWork(deps, txs)
+
   const onClosed = async (e: ClosedLedgerEvent) => {
     const me = (await deps.key.load())?.address
     txs.closed(e, me)
-    const live = R.liveRound(e.state)
-    if (stopped || !me || !live) return
-    if (live.round !== round) {
-      round = live.round
-      work.clear()
-    }
-    for (const s of R.checksFor(e.state, me, live.round)) if (!Object.hasOwn(s.reports, me)) step(e.state, s)
+    if (me) work.onLedger(e.state, me)
   }
 
   const me = async () => (await deps.key.load())?.address ?? fail('no_wallet')
@@ -148,7 +164,7 @@ export const createCheckerService = (
       joined: checker !== undefined,
       bond: String(checker?.bond ?? R.params(state).checkerBond),
       ...(live ? { round: live.round } : {}),
-      checks: mine.map((s) => rowOf(s, address, live?.round === round ? work.get(s.index) : undefined)),
+      checks: mine.map((s) => rowOf(s, address, work.of(s.round, s.index))),
       txs: txs.views(),
     }
   }
@@ -162,7 +178,7 @@ export const createCheckerService = (
       link.get()
     },
     stop() {
-      stopped = true
+      work.stop()
       link.stop()
     },
   }
