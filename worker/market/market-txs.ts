@@ -1,8 +1,8 @@
 // The market's transactions from this wallet (asks, deals, pre-commits, seal-proof parts, window
 // proofs): signed with the wallet's account key, submitted to the ledger service, followed until
-// a closed ledger applies, rejects or drops them (worker/node/account-txs.ts createWalletTxs, one
+// a closed ledger applies, rejects or drops them (worker/wallet/wallet-txs.ts, one
 // queue, so sequence numbers never race); the market adds a count of pending ones by kind.
-import { createWalletTxs } from '../node/account-txs.ts'
+import { createWalletTxs } from '../wallet/wallet-txs.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import type { AccountKey } from '../wallet/vault.ts'
 import type { MarketTxKind } from './market-view.ts'

@@ -1,25 +1,19 @@
 // Transactions a service signs with the wallet's account key and follows until a closed ledger
 // applies, rejects or drops them (mining, the market, retrieval checks). A bounded list: the
 // oldest finished ones are forgotten first. Sequence numbers come after the ledger's (`nextSeq`
-// sees the mempool) and after this list's own pending ones. `createWalletTxs` signs, submits and
-// follows in one queue, so sequence numbers never race.
+// sees the mempool) and after this list's own pending ones. worker/wallet/wallet-txs.ts signs,
+// submits and follows in one queue over it.
 import type { PublicKey } from '../../shared/crypto/signer.ts'
 import {
   type Address,
   type Amount,
-  encodeTx,
   type GenesisConfig,
   getAccount,
   type LedgerState,
   type Operation,
-  signTx,
   type TxBody,
-  txIdOf,
 } from '../../shared/ledger/index.ts'
-import { fail, type WattError } from '../../shared/util/errors.ts'
-import type { AccountKey } from '../wallet/vault.ts'
-import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
-import { serialQueue } from './ledger-link.ts'
+import type { ClosedLedgerEvent } from './ledger-node-api.ts'
 
 /** A transaction not applied within this long is expired by the ledger itself. */
 export const ACCOUNT_TX_LIFETIME_MS = 60_000
@@ -102,47 +96,3 @@ export const createAccountTxs = <K extends string>(max: number) => {
 }
 
 export type AccountTxs<K extends string> = ReturnType<typeof createAccountTxs<K>>
-
-/** An operation as a service builds it (the ledger parses and checks it). */
-export type WalletOp = { readonly type: string } & Readonly<Record<string, unknown>>
-
-/**
- * Transactions signed with the wallet's account key and submitted to the ledger service, at most
- * `max` followed: `submit(kind, ops, extra)` checks the balance covers the fee and `extra` (what
- * the ops take beyond it), signs and submits in call order, and answers the transaction's id.
- */
-export const createWalletTxs = <K extends string>(
-  o: { ledger: () => LedgerNodeApi; key: AccountKey; now: () => number },
-  max: number,
-) => {
-  const txs = createAccountTxs<K>(max)
-  const serial = serialQueue()
-
-  const submitNow = async (kind: K, ops: readonly WalletOp[], extra: bigint) => {
-    const me = (await o.key.load()) ?? fail('no_wallet')
-    const l = o.ledger()
-    const { state } = l.current()
-    const config = l.genesis()
-    const acct = getAccount(state, me.address) ?? fail('no_account', { account: me.address })
-    const fee = (config.minFeePerOp * BigInt(ops.length)) as Amount
-    if (acct.balance < fee + extra)
-      fail('insufficient_balance', { spendable: String(acct.balance), needed: String(fee + extra) })
-    const seq = txs.nextSeq(l.nextSeq(me.address))
-    const body = accountTxBody(ops, { source: me.publicKey, seq, fee, config, state, nowMs: o.now() })
-    const signed = await o.key.withSigner((s) => signTx(body, [s]))
-    const res = await l.submit(encodeTx(signed))
-    if (!res.ok) return fail(res.error.code, res.error as WattError)
-    const id = txIdOf(signed)
-    txs.add(id, kind, body)
-    return { id }
-  }
-
-  return {
-    submit: (kind: K, ops: readonly WalletOp[], extra = 0n) => serial(() => submitNow(kind, ops, extra)),
-    views: txs.views,
-    anyPending: txs.anyPending,
-    closed: (e: ClosedLedgerEvent, me: Address | undefined) => txs.closed(e, me),
-  }
-}
-
-export type WalletTxs<K extends string> = ReturnType<typeof createWalletTxs<K>>

@@ -14,10 +14,10 @@ import { retrievalChecksModule } from '../../shared/retrieval-checks/module.ts'
 import type { SampleView } from '../../shared/retrieval-checks/readers.ts'
 import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
-import { createWalletTxs, type WalletOp, type WalletTxs } from '../node/account-txs.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
 import { ledgerLink, type OnLedger, serialQueue } from '../node/ledger-link.ts'
 import type { AccountKey } from '../wallet/vault.ts'
+import { createWalletTxs, type WalletOp, type WalletTxs } from '../wallet/wallet-txs.ts'
 import { type CheckDeps, type CheckOutcome, checkSample } from './check-sample.ts'
 import type {
   CheckerView,
