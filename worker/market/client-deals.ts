@@ -17,7 +17,7 @@ import { toWattError, fail } from '../../shared/util/errors.ts'
 import type { GenesisConfig } from '../../shared/ledger/index.ts'
 import { chunksOf, type FileSource } from '../storage/importer.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
-import type { MarketTxs } from './market-view.ts'
+import type { MarketTxs } from './market-txs.ts'
 
 const R = marketModule.readers
 /** How long the providers have to receive, seal and prove a deal before its start deadline. */

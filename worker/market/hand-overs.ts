@@ -10,7 +10,7 @@ import { providerKey } from '../../shared/market/binding.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import type { Replica } from '../../shared/market/store.ts'
 import { fail, toWattError } from '../../shared/util/errors.ts'
-import type { MarketTxs } from './market-view.ts'
+import type { MarketTxs } from './market-txs.ts'
 
 const R = marketModule.readers
 /** Ledgers before an untaken offer is taken again (a dropped transaction). */

@@ -2,7 +2,7 @@
 // this wallet's provider account, its files on the network and the replicas it holds, the
 // network's limits), market.postAsk, market.quote, market.store, market.bid, market.handOver (hand-overs.ts),
 // and a `market` event after every closed ledger. Every transaction is signed with the wallet's
-// account key (worker/node/tx-queue.ts); the client's deals (client-deals.ts), the provider's replicas
+// account key (market-txs.ts); the client's deals (client-deals.ts), the provider's replicas
 // (provider-deals.ts) and hand-over offers move on from each closed ledger; deal data travels
 // over `/watt/deal/1` (deal-push.ts, deal-receive.ts) on the `net` handed in.
 import type { Address } from '../../shared/crypto/address.ts'
@@ -12,7 +12,6 @@ import { fail } from '../../shared/util/errors.ts'
 import type { CoreService, ServiceComponents } from '../core/service.ts'
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
 import { ledgerLink, type OnLedger } from '../node/ledger-link.ts'
-import { createTxQueue } from '../node/tx-queue.ts'
 import { registerAll } from '../rpc/server.ts'
 import type { Handlers } from '../rpc/table.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
@@ -24,7 +23,8 @@ import { clientRows, nextDeadline, providerRows } from './deal-rows.ts'
 import { DEAL_PROTOCOL, type DealNet } from './deal-wire.ts'
 import { createHandOvers } from './hand-overs.ts'
 import type { DealTerms, MarketEvents, MarketMethods, PostAskRequest } from './market-api.ts'
-import { buildMarketView, MAX_MARKET_TXS, type MarketTxs, type MarketView, NOT_READY } from './market-view.ts'
+import { createMarketTxs } from './market-txs.ts'
+import { buildMarketView, type MarketView, NOT_READY } from './market-view.ts'
 import { createProviderDeals } from './provider-deals.ts'
 import { createReplicaStore, type ReplicaStore } from './replica-store.ts'
 
@@ -77,7 +77,7 @@ export const createMarketService = async (
   deps: MarketDeps,
 ): Promise<MarketService> => {
   const link = ledgerLink(c.services, (e) => onClosed(e))
-  const txs: MarketTxs = createTxQueue({ ledger: link.need, key: deps.key, now: c.now, max: MAX_MARKET_TXS })
+  const txs = createMarketTxs({ ledger: link.need, key: deps.key, now: c.now })
   let broadcastTimer: ReturnType<typeof setTimeout> | undefined
   const changed = () => {
     broadcastTimer ??= setTimeout(() => {

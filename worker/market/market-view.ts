@@ -6,7 +6,6 @@ import { getAccount, type LedgerState } from '../../shared/ledger/index.ts'
 import { marketModule } from '../../shared/market/module.ts'
 import type { AskView } from '../../shared/market/readers.ts'
 import type { TxView } from '../node/account-txs.ts'
-import type { TxQueue } from '../node/tx-queue.ts'
 import type { DealRow } from './deal-rows.ts'
 
 export type MarketTxKind =
@@ -19,11 +18,6 @@ export type MarketTxKind =
   | 'offerHandOver'
   | 'takeOver'
   | 'postBid'
-
-/** The market's transactions: one queue, so their sequence numbers never race. */
-export type MarketTxs = TxQueue<MarketTxKind>
-/** Market transactions followed at once (a provider posting a seal proof has a dozen in flight). */
-export const MAX_MARKET_TXS = 24
 
 export interface AskRow {
   readonly provider: string

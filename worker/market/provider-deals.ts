@@ -17,7 +17,7 @@ import type { Sector } from '../../shared/market/store.ts'
 import { fromHex, toHex } from '../../shared/util/bytes.ts'
 import { toWattError } from '../../shared/util/errors.ts'
 import type { DealStorage } from '../storage/storage-service.ts'
-import type { MarketTxs } from './market-view.ts'
+import type { MarketTxs } from './market-txs.ts'
 import { type ProviderReplica, type ReplicaStore, replicaKey, replicaOwner } from './replica-store.ts'
 
 const R = marketModule.readers

@@ -32,8 +32,8 @@ export const memoryNet = (peers: MemoryNet, self: string): DealNet => ({
   handle: (protocol, handler) => void peers.set(`${self} ${protocol}`, handler),
 })
 
-/** A wallet vault holding the account key seeded by `label`, unlocked, and that key. */
-export const testWallet = async (label: number) => {
+/** An unlocked wallet vault holding the account key of seed `label`. */
+export const testVault = async (label: number) => {
   const key = nobleSigner(createRng(label).bytes(32))
   const rng = createRng(label + 1)
   const vault = createVault(memoryKv(), crypto.subtle, (n) => rng.bytes(n), { pinIterations: 1000 })
@@ -48,7 +48,7 @@ export const testWallet = async (label: number) => {
 }
 
 export const marketDevice = async (ledger: TestLedger, label: number, peers: MemoryNet) => {
-  const { key, vault } = await testWallet(label)
+  const { key, vault } = await testVault(label)
   const { rpc, call } = fakeRpc<MarketMethods, MarketEvents>(MARKET_GUARDS)
   const disk = memoryDealStorage()
   const peer = `12D3KooWPeer${label}`

@@ -1,7 +1,8 @@
 // Transactions a service signs with the wallet's account key and follows until a closed ledger
-// applies, rejects or drops them (mining, the market). A bounded list: the oldest finished ones
-// are forgotten first. Sequence numbers come after the ledger's (`nextSeq` sees the mempool) and
-// after this list's own pending ones.
+// applies, rejects or drops them (mining, the market, retrieval checks). A bounded list: the
+// oldest finished ones are forgotten first. Sequence numbers come after the ledger's (`nextSeq`
+// sees the mempool) and after this list's own pending ones. worker/wallet/wallet-txs.ts signs,
+// submits and follows in one queue over it.
 import type { PublicKey } from '../../shared/crypto/signer.ts'
 import {
   type Address,

@@ -5,7 +5,7 @@
 // shuts.
 import type { ClosedLedgerEvent } from '../node/ledger-node-api.ts'
 import type { LedgerLink } from '../node/ledger-link.ts'
-import { createTxQueue } from '../node/tx-queue.ts'
+import { createWalletTxs } from '../wallet/wallet-txs.ts'
 import type { AccountKey } from '../wallet/vault.ts'
 import { createClientPayments, type MetaStore, type RetrievalTxKind } from './payments-client.ts'
 import type { RetrievalPayments } from './payments.ts'
@@ -25,12 +25,10 @@ export interface LedgerPaymentsInit {
 }
 
 export const createLedgerPayments = (o: LedgerPaymentsInit) => {
-  const txs = createTxQueue<RetrievalTxKind>({
-    ledger: o.link.need,
-    key: o.key,
-    now: o.now,
-    max: MAX_RETRIEVAL_TXS,
-  })
+  const txs = createWalletTxs<RetrievalTxKind>(
+    { ledger: o.link.need, key: o.key, now: o.now },
+    MAX_RETRIEVAL_TXS,
+  )
   const client = createClientPayments({ ledger: o.link.need, key: o.key, txs, meta: o.meta })
   const server = createServerPayments({
     ledger: o.link.get,

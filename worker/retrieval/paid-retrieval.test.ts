@@ -15,7 +15,7 @@ import { networkProtocol } from '../../shared/node/protocol.ts'
 import { signAnnouncement } from '../../shared/retrieval/find-announcements.ts'
 import { retrievalModule } from '../../shared/retrieval/module.ts'
 import { createRng } from '../../shared/util/prng.ts'
-import { type MemoryNet, testWallet } from '../market/test-devices.ts'
+import { type MemoryNet, testVault } from '../market/test-devices.ts'
 import { testLedger } from '../node/test-ledger.ts'
 import { PAYMENT_INTERVAL } from './payments-server.ts'
 import { encodeRetrieveRequest, decodeRetrieveAnswer, RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
@@ -61,7 +61,7 @@ const paidNode = async (
   peer: string,
   label: number,
 ) => {
-  const { key, vault } = await testWallet(label)
+  const { key, vault } = await testVault(label)
   await ledger.fund(key.publicKey)
   const n = await minerNode(peers, subs, peer, label + 100, {
     ledger,

@@ -16,7 +16,7 @@ import { isClosing } from '../../shared/retrieval/store.ts'
 import { encodeVoucher, signVoucher, voucherDue } from '../../shared/retrieval/voucher.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
 import { serialQueue } from '../node/ledger-link.ts'
-import type { TxQueue } from '../node/tx-queue.ts'
+import type { WalletTxs } from '../wallet/wallet-txs.ts'
 import type { AccountKey } from '../wallet/vault.ts'
 import { ADMITTED, type Admission, type PaymentSession, type RetrievalAsk } from './payments.ts'
 
@@ -39,7 +39,7 @@ export interface MetaStore {
 export interface ClientPaymentsDeps {
   readonly ledger: () => LedgerNodeApi
   readonly key: AccountKey
-  readonly txs: TxQueue<RetrievalTxKind>
+  readonly txs: WalletTxs<RetrievalTxKind>
   readonly meta: MetaStore
 }
 

@@ -13,7 +13,7 @@ import { retrievalModule } from '../../shared/retrieval/module.ts'
 import { decodeVoucher, type Voucher, verifyVoucher } from '../../shared/retrieval/voucher.ts'
 import { bytesEqual } from '../../shared/util/bytes.ts'
 import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
-import type { TxQueue } from '../node/tx-queue.ts'
+import type { WalletTxs } from '../wallet/wallet-txs.ts'
 import type { AccountKey } from '../wallet/vault.ts'
 import type { MetaStore, RetrievalTxKind } from './payments-client.ts'
 import { ADMITTED, type Admission, FREE_ASK, type RetrievalAsk, type ServerPayments } from './payments.ts'
@@ -34,7 +34,7 @@ const MAX_PEERS = 1024
 export interface ServerPaymentsDeps {
   readonly ledger: () => LedgerNodeApi | undefined
   readonly key: AccountKey
-  readonly txs: TxQueue<RetrievalTxKind>
+  readonly txs: WalletTxs<RetrievalTxKind>
   readonly meta: MetaStore
   /** This node's price per byte of `cid` (0n: free). */
   readonly priceOf: (cid: string) => bigint

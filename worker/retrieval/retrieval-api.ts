@@ -1,7 +1,9 @@
 // The retrieval service's RPC method and event, and their guards (issue 15): fetch a file, or a
 // byte range of it, from the nodes that hold it; progress events while it comes. Serving as a
 // retrieval miner: settings (on/off, cache budget, price) and what it has served and earned.
+// Volunteering as a retrieval checker (checker-service.ts): join, leave, and what it is checking.
 import { badParams, isObj, noParams, optional, paramsObject, safeInt, text } from '../rpc/params.ts'
+import type { TxView } from '../node/account-txs.ts'
 import type { Guards, Method } from '../rpc/table.ts'
 import type { ServerReport } from './fetcher.ts'
 import type { RetrievalQuote } from './quote.ts'
@@ -52,6 +54,33 @@ export interface FetchParams {
   readonly maxPay?: string
 }
 
+/** The checker's transactions: joining, leaving, and one report per sample it was assigned. */
+export type CheckTxKind = 'joinChecks' | 'leaveChecks' | 'reportCheck'
+
+/** One sample of the live round assigned to this wallet, and how far its check is. */
+export interface CheckRow {
+  readonly sample: number
+  readonly provider: string
+  readonly cid: string
+  /** waiting (not started), checking (fetching), ok / failed (the outcome found, to be reported). */
+  readonly state: 'waiting' | 'checking' | 'ok' | 'failed'
+  /** Why it failed (the provider's fault: bad_block, stalled, refused, no_connection, timeout...). */
+  readonly code?: string
+  /** The ledger holds this wallet's report on it. */
+  readonly reported: boolean
+}
+
+/** This wallet as a retrieval checker. The bond is base units as decimal text. */
+export interface CheckerView {
+  readonly joined: boolean
+  /** The bond locked while joined, else what joining locks. */
+  readonly bond: string
+  /** The live round, when one has been drawn. */
+  readonly round?: number
+  readonly checks: readonly CheckRow[]
+  readonly txs: readonly TxView<CheckTxKind>[]
+}
+
 export type RetrievalMethods = {
   /** Fetches `cid` (a UnixFS file) from its holders, checking every block; a range gives only those bytes. */
   'retrieval.fetch': Method<FetchParams, FetchedFile>
@@ -60,6 +89,11 @@ export type RetrievalMethods = {
   /** Turns serving on or off, sets the cache budget (evicting at once) and the price per byte. */
   'retrieval.serve.set': Method<ServeRequest, ServeStats>
   'retrieval.serve.get': Method<undefined, ServeStats>
+  /** Registers this wallet as a retrieval checker (locks the bond): it then checks what it is assigned. */
+  'retrieval.checks.join': Method<undefined, { readonly id: string }>
+  /** Unregisters it and gives the bond back (the live round's assignments are still checked). */
+  'retrieval.checks.leave': Method<undefined, { readonly id: string }>
+  'retrieval.checks.get': Method<undefined, CheckerView>
 }
 
 export type RetrievalEvents = {
@@ -106,4 +140,7 @@ export const RETRIEVAL_GUARDS: Guards<RetrievalMethods> = {
   'retrieval.quote': (p) => ({ cid: text(paramsObject(p), 'cid', 200) }),
   'retrieval.serve.set': serveRequest,
   'retrieval.serve.get': noParams,
+  'retrieval.checks.join': noParams,
+  'retrieval.checks.leave': noParams,
+  'retrieval.checks.get': noParams,
 }

@@ -5,7 +5,9 @@
 // channels (ledger-payments.ts), signed with the wallet's account key. As a
 // retrieval miner it keeps its settings and cache in the storage service's meta store, evicts
 // through it, signs announcements with the node's identity key and gossips them on the
-// `retrieval` topic; the user's stored files and this node's deals are never evicted.
+// `retrieval` topic; the user's stored files and this node's deals are never evicted. The
+// retrieval checker (checker-service.ts) signs its reports with the wallet's account key and
+// fetches over the same streams, hashing with the storage service's SHA-256.
 import type { ServiceComponents } from '../core/service.ts'
 import type { MarketService } from '../market/market-service.ts'
 import type { LedgerNodeApi } from '../node/ledger-node-api.ts'
@@ -14,6 +16,7 @@ import type { WalletService } from '../wallet/wallet-service.ts'
 import { createBlockSource } from './block-source.ts'
 import { isOwnDeal } from './cache-policy.ts'
 import type { MinerDeps } from './cache-serve.ts'
+import { createCheckerService } from './checker-service.ts'
 import type { RetrievalEvents, RetrievalMethods } from './retrieval-api.ts'
 import { createRetrievalService } from './retrieval-service.ts'
 
@@ -62,4 +65,16 @@ export const retrievalService = (c: Components) =>
       key: c.services.wallet.accountKey,
       meta: { getMeta: c.services.storage.deals.getMeta, putMeta: c.services.storage.deals.putMeta },
     },
+  })
+
+export const checkerService = (
+  c: ServiceComponents<
+    { ledger: LedgerNodeApi; wallet: WalletService; storage: StorageService },
+    RetrievalMethods,
+    RetrievalEvents
+  >,
+) =>
+  createCheckerService(c, {
+    key: c.services.wallet.accountKey,
+    check: { net: c.core, hash: () => c.services.storage.deals.hash(), now: c.now },
   })

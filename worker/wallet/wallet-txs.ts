@@ -1,35 +1,35 @@
-// Transactions a service signs with the wallet's account key (asks, deals, seal-proof parts,
-// window proofs, payment channels, redeems): submitted to the ledger service and followed until a
-// closed ledger applies, rejects or drops them (account-txs.ts). One queue per service, so its
-// sequence numbers never race; `settled` lets a caller wait for one transaction's fate.
-import type { Address } from '../../shared/crypto/address.ts'
-import { type Amount, encodeTx, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
+// Transactions a service signs with the wallet's account key (the market, the retrieval
+// checker, payment channels and redeems): checked against the balance (the fee and what the operations take beyond it), signed,
+// submitted to the ledger service in call order (one queue, so sequence numbers never race) and
+// followed until a closed ledger applies, rejects or drops them (worker/node/account-txs.ts);
+// `settled` lets a caller wait for one transaction's fate.
+import { type Address, type Amount, encodeTx, getAccount, signTx, txIdOf } from '../../shared/ledger/index.ts'
 import { fail, type WattError } from '../../shared/util/errors.ts'
-import type { AccountKey } from '../wallet/vault.ts'
-import { accountTxBody, createAccountTxs, type TxView } from './account-txs.ts'
-import type { ClosedLedgerEvent, LedgerNodeApi } from './ledger-node-api.ts'
-import { serialQueue } from './ledger-link.ts'
+import { accountTxBody, createAccountTxs, type TxView } from '../node/account-txs.ts'
+import type { ClosedLedgerEvent, LedgerNodeApi } from '../node/ledger-node-api.ts'
+import { serialQueue } from '../node/ledger-link.ts'
+import type { AccountKey } from './vault.ts'
 
-type AccountOp = { readonly type: string } & Readonly<Record<string, unknown>>
+/** An operation as a service builds it (the ledger parses and checks it). */
+export type WalletOp = { readonly type: string } & Readonly<Record<string, unknown>>
 
-export interface TxQueueInit {
-  readonly ledger: () => LedgerNodeApi
-  readonly key: AccountKey
-  readonly now: () => number
-  /** Transactions followed at once (a provider posting a seal proof has a dozen in flight). */
-  readonly max: number
-}
-
-/** Callers waiting for a transaction's fate at most (each is one pending transaction). */
+/** Callers waiting for a transaction's fate at most (each waits on one pending transaction). */
 const MAX_WAITERS = 64
 
-export const createTxQueue = <K extends string>(o: TxQueueInit) => {
-  const txs = createAccountTxs<K>(o.max)
+/**
+ * Transactions signed with the wallet's account key and submitted to the ledger service, at most
+ * `max` followed: `submit(kind, ops, extra)` checks the balance covers the fee and `extra` (what
+ * the ops take beyond it), signs and submits in call order, and answers the transaction's id.
+ */
+export const createWalletTxs = <K extends string>(
+  o: { ledger: () => LedgerNodeApi; key: AccountKey; now: () => number },
+  max: number,
+) => {
+  const txs = createAccountTxs<K>(max)
   const serial = serialQueue()
   const waiters = new Map<string, (v: TxView<K>) => void>()
 
-  /** Signs and submits `ops`; `extra` is what they take from the balance beyond the fee. */
-  const submitNow = async (kind: K, ops: readonly AccountOp[], extra: bigint) => {
+  const submitNow = async (kind: K, ops: readonly WalletOp[], extra: bigint) => {
     const me = (await o.key.load()) ?? fail('no_wallet')
     const l = o.ledger()
     const { state } = l.current()
@@ -49,7 +49,7 @@ export const createTxQueue = <K extends string>(o: TxQueueInit) => {
   }
 
   return {
-    submit: (kind: K, ops: readonly AccountOp[], extra = 0n) => serial(() => submitNow(kind, ops, extra)),
+    submit: (kind: K, ops: readonly WalletOp[], extra = 0n) => serial(() => submitNow(kind, ops, extra)),
     views: txs.views,
     anyPending: txs.anyPending,
     /** Pending transactions of one kind (a provider keeps a bounded number in flight). */
@@ -74,4 +74,4 @@ export const createTxQueue = <K extends string>(o: TxQueueInit) => {
   }
 }
 
-export type TxQueue<K extends string> = ReturnType<typeof createTxQueue<K>>
+export type WalletTxs<K extends string> = ReturnType<typeof createWalletTxs<K>>
