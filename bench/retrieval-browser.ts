@@ -2,7 +2,7 @@
 // over their direct WebRTC connection against a raw RTCDataChannel between the same two pages
 // (throughput, and time to the first verified byte against the raw channel's time to carry one
 // 1 MiB leaf), the core worker's heap held by one active retrieval against the fetcher's design
-// bound (about 1 MiB per server, worker/retrieval/retrieval-service.ts), and the success rate of
+// bound (one answer of about 1 MiB per server, worker/retrieval/fetcher.ts), and the success rate of
 // the seeded churn scenario (worker/retrieval/retrieval-churn.ts) over several seeds.
 // The files reach B as a retrieval cache: a seeder node C stores them (the storage service seals
 // them at once, minutes of CPU on this machine), B fetches them from C, C closes before A opens,
@@ -35,7 +35,7 @@ const ROUNDS = 4
 const ROUND_TRIPS = 50
 const CHURN_SEEDS = [1, 2, 3, 4, 5]
 const CHURN_SAMPLES = 120
-/** The fetcher's own bound: about 1 MiB held per server a fetch uses (retrieval-service.ts). */
+/** The fetcher's own bound: one answer, about 1 MiB, held per server a fetch uses (fetcher.ts). */
 const BOUND_PER_SERVER = MIB
 const HEAP_SAMPLE_MS = 200
 
