@@ -4,18 +4,11 @@
 // a libp2p stream over the direct WebRTC connection against a raw RTCDataChannel between the same
 // two contexts, alternated in the same run. Writes bench/results/runtime-webrtc.json.
 // Run: npx node bench/runtime-webrtc.ts [MiB per transfer = 16]
-import type { BrowserContext, Page } from '@playwright/test'
-import { startRelay } from '../relay/server.ts'
 import { launchChromium } from './browser/chromium.ts'
-import {
-  hasWebRtcTo,
-  installProbeHandlers,
-  probeRoundTrips,
-  probeThroughput,
-} from './browser/libp2p-probe.ts'
-import { rawAnswer, rawConnect, rawOffer, rawRoundTrips, rawThroughput } from './browser/raw-channel.ts'
+import { installProbeHandlers, probeRoundTrips, probeThroughput } from './browser/libp2p-probe.ts'
+import { connectRawChannel, openNode, startBenchRelay, waitForDirectLink } from './browser/nodes.ts'
+import { rawRoundTrips, rawThroughput } from './browser/raw-channel.ts'
 import { percentile, round, writeResult } from './browser/report.ts'
-import { ensureDist, freePort } from './browser/servers.ts'
 
 const MIB = 1024 * 1024
 const mib = Number(process.argv[2] ?? 16)
@@ -23,64 +16,25 @@ const ROUNDS = 5
 const ROUND_TRIPS = 100
 const FIRST_PEER_SAMPLES = 3
 
-ensureDist()
-const relay = await startRelay({
-  host: '127.0.0.1',
-  port: await freePort(),
-  network: 'bench',
-  staticDir: 'dist',
-  log: () => {},
-})
+const relay = await startBenchRelay()
 const browser = await launchChromium()
-const contexts: BrowserContext[] = []
-
-/** Opens a fresh context (a new node) and times page load to `online` and to a first WebRTC peer. */
-const openNode = async (): Promise<{ page: Page; peerId: string; onlineMs: number; firstPeerMs: number }> => {
-  const context = await browser.newContext()
-  contexts.push(context)
-  const page = await context.newPage()
-  const t0 = performance.now()
-  await page.goto(relay.httpUrl)
-  await page.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: 90_000 })
-  const onlineMs = performance.now() - t0
-  await page
-    .locator('[data-testid="peer-item"][data-transport="webrtc"]')
-    .first()
-    .waitFor({ timeout: 90_000 })
-  const firstPeerMs = performance.now() - t0
-  const peerId = (await page.getByTestId('node-peer-id').textContent()) ?? ''
-  return { page, peerId, onlineMs, firstPeerMs }
-}
 
 try {
   // the first node has nobody to link with: it only goes online
-  const ctxA = await browser.newContext()
-  contexts.push(ctxA)
-  const a = await ctxA.newPage()
-  const tA = performance.now()
-  await a.goto(relay.httpUrl)
-  await a.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: 90_000 })
-  const firstOnlineMs = performance.now() - tA
-  const aId = (await a.getByTestId('node-peer-id').textContent()) ?? ''
-
+  const nodeA = await openNode(browser, relay.httpUrl)
+  const a = nodeA.page
   const joins = []
-  for (let i = 0; i < FIRST_PEER_SAMPLES; i++) joins.push(await openNode())
+  for (let i = 0; i < FIRST_PEER_SAMPLES; i++)
+    joins.push(await openNode(browser, relay.httpUrl, { firstPeer: true }))
   const b = joins[0]!
   for (const extra of joins.slice(1)) await extra.page.context().close()
 
   // both hosts see the direct link, then the probe handlers go in on B
-  for (const [p, peer] of [
-    [a, b.peerId],
-    [b.page, aId],
-  ] as const) {
-    await p.waitForFunction(hasWebRtcTo, peer, { timeout: 60_000 })
-  }
+  await waitForDirectLink(nodeA, b)
   await b.page.evaluate(installProbeHandlers)
 
   // the raw baseline between the same two contexts, signalled through this process
-  const offer = await a.evaluate(rawOffer)
-  const answer = await b.page.evaluate(rawAnswer, offer)
-  await a.evaluate(rawConnect, answer)
+  await connectRawChannel(a, b.page)
 
   const rt = await a.evaluate(probeRoundTrips, { peer: b.peerId, count: ROUND_TRIPS })
   const rawRt = await a.evaluate(rawRoundTrips, ROUND_TRIPS)
@@ -103,7 +57,7 @@ try {
   const paired = libp2pMs.map((ms, i) => round(rawBestMs[i]! / ms))
   const echoP50 = percentile(rt.echoMs, 50)
   const rawP50 = percentile(rawRt, 50)
-  const firstPeer = joins.map((j) => Math.round(j.firstPeerMs))
+  const firstPeer = joins.map((j) => Math.round(j.firstPeerMs ?? Number.NaN))
 
   writeResult('runtime-webrtc', {
     chromium: browser.version(),
@@ -112,7 +66,7 @@ try {
       { label: 'raw / libp2p echo round trip (p50)', ratio: round(rawP50 / echoP50) },
     ],
     figures: {
-      firstNodeOnlineMs: Math.round(firstOnlineMs),
+      firstNodeOnlineMs: Math.round(nodeA.onlineMs),
       loadToOnlineMs: joins.map((j) => Math.round(j.onlineMs)),
       loadToFirstWebRtcPeerMs: firstPeer,
       loadToFirstWebRtcPeerMsP50: percentile(firstPeer, 50),
@@ -136,7 +90,6 @@ try {
     },
   })
 } finally {
-  for (const c of contexts) await c.close().catch(() => {})
   await browser.close()
   await relay.stop()
 }

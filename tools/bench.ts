@@ -27,6 +27,12 @@ const BENCHES: readonly Bench[] = [
     about: 'first WebRTC peer, round trip, libp2p stream vs raw data channel (issue 2)',
   },
   {
+    name: 'retrieval-browser',
+    script: 'bench/retrieval-browser.ts',
+    limitS: 500,
+    about: 'retrieval.fetch vs raw data channel, first verified byte, heap per fetch, churn rate (issue 15)',
+  },
+  {
     name: 'ledger-node',
     script: 'bench/ledger-node.ts',
     limitS: 400,

@@ -1,126 +1,25 @@
-// Retrieval under churn (issue 15, "Done means"): 10 holder devices on the in-memory network,
-// 8 files from the reference importer, each held by 3 of them; while sampled fetches run, holders
-// leave (requests to them fail at once, or an answer in flight never comes) and rejoin, never all
-// the holders of one file at once. Each sample is a fresh device fetching one file from its
-// holders; it counts as a success only when the bytes come back identical (SHA-256 of the
-// original). The rate is printed with the seed; the issue asks for at least 99%. A fetch whose
-// holders are all away at once starts again after a pause (fetcher.ts, retry rounds).
+// Retrieval under churn (issue 15, "Done means"): the scenario of retrieval-churn.ts (10 holders,
+// 8 files of 3 copies each, holders leaving and rejoining while sampled fetches run, never all the
+// holders of one file at once) with this run's seed. The rate is printed with the seed; the issue
+// asks for at least 99%. bench/retrieval-browser.ts reports the same rate over several seeds.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { test } from 'node:test'
-import { CID } from 'multiformats/cid'
-import { exportBytes } from '../../shared/storage/unixfs-export.ts'
-import { createRng, type Rng } from '../../shared/util/prng.ts'
-import type { MemoryNet } from '../market/test-devices.ts'
-import { RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
-import { holderDevice, referenceFile, type RefFile } from './test-holders.ts'
+import { runChurn } from './retrieval-churn.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`retrieval-churn seed=${seed} (replay with SEED=${seed})`)
 
-const HOLDERS = 10
-const FILES = 8
-const COPIES = 3
 const SAMPLES = Number(process.env['CHURN_SAMPLES'] ?? 120)
-const PARALLEL = 4
-const TICK_MS = 20
-/** The chance that an online holder leaves in a tick (when it may). */
-const LEAVE_P = 0.2
-/** A request's round trip: the network takes time, so holders come and go while a file moves. */
-const LATENCY_MS = 5
-
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Who is online; a holder may leave only while every file it holds keeps another holder online. */
-const churn = (rng: Rng, holdersOf: readonly (readonly number[])[]) => {
-  const online = Array.from({ length: HOLDERS }, () => true)
-  const back = Array.from({ length: HOLDERS }, () => 0)
-  const mayLeave = (h: number) =>
-    holdersOf.every((hs) => !hs.includes(h) || hs.some((o) => o !== h && online[o]))
-  let leaves = 0
-  let ticks = 0
-  const tick = (t: number) => {
-    ticks++
-    for (let h = 0; h < HOLDERS; h++) {
-      if (!online[h] && t >= back[h]!) online[h] = true
-      else if (online[h] && rng.float() < LEAVE_P && mayLeave(h)) {
-        online[h] = false
-        back[h] = t + TICK_MS * (2 + rng.int(14))
-        leaves++
-      }
-    }
-  }
-  return { online, tick, leaves: () => leaves, ticks: () => ticks }
-}
-
-/**
- * Routes requests to holder `h` through its online state: while it is away it has no handler (a
- * request fails at once, as with no connection), and an answer it was making when it left never
- * comes (the fetcher's stall timeout).
- */
-const wire = (peers: MemoryNet, h: number, online: readonly boolean[]) => {
-  const key = `H${h} ${RETRIEVE_PROTOCOL}`
-  const honest = peers.get(key)!
-  const wired: typeof honest = async (req) => {
-    await sleep(LATENCY_MS)
-    const answer = await honest(req)
-    return online[h] ? answer : new Promise<Uint8Array>(() => {})
-  }
-  return () => (online[h] ? peers.set(key, wired) : peers.delete(key))
-}
-
-const sample = async (peers: MemoryNet, id: number, f: RefFile, holders: readonly number[]) => {
-  const me = holderDevice(peers, `F${id}`)
-  const res = await me.fetch({ cid: f.root, servers: holders.map((h) => `H${h}`) })
-  if (!res.ok) console.log(`sample ${id}: ${JSON.stringify(res.error)}`)
-  if (!res.ok) return false
-  const got = await exportBytes(CID.parse(f.root), (c) => me.db.getBlock(c.toString()))
-  return sha(got) === sha(f.bytes)
-}
 
 test(`under churn, at least 99% of ${SAMPLES} sampled retrievals succeed while a holder is online`, async () => {
-  const rng = createRng(seed)
-  const peers = new Map() as MemoryNet
-  const devices = Array.from({ length: HOLDERS }, (_, h) => holderDevice(peers, `H${h}`))
-  const files: RefFile[] = []
-  const holdersOf: number[][] = []
-  for (let i = 0; i < FILES; i++) {
-    files.push(await referenceFile(rng.bytes(200_000 + rng.int(1_000_000)), 64 << 10, 6))
-    const hs = [...Array(HOLDERS).keys()].sort(() => rng.float() - 0.5).slice(0, COPIES)
-    for (const h of hs) await devices[h]!.hold(files[i]!)
-    holdersOf.push(hs)
-  }
-  const c = churn(rng, holdersOf)
-  const follow = Array.from({ length: HOLDERS }, (_, h) => wire(peers, h, c.online))
-  let t = 0
-  let running = true
-  const ticker = (async () => {
-    while (running) {
-      t += TICK_MS
-      c.tick(t)
-      for (const f of follow) f()
-      await sleep(TICK_MS)
-    }
-  })()
-  let ok = 0
-  const failed: number[] = []
-  for (let s = 0; s < SAMPLES; s += PARALLEL) {
-    const batch = Array.from({ length: Math.min(PARALLEL, SAMPLES - s) }, (_, k) => {
-      const i = rng.int(FILES)
-      return sample(peers, s + k, files[i]!, holdersOf[i]!).then((good) => (good ? ok++ : failed.push(s + k)))
-    })
-    await Promise.all(batch)
-  }
-  running = false
-  await ticker
-  const rate = ok / SAMPLES
+  const r = await runChurn(seed, SAMPLES)
+  const rate = r.ok / SAMPLES
   console.log(
-    `retrieval-churn: ${ok}/${SAMPLES} succeeded (${(rate * 100).toFixed(1)}%), ${c.leaves()} departures in ${c.ticks()} ticks, seed=${seed}`,
+    `retrieval-churn: ${r.ok}/${SAMPLES} succeeded (${(rate * 100).toFixed(1)}%), ${r.leaves} departures in ${r.ticks} ticks, seed=${seed}`,
   )
-  assert.ok(c.leaves() > SAMPLES / 4, 'the holders really churned')
+  assert.ok(r.leaves > SAMPLES / 4, 'the holders really churned')
   assert.ok(
     rate >= 0.99,
-    `success rate ${rate} below 0.99 (failed samples ${failed.join(',')}; SEED=${seed})`,
+    `success rate ${rate} below 0.99 (failed samples ${r.failed.join(',')}; SEED=${seed})`,
   )
 })
