@@ -37,9 +37,24 @@ const FETCH_SENTENCES: Record<string, string> = {
   busy: 'Two fetches are already running: wait until one finishes.',
 }
 
+/** Why paying failed, when that is why every priced holder was dropped. */
+const PAY_SENTENCES: Record<string, string> = {
+  wallet_locked: 'Your wallet is locked: unlock it on the Wallet screen, then get the file again.',
+  no_wallet: 'Paying needs a wallet: create one on the Wallet screen, then get the file again.',
+  insufficient_balance: 'Your balance does not cover this price and the fee: add WATT, then try again.',
+  payment_timeout: 'The payment did not reach the ledger in time: check that you are online and try again.',
+  payment_required: 'The holder stopped serving because payments did not keep up: try again.',
+}
+
 const describeFetchError = (e: unknown): string => {
-  const code = (e as { code?: unknown })?.code
-  return (typeof code === 'string' && FETCH_SENTENCES[code]) || describeError(e)
+  const { code, servers } = (e ?? {}) as {
+    code?: unknown
+    servers?: { fault?: { code?: string; reason?: string } }[]
+  }
+  const paying = servers
+    ?.map((s) => PAY_SENTENCES[s.fault?.code ?? ''] ?? PAY_SENTENCES[s.fault?.reason ?? ''])
+    .find(Boolean)
+  return paying || (typeof code === 'string' && FETCH_SENTENCES[code]) || describeError(e)
 }
 
 const holdersText = (q: RetrievalQuote): string => {

@@ -1,9 +1,10 @@
 // Serve: retrieval mining. With it on, this device keeps what it fetches in a cache of the size the
 // user gives, tells the network it holds it, and serves it; the stats show what it served and
-// earned. Serving is free for now: the price setting waits for the ledger payment layer (paid
-// servers would be left out by every client until vouchers are checked on the ledger), so the
-// card keeps the price the node has and does not offer to change it.
+// earned. The price is typed in WATT per MiB and kept as whole base units per byte (what vouchers
+// count), so it is rounded to the nearest unit a byte and the card says what it became; 0 serves
+// for free. Clients pay it through payment channels, and what redeemed vouchers paid is earned.
 import { useState } from 'preact/hooks'
+import { parseWatt } from '../../shared/ledger/amount.ts'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { ServeStats } from '../../worker/retrieval/retrieval-api.ts'
 import { useCoreView } from '../use-core-view.ts'
@@ -31,6 +32,20 @@ const Stats = ({ view }: { view: ServeStats }) => (
   </div>
 )
 
+const MiB = 1n << 20n
+
+/** Base units per byte for a price in WATT per MiB (nearest unit), or the sentence why not. */
+const pricePerByteOf = (text: string): bigint | string => {
+  const r = parseWatt(text.replace(',', '.') || '0')
+  if (!r.ok) return 'Type the price in WATT per MiB, like 0.5, or 0 to serve for free.'
+  const perByte = (r.value + MiB / 2n) / MiB
+  return r.value > 0n && perByte === 0n
+    ? `The smallest price is ${wattOf(MiB.toString())} WATT per MiB (one base unit a byte); type 0 to serve for free.`
+    : perByte
+}
+
+const perMiB = (perByte: string) => wattOf((BigInt(perByte) * MiB).toString())
+
 const ServeForm = ({
   rpc,
   view,
@@ -41,13 +56,16 @@ const ServeForm = ({
   onSaved: (v: ServeStats) => void
 }) => {
   const [budget, setBudget] = useState(view.budgetBytes > 0 ? String(view.budgetBytes / GiB) : '1')
+  const [price, setPrice] = useState(perMiB(view.pricePerByte).replace(/,/g, ''))
   const [error, setError] = useState('')
   const save = async (enabled: boolean) => {
     const gib = Number(budget.replace(',', '.'))
     if (!(Number.isFinite(gib) && gib >= 0)) return setError('Type the cache size in GiB, like 0.5 or 2.')
+    const perByte = pricePerByteOf(price)
+    if (typeof perByte === 'string') return setError(perByte)
     setError('')
     try {
-      const params = { enabled, budgetBytes: Math.round(gib * GiB), pricePerByte: view.pricePerByte }
+      const params = { enabled, budgetBytes: Math.round(gib * GiB), pricePerByte: perByte.toString() }
       onSaved(await rpc.call('retrieval.serve.set', params, 10_000))
     } catch (e) {
       setError(describeError(e))
@@ -77,10 +95,28 @@ const ServeForm = ({
             value={budget}
             onInput={(e) => setBudget(e.currentTarget.value)}
           />
+        </div>
+      </div>
+      <div class="field">
+        <label for="serve-price">Price (WATT per MiB served)</label>
+        <div class="actions">
+          <input
+            id="serve-price"
+            data-testid="serve-price"
+            type="text"
+            inputMode="decimal"
+            value={price}
+            onInput={(e) => setPrice(e.currentTarget.value)}
+          />
           <button type="button" class="btn" data-testid="serve-save" onClick={() => void save(view.enabled)}>
             Save
           </button>
         </div>
+        <p class="muted" data-testid="serve-price-now" data-price={view.pricePerByte}>
+          {view.pricePerByte === '0'
+            ? 'You serve for free.'
+            : `You ask ${perMiB(view.pricePerByte)} WATT per MiB.`}
+        </p>
       </div>
       {error && <p class="error">{error}</p>}
     </div>
@@ -94,7 +130,7 @@ export const ServeCard = ({ rpc }: { rpc: CoreRpc }) => {
       <h2>Serve</h2>
       <p class="muted" style="margin-top:0">
         Keep what you fetch and serve it to whoever asks by its CID, within the space you give. Files you
-        store are always served. Serving is free for now.
+        store are always served, at the price you set here; clients pay as the bytes arrive.
       </p>
       {view ? (
         <>

@@ -28,6 +28,8 @@ export type RetrievalTxKind = 'openChannel' | 'fundChannel' | 'redeem'
 export const MIN_CHANNEL_LEFT = 720
 /** A new channel's life (about a day at 5 s), within the module's bounds. */
 export const CHANNEL_LEDGERS = 17_280
+/** A file's DAG is taken as up to 1/DAG_SLACK larger than its bytes when no server says its size. */
+const DAG_SLACK = 32n
 /** How long a channel transaction may take to be applied before the fetch gives up on it. */
 const FUND_WAIT_MS = 90_000
 
@@ -138,13 +140,19 @@ export const createClientPayments = (d: ClientPaymentsDeps) => {
   const session = (maxPay?: bigint): PaymentSession => {
     const servers = new Map<string, PricedServer>()
     let bytes = 0n
+    /** Base units this fetch promised in all (never above maxPay). */
+    let spent = 0n
     let paying: { readonly me: string; readonly channel: number } | undefined
     const sign = serialQueue()
 
-    /** The voucher covering `due` for this fetch's bytes from `s` (the last one when nothing is new). */
+    /**
+     * The voucher covering `due` for this fetch's bytes from `s` (the last one when nothing is new,
+     * or when paying more would take the fetch above `maxPay`: that server then stops serving it).
+     */
     const voucher = (s: PricedServer, due: bigint, p: { me: string; channel: number }) =>
       sign(async () => {
-        if (due <= s.paid) return s.last
+        if (due <= s.paid || (maxPay !== undefined && spent + (due - s.paid) > maxPay)) return s.last
+        spent += due - s.paid
         const promised = await loading
         const payee = addressOf(s.payee)
         const total = promised.get(p.channel, payee) + (due - s.paid)
@@ -161,17 +169,20 @@ export const createClientPayments = (d: ClientPaymentsDeps) => {
       priced(server: string, ask: RetrievalAsk, size: number): Admission {
         if (ask.pricePerByte === 0n) return ADMITTED
         if (!ask.payee) return { ok: false, code: 'bad_ask' }
-        const cost = voucherDue(BigInt(size), ask.pricePerByte)
-        if (maxPay !== undefined && cost > maxPay) return { ok: false, code: 'too_expensive' }
+        const dag = BigInt(Math.max(size, ask.size ?? 0))
+        if (maxPay !== undefined && voucherDue(dag, ask.pricePerByte) > maxPay)
+          return { ok: false, code: 'too_expensive' }
         servers.set(server, { price: ask.pricePerByte, payee: ask.payee as PublicKey, paid: 0n })
-        bytes = BigInt(size)
+        if (dag > bytes) bytes = dag
         return ADMITTED
       },
       async ready(): Promise<Admission> {
         const me = await payer()
         if (typeof me !== 'string') return me
         const top = [...servers.values()].reduce((m, s) => (s.price > m ? s.price : m), 0n)
-        const got = await channelFor(me, voucherDue(bytes, top)).catch((e: { code?: string }) => ({
+        const worst = voucherDue(bytes + bytes / DAG_SLACK + 1n, top)
+        const need = maxPay !== undefined && maxPay < worst ? maxPay : worst
+        const got = await channelFor(me, need).catch((e: { code?: string }) => ({
           ok: false as const,
           code: e?.code ?? 'payment_failed',
         }))

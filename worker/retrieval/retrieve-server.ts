@@ -5,8 +5,11 @@
 // layer. Bounded: a few requests per peer and in all at once, about 1 MiB an answer. An `ask` is
 // answered with the payment layer's terms, a `pay` hands it a voucher; what each answer carried is
 // told to it (`served`), so it can ask to be paid for it.
+import { decode as decodePb } from '@ipld/dag-pb'
+import { CID } from 'multiformats/cid'
 import { MAX_DEAL_BLOCK_BYTES } from '../../shared/market/piece-receiver.ts'
 import { BoundedMap } from '../../shared/node/bounded-map.ts'
+import { DAG_PB_CODEC, RAW_CODEC } from '../../shared/storage/unixfs-import.ts'
 import { preorderBlocks, takeBatch } from '../../shared/storage/unixfs-walk.ts'
 import { toWattError } from '../../shared/util/errors.ts'
 import { type Admission, freeServer, type ServerPayments } from './payments.ts'
@@ -78,13 +81,26 @@ export const createRetrievalServer = (d: RetrievalServerDeps) => {
       return a.ok ? { t: 'paid' } : refused(a.code)
     }
     const ask = await payments.ask(peer, m.cid)
+    const size = ask.size ?? (await dagBytesOf(m.cid))
     return {
       t: 'ask',
       pricePerByte: ask.pricePerByte.toString(),
       interval: ask.interval,
       ...(ask.payee ? { payee: ask.payee } : {}),
-      ...(ask.size !== undefined ? { size: ask.size } : {}),
+      ...(size !== undefined ? { size } : {}),
     }
+  }
+
+  /** The DAG's blocks' bytes from its root alone: a raw block's length, or a node's plus its links' Tsize. */
+  const dagBytesOf = async (cid: string): Promise<number | undefined> => {
+    const root = d.serves && !d.serves(cid) ? undefined : await d.getBlock(cid)
+    if (!root) return undefined
+    const c = CID.parse(cid)
+    if (c.code === RAW_CODEC) return root.length
+    if (c.code !== DAG_PB_CODEC) return undefined
+    const links = decodePb(root).Links
+    if (links.some((l) => l.Tsize === undefined)) return undefined
+    return links.reduce((n, l) => n + l.Tsize!, root.length)
   }
 
   const onRequest = async (req: { peerId: string; data: Uint8Array }): Promise<Uint8Array> => {
