@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { CoreRpc } from '../../worker/app/rpc-api.ts'
 import type { RetrievalQuote } from '../../worker/retrieval/quote.ts'
+import type { ServerReport } from '../../worker/retrieval/fetcher.ts'
 import type { RetrievalProgress } from '../../worker/retrieval/retrieval-api.ts'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
 import { wattOf } from './mine-data.tsx'
@@ -16,7 +17,13 @@ import { describeError, shortId } from './wallet-data.tsx'
 const FETCH_TIMEOUT_MS = 30 * 60_000
 const QUOTE_TIMEOUT_MS = 60_000
 
-type Got = { readonly cid: string; readonly blob: Blob; readonly url: string; readonly name: string }
+type Got = {
+  readonly cid: string
+  readonly blob: Blob
+  readonly url: string
+  readonly name: string
+  readonly servers: readonly ServerReport[]
+}
 type Step =
   | { readonly at: 'idle' }
   | { readonly at: 'quoting'; readonly cid: string }
@@ -104,6 +111,37 @@ const Progress = ({ p }: { p?: RetrievalProgress }) => {
   )
 }
 
+/** Why a server was dropped, in a few words. */
+const FAULT_WORDS: Record<string, string> = {
+  bad_block: 'dropped: it sent a block that did not match its CID',
+  stalled: 'dropped: it stopped answering',
+  no_connection: 'not reachable',
+  refused: 'refused',
+}
+
+/** Each server the fetch used: what it sent that verified, or why it dropped out. */
+const Servers = ({ servers }: { servers: readonly ServerReport[] }) =>
+  servers.length === 0 ? null : (
+    <ul class="list" data-testid="retrieve-servers">
+      {servers.map((s) => (
+        <li
+          key={s.peer}
+          class="kv"
+          data-testid="retrieve-server"
+          data-peer={s.peer}
+          data-bytes={s.verifiedBytes}
+          data-fault={s.fault?.code ?? ''}
+        >
+          <span class="mono">{shortId(s.peer, 8)}</span>
+          <span>
+            {formatBytes(s.verifiedBytes)} verified
+            {s.fault ? ` · ${FAULT_WORDS[s.fault.code] ?? 'dropped'}` : ''}
+          </span>
+        </li>
+      ))}
+    </ul>
+  )
+
 const Result = ({ step }: { step: Extract<Step, { at: 'done' | 'failed' }> }) =>
   step.at === 'failed' ? (
     <div data-testid="retrieve-result" data-state="failed" data-cid={step.cid}>
@@ -116,6 +154,7 @@ const Result = ({ step }: { step: Extract<Step, { at: 'done' | 'failed' }> }) =>
       <p class="success" data-testid="retrieve-status">
         {step.text}
       </p>
+      <Servers servers={step.got.servers} />
       <RetrievePreview blob={step.got.blob} url={step.got.url} />
       <a class="btn secondary" data-testid="retrieve-download" href={step.got.url} download={step.got.name}>
         Save {shortId(step.got.name, 10)}
@@ -137,11 +176,11 @@ const useRetrieve = (rpc: CoreRpc, files: StorageView['files']) => {
   const [step, setStep] = useState<Step>({ at: 'idle' })
   const [quote, setQuote] = useState<RetrievalQuote>()
   useEffect(() => () => void (step.at === 'done' && URL.revokeObjectURL(step.got.url)), [step])
-  const finish = (cid: string, blob: Blob, size: number) => {
+  const finish = (cid: string, blob: Blob, size: number, servers: readonly ServerReport[] = []) => {
     const name = files.find((f) => f.cid === cid)?.name || cid
     setStep({
       at: 'done',
-      got: { cid, blob, url: URL.createObjectURL(blob), name },
+      got: { cid, blob, url: URL.createObjectURL(blob), name, servers },
       text: `verified ${size} bytes`,
     })
   }
@@ -151,7 +190,7 @@ const useRetrieve = (rpc: CoreRpc, files: StorageView['files']) => {
     const off = rpc.on('retrieval', (p) => p.cid === cid && setStep({ at: 'fetching', cid, progress: p }))
     try {
       const r = await rpc.call('retrieval.fetch', { cid, maxPay }, FETCH_TIMEOUT_MS)
-      finish(r.cid, r.blob, r.bytes)
+      finish(r.cid, r.blob, r.bytes, r.servers)
     } catch (e) {
       fail(cid, e)
     } finally {
