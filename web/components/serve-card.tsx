@@ -57,15 +57,23 @@ const ServeForm = ({
 }) => {
   const [budget, setBudget] = useState(view.budgetBytes > 0 ? String(view.budgetBytes / GiB) : '1')
   const [price, setPrice] = useState(perMiB(view.pricePerByte).replace(/,/g, ''))
+  const [unseal, setUnseal] = useState(perMiB(view.unsealPricePerByte).replace(/,/g, ''))
   const [error, setError] = useState('')
   const save = async (enabled: boolean) => {
     const gib = Number(budget.replace(',', '.'))
     if (!(Number.isFinite(gib) && gib >= 0)) return setError('Type the cache size in GiB, like 0.5 or 2.')
     const perByte = pricePerByteOf(price)
     if (typeof perByte === 'string') return setError(perByte)
+    const unsealPerByte = pricePerByteOf(unseal)
+    if (typeof unsealPerByte === 'string') return setError(`Unsealing: ${unsealPerByte}`)
     setError('')
     try {
-      const params = { enabled, budgetBytes: Math.round(gib * GiB), pricePerByte: perByte.toString() }
+      const params = {
+        enabled,
+        budgetBytes: Math.round(gib * GiB),
+        pricePerByte: perByte.toString(),
+        unsealPricePerByte: unsealPerByte.toString(),
+      }
       onSaved(await rpc.call('retrieval.serve.set', params, 10_000))
     } catch (e) {
       setError(describeError(e))
@@ -112,10 +120,22 @@ const ServeForm = ({
             Save
           </button>
         </div>
+        <label for="serve-unseal-price">Extra for unsealing a deal's data (WATT per MiB)</label>
+        <input
+          id="serve-unseal-price"
+          data-testid="serve-unseal-price"
+          type="text"
+          inputMode="decimal"
+          value={unseal}
+          onInput={(e) => setUnseal(e.currentTarget.value)}
+        />
         <p class="muted" data-testid="serve-price-now" data-price={view.pricePerByte}>
           {view.pricePerByte === '0'
-            ? 'You serve for free.'
-            : `You ask ${perMiB(view.pricePerByte)} WATT per MiB.`}
+            ? 'You serve for free'
+            : `You ask ${perMiB(view.pricePerByte)} WATT per MiB`}
+          {view.unsealPricePerByte === '0'
+            ? '.'
+            : `, and ${perMiB(view.unsealPricePerByte)} WATT per MiB more for data you unseal from a deal.`}
         </p>
       </div>
       {error && <p class="error">{error}</p>}

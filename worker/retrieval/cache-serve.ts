@@ -29,6 +29,8 @@ export interface MinerDeps {
   readonly gossip: Gossip
   /** Whether `cid` is the user's own file or one of this node's deals: adopted, never evicted. */
   readonly protect: (cid: string) => Promise<boolean>
+  /** Whether `cid` is a deal's data this node serves by unsealing its sector (priced separately). */
+  readonly unsealed?: (cid: string) => boolean
   /** The user's stored files: always served, and announced too while serving is on. */
   readonly ownFiles: () => Promise<readonly string[]>
 }
@@ -50,6 +52,7 @@ export const createMiner = (
       enabled: s.enabled,
       budgetBytes: s.budgetBytes,
       pricePerByte: s.pricePerByte.toString(),
+      unsealPricePerByte: s.unsealPricePerByte.toString(),
       usedBytes: cache.usedBytes(),
       items: cache.entries().length,
       bytesServed: served.bytesServed(),
@@ -71,6 +74,7 @@ export const createMiner = (
       enabled: r.enabled,
       budgetBytes: r.budgetBytes,
       pricePerByte: BigInt(r.pricePerByte),
+      unsealPricePerByte: BigInt(r.unsealPricePerByte ?? '0'),
     })
     await cache.evict(r.budgetBytes)
     await tick()
@@ -110,7 +114,8 @@ export const createMiner = (
       changed()
     },
     tick,
-    priceOf: (cid: string): bigint => settings.priceOf(cid),
+    /** The price per byte of `cid`: with the unseal price when it is a deal served from a sealed sector. */
+    priceOf: (cid: string): bigint => settings.priceOf(d.unsealed?.(cid) ?? false),
     recordEarned: async (amount: bigint): Promise<void> => {
       await settings.recordEarned(amount)
       changed()

@@ -33,6 +33,8 @@ export interface ServeStats {
   readonly enabled: boolean
   readonly budgetBytes: number
   readonly pricePerByte: string
+  /** Added to the price per byte of a deal's data this node serves by unsealing its sector. */
+  readonly unsealPricePerByte: string
   /** The cache: bytes its fetches added, and files (entries) in it. */
   readonly usedBytes: number
   readonly items: number
@@ -45,6 +47,8 @@ export interface ServeRequest {
   readonly enabled: boolean
   readonly budgetBytes: number
   readonly pricePerByte: string
+  /** Absent: unsealing costs nothing extra ('0'). */
+  readonly unsealPricePerByte?: string
 }
 
 export interface FetchParams {
@@ -111,9 +115,14 @@ const serveRequest = (p: unknown): ServeRequest => {
   if (typeof o['enabled'] !== 'boolean') badParams('enabled')
   const budgetBytes = safeInt(o, 'budgetBytes')
   if (budgetBytes < 0 || budgetBytes > MAX_BUDGET_BYTES) badParams('budgetBytes', { max: MAX_BUDGET_BYTES })
-  const pricePerByte = text(o, 'pricePerByte', MAX_PRICE_DIGITS)
-  if (!/^(0|[1-9][0-9]*)$/.test(pricePerByte)) badParams('pricePerByte')
-  return { enabled: o['enabled'] as boolean, budgetBytes, pricePerByte }
+  const price = (key: string) => {
+    const t = text(o, key, MAX_PRICE_DIGITS)
+    return /^(0|[1-9][0-9]*)$/.test(t) ? t : badParams(key)
+  }
+  const pricePerByte = price('pricePerByte')
+  const unseal =
+    o['unsealPricePerByte'] === undefined ? {} : { unsealPricePerByte: price('unsealPricePerByte') }
+  return { enabled: o['enabled'] as boolean, budgetBytes, pricePerByte, ...unseal }
 }
 
 const range = (o: Record<string, unknown>, key: string): ByteRange => {

@@ -2,7 +2,8 @@
 // and at what price, and what serving has earned. Off by default: a node serves its own files and
 // its deals whatever this says, and its cache of fetched files only when serving is on. Kept in the
 // storage service's meta store (IndexedDB in the browser), amounts as decimal text, so a reload
-// keeps them. The payment layer reads `priceOf` for its ask and calls `recordEarned` when a
+// keeps them. A provider may price unsealing separately: it is added for a deal's data it serves
+// from a sealed sector. The payment layer reads `priceOf` for its ask and calls `recordEarned` when a
 // voucher pays.
 import { fail } from '../../shared/util/errors.ts'
 
@@ -12,9 +13,16 @@ export interface ServeSettings {
   readonly budgetBytes: number
   /** Base units per byte served. */
   readonly pricePerByte: bigint
+  /** Base units per byte added for a deal's data served by unsealing its sector (priced separately). */
+  readonly unsealPricePerByte: bigint
 }
 
-export const SERVE_OFF: ServeSettings = { enabled: false, budgetBytes: 0, pricePerByte: 0n }
+export const SERVE_OFF: ServeSettings = {
+  enabled: false,
+  budgetBytes: 0,
+  pricePerByte: 0n,
+  unsealPricePerByte: 0n,
+}
 
 interface MetaStore {
   getMeta<T>(key: string): Promise<T | undefined>
@@ -28,13 +36,20 @@ interface StoredSettings {
   readonly enabled: boolean
   readonly budgetBytes: number
   readonly pricePerByte: string
+  /** Absent in settings saved before unsealing was priced. */
+  readonly unsealPricePerByte?: string
 }
 
 /** The settings and earnings, loaded once and written through on every change. */
 export const loadServeSettings = async (meta: MetaStore) => {
   const s = await meta.getMeta<StoredSettings>(SETTINGS_KEY)
   let settings: ServeSettings = s
-    ? { enabled: s.enabled, budgetBytes: s.budgetBytes, pricePerByte: BigInt(s.pricePerByte) }
+    ? {
+        enabled: s.enabled,
+        budgetBytes: s.budgetBytes,
+        pricePerByte: BigInt(s.pricePerByte),
+        unsealPricePerByte: BigInt(s.unsealPricePerByte ?? '0'),
+      }
     : SERVE_OFF
   let earned = BigInt((await meta.getMeta<string>(EARNED_KEY)) ?? '0')
   let saving: Promise<void> = Promise.resolve()
@@ -42,7 +57,11 @@ export const loadServeSettings = async (meta: MetaStore) => {
     get: (): ServeSettings => settings,
     async set(next: ServeSettings): Promise<void> {
       settings = next
-      const stored: StoredSettings = { ...next, pricePerByte: next.pricePerByte.toString() }
+      const stored: StoredSettings = {
+        ...next,
+        pricePerByte: next.pricePerByte.toString(),
+        unsealPricePerByte: next.unsealPricePerByte.toString(),
+      }
       await meta.putMeta(SETTINGS_KEY, stored)
     },
     earned: (): bigint => earned,
@@ -54,8 +73,9 @@ export const loadServeSettings = async (meta: MetaStore) => {
       saving = saving.then(() => meta.putMeta(EARNED_KEY, total))
       return saving
     },
-    /** This node's price per byte of `cid` (one price for all it serves, for now). */
-    priceOf: (_cid: string): bigint => settings.pricePerByte,
+    /** This node's price per byte of `cid`: one price for all it serves, plus the unseal price when `unsealed`. */
+    priceOf: (unsealed: boolean): bigint =>
+      settings.pricePerByte + (unsealed ? settings.unsealPricePerByte : 0n),
   }
 }
 

@@ -47,6 +47,7 @@ const minerDeps = (c: Components): MinerDeps => {
     },
     protect: async (cid) => (await ownDeal(cid)) || (await storage.view()).files.some((f) => f.cid === cid),
     ownFiles: async () => (await storage.view()).files.map((f) => f.cid),
+    unsealed: (cid) => c.services.market.replicas.all().some((r) => r.cid === cid && r.phase === 'sealed'),
   }
 }
 
