@@ -190,13 +190,11 @@ export const ChecksCard = ({ rpc }: { rpc: CoreRpc }) => {
             disabled={busy || pending !== undefined}
             onClick={() => void toggle()}
           >
-            {view.joined
-              ? `Stop checking (get the ${wattOf(view.bond)} WATT bond back)`
-              : 'Join as a checker'}
+            {view.joined ? 'Stop checking' : 'Join as a checker'}
           </button>
           <p class="muted">
             {view.joined
-              ? 'Leaving gives the bond back; checks already assigned this round are still done and reported.'
+              ? `Stopping gives the ${wattOf(view.bond)} WATT bond back; checks already assigned this round are still done and reported.`
               : `Joining locks a bond of ${wattOf(view.bond)} WATT plus a fee; the bond comes back when you leave.`}
           </p>
           {pending && (
