@@ -126,10 +126,12 @@ export const ChecksCard = ({ rpc }: { rpc: CoreRpc }) => {
       alive = false
       clearInterval(t)
     }
-  }, [rpc, tick])
+  }, [rpc, tick, wallet?.exists])
 
-  const pending = view?.txs.find((t) => t.state === 'pending' && t.kind !== 'reportCheck')
-  const rejected = view?.txs.find((t) => t.state === 'rejected' && t.kind !== 'reportCheck')
+  // the newest join or leave (the list is oldest first): waiting for a ledger, or refused by it
+  const last = view?.txs.filter((t) => t.kind !== 'reportCheck').at(-1)
+  const pending = last?.state === 'pending' ? last : undefined
+  const rejected = last?.state === 'rejected' || last?.state === 'dropped' ? last : undefined
   const noWallet = wallet ? !wallet.exists : (pollError as WattError)?.code === 'no_wallet'
   const bond = view?.bond
 
@@ -202,10 +204,11 @@ export const ChecksCard = ({ rpc }: { rpc: CoreRpc }) => {
               {pending.kind === 'joinChecks' ? 'Joining' : 'Leaving'}: waiting for the next ledger to take it…
             </p>
           )}
-          {rejected && !pending && (
+          {rejected && (
             <p class="error" data-testid="checks-rejected">
-              The ledger refused {rejected.kind === 'joinChecks' ? 'joining' : 'leaving'}:{' '}
-              {describeCheckError(rejected, view.bond)}
+              {rejected.state === 'dropped'
+                ? `The ledger did not take ${rejected.kind === 'joinChecks' ? 'joining' : 'leaving'} in time: try again.`
+                : `The ledger refused ${rejected.kind === 'joinChecks' ? 'joining' : 'leaving'}: ${describeCheckError(rejected, view.bond)}`}
             </p>
           )}
           {error && (
