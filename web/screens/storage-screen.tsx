@@ -1,12 +1,14 @@
 // The Storage screen: the space this device offers (GiB) and what is used, storing a local file
 // (its CID shown), the sectors with their state and sealing progress, the last proof-of-spacetime
 // window, getting any file by CID (quoted, paid and verified block by block in the core) and
-// serving what this device fetched (retrieval mining). State lives in
+// serving what this device fetched (retrieval mining), checking providers' retrievals as a
+// volunteer checker. State lives in
 // the core's storage service; persistent storage is asked for here, the only place it exists.
 // Below them, the market: this wallet's ask and the asks standing on the network.
 import { useEffect, useState } from 'preact/hooks'
 import type { StorageView } from '../../worker/storage/storage-view.ts'
 import { RetrieveCard } from '../components/retrieve-card.tsx'
+import { ChecksCard } from '../components/checks-card.tsx'
 import { ServeCard } from '../components/serve-card.tsx'
 import { formatBytes, GiB, useStorage } from '../components/storage-data.tsx'
 import { StorageMarket } from '../components/storage-market.tsx'
@@ -136,6 +138,7 @@ export const StorageScreen = ({ core }: { core: CoreConnection }) => {
       <StoragePost post={view.post} every={view.windowEveryLedgers} />
       <RetrieveCard rpc={core.rpc} files={view.files} />
       <ServeCard rpc={core.rpc} />
+      <ChecksCard rpc={core.rpc} />
       <StorageMarket rpc={core.rpc} />
     </div>
   )
