@@ -21,7 +21,7 @@ const FAULTS: Record<string, string> = {
   bad_block: 'sent data that does not match the file',
   stalled: 'stopped sending before the check was done',
   timeout: 'took more than a minute to answer',
-  no_payments: 'asks to be paid for retrieval, and checks pay nothing yet',
+  no_payments: 'asks to be paid for retrieval in a way this check cannot take',
 }
 
 /** What happened to one check, in a sentence. */

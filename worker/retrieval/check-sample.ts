@@ -10,6 +10,7 @@ import { preorderBlocks } from '../../shared/storage/unixfs-walk.ts'
 import { fail, WattFailure } from '../../shared/util/errors.ts'
 import type { PeerStreams } from '../core/core-streams.ts'
 import { createFetcher, type FetchError } from './fetcher.ts'
+import { checkPayments } from './payments.ts'
 
 /** Blocks one check keeps at most (a range of one byte needs the path from root to leaf only). */
 export const MAX_CHECK_BLOCKS = 64
@@ -65,6 +66,7 @@ const failed = (e: FetchError): CheckOutcome => ({
 const fetchLeaf = async (d: CheckDeps, t: CheckTarget): Promise<CheckOutcome> => {
   const store = scratchStore()
   const fetcher = createFetcher({
+    payments: checkPayments,
     net: d.net,
     hash: d.hash(),
     putBlock: store.put,

@@ -38,6 +38,11 @@ import { createRetrievalServer } from './retrieve-server.ts'
 import { RETRIEVE_PROTOCOL } from './retrieve-wire.ts'
 import { checkSample } from './check-sample.ts'
 import { holderDevice, lie, referenceFile, stallAfter } from './test-holders.ts'
+import type { WalletTxs } from '../wallet/wallet-txs.ts'
+import type { AccountKey } from '../wallet/vault.ts'
+import { memoryStorageDb } from '../storage/storage-db.ts'
+import type { RetrievalTxKind } from './payments-client.ts'
+import { createServerPayments } from './payments-server.ts'
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000)
 console.log(`checker-service test seed=${seed} (replay with SEED=${seed})`)
@@ -219,6 +224,20 @@ test('one check: the leaf under the point in a deep tree; a stalled or silent pr
       `${point}`,
     )
   }
+  // a provider that prices retrieval is checked for nothing: the check fits in its unpaid interval
+  const priced = createServerPayments({
+    ledger: () => undefined,
+    key: { load: async () => ({ publicKey: new Uint8Array(32) }) } as unknown as AccountKey,
+    txs: {} as WalletTxs<RetrievalTxKind>,
+    meta: memoryStorageDb(),
+    priceOf: () => 9n,
+    onEarned: () => {},
+  })
+  await holderDevice(peers, 'V', { server: { payments: priced.server } }).hold(f)
+  assert.deepEqual(await checkSample(d, { peer: 'V', cid: f.root, point: 7000 }), {
+    outcome: 'ok',
+    leaf: leaves[Math.floor(7000 / 1024)]!.cid,
+  })
   stallAfter(peers, 'S', 1)
   assert.deepEqual(await checkSample(d, { peer: 'S', cid: f.root, point: 5000 }), {
     outcome: 'failed',

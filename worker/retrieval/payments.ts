@@ -68,3 +68,13 @@ export const freeServer: ServerPayments = {
 }
 
 export const freePayments: RetrievalPayments = { session: () => freeSession, server: freeServer }
+
+/**
+ * A retrieval check's payments: it takes any server's terms and pays nothing. Every server serves a
+ * peer one interval (1 MiB x its price) ahead of payment, and a check fetches one path from the root
+ * to one leaf, which fits in it: so a priced provider is checked like a free one, for nothing.
+ */
+export const checkPayments: RetrievalPayments = {
+  session: () => ({ ...freeSession, priced: () => ADMITTED }),
+  server: freeServer,
+}
