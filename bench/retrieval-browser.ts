@@ -35,7 +35,7 @@ const ROUNDS = 4
 const ROUND_TRIPS = 50
 const CHURN_SEEDS = [1, 2, 3, 4, 5]
 const CHURN_SAMPLES = 120
-/** The fetcher's own bound: one answer, about 1 MiB, held per server a fetch uses (fetcher.ts). */
+/** The fetcher's bound when this was written: one answer, about 1 MiB, per server (now two to a free one, fetcher.ts). */
 const BOUND_PER_SERVER = MIB
 const HEAP_SAMPLE_MS = 200
 

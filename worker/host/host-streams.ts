@@ -77,8 +77,9 @@ export const createHostStreams = (node: Libp2p, post: (m: HostToCore) => void) =
       const lp = lpStream(stream, { maxDataLength: MAX_STREAM_MESSAGE_BYTES })
       await lp.write(m.data, { signal })
       const res = await lp.read({ signal })
-      await stream.close({ signal }).catch(() => {})
+      // the answer is whole: the core has it at once, the close (a FIN and its ack) runs after
       post({ type: 'response', id: m.id, data: res.subarray(), transport: transportOf(conn) })
+      void stream.close({ signal }).catch(() => {})
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e)
       post({ type: 'response', id: m.id, error: error.slice(0, 200) || 'stream_failed' })

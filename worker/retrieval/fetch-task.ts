@@ -48,6 +48,8 @@ export interface TaskContext {
   readonly verified: (server: string) => number
   /** A block passed its check: `blockBytes` from `server` (undefined: the local store), `fileBytes` wanted. */
   readonly credit: (server: string | undefined, blockBytes: number, fileBytes: number) => void
+  /** Requests kept in flight to `server`: 2 to a free one, 1 to one whose vouchers must keep up. */
+  readonly depth: (server: string) => number
   /** The fetch has taken as many blocks as it may. */
   readonly exhausted: () => boolean
 }
@@ -75,22 +77,22 @@ const wantedBytes = (t: FetchTask, after: PieceReceiverState, data: Uint8Array):
   return Math.max(0, Math.min(t.span[1], after.offset) - Math.max(t.span[0], from))
 }
 
-/** Checks `bytes` as the task's next block; stores and credits it only if it passes. */
-const take = async (c: TaskContext, t: FetchTask, bytes: Uint8Array, server?: string) => {
+/** Checks `bytes` as the task's next block and credits it only if it passes; its CID, or the fault. */
+const take = (c: TaskContext, t: FetchTask, bytes: Uint8Array, server?: string) => {
   const r = receiveBlock(t.state, bytes, c.hash)
-  if (!r.ok) return r.error.code
+  if (!r.ok) return { bad: r.error.code }
   // a block was expected (else receiveBlock said `complete`): this is its CID
-  if (server !== undefined) await c.putBlock(t.state.pending.at(-1)![0], bytes)
+  const cid = t.state.pending.at(-1)![0]
   c.credit(server, bytes.length, wantedBytes(t, r.value.state, r.value.data))
   t.state = r.value.state
-  return undefined
+  return { cid }
 }
 
 /** Goes on with the blocks the local store already holds. */
 export const fromLocal = async (c: TaskContext, t: FetchTask): Promise<void> => {
   while (!receiverDone(t.state)) {
     const local = await c.getLocal(t.state.pending.at(-1)![0])
-    if (!local || (await take(c, t, local)) !== undefined) return
+    if (!local || take(c, t, local).bad !== undefined) return
   }
 }
 
@@ -119,26 +121,35 @@ export const exchange = async (
   return a.t === 'refused' ? { ok: false, code: 'refused', reason: a.code } : a
 }
 
-/** One request and its answer's blocks. */
-const step = async (c: TaskContext, server: string, t: FetchTask): Promise<TaskOutcome> => {
+type Answer = Awaited<ReturnType<typeof exchange>>
+
+/** Asks `server` for the task's blocks from walk index `from`, with a voucher for what it verified. */
+const ask = async (c: TaskContext, server: string, t: FetchTask, from: number): Promise<Answer> => {
   const voucher = await c.payments.voucherFor(server, c.verified(server))
   const range = t.span && { offset: t.span[0], length: t.span[1] - t.span[0] }
-  const a = await exchange(
-    c,
-    server,
-    encodeRetrieveRequest({ cid: t.cid, from: t.state.blocks, range, voucher }),
-  )
-  if ('ok' in a) return a
-  if (a.t !== 'blocks') return { ok: false, code: 'bad_answer' }
-  for (const bytes of a.blocks) {
-    const block = t.state.blocks
-    const bad = await take(c, t, bytes, server)
-    if (bad) return { ok: false, code: 'bad_block', reason: bad, block }
-  }
-  return a.blocks.length === 0 && !receiverDone(t.state) ? { ok: false, code: 'short_answer' } : OK
+  return exchange(c, server, encodeRetrieveRequest({ cid: t.cid, from, range, voucher }))
 }
 
-/** Runs the task against `server` until it is whole, or for `maxSteps` requests, or a fault. */
+/** Checks an answer's blocks in order (each credited as it passes): the CIDs of those before the first fault. */
+const check = (c: TaskContext, server: string, t: FetchTask, blocks: readonly Uint8Array[]) => {
+  const cids: string[] = []
+  for (const bytes of blocks) {
+    const block = t.state.blocks
+    const r = take(c, t, bytes, server)
+    if (r.bad !== undefined)
+      return { cids, fault: { ok: false, code: 'bad_block', reason: r.bad, block } as const }
+    cids.push(r.cid)
+  }
+  return { cids }
+}
+
+/**
+ * Runs the task against `server` until it is whole, or for `maxSteps` requests, or a fault. The
+ * next request goes out before the blocks of an answer are written to the store; to a server
+ * that takes `depth` 2 (a free one), even before they are checked, so two are in flight: the
+ * server walks by block index, and the index after an answer is known before its check. A
+ * priced server's next request waits for the check, so its voucher covers the answer before it.
+ */
 export const runTask = async (
   c: TaskContext,
   server: string,
@@ -146,10 +157,27 @@ export const runTask = async (
   maxSteps = Number.POSITIVE_INFINITY,
 ): Promise<TaskOutcome> => {
   await fromLocal(c, t)
-  for (let n = 0; n < maxSteps && !receiverDone(t.state); n++) {
-    if (c.exhausted()) return { ok: false, code: 'too_many_blocks' }
-    const r = await step(c, server, t)
-    if (!r.ok) return r
+  let next: Promise<Answer> | undefined
+  try {
+    for (let n = 0; n < maxSteps && !receiverDone(t.state); n++) {
+      if (c.exhausted()) return { ok: false, code: 'too_many_blocks' }
+      const from = t.state.blocks
+      const a = await (next ?? ask(c, server, t, from))
+      next = undefined
+      if ('ok' in a) return a
+      if (a.t !== 'blocks') return { ok: false, code: 'bad_answer' }
+      const more = n + 1 < maxSteps && !a.done && a.blocks.length > 0
+      if (more && c.depth(server) > 1) next = ask(c, server, t, from + a.blocks.length)
+      const r = check(c, server, t, a.blocks)
+      if (more && !next && !r.fault && !receiverDone(t.state)) next = ask(c, server, t, t.state.blocks)
+      // what was credited is stored, the good blocks before a bad one too
+      for (const [i, cid] of r.cids.entries()) await c.putBlock(cid, a.blocks[i]!)
+      if (r.fault) return r.fault
+      if (a.blocks.length === 0 && !receiverDone(t.state)) return { ok: false, code: 'short_answer' }
+    }
+    return OK
+  } finally {
+    // never leave a request behind: the server takes two a peer, and the next task asks at once
+    if (next) await next
   }
-  return OK
 }

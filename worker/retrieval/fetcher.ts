@@ -1,11 +1,12 @@
 // The client's end of `/watt/retrieve/1` (issue 15, item 2): fetches a file, or a byte range of
 // it, by CID from the servers that hold it. The root comes first, from the first server that
 // answers with a good one; what remains is split into subtrees shared among the servers
-// (shared/retrieval/fetch-plan.ts) and fetched in parallel, one request in flight per server.
+// (shared/retrieval/fetch-plan.ts) and fetched in parallel, two requests in flight to a free
+// server and one to a priced one (whose vouchers keep up with what it sent).
 // Every block is checked before it is written to the local store or counted as verified for its
 // server (fetch-task.ts); a server that sends a bad block, stalls past the timeout or fails is
-// dropped, and its subtree is resumed by another from the last good block. Memory is one answer
-// per server (~1 MiB each) plus the plan: the file itself goes to the block store, and is read
+// dropped, and its subtree is resumed by another from the last good block. Memory is two answers
+// per server at most (~1 MiB each) plus the plan: the file itself goes to the block store, and is read
 // back with the UnixFS export (shared/storage/unixfs-export.ts). Payment (payments.ts): after the
 // root's first answer every server is asked its terms; those the payment session cannot or will
 // not pay are left out; each request carries a voucher for what was verified from its server, and
@@ -113,6 +114,8 @@ const fetchRun = (d: FetcherDeps, r: FetchRequest, payments: PaymentSession) => 
   let blocks = 0
   let bytes = 0
   let total = -1
+  /** Servers whose ask was free: two requests in flight to each (fetch-task.ts). */
+  const free = new Set<string>()
   const live = () => [...book.values()].filter((s) => !s.fault).length
   const progress = () =>
     total >= 0 &&
@@ -140,6 +143,7 @@ const fetchRun = (d: FetcherDeps, r: FetchRequest, payments: PaymentSession) => 
       bytes += fileBytes
       progress()
     },
+    depth: (s) => (free.has(s) ? 2 : 1),
     exhausted: () => blocks >= MAX_FETCH_BLOCKS,
   }
   const setTotal = (size: number, span: ByteSpan | undefined) => {
@@ -151,7 +155,7 @@ const fetchRun = (d: FetcherDeps, r: FetchRequest, payments: PaymentSession) => 
     bytes,
     servers: [...book.values()],
   })
-  return { servers, book, ctx, setTotal, report }
+  return { servers, book, free, ctx, setTotal, report }
 }
 type Run = ReturnType<typeof fetchRun>
 
@@ -241,6 +245,7 @@ const askAll = async (run: Run, cid: string, size: number): Promise<string[]> =>
       const taken = run.ctx.payments.priced(s, ask, size)
       if (!taken.ok) return faulted(run, s, taken)
       if (ask.pricePerByte > 0n) priced.add(s)
+      else run.free.add(s)
       return s
     }),
   )

@@ -29,7 +29,7 @@ import { type HolderKind, quoteHolders } from './quote.ts'
 import { createRetrievalServer } from './retrieve-server.ts'
 import { type ByteRange, RETRIEVE_PROTOCOL, spanOf } from './retrieve-wire.ts'
 
-/** Fetches running at once (each holds about 1 MiB per server it uses). */
+/** Fetches running at once (each holds up to about 2 MiB per server it uses). */
 export const MAX_FETCHES = 2
 const PROGRESS_MS = 250
 /** How long a holder has to answer its terms before the quote leaves it out. */
