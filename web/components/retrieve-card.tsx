@@ -116,6 +116,7 @@ const FAULT_WORDS: Record<string, string> = {
   bad_block: 'dropped: it sent a block that did not match its CID',
   stalled: 'dropped: it stopped answering',
   no_connection: 'not reachable',
+  stream_failed: 'not reachable',
   refused: 'refused',
 }
 

@@ -46,6 +46,21 @@ const pricePerByteOf = (text: string): bigint | string => {
 
 const perMiB = (perByte: string) => wattOf((BigInt(perByte) * MiB).toString())
 
+/** A labelled decimal input; its id is also its data-testid. */
+const TextField = (p: { id: string; label: string; value: string; onInput: (v: string) => void }) => (
+  <div class="field">
+    <label for={p.id}>{p.label}</label>
+    <input
+      id={p.id}
+      data-testid={p.id}
+      type="text"
+      inputMode="decimal"
+      value={p.value}
+      onInput={(e) => p.onInput(e.currentTarget.value)}
+    />
+  </div>
+)
+
 const ServeForm = ({
   rpc,
   view,
@@ -90,53 +105,26 @@ const ServeForm = ({
         />
         <span>Serve what I fetch</span>
       </label>
-      <div class="field">
-        <label for="serve-budget">Cache size (GiB)</label>
-        <div class="actions">
-          <input
-            id="serve-budget"
-            data-testid="serve-budget"
-            type="number"
-            inputMode="decimal"
-            min="0"
-            step="0.1"
-            value={budget}
-            onInput={(e) => setBudget(e.currentTarget.value)}
-          />
-        </div>
-      </div>
-      <div class="field">
-        <label for="serve-price">Price (WATT per MiB served)</label>
-        <div class="actions">
-          <input
-            id="serve-price"
-            data-testid="serve-price"
-            type="text"
-            inputMode="decimal"
-            value={price}
-            onInput={(e) => setPrice(e.currentTarget.value)}
-          />
-          <button type="button" class="btn" data-testid="serve-save" onClick={() => void save(view.enabled)}>
-            Save
-          </button>
-        </div>
-        <label for="serve-unseal-price">Extra for unsealing a deal's data (WATT per MiB)</label>
-        <input
-          id="serve-unseal-price"
-          data-testid="serve-unseal-price"
-          type="text"
-          inputMode="decimal"
-          value={unseal}
-          onInput={(e) => setUnseal(e.currentTarget.value)}
-        />
-        <p class="muted" data-testid="serve-price-now" data-price={view.pricePerByte}>
-          {view.pricePerByte === '0'
-            ? 'You serve for free'
-            : `You ask ${perMiB(view.pricePerByte)} WATT per MiB`}
-          {view.unsealPricePerByte === '0'
-            ? '.'
-            : `, and ${perMiB(view.unsealPricePerByte)} WATT per MiB more for data you unseal from a deal.`}
-        </p>
+      <TextField id="serve-budget" label="Cache size (GiB)" value={budget} onInput={setBudget} />
+      <TextField id="serve-price" label="Price (WATT per MiB served)" value={price} onInput={setPrice} />
+      <TextField
+        id="serve-unseal-price"
+        label="Extra for unsealing a deal's data (WATT per MiB)"
+        value={unseal}
+        onInput={setUnseal}
+      />
+      <p class="muted" data-testid="serve-price-now" data-price={view.pricePerByte}>
+        {view.pricePerByte === '0'
+          ? 'You serve for free'
+          : `You ask ${perMiB(view.pricePerByte)} WATT per MiB`}
+        {view.unsealPricePerByte === '0'
+          ? '.'
+          : `, and ${perMiB(view.unsealPricePerByte)} WATT per MiB more for data you unseal from a deal.`}
+      </p>
+      <div class="actions">
+        <button type="button" class="btn" data-testid="serve-save" onClick={() => void save(view.enabled)}>
+          Save
+        </button>
       </div>
       {error && <p class="error">{error}</p>}
     </div>

@@ -5,7 +5,7 @@
 // holds, and above the best voucher already held for that channel; only the increase is credited,
 // to the peer that brought it. A peer more than one interval of bytes ahead of its credit is
 // refused with `payment_required`. The best voucher per channel is kept in the meta store and
-// redeemed (one ledger operation) a little after a fetch's last payment, or at once when its
+// redeemed (one ledger operation) a little after the last voucher for its channel, or at once when its
 // channel's dispute window is closing; what a redeem paid, read back from the ledger, is earned.
 import { addressOf, parseAddress } from '../../shared/crypto/address.ts'
 import { BoundedMap } from '../../shared/node/bounded-map.ts'
@@ -120,6 +120,7 @@ export const createServerPayments = (d: ServerPaymentsDeps) => {
     held.set(r.v.channel, { bytes, amount: r.v.amount, redeemed })
     credit.set(peer, (credit.get(peer) ?? 0n) + r.gain)
     await save()
+    schedule(r.v.channel)
     return ADMITTED
   }
 
@@ -174,12 +175,7 @@ export const createServerPayments = (d: ServerPaymentsDeps) => {
     },
     async accept(peer: string, cid: string | undefined, voucher: Uint8Array | undefined): Promise<Admission> {
       const taken = voucher ? await take(peer, voucher) : ADMITTED
-      if (!taken.ok) return taken
-      if (cid === undefined) {
-        const v = voucher && decodeVoucher(voucher)
-        if (v?.ok) schedule(v.value.channel)
-        return ADMITTED
-      }
+      if (!taken.ok || cid === undefined) return taken
       const price = d.priceOf(cid)
       if (price === 0n) return ADMITTED
       const ahead = (owed.get(peer) ?? 0n) - (credit.get(peer) ?? 0n)
